@@ -1,0 +1,111 @@
+"""QuizApp: the application factory, assembled from a few named registration steps."""
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+
+from config import CONFIGS
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: str | dict | None = None) -> Flask:
+    """`config` is a name from config.CONFIGS or a dict of overrides on the testing config;
+    by default QUIZAPP_CONFIG (development when unset) picks the class."""
+    import os
+
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_DIR / "templates"),
+        instance_path=str(PROJECT_DIR / "instance"),
+    )
+    if isinstance(config, dict):
+        app.config.from_object(CONFIGS["testing"])
+        app.config.update(config)
+    else:
+        app.config.from_object(CONFIGS[config or os.environ.get("QUIZAPP_CONFIG", "development")])
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set (the production config refuses to start).")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from quizapp import models  # noqa: F401  (the models must be known to Alembic)
+    from quizapp.auth.loader import load_user_from_cookie
+    from quizapp.database import tune_engine
+    from quizapp.extensions import (
+        babel,
+        bootstrap,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        migrate,
+        select_locale,
+    )
+
+    db.init_app(app)
+    with app.app_context():
+        tune_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user_from_cookie)
+
+
+def register_blueprints(app: Flask) -> None:
+    from quizapp.auth.views import bp as auth_bp
+    from quizapp.core.views import bp as core_bp
+    from quizapp.learn.views import bp as learn_bp
+
+    for blueprint in (core_bp, auth_bp, learn_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from quizapp.errors import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from quizapp.security import add_security_headers
+
+    app.after_request(add_security_headers)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from quizapp.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from quizapp.cli import register
+
+    register(app)
+
+
+def database_is_reachable() -> bool:
+    from quizapp.extensions import db
+
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+        return True
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return False

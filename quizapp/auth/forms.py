@@ -1,0 +1,36 @@
+"""Forms of the auth area: they validate input only; views call the account services."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from quizapp.services.accounts import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+    remember = BooleanField(_l("Remember me"))
+    next = HiddenField()
+    submit = SubmitField(_l("Log in"))
+
+
+class RegisterForm(FlaskForm):
+    display_name = StringField(_l("Name"), validators=[Length(max=80)])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH)],
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Create account"))
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField(_l("Log out"))

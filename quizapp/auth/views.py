@@ -1,0 +1,85 @@
+"""Register, log in, log out and the account page."""
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from quizapp.auth.forms import LoginForm, LogoutForm, RegisterForm
+from quizapp.extensions import db, limiter
+from quizapp.security import safe_next_path
+from quizapp.services import accounts
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_email_key() -> str:
+    return "login:" + accounts.normalise_email(request.form.get("email", ""))
+
+
+@bp.route("/auth/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                db.session, form.email.data, form.password.data,
+                display_name=form.display_name.data or "",
+            )
+        except accounts.AccountError as error:
+            getattr(form, error.field).errors.append(str(error))
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(url_for("learn.home"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/auth/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = accounts.authenticate(db.session, form.email.data, form.password.data)
+        if user is None:
+            # One message for an unknown email and a wrong password: no account probing.
+            flash(_("Wrong email or password."), "danger")
+        else:
+            session.clear()  # a fresh session at login defeats session fixation
+            login_user(user, remember=form.remember.data)
+            flash(_("You are logged in."), "success")
+            return redirect(safe_next_path(form.next.data) or url_for("learn.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/auth/logout", methods=["GET", "POST"])
+def logout():
+    form = LogoutForm()
+    if request.method == "POST" and form.validate_on_submit():
+        if current_user.is_authenticated:
+            # Ends this session and every remember cookie issued before now.
+            accounts.end_all_sessions(current_user)
+            db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("You are logged out."), "info")
+        return redirect(url_for("learn.home"))
+    return render_template("auth/logout.html", form=form)
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return render_template("auth/account.html")

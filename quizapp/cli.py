@@ -1,0 +1,129 @@
+"""The `quizapp` command line: the Flask CLI of the app plus content, question and user
+commands. Each command is a thin shell over a service."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup
+
+from quizapp.extensions import db
+from quizapp.models.types import utcnow
+
+content_cli = AppGroup("content", help="Load and list courses (Markdown notes + YAML banks).")
+questions_cli = AppGroup("questions", help="Validate, import and export question banks.")
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+def _fail(errors: list[str]) -> None:
+    for error in errors:
+        click.echo(error, err=True)
+    sys.exit(1)
+
+
+@content_cli.command("load")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def content_load(path: Path | None) -> None:
+    """Load a course folder, a folder of course folders, or one course Markdown file
+    (default: the bundled questions/ folder). Idempotent; a bad file loads nothing."""
+    from quizapp.services.content_loader import ContentError, course_folders, load_path
+
+    path = path or Path(current_app.config["QUESTIONS_DIR"])
+    targets = course_folders(path) if path.is_dir() else [path]
+    if not targets:
+        _fail([f"{path}:0: no course found (a course folder holds course.md)"])
+    try:
+        reports = [load_path(db.session, target, utcnow()) for target in targets]
+    except ContentError as error:
+        db.session.rollback()
+        _fail(error.errors)
+    db.session.commit()
+    for report in reports:
+        click.echo(
+            f"{report.course_slug}: lessons +{report.lessons_created} ~{report.lessons_updated}; "
+            f"questions +{report.questions_created} ~{report.questions_updated} "
+            f"={report.questions_unchanged} retired {report.questions_retired}"
+        )
+
+
+@content_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def content_list(as_json: bool) -> None:
+    """List courses, lessons and active question counts per type."""
+    from quizapp.services.catalog import catalogue_listing
+
+    listing = catalogue_listing(db.session)
+    if as_json:
+        click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        return
+    for course in listing:
+        click.echo(f"{course['slug']}  {course['title']}")
+        for lesson in course["lessons"]:
+            total = sum(lesson["questions"].values())
+            click.echo(f"  {lesson['number']:>3}  {lesson['slug']}  ({total} questions)")
+
+
+@questions_cli.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def questions_validate(files: tuple[Path, ...]) -> None:
+    """Check YAML bank files; prints file:line: message per problem and exits 1 on any."""
+    from quizapp.domain.bank import check_banks, parse_bank
+
+    banks = [parse_bank(path.read_text(encoding="utf-8"), str(path)) for path in files]
+    errors = [error for bank in banks for error in bank.errors] + check_banks(banks)
+    if errors:
+        _fail([f"{file}:{line}: {message}" for file, line, message in errors])
+    count = sum(len(bank.questions) for bank in banks)
+    click.echo(f"{len(files)} file(s), {count} question(s): valid")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["learner", "instructor", "admin"]), default="learner")
+@click.option("--password", help="Prompted for (hidden) when omitted.")
+@click.option("--name", default="", help="Display name.")
+def users_create(email: str, role: str, password: str | None, name: str) -> None:
+    """Create an account, e.g. staff: quizapp users create ana@example.org --role instructor"""
+    from quizapp.services.accounts import AccountError, create_user
+
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(db.session, email, password, role=role, display_name=name)
+    except AccountError as error:
+        db.session.rollback()
+        _fail([f"error: {error}"])
+    db.session.commit()
+    click.echo(f"created {user.email} ({user.role})")
+
+
+@click.command("demo")
+def demo() -> None:
+    """Create the demo accounts (printed once) and some learning history."""
+    from quizapp.services.demo import create_demo
+
+    created = create_demo(db.session, utcnow())
+    db.session.commit()
+    if not created:
+        click.echo("demo accounts already exist")
+    for email, password, role in created:
+        click.echo(f"demo {role}: {email} / {password}")
+
+
+def register(app: Flask) -> None:
+    for command in (content_cli, questions_cli, users_cli, demo):
+        app.cli.add_command(command)
+
+
+def _create_app():
+    from quizapp import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    create_app=_create_app,
+    help="QuizApp: courses, question banks, quizzes and flashcards.",
+)

@@ -1,0 +1,23 @@
+"""Site-wide endpoints: the language switcher and the load balancer's health check."""
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+
+from quizapp.security import safe_next_path
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+def switch_language(code: str):
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    return redirect(safe_next_path(request.form.get("next")) or url_for("learn.home"))
+
+
+@bp.route("/healthz")
+def healthz():
+    from quizapp import database_is_reachable
+
+    if database_is_reachable():
+        return {"status": "ok"}, 200
+    return {"status": "unavailable", "database": "unreachable"}, 503

@@ -1,0 +1,22 @@
+"""The database models, one module per aggregate."""
+
+from quizapp.models.attempts import Answer, AnswerChoice, Attempt
+from quizapp.models.cards import Card, ReviewLog
+from quizapp.models.content import Choice, Course, Lesson, Question
+from quizapp.models.users import ROLES, STAFF_ROLES, ApiToken, User
+
+__all__ = [
+    "ROLES",
+    "STAFF_ROLES",
+    "Answer",
+    "AnswerChoice",
+    "ApiToken",
+    "Attempt",
+    "Card",
+    "Choice",
+    "Course",
+    "Lesson",
+    "Question",
+    "ReviewLog",
+    "User",
+]

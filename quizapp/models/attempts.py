@@ -1,0 +1,83 @@
+"""Quiz attempts and the answers given in them."""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from quizapp.extensions import db
+from quizapp.models.types import UTCDateTime, utcnow
+
+
+class Attempt(db.Model):
+    __tablename__ = "attempts"
+    __table_args__ = (sa.Index("ix_attempts_user_lesson", "user_id", "lesson_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    lesson_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("lessons.id", ondelete="CASCADE"), index=True
+    )
+    # 1 for the learner's first attempt at the lesson: item analysis uses first attempts.
+    number: so.Mapped[int] = so.mapped_column(default=1)
+    seed: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+    started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    score: so.Mapped[float | None] = so.mapped_column()  # mean item score in [0, 1]
+    question_count: so.Mapped[int] = so.mapped_column(default=0)
+
+    answers: so.Mapped[list["Answer"]] = so.relationship(
+        back_populates="attempt", order_by="Answer.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class Answer(db.Model):
+    """One question of an attempt: created when the attempt starts (fixing order and
+    shuffled choices), filled in when it is submitted."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        sa.UniqueConstraint("attempt_id", "question_id", name="uq_answers_attempt_question"),
+        sa.Index("ix_answers_question_scored", "question_id", "score"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    attempt_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("attempts.id", ondelete="CASCADE")
+    )
+    question_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("questions.id", ondelete="CASCADE")
+    )
+    question_version: so.Mapped[int] = so.mapped_column(default=1)
+    position: so.Mapped[int]
+    # The order in which choices/options were shown, as original positions.
+    display_order: so.Mapped[list[int]] = so.mapped_column(sa.JSON, default=list)
+    response: so.Mapped[Any | None] = so.mapped_column(sa.JSON)
+    score: so.Mapped[float | None] = so.mapped_column()
+    is_correct: so.Mapped[bool | None] = so.mapped_column()
+    answered_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    attempt: so.Mapped[Attempt] = so.relationship(back_populates="answers")
+    question: so.Mapped["Question"] = so.relationship()  # noqa: F821
+    selected_choices: so.Mapped[list["AnswerChoice"]] = so.relationship(
+        cascade="all, delete-orphan"
+    )
+
+
+class AnswerChoice(db.Model):
+    """A choice the learner selected, by position, so distractor analysis is a GROUP BY."""
+
+    __tablename__ = "answer_choices"
+
+    answer_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True
+    )
+    choice_position: so.Mapped[int] = so.mapped_column(primary_key=True)
+    question_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )

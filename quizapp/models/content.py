@@ -1,0 +1,110 @@
+"""Course content: courses, lessons (clases) and their questions with choices as rows."""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from quizapp.extensions import db
+from quizapp.models.types import UTCDateTime, utcnow
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    slug: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    description_md: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    lessons: so.Mapped[list["Lesson"]] = so.relationship(
+        back_populates="course", order_by="Lesson.number", cascade="all, delete-orphan"
+    )
+
+
+class Lesson(db.Model):
+    __tablename__ = "lessons"
+    __table_args__ = (
+        sa.UniqueConstraint("course_id", "slug", name="uq_lessons_course_slug"),
+        sa.UniqueConstraint("course_id", "number", name="uq_lessons_course_number"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    course_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("courses.id", ondelete="CASCADE"), index=True
+    )
+    number: so.Mapped[int]
+    slug: so.Mapped[str] = so.mapped_column(sa.String(160))
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    body_md: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # None draws every active question; a number draws that many at random per attempt.
+    quiz_size: so.Mapped[int | None] = so.mapped_column()
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    course: so.Mapped[Course] = so.relationship(back_populates="lessons")
+    questions: so.WriteOnlyMapped["Question"] = so.relationship(back_populates="lesson")
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+    __table_args__ = (
+        sa.UniqueConstraint("course_id", "external_id", name="uq_questions_course_external_id"),
+        sa.Index("ix_questions_lesson_active", "lesson_id", "retired_at"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    course_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("courses.id", ondelete="CASCADE"), index=True
+    )
+    lesson_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("lessons.id", ondelete="CASCADE"))
+    # The author's stable id from the bank file; loading is keyed by it.
+    external_id: so.Mapped[str] = so.mapped_column(sa.String(80))
+    type: so.Mapped[str] = so.mapped_column(sa.String(30))
+    title: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    prompt_md: so.Mapped[str] = so.mapped_column(sa.Text)
+    explanation_md: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    section: so.Mapped[str | None] = so.mapped_column(sa.String(160))
+    tags: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    # The normalised type-specific part of the question (answers, pairs, blanks...).
+    data: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
+    content_hash: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
+    # Bumped whenever the graded content changes; answers keep the version they answered.
+    version: so.Mapped[int] = so.mapped_column(default=1)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    retired_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    lesson: so.Mapped[Lesson] = so.relationship(back_populates="questions")
+    choices: so.Mapped[list["Choice"]] = so.relationship(
+        back_populates="question", order_by="Choice.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.retired_at is None
+
+
+class Choice(db.Model):
+    """A choice of a choice-based question, as a row so distractor counts are SQL."""
+
+    __tablename__ = "choices"
+    __table_args__ = (
+        sa.UniqueConstraint("question_id", "position", name="uq_choices_question_position"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    question_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("questions.id", ondelete="CASCADE")
+    )
+    position: so.Mapped[int]
+    text_md: so.Mapped[str] = so.mapped_column(sa.Text)
+    weight: so.Mapped[float] = so.mapped_column(default=0.0)
+    is_correct: so.Mapped[bool] = so.mapped_column(default=False)
+    feedback_md: so.Mapped[str | None] = so.mapped_column(sa.Text)
+
+    question: so.Mapped[Question] = so.relationship(back_populates="choices")

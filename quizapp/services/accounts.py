@@ -1,0 +1,137 @@
+"""Account use cases: registering, authenticating, roles and API tokens."""
+
+import hashlib
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from quizapp.models import ROLES, ApiToken, User
+
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_MAX_LENGTH = 128
+# A short list of the most common passwords of at least ten characters; the length rule
+# already removes the shorter ones.
+COMMON_PASSWORDS = frozenset(
+    {
+        "1234567890", "0123456789", "12345678910", "qwertyuiop", "password1", "password12",
+        "password123", "passw0rd123", "1q2w3e4r5t", "1qaz2wsx3edc", "qwerty1234", "qwerty12345",
+        "iloveyou12", "abcdefghij", "aaaaaaaaaa", "contraseña", "contrasena", "contrasena123",
+        "administrator", "letmein123", "welcome123", "football123", "1111111111", "0000000000",
+        "123123123123", "qazwsxedcrfv", "asdfghjkl1", "zxcvbnm123",
+    }
+)
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; the message is for the user, `field` says where."""
+
+    def __init__(self, message: str, field: str = "email"):
+        super().__init__(message)
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def password_problems(password: str, email: str = "") -> list[str]:
+    problems = []
+    if len(password) < PASSWORD_MIN_LENGTH:
+        problems.append(f"Use at least {PASSWORD_MIN_LENGTH} characters.")
+    if len(password) > PASSWORD_MAX_LENGTH:
+        problems.append(f"Use at most {PASSWORD_MAX_LENGTH} characters.")
+    lowered = password.strip().lower()
+    if email and lowered in {normalise_email(email), normalise_email(email).split("@")[0]}:
+        problems.append("The password must not be your email address.")
+    if lowered in COMMON_PASSWORDS:
+        problems.append("This password is too common.")
+    return problems
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    session: Session, email: str, password: str, role: str = "learner", display_name: str = ""
+) -> User:
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.", "role")
+    if find_user_by_email(session, email):
+        raise AccountError("An account with this email already exists.")
+    problems = password_problems(password, email)
+    if problems:
+        raise AccountError(" ".join(problems), field="password")
+    user = User(
+        email=email,
+        display_name=display_name or email.split("@")[0],
+        password_hash=generate_password_hash(password),
+        role=role,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+# A hash of a fixed password so that unknown emails cost as much time as wrong passwords.
+_DUMMY_HASH = generate_password_hash("timing-equaliser-password")
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    user = find_user_by_email(session, email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def set_role(session: Session, user: User, role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+    user.role = role
+    session.flush()
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidates every session and remember cookie of the user (they carry the version)."""
+    user.session_version += 1
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(session: Session, user: User, name: str = "") -> str:
+    """Returns the token once; only its SHA-256 is stored."""
+    token = "qz_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, name=name, token_hash=hash_token(token), prefix=token[:10]))
+    session.flush()
+    return token
+
+
+def user_for_api_token(session: Session, token: str, now: datetime) -> User | None:
+    api_token = session.scalar(
+        sa.select(ApiToken).where(
+            ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if api_token is None or not api_token.user.active:
+        return None
+    api_token.last_used_at = now
+    return api_token.user
+
+
+def revoke_api_token(session: Session, user: User, token_id: int, now: datetime) -> bool:
+    api_token = session.scalar(
+        sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+    )
+    if api_token is None or api_token.revoked_at is not None:
+        return False
+    api_token.revoked_at = now
+    return True

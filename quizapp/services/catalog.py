@@ -1,0 +1,125 @@
+"""Read-side queries over the course catalogue, each a bounded number of SQL statements."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from quizapp.models import Course, Lesson, Question
+
+
+@dataclass(frozen=True)
+class LessonSummary:
+    lesson: Lesson
+    question_count: int
+
+
+@dataclass(frozen=True)
+class CourseSummary:
+    course: Course
+    lesson_count: int
+    question_count: int
+
+
+def active_question_filter():
+    return Question.retired_at.is_(None)
+
+
+def list_courses(session: Session) -> list[CourseSummary]:
+    lesson_counts = (
+        sa.select(Lesson.course_id, sa.func.count().label("n")).group_by(Lesson.course_id).subquery()
+    )
+    question_counts = (
+        sa.select(Question.course_id, sa.func.count().label("n"))
+        .where(active_question_filter())
+        .group_by(Question.course_id)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(
+            Course,
+            sa.func.coalesce(lesson_counts.c.n, 0),
+            sa.func.coalesce(question_counts.c.n, 0),
+        )
+        .outerjoin(lesson_counts, lesson_counts.c.course_id == Course.id)
+        .outerjoin(question_counts, question_counts.c.course_id == Course.id)
+        .order_by(Course.title)
+    ).all()
+    return [CourseSummary(course, lessons, questions) for course, lessons, questions in rows]
+
+
+def find_course(session: Session, slug: str) -> Course | None:
+    return session.scalar(sa.select(Course).where(Course.slug == slug))
+
+
+def find_lesson(session: Session, course_slug: str, lesson_slug: str) -> Lesson | None:
+    return session.scalar(
+        sa.select(Lesson)
+        .join(Course)
+        .where(Course.slug == course_slug, Lesson.slug == lesson_slug)
+    )
+
+
+def lesson_summaries(session: Session, course: Course) -> list[LessonSummary]:
+    counts = (
+        sa.select(Question.lesson_id, sa.func.count().label("n"))
+        .where(active_question_filter(), Question.course_id == course.id)
+        .group_by(Question.lesson_id)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(Lesson, sa.func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.lesson_id == Lesson.id)
+        .where(Lesson.course_id == course.id)
+        .order_by(Lesson.number)
+    ).all()
+    return [LessonSummary(lesson, count) for lesson, count in rows]
+
+
+def active_questions(session: Session, lesson: Lesson) -> list[Question]:
+    return list(
+        session.scalars(
+            sa.select(Question)
+            .where(Question.lesson_id == lesson.id, active_question_filter())
+            .order_by(Question.position, Question.id)
+        )
+    )
+
+
+def question_type_counts(session: Session) -> dict[int, dict[str, int]]:
+    """Active questions per lesson id and type, for `content list`."""
+    rows = session.execute(
+        sa.select(Question.lesson_id, Question.type, sa.func.count())
+        .where(active_question_filter())
+        .group_by(Question.lesson_id, Question.type)
+    ).all()
+    counts: dict[int, dict[str, int]] = {}
+    for lesson_id, type_name, count in rows:
+        counts.setdefault(lesson_id, {})[type_name] = count
+    return counts
+
+
+def catalogue_listing(session: Session) -> list[dict]:
+    """The shape of `quizapp content list --json`."""
+    counts = question_type_counts(session)
+    courses = session.scalars(sa.select(Course).order_by(Course.slug)).all()
+    lessons = session.scalars(sa.select(Lesson).order_by(Lesson.course_id, Lesson.number)).all()
+    by_course: dict[int, list[Lesson]] = {}
+    for lesson in lessons:
+        by_course.setdefault(lesson.course_id, []).append(lesson)
+    return [
+        {
+            "slug": course.slug,
+            "title": course.title,
+            "lessons": [
+                {
+                    "number": lesson.number,
+                    "slug": lesson.slug,
+                    "title": lesson.title,
+                    "questions": dict(sorted(counts.get(lesson.id, {}).items())),
+                }
+                for lesson in by_course.get(course.id, [])
+            ],
+        }
+        for course in courses
+    ]

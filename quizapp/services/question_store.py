@@ -1,0 +1,70 @@
+"""Moves questions between their normalised dict form (the domain's) and database rows."""
+
+import hashlib
+import json
+from typing import Any
+
+from quizapp.domain.questions.registry import choice_rows
+from quizapp.models import Choice, Question
+
+COMMON_KEYS = ("id", "type", "title", "prompt", "explanation", "tags", "section")
+
+
+def content_hash(question: dict[str, Any]) -> str:
+    """Hash of everything that affects grading or display, so re-loading an unchanged
+    question does not bump its version."""
+    relevant = {key: value for key, value in question.items() if key not in ("lesson", "category")}
+    encoded = json.dumps(relevant, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def type_data(question: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: value
+        for key, value in question.items()
+        if key not in COMMON_KEYS and key not in ("lesson", "category")
+    }
+
+
+def apply_question(row: Question, question: dict[str, Any]) -> bool:
+    """Writes the dict onto the row; returns True when the content changed."""
+    new_hash = content_hash(question)
+    if row.content_hash == new_hash:
+        return False
+    if row.content_hash:
+        row.version += 1
+    row.content_hash = new_hash
+    row.external_id = question["id"]
+    row.type = question["type"]
+    row.title = question.get("title")
+    row.prompt_md = question["prompt"]
+    row.explanation_md = question.get("explanation")
+    row.tags = list(question.get("tags") or [])
+    row.section = question.get("section")
+    row.data = type_data(question)
+    row.choices = [
+        Choice(
+            position=position,
+            text_md=choice.text,
+            weight=choice.weight,
+            is_correct=choice.is_correct,
+            feedback_md=choice.feedback,
+        )
+        for position, choice in enumerate(choice_rows(question))
+    ]
+    return True
+
+
+def question_dict(row: Question) -> dict[str, Any]:
+    """The normalised dict of a stored question, as the domain modules expect it."""
+    question = {
+        "id": row.external_id,
+        "type": row.type,
+        "title": row.title,
+        "prompt": row.prompt_md,
+        "explanation": row.explanation_md,
+        "tags": list(row.tags or []),
+        "section": row.section,
+    }
+    question.update(row.data or {})
+    return question

@@ -1,0 +1,44 @@
+"""Template globals and filters: Markdown rendering, percentages, the current language."""
+
+from flask import Flask
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+
+
+def register(app: Flask) -> None:
+    from quizapp.domain.rendering import render_markdown
+
+    @app.template_filter("markdown")
+    def markdown_filter(text: str | None, anchors: bool = False) -> Markup:
+        # render_markdown sanitises with nh3, so the result is safe to mark up.
+        return Markup(render_markdown(text or "", heading_anchors=anchors))  # noqa: S704
+
+    @app.template_filter("percent")
+    def percent_filter(value: float | None) -> str:
+        return "—" if value is None else f"{round(value * 100)} %"
+
+    @app.context_processor
+    def inject_globals():
+        return {
+            "current_locale": str(get_locale()),
+            "languages": app.config["LANGUAGES"],
+            "nav_links": lambda: navigation_links(app),
+        }
+
+
+# Area links of the navigation bar, shown when the endpoint exists and the user may use it.
+NAV_LINKS = (
+    ("review.queue", _l("Review"), False),
+    ("dashboard.learner", _l("Dashboard"), False),
+    ("author.index", _l("Instructor"), True),
+)
+
+
+def navigation_links(app: Flask) -> list[tuple[str, str]]:
+    return [
+        (endpoint, str(label))
+        for endpoint, label, staff_only in NAV_LINKS
+        if endpoint in app.view_functions and (current_user.is_staff or not staff_only)
+    ]

@@ -1,0 +1,127 @@
+"""Shared fixtures: an app on a real database (SQLite file, or TEST_DATABASE_URL), a
+client, a CLI runner, account helpers and a small course loaded from files."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from config import database_url
+from quizapp import create_app
+from quizapp.extensions import db
+from quizapp.models.types import utcnow
+
+TESTS_DIR = Path(__file__).resolve().parent
+DATA_DIR = TESTS_DIR / "data"
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory) -> str:
+    uri = database_url(os.environ.get("TEST_DATABASE_URL")) or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    )
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri})
+    with app.app_context():
+        # The schema comes from the migrations, as in production.
+        upgrade()
+        db.engine.dispose()
+    return uri
+
+
+def _empty_all_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Per-test overrides; tests may request and extend this before `app` is built."""
+    return {}
+
+
+@pytest.fixture
+def app(database_uri, app_config):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, **app_config})
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        _empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+class AuthActions:
+    """Logs in and out through the real forms, CSRF token included."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def csrf_token(self, path: str = "/auth/login") -> str:
+        return csrf_token_from(self._client.get(path).get_data(as_text=True))
+
+    def login(self, email: str, password: str = PASSWORD, remember: bool = False, **extra):
+        data = {"email": email, "password": password, "csrf_token": self.csrf_token(), **extra}
+        if remember:
+            data["remember"] = "y"
+        return self._client.post("/auth/login", data=data)
+
+    def logout(self):
+        return self._client.post("/auth/logout", data={"csrf_token": self.csrf_token("/")})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def make_user(app):
+    from quizapp.services.accounts import create_user
+
+    counter = iter(range(1, 10_000))
+
+    def factory(role: str = "learner", email: str | None = None, password: str = PASSWORD):
+        email = email or f"{role}{next(counter)}@example.org"
+        user = create_user(db.session, email, password, role=role)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def bundled_course(app):
+    """The course shipped in questions/, loaded through the real loader."""
+    from quizapp.services.content_loader import load_path
+
+    report = load_path(db.session, Path(app.config["QUESTIONS_DIR"]) / "curso-flask", utcnow())
+    db.session.commit()
+    return report
