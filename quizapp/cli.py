@@ -74,7 +74,7 @@ def questions_validate(files: tuple[Path, ...]) -> None:
     banks = [parse_bank(path.read_text(encoding="utf-8"), str(path)) for path in files]
     errors = [error for bank in banks for error in bank.errors] + check_banks(banks)
     if errors:
-        _fail([f"{file}:{line}: {message}" for file, line, message in errors])
+        _fail([str(error) for error in errors])
     count = sum(len(bank.questions) for bank in banks)
     click.echo(f"{len(files)} file(s), {count} question(s): valid")
 

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 def register(app: Flask) -> None:
     from quizapp.domain.rendering import render_markdown
+    from quizapp.learn.forms import cloze_prompt
 
     @app.template_filter("markdown")
     def markdown_filter(text: str | None, anchors: bool = False) -> Markup:
@@ -25,6 +26,7 @@ def register(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "languages": app.config["LANGUAGES"],
             "nav_links": lambda: navigation_links(app),
+            "cloze_prompt": cloze_prompt,
         }
 
 

@@ -1,12 +1,14 @@
 """Shared fixtures: an app on a real database (SQLite file, or TEST_DATABASE_URL), a
 client, a CLI runner, account helpers and a small course loaded from files."""
 
+import contextvars
 import os
 import re
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from config import database_url
@@ -43,6 +45,19 @@ def _empty_all_tables() -> None:
     db.session.commit()
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in a fresh context, as a real server would: the test's own app
+    context (and its `g`, session and identity map) is not shared with the request."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        try:
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            # End the test's read transaction so it sees what the request wrote.
+            db.session.rollback()
+
+
 @pytest.fixture
 def app_config() -> dict:
     """Per-test overrides; tests may request and extend this before `app` is built."""
@@ -52,6 +67,7 @@ def app_config() -> dict:
 @pytest.fixture
 def app(database_uri, app_config):
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, **app_config})
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.rollback()

@@ -1,11 +1,30 @@
-"""The learner's pages: the course list, a course, and a lesson's notes."""
+"""The learner's pages: the course list, a course, a lesson, its quiz and results."""
 
-from flask import Blueprint, abort, render_template
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
 from quizapp.extensions import db
-from quizapp.services import catalog
+from quizapp.learn.forms import StartQuizForm, build_quiz_form, quiz_items, read_responses
+from quizapp.learn.results import result_items
+from quizapp.models.types import utcnow
+from quizapp.models import Lesson
+from quizapp.services import catalog, quizzes
 
 bp = Blueprint("learn", __name__)
+
+
+def _lesson_or_404(course_slug: str, lesson_slug: str):
+    return catalog.find_lesson(db.session, course_slug, lesson_slug) or abort(404)
 
 
 @bp.route("/")
@@ -22,8 +41,99 @@ def course(course_slug: str):
 
 @bp.route("/courses/<course_slug>/<lesson_slug>")
 def lesson(course_slug: str, lesson_slug: str):
-    found = catalog.find_lesson(db.session, course_slug, lesson_slug) or abort(404)
-    question_count = len(catalog.active_questions(db.session, found))
+    found = _lesson_or_404(course_slug, lesson_slug)
+    history = None
+    if current_user.is_authenticated:
+        history = quizzes.lesson_history(db.session, current_user.id, found.id)
+        _add_lesson_flashcards(found)
     return render_template(
-        "learn/lesson.html", lesson=found, course=found.course, question_count=question_count
+        "learn/lesson.html",
+        lesson=found,
+        course=found.course,
+        question_count=len(quizzes.quiz_questions(db.session, found)),
+        history=history,
+        start_form=StartQuizForm(),
+    )
+
+
+def _add_lesson_flashcards(lesson) -> None:
+    from quizapp.services.reviews import ensure_lesson_flashcards
+
+    if ensure_lesson_flashcards(db.session, current_user.id, lesson.id, utcnow()):
+        db.session.commit()
+
+
+@bp.route("/courses/<course_slug>/<lesson_slug>/quiz", methods=["GET", "POST"])
+@login_required
+def quiz(course_slug: str, lesson_slug: str):
+    found = _lesson_or_404(course_slug, lesson_slug)
+    replayed = _submitted_attempt_in_form()
+    if replayed is not None:
+        flash(_("This attempt was already submitted; here is its result."), "info")
+        return redirect(url_for("learn.attempt_result", attempt_id=replayed.id))
+    attempt = quizzes.open_attempt(db.session, current_user.id, found.id)
+    if attempt is None:
+        if not quizzes.quiz_questions(db.session, found):
+            flash(_("This lesson has no quiz questions yet."), "info")
+            return redirect(url_for("learn.lesson", course_slug=course_slug, lesson_slug=lesson_slug))
+        attempt = quizzes.start_attempt(
+            db.session, current_user.id, found, utcnow(),
+            size=current_app.config["QUIZ_DEFAULT_SIZE"] or None,
+        )
+        db.session.commit()
+    form = build_quiz_form(attempt)
+    if form.validate_on_submit() and form.attempt_id.data == str(attempt.id):
+        outcome = quizzes.submit_attempt(
+            db.session, attempt, read_responses(form, attempt), utcnow()
+        )
+        db.session.commit()
+        if not outcome.newly_submitted:
+            flash(_("This attempt was already submitted; here is its result."), "info")
+        return redirect(url_for("learn.attempt_result", attempt_id=attempt.id))
+    form.attempt_id.data = str(attempt.id)
+    return render_template(
+        "learn/quiz.html", lesson=found, course=found.course, attempt=attempt, form=form,
+        items=quiz_items(form, attempt),
+    )
+
+
+def _submitted_attempt_in_form():
+    """A replayed or double-submitted form names an attempt that is already graded."""
+    posted = request.form.get("attempt_id", "") if request.method == "POST" else ""
+    if not posted.isdigit():
+        return None
+    attempt = quizzes.attempt_for_user(db.session, int(posted), current_user.id)
+    return attempt if attempt is not None and attempt.is_submitted else None
+
+
+@bp.route("/courses/<course_slug>/<lesson_slug>/quiz/new", methods=["POST"])
+@login_required
+def new_attempt(course_slug: str, lesson_slug: str):
+    found = _lesson_or_404(course_slug, lesson_slug)
+    form = StartQuizForm()
+    if form.validate_on_submit() and quizzes.open_attempt(db.session, current_user.id, found.id) is None:
+        if quizzes.quiz_questions(db.session, found):
+            quizzes.start_attempt(
+                db.session, current_user.id, found, utcnow(),
+                size=current_app.config["QUIZ_DEFAULT_SIZE"] or None,
+            )
+            db.session.commit()
+    return redirect(url_for("learn.quiz", course_slug=course_slug, lesson_slug=lesson_slug))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@login_required
+def attempt_result(attempt_id: int):
+    attempt = quizzes.attempt_for_user(
+        db.session, attempt_id, current_user.id, is_staff=current_user.is_staff
+    )
+    if attempt is None:
+        abort(404)
+    lesson = db.session.get(Lesson, attempt.lesson_id)
+    if not attempt.is_submitted:
+        return redirect(url_for("learn.quiz", course_slug=lesson.course.slug, lesson_slug=lesson.slug))
+    history = quizzes.lesson_history(db.session, attempt.user_id, lesson.id)
+    return render_template(
+        "learn/result.html", attempt=attempt, lesson=lesson, course=lesson.course,
+        items=result_items(attempt), history=history,
     )

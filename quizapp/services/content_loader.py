@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from quizapp.domain.bank import BankError, check_banks, parse_bank
+from quizapp.domain.bank import BankError, BankParseResult, check_banks, parse_bank
 from quizapp.domain.course_markdown import ParsedCourse, parse_course_markdown
 from quizapp.domain.slugs import slugify
 from quizapp.models import Course, Lesson, Question
@@ -41,8 +41,8 @@ class LoadReport:
 
 
 def format_error(error) -> str:
-    file, line, message = error
-    return f"{file}:{line}: {message}"
+    """Both parsers' errors print as `file:line: message`."""
+    return str(error)
 
 
 def course_files(path: Path) -> tuple[Path, list[Path], str]:
@@ -74,7 +74,7 @@ def load_path(session: Session, path: Path, now: datetime) -> LoadReport:
         errors.extend(format_error(error) for error in bank.errors)
     errors.extend(format_error(error) for error in check_banks(banks))
     questions = [question for bank in banks for question in bank.questions]
-    errors.extend(_unknown_lessons(parsed, questions, bank_paths))
+    errors.extend(_unknown_lessons(parsed, banks))
     if errors:
         raise ContentError(errors)
     slug = slug or slugify(parsed.title)
@@ -95,13 +95,13 @@ def _lesson_lookup(parsed: ParsedCourse) -> dict[str, int]:
     return lookup
 
 
-def _unknown_lessons(parsed: ParsedCourse, questions: list[dict], bank_paths) -> list[str]:
+def _unknown_lessons(parsed: ParsedCourse, banks: list[BankParseResult]) -> list[str]:
     lookup = _lesson_lookup(parsed)
     return [
-        f"{question.get('_file', bank_paths[0] if bank_paths else '?')}:"
-        f"{question.get('_line', 0)}: question {question['id']!r} names lesson "
-        f"{question.get('lesson')!r}, which the course does not have"
-        for question in questions
+        f"{bank.filename}:{bank.ids.get(question['id'], 0)}: question {question['id']!r} "
+        f"names lesson {question.get('lesson')!r}, which the course does not have"
+        for bank in banks
+        for question in bank.questions
         if str(question.get("lesson")) not in lookup
     ]
 

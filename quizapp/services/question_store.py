@@ -2,12 +2,39 @@
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
-from quizapp.domain.questions.registry import choice_rows
 from quizapp.models import Choice, Question
 
 COMMON_KEYS = ("id", "type", "title", "prompt", "explanation", "tags", "section")
+
+
+@dataclass(frozen=True)
+class ChoiceRow:
+    text: str
+    weight: float
+    is_correct: bool
+    feedback: str | None
+
+
+def choice_rows(question: dict[str, Any]) -> list[ChoiceRow]:
+    """The rows a question's options become, so distractor counts are a GROUP BY. A
+    true/false question keeps two rows: True (position 0) and False (position 1)."""
+    if isinstance(question.get("answer"), bool):
+        answer = question["answer"]
+        return [
+            ChoiceRow("True", 100.0 if answer else 0.0, answer, question.get("feedback_true")),
+            ChoiceRow("False", 0.0 if answer else 100.0, not answer, question.get("feedback_false")),
+        ]
+    rows = []
+    for choice in question.get("choices") or []:
+        if "weight" in choice:
+            weight = float(choice["weight"])
+        else:
+            weight = 100.0 if choice.get("correct") else 0.0
+        rows.append(ChoiceRow(choice["text"], weight, weight > 0, choice.get("feedback")))
+    return rows
 
 
 def content_hash(question: dict[str, Any]) -> str:

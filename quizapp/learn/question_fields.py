@@ -1,0 +1,192 @@
+"""WTForms fields for answering questions, one builder per question type.
+
+The quiz page and the review page both build their forms here, so a question type is
+answered the same way everywhere. Each builder adds its fields to a form class, reads
+the learner's response back in the shape the grader expects, and describes a stored
+response in words for the results page."""
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from quizapp.domain.quiz_layout import matching_options
+from quizapp.domain.rendering import render_markdown
+
+ANSWER_REQUIRED = _l("Please answer this question.")
+
+
+def render_inline(text: str) -> Markup:
+    """Markdown for a label: rendered and sanitised, without the wrapping paragraph."""
+    html = render_markdown(text or "").strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)  # noqa: S704  (render_markdown sanitises with nh3)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _is_number(_form, field) -> None:
+    text = (field.data or "").strip().replace(",", ".")
+    try:
+        float(text)
+    except ValueError:
+        raise ValidationError(_("Enter a number, e.g. 3.5 or 3,5.")) from None
+
+
+class FieldBuilder:
+    """Adds fields named `<prefix>` or `<prefix>_<n>` to a form class."""
+
+    def field_names(self, prefix: str, question: dict, layout: list) -> list[str]:
+        return [prefix]
+
+    def add_fields(self, form_class, prefix: str, question: dict, layout: list) -> None:
+        raise NotImplementedError
+
+    def read(self, form, prefix: str, question: dict, layout: list) -> Any:
+        return form[prefix].data
+
+    def describe(self, question: dict, response: Any) -> str:
+        return "" if response is None else str(response)
+
+
+class SingleChoiceFields(FieldBuilder):
+    def add_fields(self, form_class, prefix, question, layout):
+        choices = [(str(pos), render_inline(question["choices"][pos]["text"])) for pos in layout]
+        setattr(form_class, prefix, RadioField(
+            _l("Answer"), choices=choices, validators=[InputRequired(ANSWER_REQUIRED)]
+        ))
+
+    def read(self, form, prefix, question, layout):
+        return int(form[prefix].data)
+
+    def describe(self, question, response):
+        if not isinstance(response, int) or not 0 <= response < len(question["choices"]):
+            return "—"
+        return question["choices"][response]["text"]
+
+
+class MultipleResponseFields(FieldBuilder):
+    def add_fields(self, form_class, prefix, question, layout):
+        choices = [(pos, render_inline(question["choices"][pos]["text"])) for pos in layout]
+        setattr(form_class, prefix, MultiCheckboxField(_l("Answer"), choices=choices, coerce=int))
+
+    def read(self, form, prefix, question, layout):
+        return sorted(form[prefix].data or [])
+
+    def describe(self, question, response):
+        chosen = [question["choices"][i]["text"] for i in response or []
+                  if isinstance(i, int) and 0 <= i < len(question["choices"])]
+        return "; ".join(chosen) or "—"
+
+
+class TrueFalseFields(FieldBuilder):
+    def add_fields(self, form_class, prefix, question, layout):
+        choices = [("true", _l("True")), ("false", _l("False"))]
+        setattr(form_class, prefix, RadioField(
+            _l("Answer"), choices=choices, validators=[InputRequired(ANSWER_REQUIRED)]
+        ))
+
+    def read(self, form, prefix, question, layout):
+        return form[prefix].data == "true"
+
+    def describe(self, question, response):
+        return {True: _("True"), False: _("False")}.get(response, "—")
+
+
+class TextFields(FieldBuilder):
+    numeric = False
+
+    def add_fields(self, form_class, prefix, question, layout):
+        validators = [InputRequired(ANSWER_REQUIRED), Length(max=500)]
+        if self.numeric:
+            validators.append(_is_number)
+        render_kw = {"inputmode": "decimal", "autocomplete": "off"} if self.numeric else {
+            "autocomplete": "off", "spellcheck": "false"}
+        setattr(form_class, prefix, StringField(
+            _l("Answer"), validators=validators, render_kw=render_kw
+        ))
+
+    def read(self, form, prefix, question, layout):
+        return (form[prefix].data or "").strip()
+
+
+class NumericFields(TextFields):
+    numeric = True
+
+
+class MatchingFields(FieldBuilder):
+    def field_names(self, prefix, question, layout):
+        return [f"{prefix}_{i}" for i in range(len(question["pairs"]))]
+
+    def add_fields(self, form_class, prefix, question, layout):
+        options = matching_options(question)
+        choices = [("", _l("Choose…"))] + [(str(pos), options[pos]) for pos in layout]
+        for i, pair in enumerate(question["pairs"]):
+            setattr(form_class, f"{prefix}_{i}", SelectField(
+                render_inline(pair["left"]), choices=choices,
+                validators=[InputRequired(ANSWER_REQUIRED)], validate_choice=True,
+            ))
+
+    def read(self, form, prefix, question, layout):
+        return {i: int(form[f"{prefix}_{i}"].data) for i in range(len(question["pairs"]))}
+
+    def describe(self, question, response):
+        if not isinstance(response, dict):
+            return "—"
+        options = matching_options(question)
+        parts = []
+        for i, pair in enumerate(question["pairs"]):
+            chosen = response.get(i)
+            text = options[chosen] if isinstance(chosen, int) and 0 <= chosen < len(options) else "—"
+            parts.append(f"{pair['left']} → {text}")
+        return "; ".join(parts)
+
+
+class ClozeFields(FieldBuilder):
+    def field_names(self, prefix, question, layout):
+        return [f"{prefix}_{i}" for i in range(len(question["blanks"]))]
+
+    def add_fields(self, form_class, prefix, question, layout):
+        for i, blank in enumerate(question["blanks"]):
+            label = _l("Blank %(number)d", number=i + 1)
+            options = blank.get("options")
+            if options:
+                order = layout[i] if i < len(layout) else range(len(options))
+                choices = [("", _l("Choose…"))] + [(options[pos], options[pos]) for pos in order]
+                field = SelectField(label, choices=choices, validators=[InputRequired(ANSWER_REQUIRED)])
+            else:
+                field = StringField(label, validators=[InputRequired(ANSWER_REQUIRED), Length(max=200)],
+                                    render_kw={"autocomplete": "off"})
+            setattr(form_class, f"{prefix}_{i}", field)
+
+    def read(self, form, prefix, question, layout):
+        return [(form[f"{prefix}_{i}"].data or "").strip() for i in range(len(question["blanks"]))]
+
+    def describe(self, question, response):
+        return " / ".join(str(part) for part in response) if isinstance(response, list) else "—"
+
+
+FIELD_BUILDERS: dict[str, FieldBuilder] = {
+    "single_choice": SingleChoiceFields(),
+    "multiple_response": MultipleResponseFields(),
+    "true_false": TrueFalseFields(),
+    "short_answer": TextFields(),
+    "numeric": NumericFields(),
+    "matching": MatchingFields(),
+    "cloze": ClozeFields(),
+}
+
+
+def restore_response(question: dict, stored: Any) -> Any:
+    """JSON turns dict keys into strings; matching responses need their int keys back."""
+    if question.get("pairs") and isinstance(stored, dict):
+        return {int(key): value for key, value in stored.items() if str(key).isdigit()}
+    return stored

@@ -1,0 +1,91 @@
+"""Registering, logging in and out through the real forms, with CSRF on."""
+
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import User
+from tests.conftest import PASSWORD, csrf_token_from
+
+
+def _register(client, email="nuevo@example.org", password=PASSWORD, confirm=None):
+    token = csrf_token_from(client.get("/auth/register").get_data(as_text=True))
+    return client.post(
+        "/auth/register",
+        data={
+            "email": email,
+            "password": password,
+            "confirm": confirm or password,
+            "display_name": "Nuevo",
+            "csrf_token": token,
+        },
+    )
+
+
+def test_register_creates_a_learner_and_logs_in(client):
+    response = _register(client)
+    assert response.status_code == 302
+    user = db.session.scalar(sa.select(User).where(User.email == "nuevo@example.org"))
+    assert user.role == "learner"
+    assert user.password_hash != PASSWORD
+    assert client.get("/account").status_code == 200
+
+
+def test_register_without_csrf_token_is_refused(client):
+    response = client.post(
+        "/auth/register",
+        data={"email": "x@example.org", "password": PASSWORD, "confirm": PASSWORD},
+    )
+    assert response.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_register_rejects_a_duplicate_email(client, make_user):
+    make_user(email="taken@example.org")
+    response = _register(client, email="Taken@Example.org")
+    assert response.status_code == 200
+    assert "already exists" in response.get_data(as_text=True)
+
+
+def test_register_rejects_a_common_password(client):
+    response = _register(client, password="password123")
+    assert response.status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_login_and_logout(client, auth, make_user):
+    user = make_user()
+    assert auth.login(user.email).status_code == 302
+    assert client.get("/account").status_code == 200
+    auth.logout()
+    assert client.get("/account").status_code == 302
+
+
+def test_wrong_password_and_unknown_email_get_the_same_message(client, auth, make_user):
+    user = make_user()
+    wrong_password = auth.login(user.email, "not-the-password").get_data(as_text=True)
+    unknown_email = auth.login("nobody@example.org").get_data(as_text=True)
+    assert "Wrong email or password." in wrong_password
+    assert "Wrong email or password." in unknown_email
+
+
+def test_login_redirects_only_to_local_next(client, auth, make_user):
+    user = make_user()
+    response = auth.login(user.email, next="//evil.example/")
+    assert response.headers["Location"] == "/"
+    auth.logout()
+    response = auth.login(user.email, next="/courses/curso-flask")
+    assert response.headers["Location"] == "/courses/curso-flask"
+
+
+def test_remember_cookie_is_refused_after_logout(app, make_user):
+    user = make_user()
+    client = app.test_client()
+    from tests.conftest import AuthActions
+
+    AuthActions(client).login(user.email, remember=True)
+    remember = client.get_cookie("remember_token")
+    assert remember is not None
+    AuthActions(client).logout()
+    replay = app.test_client()
+    replay.set_cookie("remember_token", remember.value)
+    assert replay.get("/account").status_code == 302

@@ -1,0 +1,73 @@
+"""The catalogue pages, roles, errors, headers and the health check."""
+
+import pytest
+
+
+def test_home_lists_the_bundled_course(client, bundled_course):
+    page = client.get("/").get_data(as_text=True)
+    assert "Curso de Flask" in page
+    assert "/courses/curso-flask" in page
+
+
+def test_course_page_lists_three_lessons(client, bundled_course):
+    page = client.get("/courses/curso-flask").get_data(as_text=True)
+    for slug in ("clase-1-introduccion", "clase-2-como-funcionan-las-aplicaciones-web",
+                 "clase-3-que-es-flask"):
+        assert f"/courses/curso-flask/{slug}" in page
+
+
+def test_lesson_page_renders_the_notes_as_html(client, bundled_course):
+    response = client.get("/courses/curso-flask/clase-3-que-es-flask")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<strong>" in page
+    assert "Jinja2" in page
+
+
+@pytest.mark.parametrize(
+    "path", ["/courses/nope", "/courses/curso-flask/nope", "/attempts/999999"]
+)
+def test_unknown_pages_are_404(client, auth, make_user, bundled_course, path):
+    auth.login(make_user().email)
+    assert client.get(path).status_code == 404
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_language_switcher_changes_the_ui(client):
+    from tests.conftest import csrf_token_from
+
+    token = csrf_token_from(client.get("/").get_data(as_text=True))
+    client.post("/lang/en", data={"csrf_token": token, "next": "/"})
+    assert "Courses" in client.get("/").get_data(as_text=True)
+    token = csrf_token_from(client.get("/").get_data(as_text=True))
+    client.post("/lang/es", data={"csrf_token": token, "next": "/"})
+    assert "Cursos" in client.get("/").get_data(as_text=True)
+
+
+def test_accept_language_picks_english(client):
+    page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in page
+
+
+def test_staff_pages_forbid_learners(client, auth, make_user):
+    auth.login(make_user("learner").email)
+    assert client.get("/instructor/").status_code == 403
+
+
+def test_staff_pages_open_to_instructors(client, auth, make_user):
+    auth.login(make_user("instructor").email)
+    assert client.get("/instructor/").status_code == 200
