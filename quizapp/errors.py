@@ -1,6 +1,6 @@
 """Error pages: HTML for the site, JSON `{"error": {code, message}}` under /api/."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -50,6 +50,7 @@ def handle_unexpected_error(error: Exception):
     db.session.rollback()
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     if _wants_json():
         return _json_error(500, "internal_error", "An unexpected error occurred.")
     return render_template("errors/error.html", status=500, message=_page_messages()[500]), 500

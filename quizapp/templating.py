@@ -16,6 +16,8 @@ def register(app: Flask) -> None:
         # render_markdown sanitises with nh3, so the result is safe to mark up.
         return Markup(render_markdown(text or "", heading_anchors=anchors))  # noqa: S704
 
+    app.jinja_env.globals["cloze_prompt"] = cloze_prompt
+
     @app.template_filter("percent")
     def percent_filter(value: float | None) -> str:
         return "—" if value is None else f"{round(value * 100)} %"
@@ -26,7 +28,6 @@ def register(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "languages": app.config["LANGUAGES"],
             "nav_links": lambda: navigation_links(app),
-            "cloze_prompt": cloze_prompt,
         }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import RadioField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -59,7 +59,9 @@ class FieldBuilder:
 
 class SingleChoiceFields(FieldBuilder):
     def add_fields(self, form_class, prefix, question, layout):
-        choices = [(str(pos), render_inline(question["choices"][pos]["text"])) for pos in layout]
+        choices = [
+            SelectChoice(str(pos), render_inline(question["choices"][pos]["text"])) for pos in layout
+        ]
         setattr(form_class, prefix, RadioField(
             _l("Answer"), choices=choices, validators=[InputRequired(ANSWER_REQUIRED)]
         ))
@@ -75,7 +77,9 @@ class SingleChoiceFields(FieldBuilder):
 
 class MultipleResponseFields(FieldBuilder):
     def add_fields(self, form_class, prefix, question, layout):
-        choices = [(pos, render_inline(question["choices"][pos]["text"])) for pos in layout]
+        choices = [
+            SelectChoice(pos, render_inline(question["choices"][pos]["text"])) for pos in layout
+        ]
         setattr(form_class, prefix, MultiCheckboxField(_l("Answer"), choices=choices, coerce=int))
 
     def read(self, form, prefix, question, layout):
@@ -89,7 +93,7 @@ class MultipleResponseFields(FieldBuilder):
 
 class TrueFalseFields(FieldBuilder):
     def add_fields(self, form_class, prefix, question, layout):
-        choices = [("true", _l("True")), ("false", _l("False"))]
+        choices = [SelectChoice("true", _l("True")), SelectChoice("false", _l("False"))]
         setattr(form_class, prefix, RadioField(
             _l("Answer"), choices=choices, validators=[InputRequired(ANSWER_REQUIRED)]
         ))
@@ -128,7 +132,9 @@ class MatchingFields(FieldBuilder):
 
     def add_fields(self, form_class, prefix, question, layout):
         options = matching_options(question)
-        choices = [("", _l("Choose…"))] + [(str(pos), options[pos]) for pos in layout]
+        choices = [SelectChoice("", _l("Choose…"))] + [
+            SelectChoice(str(pos), options[pos]) for pos in layout
+        ]
         for i, pair in enumerate(question["pairs"]):
             setattr(form_class, f"{prefix}_{i}", SelectField(
                 render_inline(pair["left"]), choices=choices,
@@ -160,7 +166,9 @@ class ClozeFields(FieldBuilder):
             options = blank.get("options")
             if options:
                 order = layout[i] if i < len(layout) else range(len(options))
-                choices = [("", _l("Choose…"))] + [(options[pos], options[pos]) for pos in order]
+                choices = [SelectChoice("", _l("Choose…"))] + [
+                    SelectChoice(options[pos]) for pos in order
+                ]
                 field = SelectField(label, choices=choices, validators=[InputRequired(ANSWER_REQUIRED)])
             else:
                 field = StringField(label, validators=[InputRequired(ANSWER_REQUIRED), Length(max=200)],

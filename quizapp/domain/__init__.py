@@ -1,0 +1,1 @@
+"""Plain-Python domain logic of QuizApp: no Flask, no database, `now` passed in."""

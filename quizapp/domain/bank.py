@@ -1,0 +1,256 @@
+"""Read and write YAML question-bank files, reporting every problem as `file:line: message`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from quizapp.domain.questions.base import Path, Problem
+from quizapp.domain.questions.registry import (
+    normalise_question,
+    question_to_yaml,
+    semantic_problems,
+)
+from quizapp.domain.questions.schema import file_problems
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@dataclass(frozen=True, order=True)
+class BankError:
+    """One problem in a bank file, printed as `file:line: message`."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass
+class BankParseResult:
+    """A parsed bank file: its valid questions (lesson resolved) and every error found.
+
+    `questions` holds only the questions without errors; callers must not import a file
+    whose `errors` is non-empty. `ids` maps each id seen in the file to its first line.
+    """
+
+    filename: str
+    lesson_key: int | str | None
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[BankError] = field(default_factory=list)
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+class _LineMap:
+    """Line numbers (1-based) of every mapping key and list item, by path from the root."""
+
+    def __init__(self) -> None:
+        self.lines: dict[Path, int] = {}
+        self.duplicates: list[tuple[Path, int]] = []
+
+    def line_of(self, path: Path) -> int:
+        """The line of `path`, or of its nearest ancestor the YAML spelled out."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return 1
+
+    def walk(self, loader: yaml.SafeLoader, node: yaml.Node, path: Path, active: set[int]) -> None:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if id(node) in active:  # an alias pointing back at its own ancestor
+            return
+        active.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            self._walk_mapping(loader, node, path, active)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self.walk(loader, item, (*path, index), active)
+        active.discard(id(node))
+
+    def _walk_mapping(
+        self, loader: yaml.SafeLoader, node: yaml.MappingNode, path: Path, active: set[int]
+    ) -> None:
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
+                continue
+            key = loader.construct_object(key_node)
+            key_path = (*path, key)
+            if key in seen:
+                self.duplicates.append((key_path, key_node.start_mark.line + 1))
+            seen.add(key)
+            self.lines[key_path] = key_node.start_mark.line + 1
+            self.walk(loader, value_node, key_path, active)
+
+
+def _load_yaml(text: str) -> tuple[Any, _LineMap]:
+    """The YAML data and where each piece was written; raises yaml.YAMLError or ValueError."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        line_map = _LineMap()
+        if node is None:
+            return None, line_map
+        # Walk before constructing: construction flattens `<<` merges in place.
+        line_map.walk(loader, node, (), set())
+        return loader.construct_document(node), line_map
+    finally:
+        loader.dispose()
+
+
+def _yaml_error(error: Exception, text: str, filename: str) -> BankError:
+    mark = getattr(error, "problem_mark", None)
+    if mark is not None:
+        problem, context = error.problem, error.context  # type: ignore[attr-defined]
+        detail = f"{problem} ({context})" if context else str(problem)
+        return BankError(filename, mark.line + 1, f"YAML syntax error: {detail}")
+    position = getattr(error, "position", None)  # ReaderError: a forbidden character
+    line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
+    return BankError(filename, line, f"cannot read the YAML: {error}")
+
+
+def parse_bank(text: str, filename: str) -> BankParseResult:
+    """Parse a bank file's text into normalised questions and `file:line` errors."""
+    try:
+        data, line_map = _load_yaml(text)
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
+        return BankParseResult(filename, None, errors=[_yaml_error(error, text, filename)])
+    result = BankParseResult(filename, None)
+    result.errors += [
+        BankError(filename, line, f"duplicate key {path[-1]!r}; the last one would win")
+        for path, line in line_map.duplicates
+    ]
+    if data is None:
+        result.errors.append(BankError(filename, 1, "the file is empty; expected `questions:`"))
+        return result
+    problems = file_problems(data)
+    result.errors += [_error(filename, line_map, problem.path, problem) for problem in problems]
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+        result.errors.sort(key=lambda error: error.line)
+        return result
+    if isinstance(data.get("lesson"), int | str):
+        result.lesson_key = data["lesson"]
+    broken = {p.path[1] for p in problems if len(p.path) > 1 and p.path[0] == "questions"}
+    _read_questions(result, data["questions"], broken, line_map)
+    result.errors.sort(key=lambda error: error.line)
+    return result
+
+
+def _read_questions(
+    result: BankParseResult, raws: list[Any], broken: set[Any], line_map: _LineMap
+) -> None:
+    """Normalise each structurally valid question, check its type's rules and unique id."""
+    for index, raw in enumerate(raws):
+        base: Path = ("questions", index)
+        question_id = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(question_id, str) and _is_duplicate(result, question_id, base, line_map):
+            continue
+        if index in broken:
+            continue
+        question = normalise_question(raw)
+        problems = semantic_problems(question)
+        for problem in problems:
+            result.errors.append(_error(result.filename, line_map, (*base, *problem.path), problem))
+        if not problems:
+            if question["lesson"] is None:
+                question["lesson"] = result.lesson_key
+            result.questions.append(question)
+
+
+def _is_duplicate(result: BankParseResult, question_id: str, base: Path, lines: _LineMap) -> bool:
+    line = lines.line_of((*base, "id"))
+    first = result.ids.get(question_id)
+    if first is None:
+        result.ids[question_id] = line
+        return False
+    result.errors.append(
+        BankError(
+            result.filename,
+            line,
+            f"duplicate id {question_id!r} (first used on line {first}); ids must be unique",
+        )
+    )
+    return True
+
+
+def _error(filename: str, line_map: _LineMap, path: Path, problem: Problem) -> BankError:
+    return BankError(filename, line_map.line_of(path), problem.message)
+
+
+def check_banks(results: Iterable[BankParseResult]) -> list[BankError]:
+    """Ids used in more than one file (duplicates within a file are reported by parse_bank)."""
+    first_seen: dict[str, tuple[str, int]] = {}
+    errors = []
+    for result in results:
+        for question_id, line in result.ids.items():
+            where = first_seen.setdefault(question_id, (result.filename, line))
+            if where[0] != result.filename:
+                errors.append(
+                    BankError(
+                        result.filename,
+                        line,
+                        f"duplicate id {question_id!r} (also "
+                        f"used at {where[0]}:{where[1]}); ids must be unique in a course",
+                    )
+                )
+    return errors
+
+
+def parse_banks(files: Mapping[str, str]) -> tuple[list[BankParseResult], list[BankError]]:
+    """Parse several bank files (`{filename: text}`) together: results and every error."""
+    results = [parse_bank(text, filename) for filename, text in files.items()]
+    errors = [error for result in results for error in result.errors]
+    return results, errors + check_banks(results)
+
+
+class _BankDumper(yaml.SafeDumper):
+    """Block style with list items indented under their key, and Markdown as `|` blocks."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+# PyYAML writes these bare, and reading them back turns them into other characters.
+_NEEDS_ESCAPES = frozenset("\x85\u2028\u2029\ufeff")
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    # PyYAML falls back to quoting when a literal block cannot hold the text exactly.
+    if _NEEDS_ESCAPES.intersection(text):
+        style: str | None = '"'
+    else:
+        style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_BankDumper.add_representer(str, _represent_str)
+
+
+def dump_bank(questions: Sequence[dict[str, Any]], lesson: int | str | None = None) -> str:
+    """YAML text for normalised questions; `parse_bank` of it gives the same questions.
+
+    With `lesson`, the file says `lesson:` once and only questions of other lessons carry
+    their own; without, each question with a lesson carries it.
+    """
+    items = []
+    for question in questions:
+        item = question_to_yaml(question)
+        own = question.get("lesson")
+        if own is not None and own != lesson:
+            item["lesson"] = own
+        items.append(item)
+    document: dict[str, Any] = {} if lesson is None else {"lesson": lesson}
+    document["questions"] = items
+    return yaml.dump(
+        document,
+        Dumper=_BankDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+    )

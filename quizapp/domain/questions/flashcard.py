@@ -1,0 +1,28 @@
+"""Flashcard: a front (the prompt) and a back, self-rated in review and never graded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quizapp.domain.questions.base import GradeResult, QuestionType
+
+
+class Flashcard(QuestionType):
+    """No response to grade: the learner flips the card and rates their own recall."""
+
+    name = "flashcard"
+    gradable = False
+    raw_keys = ("back",)
+
+    def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
+        return {"back": raw["back"]} if "back" in raw else {}
+
+    def grade(self, question: dict[str, Any], response: Any) -> GradeResult:
+        # A caller bug, not learner garbage: review self-rates flashcards (see is_gradable).
+        raise ValueError("flashcards are self-rated, not graded")
+
+    def describe_right_answer(self, question: dict[str, Any]) -> str:
+        return question["back"]
+
+    def to_yaml(self, question: dict[str, Any]) -> dict[str, Any]:
+        return {"back": question["back"]}

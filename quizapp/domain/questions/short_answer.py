@@ -1,0 +1,88 @@
+"""Short answer: free text compared with accepted answers; the best match's weight scores."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quizapp.domain.questions.base import (
+    REQUIRED,
+    GradeResult,
+    Problem,
+    QuestionType,
+    compact_number,
+    floats,
+    make_result,
+    map_list,
+    texts_match,
+    with_defaults,
+)
+
+_ANSWER = {"text": REQUIRED, "weight": 100.0, "feedback": None}
+
+
+class ShortAnswer(QuestionType):
+    """Response: a str, compared after NFKC, casefold and space collapsing (see base)."""
+
+    name = "short_answer"
+    raw_keys = ("answers", "answer", "accent_insensitive")
+
+    def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if "answers" in raw:
+            out["answers"] = map_list(raw["answers"], normalise_answer)
+        elif "answer" in raw:  # shorthand for a single fully-right answer
+            out["answers"] = [normalise_answer(raw["answer"])]
+        out["accent_insensitive"] = raw.get("accent_insensitive", False)
+        return out
+
+    def validate(self, question: dict[str, Any]) -> list[Problem]:
+        if not any(answer["weight"] >= 100 for answer in question["answers"]):
+            return [Problem(("answers",), "no answer gives full marks; give one weight 100")]
+        return []
+
+    def grade(self, question: dict[str, Any], response: Any) -> GradeResult:
+        right_answer = self.describe_right_answer(question)
+        if not isinstance(response, str):
+            return make_result(0.0, [False], [], right_answer)
+        best = best_text_match(question["answers"], response, question["accent_insensitive"])
+        if best is None:
+            return make_result(0.0, [False], [], right_answer)
+        score = best["weight"] / 100
+        return make_result(score, [score >= 0.999], [best["feedback"]], right_answer)
+
+    def describe_right_answer(self, question: dict[str, Any]) -> str:
+        return " / ".join(a["text"] for a in question["answers"] if a["weight"] >= 100)
+
+    def to_yaml(self, question: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"answers": [_answer_to_yaml(a) for a in question["answers"]]}
+        if question["accent_insensitive"]:
+            out["accent_insensitive"] = True
+        return out
+
+
+def normalise_answer(raw: Any) -> Any:
+    """A plain string is a fully-right answer without feedback."""
+    if isinstance(raw, str):
+        return {"text": raw, "weight": 100.0, "feedback": None}
+    return floats(with_defaults(raw, _ANSWER), ("weight",))
+
+
+def best_text_match(
+    answers: list[dict[str, Any]], response: str, accent_insensitive: bool
+) -> dict[str, Any] | None:
+    """The highest-weighted answer that matches `response`, if any."""
+    matches = [
+        answer
+        for answer in answers
+        if texts_match(answer["text"], response, accent_insensitive=accent_insensitive)
+    ]
+    return max(matches, key=lambda answer: answer["weight"], default=None)
+
+
+def _answer_to_yaml(answer: dict[str, Any]) -> Any:
+    if answer["weight"] == 100 and answer["feedback"] is None:
+        return answer["text"]
+    out: dict[str, Any] = {"text": answer["text"], "weight": compact_number(answer["weight"])}
+    if answer["feedback"] is not None:
+        out["feedback"] = answer["feedback"]
+    return out

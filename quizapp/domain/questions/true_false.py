@@ -1,0 +1,41 @@
+"""True/false: the learner picks true or false and scores 1 or 0."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quizapp.domain.questions.base import GradeResult, QuestionType, make_result
+
+_KEYS = ("answer", "feedback_true", "feedback_false")
+
+
+class TrueFalse(QuestionType):
+    """Response: a bool; `feedback_true`/`feedback_false` follow what was picked, as in GIFT."""
+
+    name = "true_false"
+    raw_keys = _KEYS
+
+    def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
+        out = {"answer": raw["answer"]} if "answer" in raw else {}
+        out["feedback_true"] = raw.get("feedback_true")
+        out["feedback_false"] = raw.get("feedback_false")
+        return out
+
+    def grade(self, question: dict[str, Any], response: Any) -> GradeResult:
+        right_answer = self.describe_right_answer(question)
+        if not isinstance(response, bool):
+            return make_result(0.0, [False], [], right_answer)
+        feedback = question["feedback_true"] if response else question["feedback_false"]
+        right = response == question["answer"]
+        return make_result(1.0 if right else 0.0, [right], [feedback], right_answer)
+
+    def describe_right_answer(self, question: dict[str, Any]) -> str:
+        # Plain English words; the web layer may show a translated label from `answer`.
+        return "True" if question["answer"] else "False"
+
+    def to_yaml(self, question: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"answer": question["answer"]}
+        for key in ("feedback_true", "feedback_false"):
+            if question[key] is not None:
+                out[key] = question[key]
+        return out

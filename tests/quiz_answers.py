@@ -1,0 +1,67 @@
+"""Builds quiz form posts from an attempt: all right, or deliberately wrong, per type."""
+
+import sqlalchemy as sa
+
+from quizapp.domain.quiz_layout import matching_options
+from quizapp.extensions import db
+from quizapp.models import Attempt
+from quizapp.services.question_store import question_dict
+
+
+def _right_fields(prefix: str, question: dict) -> dict[str, object]:
+    kind = question["type"]
+    if kind == "single_choice":
+        right = next(i for i, c in enumerate(question["choices"]) if c.get("correct"))
+        return {prefix: str(right)}
+    if kind == "multiple_response":
+        return {prefix: [str(i) for i, c in enumerate(question["choices"]) if c["weight"] > 0]}
+    if kind == "true_false":
+        return {prefix: "true" if question["answer"] else "false"}
+    if kind == "short_answer":
+        best = max(question["answers"], key=lambda a: a.get("weight", 100))
+        return {prefix: best["text"]}
+    if kind == "numeric":
+        answer = max(question["answers"], key=lambda a: a.get("weight", 100))
+        value = answer["value"] if answer.get("value") is not None else answer["min"]
+        return {prefix: str(value).replace(".", ",")}
+    if kind == "matching":
+        options = matching_options(question)
+        return {f"{prefix}_{i}": str(options.index(p["right"])) for i, p in
+                enumerate(question["pairs"])}
+    if kind == "cloze":
+        return {f"{prefix}_{i}": blank["answers"][0] for i, blank in
+                enumerate(question["blanks"])}
+    raise AssertionError(f"no quiz field for {kind}")
+
+
+def _wrong_fields(prefix: str, question: dict) -> dict[str, object]:
+    kind = question["type"]
+    if kind == "single_choice":
+        wrong = next(i for i, c in enumerate(question["choices"]) if not c.get("correct"))
+        return {prefix: str(wrong)}
+    if kind == "multiple_response":
+        return {prefix: [str(i) for i, c in enumerate(question["choices"]) if c["weight"] <= 0]}
+    if kind == "true_false":
+        return {prefix: "false" if question["answer"] else "true"}
+    if kind in ("short_answer", "numeric"):
+        return {prefix: "-987654"}
+    if kind == "matching":
+        count = len(question["pairs"])
+        return {f"{prefix}_{i}": str((i + 1) % count) for i in range(count)}
+    if kind == "cloze":
+        fields = {}
+        for i, blank in enumerate(question["blanks"]):
+            options = [o for o in blank.get("options") or [] if o not in blank["answers"]]
+            fields[f"{prefix}_{i}"] = options[0] if options else "zzz-mal"
+        return fields
+    raise AssertionError(f"no quiz field for {kind}")
+
+
+def quiz_post(attempt_id: int, csrf_token: str, wrong: set[int] = frozenset()) -> dict:
+    """Form data answering every question right except the positions in `wrong`."""
+    attempt = db.session.scalar(sa.select(Attempt).where(Attempt.id == attempt_id))
+    data: dict[str, object] = {"csrf_token": csrf_token, "attempt_id": str(attempt_id)}
+    for answer in attempt.answers:
+        builder = _wrong_fields if answer.position in wrong else _right_fields
+        data.update(builder(f"q{answer.id}", question_dict(answer.question)))
+    return data

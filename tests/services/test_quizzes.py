@@ -1,0 +1,79 @@
+"""Quiz attempts at the service level: layout, drawing, grading once under concurrency."""
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import Answer, AnswerChoice, Attempt
+from quizapp.models.types import utcnow
+from quizapp.services import catalog, quizzes
+
+
+@pytest.fixture
+def lesson(bundled_course):
+    return catalog.find_lesson(db.session, "curso-flask", "clase-3-que-es-flask")
+
+
+def test_an_attempt_has_no_flashcards_and_a_fixed_layout(lesson, make_user):
+    user = make_user()
+    attempt = quizzes.start_attempt(db.session, user.id, lesson, utcnow(), seed=42)
+    again = quizzes.start_attempt(db.session, user.id, lesson, utcnow(), seed=42)
+    assert [a.question_id for a in attempt.answers] == [a.question_id for a in again.answers]
+    assert [a.display_order for a in attempt.answers] == [a.display_order for a in again.answers]
+    assert all(a.question.type != "flashcard" for a in attempt.answers)
+    assert again.number == 2
+
+
+def test_quiz_size_draws_that_many_questions(lesson, make_user):
+    attempt = quizzes.start_attempt(db.session, make_user().id, lesson, utcnow(), size=5)
+    assert attempt.question_count == 5
+    assert len({a.question_id for a in attempt.answers}) == 5
+
+
+def test_submitting_stores_scores_and_selected_choices(lesson, make_user):
+    user = make_user()
+    attempt = quizzes.start_attempt(db.session, user.id, lesson, utcnow(), seed=1)
+    responses = {a.id: 0 for a in attempt.answers if a.question.type == "single_choice"}
+    outcome = quizzes.submit_attempt(db.session, attempt, responses, utcnow())
+    db.session.commit()
+    assert outcome.newly_submitted
+    chosen = db.session.scalars(sa.select(AnswerChoice)).all()
+    assert len(chosen) == len(responses)
+    assert attempt.score == pytest.approx(
+        sum(a.score for a in attempt.answers) / len(attempt.answers)
+    )
+
+
+def test_concurrent_submissions_grade_once(app, lesson, make_user):
+    user = make_user()
+    attempt = quizzes.start_attempt(db.session, user.id, lesson, utcnow(), seed=7)
+    attempt_id, question_count = attempt.id, attempt.question_count
+    # Outside a request SQLite transactions begin IMMEDIATE (they hold the write lock), so
+    # the test's own session must not start one while the threads run.
+    db.session.commit()
+    outcomes: list[bool] = []
+    barrier = threading.Barrier(4)
+
+    def submit() -> None:
+        barrier.wait()
+        with app.app_context():
+            mine = db.session.get(Attempt, attempt_id)
+            outcome = quizzes.submit_attempt(db.session, mine, {}, utcnow())
+            db.session.commit()
+            outcomes.append(outcome.newly_submitted)
+            db.session.remove()
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count(True) == 1
+    graded = db.session.scalar(
+        sa.select(sa.func.count(Answer.id)).where(
+            Answer.attempt_id == attempt_id, Answer.answered_at.is_not(None)
+        )
+    )
+    assert graded == question_count

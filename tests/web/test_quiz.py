@@ -1,0 +1,130 @@
+"""Taking a lesson quiz in the browser's shoes: start, answer, submit once, results."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import Answer, Attempt, Card
+from tests.conftest import csrf_token_from
+from tests.quiz_answers import quiz_post
+
+QUIZ = "/courses/curso-flask/clase-3-que-es-flask/quiz"
+
+
+@pytest.fixture
+def learner(client, auth, make_user, bundled_course):
+    user = make_user()
+    auth.login(user.email)
+    return user
+
+
+def _open_quiz(client) -> tuple[int, str]:
+    page = client.get(QUIZ).get_data(as_text=True)
+    attempt_id = int(re.search(r'name="attempt_id" type="hidden" value="(\d+)"', page).group(1))
+    return attempt_id, csrf_token_from(page)
+
+
+def test_the_quiz_page_needs_a_login(client, bundled_course):
+    response = client.get(QUIZ)
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+
+
+def test_all_right_answers_score_full_marks(client, learner):
+    attempt_id, token = _open_quiz(client)
+    response = client.post(QUIZ, data=quiz_post(attempt_id, token))
+    assert response.headers["Location"] == f"/attempts/{attempt_id}"
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.score == pytest.approx(1.0)
+    assert all(answer.is_correct for answer in attempt.answers)
+
+
+def test_wrong_answers_show_the_right_answer_and_explanation(client, learner):
+    attempt_id, token = _open_quiz(client)
+    client.post(QUIZ, data=quiz_post(attempt_id, token, wrong={0, 1}))
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.score < 1.0
+    wrong = [a for a in attempt.answers if not a.is_correct]
+    assert {a.position for a in wrong} == {0, 1}
+    page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert page.count("Wrong") + page.count("Partly right") >= 2
+    assert "Right answer" in page
+    assert "Explanation" in page
+
+
+def test_a_double_submit_grades_once(client, learner):
+    attempt_id, token = _open_quiz(client)
+    data = quiz_post(attempt_id, token)
+    first = client.post(QUIZ, data=data)
+    second = client.post(QUIZ, data=quiz_post(attempt_id, token, wrong={0}) | {})
+    assert first.headers["Location"] == second.headers["Location"]
+    answers = db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt_id)).all()
+    assert all(answer.is_correct for answer in answers)
+    assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 1
+
+
+def test_a_tampered_choice_is_a_form_error_not_a_500(client, learner):
+    attempt_id, token = _open_quiz(client)
+    data = quiz_post(attempt_id, token)
+    single = db.session.scalar(
+        sa.select(Answer).where(Answer.attempt_id == attempt_id)
+        .join(Answer.question).where(sa.text("questions.type = 'single_choice'")).limit(1)
+    )
+    data[f"q{single.id}"] = "99"
+    response = client.post(QUIZ, data=data)
+    assert response.status_code == 200
+    assert "invalid" in response.get_data(as_text=True)
+    assert db.session.get(Attempt, attempt_id).submitted_at is None
+
+
+def test_a_missing_answer_is_a_form_error(client, learner):
+    attempt_id, token = _open_quiz(client)
+    data = quiz_post(attempt_id, token)
+    first_key = next(key for key in data if key.startswith("q"))
+    del data[first_key]
+    response = client.post(QUIZ, data=data)
+    assert response.status_code == 200
+    assert "Please answer this question." in response.get_data(as_text=True)
+
+
+def test_reloading_the_quiz_keeps_the_same_attempt_and_order(client, learner):
+    first = client.get(QUIZ).get_data(as_text=True)
+    second = client.get(QUIZ).get_data(as_text=True)
+    names = re.findall(r'name="(q\d+(?:_\d+)?)"', first)
+    assert names == re.findall(r'name="(q\d+(?:_\d+)?)"', second)
+    assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 1
+
+
+def test_another_learners_attempt_is_404(client, auth, learner, make_user):
+    attempt_id, token = _open_quiz(client)
+    client.post(QUIZ, data=quiz_post(attempt_id, token))
+    auth.logout()
+    auth.login(make_user().email)
+    assert client.get(f"/attempts/{attempt_id}").status_code == 404
+
+
+def test_retake_keeps_best_and_last_scores(client, learner):
+    attempt_id, token = _open_quiz(client)
+    client.post(QUIZ, data=quiz_post(attempt_id, token))
+    page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    client.post(
+        "/courses/curso-flask/clase-3-que-es-flask/quiz/new",
+        data={"csrf_token": csrf_token_from(page)},
+    )
+    second_id, token = _open_quiz(client)
+    assert second_id != attempt_id
+    client.post(QUIZ, data=quiz_post(second_id, token, wrong={0, 1, 2}))
+    lesson_page = client.get("/courses/curso-flask/clase-3-que-es-flask").get_data(as_text=True)
+    assert "100 %" in lesson_page  # best
+    assert db.session.get(Attempt, second_id).number == 2
+
+
+def test_quiz_answers_become_cards(client, learner):
+    attempt_id, token = _open_quiz(client)
+    client.post(QUIZ, data=quiz_post(attempt_id, token, wrong={0}))
+    attempt = db.session.get(Attempt, attempt_id)
+    cards = db.session.scalars(sa.select(Card).where(Card.user_id == learner.id)).all()
+    quiz_cards = {card.question_id for card in cards}
+    assert {answer.question_id for answer in attempt.answers} <= quiz_cards
