@@ -73,13 +73,15 @@ def register_blueprints(app: Flask) -> None:
     from quizapp.author.views import bp as author_bp
     from quizapp.core.views import bp as core_bp
     from quizapp.dashboard.views import bp as dashboard_bp
+    from quizapp.drafts.views import bp as drafts_bp
     from quizapp.extensions import csrf
     from quizapp.learn.views import bp as learn_bp
     from quizapp.review.views import bp as review_bp
 
     # The API authenticates with Bearer tokens and accepts no cookies, so CSRF does not apply.
     csrf.exempt(api_bp)
-    for blueprint in (core_bp, auth_bp, learn_bp, review_bp, author_bp, dashboard_bp, api_bp):
+    blueprints = (core_bp, auth_bp, learn_bp, review_bp, author_bp, dashboard_bp, drafts_bp, api_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

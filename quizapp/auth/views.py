@@ -57,6 +57,7 @@ def login():
             # One message for an unknown email and a wrong password: no account probing.
             flash(_("Wrong email or password."), "danger")
         else:
+            db.session.commit()  # authenticate may have upgraded the password hash
             session.clear()  # a fresh session at login defeats session fixation
             login_user(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")

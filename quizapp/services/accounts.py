@@ -79,6 +79,7 @@ def create_user(
 
 # A hash of a fixed password so that unknown emails cost as much time as wrong passwords.
 _DUMMY_HASH = generate_password_hash("timing-equaliser-password")
+_CURRENT_METHOD = _DUMMY_HASH.split("$", 1)[0]
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
@@ -88,7 +89,25 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = generate_password_hash(password)
     return user
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made with other parameters than today's default (werkzeug
+    writes them in the prefix, e.g. `scrypt:32768:8:1$...`), so a login upgrades it."""
+    return password_hash.split("$", 1)[0] != _CURRENT_METHOD
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("The current password is wrong.", field="current_password")
+    problems = password_problems(new, user.email)
+    if problems:
+        raise AccountError(" ".join(problems), field="new_password")
+    user.password_hash = generate_password_hash(new)
+    end_all_sessions(user)
 
 
 def set_role(session: Session, user: User, role: str) -> None:

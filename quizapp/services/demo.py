@@ -1,11 +1,17 @@
 """Demo accounts (with random passwords, shown once) and a little learning history."""
 
+import random
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from quizapp.domain.questions.registry import example_response
+from quizapp.models import Lesson
+from quizapp.services import quizzes
 from quizapp.services.accounts import create_user, find_user_by_email
+from quizapp.services.question_store import question_dict
 
 DEMO_ACCOUNTS = (
     ("learner@quizapp.test", "learner", "Lucía (demo)"),
@@ -29,4 +35,16 @@ def create_demo(session: Session, now: datetime) -> list[tuple[str, str, str]]:
 
 
 def add_demo_history(session: Session, now: datetime) -> None:
-    """Filled in by the quiz and review features once they exist."""
+    """The demo learner took the first lessons' quizzes over the past days, with a few
+    mistakes, so dashboards, the review queue and item statistics have something to show."""
+    learner = find_user_by_email(session, DEMO_ACCOUNTS[0][0])
+    lessons = session.scalars(sa.select(Lesson).order_by(Lesson.course_id, Lesson.number)).all()
+    rng = random.Random(2026)
+    for day, lesson in zip((6, 4, 2, 1), lessons, strict=False):
+        when = now - timedelta(days=day)
+        attempt = quizzes.start_attempt(session, learner.id, lesson, when, seed=rng.randrange(10**9))
+        responses = {
+            answer.id: example_response(question_dict(answer.question), right=rng.random() < 0.75)
+            for answer in attempt.answers
+        }
+        quizzes.submit_attempt(session, attempt, responses, when + timedelta(minutes=12))

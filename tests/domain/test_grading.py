@@ -263,3 +263,25 @@ def test_is_gradable(question_type: str, gradable: bool) -> None:
 def test_grading_a_flashcard_is_a_caller_error() -> None:
     with pytest.raises(ValueError, match="self-rated"):
         grade_response(make("flashcard", back="b"), True)
+
+
+def _bundled_questions() -> list[dict]:
+    from pathlib import Path
+
+    from quizapp.domain.bank import parse_bank
+
+    folder = Path(__file__).resolve().parents[2] / "questions" / "curso-flask"
+    return [
+        question
+        for path in sorted(folder.glob("*.yaml"))
+        for question in parse_bank(path.read_text(encoding="utf-8"), str(path)).questions
+        if question["type"] != "flashcard"
+    ]
+
+
+@pytest.mark.parametrize("question", _bundled_questions(), ids=lambda q: q["id"])
+def test_example_responses_grade_right_and_wrong(question):
+    from quizapp.domain.questions.registry import example_response
+
+    assert grade_response(question, example_response(question, right=True)).score == 1.0
+    assert grade_response(question, example_response(question, right=False)).score < 1.0

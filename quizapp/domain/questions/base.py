@@ -75,6 +75,10 @@ class QuestionType(ABC):
         """Grade `response`; garbage of any Python type scores 0 and never raises."""
 
     @abstractmethod
+    def example_response(self, question: dict[str, Any], right: bool) -> Any:
+        """A response that is fully right (or wholly wrong): for demos, benchmarks, tests."""
+
+    @abstractmethod
     def describe_right_answer(self, question: dict[str, Any]) -> str:
         """The right answer as plain text for result pages."""
 

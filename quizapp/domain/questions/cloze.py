@@ -62,6 +62,9 @@ class Cloze(QuestionType):
         score = sum(parts) / len(blanks) if blanks else 0.0
         return make_result(score, parts, [], self.describe_right_answer(question))
 
+    def example_response(self, question: dict[str, Any], right: bool) -> Any:
+        return [blank["answers"][0] if right else "—" for blank in question["blanks"]]
+
     def describe_right_answer(self, question: dict[str, Any]) -> str:
         """The sentence with each blank filled with its first answer."""
         blanks = question["blanks"]

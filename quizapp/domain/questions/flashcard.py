@@ -21,6 +21,9 @@ class Flashcard(QuestionType):
         # A caller bug, not learner garbage: review self-rates flashcards (see is_gradable).
         raise ValueError("flashcards are self-rated, not graded")
 
+    def example_response(self, question: dict[str, Any], right: bool) -> Any:
+        raise ValueError("flashcards are self-rated; they have no response to give")
+
     def describe_right_answer(self, question: dict[str, Any]) -> str:
         return question["back"]
 

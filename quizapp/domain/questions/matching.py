@@ -59,6 +59,10 @@ class Matching(QuestionType):
         score = sum(parts) / len(pairs) if pairs else 0.0
         return make_result(score, parts, [], self.describe_right_answer(question))
 
+    def example_response(self, question: dict[str, Any], right: bool) -> Any:
+        count = len(question["pairs"])
+        return {i: i if right else (i + 1) % count for i in range(count)}
+
     def describe_right_answer(self, question: dict[str, Any]) -> str:
         return "; ".join(f"{pair['left']} → {pair['right']}" for pair in question["pairs"])
 

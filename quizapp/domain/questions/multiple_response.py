@@ -64,6 +64,9 @@ class MultipleResponse(QuestionType):
         feedback = [choices[i]["feedback"] for i in sorted(picked)]
         return make_result(score, parts, feedback, right_answer)
 
+    def example_response(self, question: dict[str, Any], right: bool) -> Any:
+        return [i for i, c in enumerate(question["choices"]) if (c["weight"] > 0) == right]
+
     def describe_right_answer(self, question: dict[str, Any]) -> str:
         return "; ".join(c["text"] for c in question["choices"] if c["weight"] > 0)
 

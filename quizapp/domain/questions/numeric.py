@@ -66,6 +66,11 @@ class Numeric(QuestionType):
         score = best["weight"] / 100
         return make_result(score, [score >= 0.999], [best["feedback"]], right_answer)
 
+    def example_response(self, question: dict[str, Any], right: bool) -> Any:
+        best = max(question["answers"], key=lambda answer: answer["weight"])
+        value = best["value"] if best.get("value") is not None else best["min"]
+        return str(value) if right else "-987654321"
+
     def describe_right_answer(self, question: dict[str, Any]) -> str:
         full = [answer for answer in question["answers"] if answer["weight"] >= 100]
         return " / ".join(_describe(answer) for answer in full)

@@ -99,6 +99,11 @@ def describe_right_answer(question: dict[str, Any]) -> str:
     return _type_of(question).describe_right_answer(question)
 
 
+def example_response(question: dict[str, Any], right: bool = True) -> Any:
+    """A fully right (or wholly wrong) response to a gradable question."""
+    return _type_of(question).example_response(question, right)
+
+
 def question_to_yaml(question: dict[str, Any]) -> dict[str, Any]:
     """The shortest YAML form of a normalised question, without its lesson (the bank adds it)."""
     out: dict[str, Any] = {"id": question["id"], "type": question["type"]}
@@ -125,6 +130,7 @@ def _type_of(question: dict[str, Any]) -> QuestionType:
 __all__ = [
     "QUESTION_TYPES",
     "describe_right_answer",
+    "example_response",
     "grade_response",
     "is_gradable",
     "location",

@@ -50,6 +50,10 @@ class ShortAnswer(QuestionType):
         score = best["weight"] / 100
         return make_result(score, [score >= 0.999], [best["feedback"]], right_answer)
 
+    def example_response(self, question: dict[str, Any], right: bool) -> Any:
+        best = max(question["answers"], key=lambda answer: answer["weight"])
+        return best["text"] if right else "— no sé —"
+
     def describe_right_answer(self, question: dict[str, Any]) -> str:
         return " / ".join(a["text"] for a in question["answers"] if a["weight"] >= 100)
 

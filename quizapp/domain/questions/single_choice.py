@@ -56,6 +56,9 @@ class SingleChoice(QuestionType):
             self.describe_right_answer(question),
         )
 
+    def example_response(self, question: dict[str, Any], right: bool) -> Any:
+        return next(i for i, c in enumerate(question["choices"]) if c["correct"] == right)
+
     def describe_right_answer(self, question: dict[str, Any]) -> str:
         return "; ".join(c["text"] for c in question["choices"] if c["correct"])
 

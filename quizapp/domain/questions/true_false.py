@@ -29,6 +29,9 @@ class TrueFalse(QuestionType):
         right = response == question["answer"]
         return make_result(1.0 if right else 0.0, [right], [feedback], right_answer)
 
+    def example_response(self, question: dict[str, Any], right: bool) -> Any:
+        return question["answer"] == right
+
     def describe_right_answer(self, question: dict[str, Any]) -> str:
         # Plain English words; the web layer may show a translated label from `answer`.
         return "True" if question["answer"] else "False"
