@@ -18,8 +18,21 @@ def database_url(value: str | None) -> str | None:
     return value
 
 
+def development_secret_key(instance_dir: Path) -> str:
+    """A random key kept in instance/ so development sessions survive restarts without a
+    key ever being committed."""
+    import secrets
+
+    key_file = instance_dir / ".secret_key"
+    if not key_file.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL")) or _default_sqlite_url(
         "quizapp.db"
     )
@@ -50,11 +63,13 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False
+    # Without SECRET_KEY, create_app keeps a random one in instance/.secret_key.
+    GENERATE_SECRET_KEY = True
 
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret"
+    SECRET_KEY = "testing-secret"  # noqa: S105  (tests only)
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "1000 per minute"

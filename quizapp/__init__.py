@@ -5,7 +5,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from config import CONFIGS
+from config import CONFIGS, development_secret_key
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,6 +25,8 @@ def create_app(config: str | dict | None = None) -> Flask:
         app.config.update(config)
     else:
         app.config.from_object(CONFIGS[config or os.environ.get("QUIZAPP_CONFIG", "development")])
+    if not app.config.get("SECRET_KEY") and app.config.get("GENERATE_SECRET_KEY"):
+        app.config["SECRET_KEY"] = development_secret_key(Path(app.instance_path))
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (the production config refuses to start).")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

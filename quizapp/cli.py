@@ -127,3 +127,76 @@ main = FlaskGroup(
     create_app=_create_app,
     help="QuizApp: courses, question banks, quizzes and flashcards.",
 )
+
+
+# --- questions import / export (instructor interchange) -----------------------------------
+
+
+@questions_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--course", "course_slug", required=True, help="Slug of the course.")
+@click.option("--lesson", "lesson_key", help="Lesson slug or number receiving every question.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["gift", "yaml", "csv"]),
+    help="Default: from the file extension.",
+)
+def questions_import(file: Path, course_slug: str, lesson_key: str | None, fmt: str | None) -> None:
+    """Import a GIFT, YAML or Anki CSV/TSV file into a course, keyed by question id
+    (re-importing updates). Errors print as file:line: message; nothing is then written.
+    Questions missing from the file are kept (only `content load` retires)."""
+    from quizapp.services import authoring, catalog
+    from quizapp.services.bank_import import apply_import, decode_upload, plan_import, summary
+
+    course = catalog.find_course(db.session, course_slug)
+    if course is None:
+        _fail([f"error: no course {course_slug!r}"])
+    lesson = None
+    if lesson_key:
+        lesson = authoring.find_lesson(db.session, course, lesson_key) or next(
+            (item for item in course.lessons if str(item.number) == lesson_key), None
+        )
+        if lesson is None:
+            _fail([f"error: course {course_slug!r} has no lesson {lesson_key!r}"])
+    text, errors = decode_upload(file.read_bytes(), str(file))
+    if errors:
+        _fail(errors)
+    plan = plan_import(db.session, course, lesson, text, str(file), fmt)
+    for item in plan.unsupported:
+        click.echo(f"warning: {item}", err=True)
+    if not plan.ok:
+        db.session.rollback()
+        _fail(plan.errors)
+    apply_import(db.session, plan, utcnow())
+    db.session.commit()
+    click.echo(summary(plan))
+
+
+@questions_cli.command("export")
+@click.option("--course", "course_slug", required=True, help="Slug of the course.")
+@click.option("--format", "fmt", required=True, type=click.Choice(["gift", "yaml", "csv", "apkg"]))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write ('-' for standard output, text formats only).",
+)
+def questions_export(course_slug: str, fmt: str, output: Path) -> None:
+    """Export a course's active questions: YAML (one bank, lesson per question), GIFT
+    ($CATEGORY: course/lesson), Anki text (CSV) or an Anki .apkg deck."""
+    from quizapp.services import catalog
+    from quizapp.services.bank_export import export_course_file
+
+    course = catalog.find_course(db.session, course_slug)
+    if course is None:
+        _fail([f"error: no course {course_slug!r}"])
+    export = export_course_file(db.session, course, fmt)
+    for question_id, reason in export.skipped:
+        click.echo(f"warning: {question_id}: skipped: {reason}", err=True)
+    if str(output) == "-" and fmt != "apkg":
+        click.echo(export.data.decode("utf-8"), nl=False)
+        return
+    output.write_bytes(export.data)
+    click.echo(f"wrote {output} ({len(export.data)} bytes)")

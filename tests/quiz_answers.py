@@ -26,11 +26,11 @@ def _right_fields(prefix: str, question: dict) -> dict[str, object]:
         return {prefix: str(value).replace(".", ",")}
     if kind == "matching":
         options = matching_options(question)
-        return {f"{prefix}_{i}": str(options.index(p["right"])) for i, p in
-                enumerate(question["pairs"])}
+        return {
+            f"{prefix}_{i}": str(options.index(p["right"])) for i, p in enumerate(question["pairs"])
+        }
     if kind == "cloze":
-        return {f"{prefix}_{i}": blank["answers"][0] for i, blank in
-                enumerate(question["blanks"])}
+        return {f"{prefix}_{i}": blank["answers"][0] for i, blank in enumerate(question["blanks"])}
     raise AssertionError(f"no quiz field for {kind}")
 
 

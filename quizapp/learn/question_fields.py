@@ -60,11 +60,14 @@ class FieldBuilder:
 class SingleChoiceFields(FieldBuilder):
     def add_fields(self, form_class, prefix, question, layout):
         choices = [
-            SelectChoice(str(pos), render_inline(question["choices"][pos]["text"])) for pos in layout
+            SelectChoice(str(pos), render_inline(question["choices"][pos]["text"]))
+            for pos in layout
         ]
-        setattr(form_class, prefix, RadioField(
-            _l("Answer"), choices=choices, validators=[InputRequired(ANSWER_REQUIRED)]
-        ))
+        setattr(
+            form_class,
+            prefix,
+            RadioField(_l("Answer"), choices=choices, validators=[InputRequired(ANSWER_REQUIRED)]),
+        )
 
     def read(self, form, prefix, question, layout):
         return int(form[prefix].data)
@@ -86,17 +89,22 @@ class MultipleResponseFields(FieldBuilder):
         return sorted(form[prefix].data or [])
 
     def describe(self, question, response):
-        chosen = [question["choices"][i]["text"] for i in response or []
-                  if isinstance(i, int) and 0 <= i < len(question["choices"])]
+        chosen = [
+            question["choices"][i]["text"]
+            for i in response or []
+            if isinstance(i, int) and 0 <= i < len(question["choices"])
+        ]
         return "; ".join(chosen) or "—"
 
 
 class TrueFalseFields(FieldBuilder):
     def add_fields(self, form_class, prefix, question, layout):
         choices = [SelectChoice("true", _l("True")), SelectChoice("false", _l("False"))]
-        setattr(form_class, prefix, RadioField(
-            _l("Answer"), choices=choices, validators=[InputRequired(ANSWER_REQUIRED)]
-        ))
+        setattr(
+            form_class,
+            prefix,
+            RadioField(_l("Answer"), choices=choices, validators=[InputRequired(ANSWER_REQUIRED)]),
+        )
 
     def read(self, form, prefix, question, layout):
         return form[prefix].data == "true"
@@ -112,11 +120,16 @@ class TextFields(FieldBuilder):
         validators = [InputRequired(ANSWER_REQUIRED), Length(max=500)]
         if self.numeric:
             validators.append(_is_number)
-        render_kw = {"inputmode": "decimal", "autocomplete": "off"} if self.numeric else {
-            "autocomplete": "off", "spellcheck": "false"}
-        setattr(form_class, prefix, StringField(
-            _l("Answer"), validators=validators, render_kw=render_kw
-        ))
+        render_kw = (
+            {"inputmode": "decimal", "autocomplete": "off"}
+            if self.numeric
+            else {"autocomplete": "off", "spellcheck": "false"}
+        )
+        setattr(
+            form_class,
+            prefix,
+            StringField(_l("Answer"), validators=validators, render_kw=render_kw),
+        )
 
     def read(self, form, prefix, question, layout):
         return (form[prefix].data or "").strip()
@@ -136,10 +149,16 @@ class MatchingFields(FieldBuilder):
             SelectChoice(str(pos), options[pos]) for pos in layout
         ]
         for i, pair in enumerate(question["pairs"]):
-            setattr(form_class, f"{prefix}_{i}", SelectField(
-                render_inline(pair["left"]), choices=choices,
-                validators=[InputRequired(ANSWER_REQUIRED)], validate_choice=True,
-            ))
+            setattr(
+                form_class,
+                f"{prefix}_{i}",
+                SelectField(
+                    render_inline(pair["left"]),
+                    choices=choices,
+                    validators=[InputRequired(ANSWER_REQUIRED)],
+                    validate_choice=True,
+                ),
+            )
 
     def read(self, form, prefix, question, layout):
         return {i: int(form[f"{prefix}_{i}"].data) for i in range(len(question["pairs"]))}
@@ -151,7 +170,9 @@ class MatchingFields(FieldBuilder):
         parts = []
         for i, pair in enumerate(question["pairs"]):
             chosen = response.get(i)
-            text = options[chosen] if isinstance(chosen, int) and 0 <= chosen < len(options) else "—"
+            text = (
+                options[chosen] if isinstance(chosen, int) and 0 <= chosen < len(options) else "—"
+            )
             parts.append(f"{pair['left']} → {text}")
         return "; ".join(parts)
 
@@ -169,10 +190,15 @@ class ClozeFields(FieldBuilder):
                 choices = [SelectChoice("", _l("Choose…"))] + [
                     SelectChoice(options[pos]) for pos in order
                 ]
-                field = SelectField(label, choices=choices, validators=[InputRequired(ANSWER_REQUIRED)])
+                field = SelectField(
+                    label, choices=choices, validators=[InputRequired(ANSWER_REQUIRED)]
+                )
             else:
-                field = StringField(label, validators=[InputRequired(ANSWER_REQUIRED), Length(max=200)],
-                                    render_kw={"autocomplete": "off"})
+                field = StringField(
+                    label,
+                    validators=[InputRequired(ANSWER_REQUIRED), Length(max=200)],
+                    render_kw={"autocomplete": "off"},
+                )
             setattr(form_class, f"{prefix}_{i}", field)
 
     def read(self, form, prefix, question, layout):

@@ -16,8 +16,8 @@ from flask_login import current_user, login_required
 from quizapp.extensions import db
 from quizapp.learn.forms import StartQuizForm, build_quiz_form, quiz_items, read_responses
 from quizapp.learn.results import result_items
-from quizapp.models.types import utcnow
 from quizapp.models import Lesson
+from quizapp.models.types import utcnow
 from quizapp.services import catalog, quizzes
 
 bp = Blueprint("learn", __name__)
@@ -75,9 +75,14 @@ def quiz(course_slug: str, lesson_slug: str):
     if attempt is None:
         if not quizzes.quiz_questions(db.session, found):
             flash(_("This lesson has no quiz questions yet."), "info")
-            return redirect(url_for("learn.lesson", course_slug=course_slug, lesson_slug=lesson_slug))
+            return redirect(
+                url_for("learn.lesson", course_slug=course_slug, lesson_slug=lesson_slug)
+            )
         attempt = quizzes.start_attempt(
-            db.session, current_user.id, found, utcnow(),
+            db.session,
+            current_user.id,
+            found,
+            utcnow(),
             size=current_app.config["QUIZ_DEFAULT_SIZE"] or None,
         )
         db.session.commit()
@@ -92,7 +97,11 @@ def quiz(course_slug: str, lesson_slug: str):
         return redirect(url_for("learn.attempt_result", attempt_id=attempt.id))
     form.attempt_id.data = str(attempt.id)
     return render_template(
-        "learn/quiz.html", lesson=found, course=found.course, attempt=attempt, form=form,
+        "learn/quiz.html",
+        lesson=found,
+        course=found.course,
+        attempt=attempt,
+        form=form,
         items=quiz_items(form, attempt),
     )
 
@@ -110,13 +119,9 @@ def _submitted_attempt_in_form():
 @login_required
 def new_attempt(course_slug: str, lesson_slug: str):
     found = _lesson_or_404(course_slug, lesson_slug)
-    form = StartQuizForm()
-    if form.validate_on_submit() and quizzes.open_attempt(db.session, current_user.id, found.id) is None:
-        if quizzes.quiz_questions(db.session, found):
-            quizzes.start_attempt(
-                db.session, current_user.id, found, utcnow(),
-                size=current_app.config["QUIZ_DEFAULT_SIZE"] or None,
-            )
+    if StartQuizForm().validate_on_submit():
+        size = current_app.config["QUIZ_DEFAULT_SIZE"] or None
+        if quizzes.begin_retake(db.session, current_user.id, found, utcnow(), size=size):
             db.session.commit()
     return redirect(url_for("learn.quiz", course_slug=course_slug, lesson_slug=lesson_slug))
 
@@ -131,9 +136,15 @@ def attempt_result(attempt_id: int):
         abort(404)
     lesson = db.session.get(Lesson, attempt.lesson_id)
     if not attempt.is_submitted:
-        return redirect(url_for("learn.quiz", course_slug=lesson.course.slug, lesson_slug=lesson.slug))
+        return redirect(
+            url_for("learn.quiz", course_slug=lesson.course.slug, lesson_slug=lesson.slug)
+        )
     history = quizzes.lesson_history(db.session, attempt.user_id, lesson.id)
     return render_template(
-        "learn/result.html", attempt=attempt, lesson=lesson, course=lesson.course,
-        items=result_items(attempt), history=history,
+        "learn/result.html",
+        attempt=attempt,
+        lesson=lesson,
+        course=lesson.course,
+        items=result_items(attempt),
+        history=history,
     )

@@ -47,9 +47,7 @@ class Answer(db.Model):
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    attempt_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("attempts.id", ondelete="CASCADE")
-    )
+    attempt_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("attempts.id", ondelete="CASCADE"))
     question_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("questions.id", ondelete="CASCADE")
     )

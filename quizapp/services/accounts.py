@@ -16,11 +16,34 @@ PASSWORD_MAX_LENGTH = 128
 # already removes the shorter ones.
 COMMON_PASSWORDS = frozenset(
     {
-        "1234567890", "0123456789", "12345678910", "qwertyuiop", "password1", "password12",
-        "password123", "passw0rd123", "1q2w3e4r5t", "1qaz2wsx3edc", "qwerty1234", "qwerty12345",
-        "iloveyou12", "abcdefghij", "aaaaaaaaaa", "contraseña", "contrasena", "contrasena123",
-        "administrator", "letmein123", "welcome123", "football123", "1111111111", "0000000000",
-        "123123123123", "qazwsxedcrfv", "asdfghjkl1", "zxcvbnm123",
+        "1234567890",
+        "0123456789",
+        "12345678910",
+        "qwertyuiop",
+        "password1",
+        "password12",
+        "password123",
+        "passw0rd123",
+        "1q2w3e4r5t",
+        "1qaz2wsx3edc",
+        "qwerty1234",
+        "qwerty12345",
+        "iloveyou12",
+        "abcdefghij",
+        "aaaaaaaaaa",
+        "contraseña",
+        "contrasena",
+        "contrasena123",
+        "administrator",
+        "letmein123",
+        "welcome123",
+        "football123",
+        "1111111111",
+        "0000000000",
+        "123123123123",
+        "qazwsxedcrfv",
+        "asdfghjkl1",
+        "zxcvbnm123",
     }
 )
 
@@ -129,7 +152,9 @@ def hash_token(token: str) -> str:
 def issue_api_token(session: Session, user: User, name: str = "") -> str:
     """Returns the token once; only its SHA-256 is stored."""
     token = "qz_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, name=name, token_hash=hash_token(token), prefix=token[:10]))
+    session.add(
+        ApiToken(user_id=user.id, name=name, token_hash=hash_token(token), prefix=token[:10])
+    )
     session.flush()
     return token
 

@@ -27,7 +27,9 @@ def active_question_filter():
 
 def list_courses(session: Session) -> list[CourseSummary]:
     lesson_counts = (
-        sa.select(Lesson.course_id, sa.func.count().label("n")).group_by(Lesson.course_id).subquery()
+        sa.select(Lesson.course_id, sa.func.count().label("n"))
+        .group_by(Lesson.course_id)
+        .subquery()
     )
     question_counts = (
         sa.select(Question.course_id, sa.func.count().label("n"))
@@ -54,9 +56,7 @@ def find_course(session: Session, slug: str) -> Course | None:
 
 def find_lesson(session: Session, course_slug: str, lesson_slug: str) -> Lesson | None:
     return session.scalar(
-        sa.select(Lesson)
-        .join(Course)
-        .where(Course.slug == course_slug, Lesson.slug == lesson_slug)
+        sa.select(Lesson).join(Course).where(Course.slug == course_slug, Lesson.slug == lesson_slug)
     )
 
 

@@ -128,7 +128,11 @@ def _upsert_lessons(
             lesson = Lesson(course=course, number=item.number, slug=item.slug, title=item.title)
             session.add(lesson)
             report.lessons_created += 1
-        elif (lesson.slug, lesson.title, lesson.body_md) != (item.slug, item.title, item.body_markdown):
+        elif (lesson.slug, lesson.title, lesson.body_md) != (
+            item.slug,
+            item.title,
+            item.body_markdown,
+        ):
             report.lessons_updated += 1
         lesson.slug, lesson.title, lesson.body_md = item.slug, item.title, item.body_markdown
         by_key[str(item.number)] = by_key[item.slug] = lesson

@@ -42,7 +42,9 @@ def add_demo_history(session: Session, now: datetime) -> None:
     rng = random.Random(2026)
     for day, lesson in zip((6, 4, 2, 1), lessons, strict=False):
         when = now - timedelta(days=day)
-        attempt = quizzes.start_attempt(session, learner.id, lesson, when, seed=rng.randrange(10**9))
+        attempt = quizzes.start_attempt(
+            session, learner.id, lesson, when, seed=rng.randrange(10**9)
+        )
         responses = {
             answer.id: example_response(question_dict(answer.question), right=rng.random() < 0.75)
             for answer in attempt.answers

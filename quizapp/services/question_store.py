@@ -25,7 +25,9 @@ def choice_rows(question: dict[str, Any]) -> list[ChoiceRow]:
         answer = question["answer"]
         return [
             ChoiceRow("True", 100.0 if answer else 0.0, answer, question.get("feedback_true")),
-            ChoiceRow("False", 0.0 if answer else 100.0, not answer, question.get("feedback_false")),
+            ChoiceRow(
+                "False", 0.0 if answer else 100.0, not answer, question.get("feedback_false")
+            ),
         ]
     rows = []
     for choice in question.get("choices") or []:

@@ -92,6 +92,17 @@ def start_attempt(
     return attempt
 
 
+def begin_retake(
+    session: Session, user_id: int, lesson: Lesson, now: datetime, size: int | None = None
+) -> Attempt | None:
+    """A fresh attempt, unless one is already open or the lesson has nothing to ask."""
+    if open_attempt(session, user_id, lesson.id) is not None:
+        return None
+    if not quiz_questions(session, lesson):
+        return None
+    return start_attempt(session, user_id, lesson, now, size=size)
+
+
 def attempt_for_user(session: Session, attempt_id: int, user_id: int, is_staff: bool = False):
     """The attempt when this user may see it (its owner, or staff); None otherwise."""
     attempt = session.scalar(
@@ -149,7 +160,9 @@ def _count_answers_as_reviews(session: Session, attempt: Attempt, now: datetime)
     from quizapp.services.reviews import record_quiz_answer
 
     for answer in attempt.answers:
-        record_quiz_answer(session, attempt.user_id, answer.question_id, bool(answer.is_correct), now)
+        record_quiz_answer(
+            session, attempt.user_id, answer.question_id, bool(answer.is_correct), now
+        )
 
 
 def lesson_history(session: Session, user_id: int, lesson_id: int) -> LessonHistory:

@@ -62,8 +62,14 @@ def test_content_load_and_list_json(runner):
     for lesson in course["lessons"]:
         assert sum(lesson["questions"].values()) >= 12
         assert set(lesson["questions"]) >= {
-            "single_choice", "multiple_response", "true_false", "short_answer",
-            "numeric", "matching", "cloze", "flashcard",
+            "single_choice",
+            "multiple_response",
+            "true_false",
+            "short_answer",
+            "numeric",
+            "matching",
+            "cloze",
+            "flashcard",
         }
 
 
@@ -82,8 +88,15 @@ def test_content_load_of_a_missing_path_fails(runner, tmp_path):
 
 def test_users_create_makes_staff(runner):
     result = runner.invoke(
-        args=["users", "create", "profe@example.org", "--role", "instructor",
-              "--password", "una-clave-larga-123"]
+        args=[
+            "users",
+            "create",
+            "profe@example.org",
+            "--role",
+            "instructor",
+            "--password",
+            "una-clave-larga-123",
+        ]
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(sa.select(User).where(User.email == "profe@example.org"))

@@ -43,7 +43,9 @@ def test_loading_twice_leaves_identical_row_counts(app, course_dir):
 def test_editing_a_question_updates_it_in_place(app, course_dir):
     load_path(db.session, course_dir, utcnow())
     db.session.commit()
-    row = db.session.scalar(sa.select(Question).where(Question.external_id == "c3-jinja2-plantillas"))
+    row = db.session.scalar(
+        sa.select(Question).where(Question.external_id == "c3-jinja2-plantillas")
+    )
     row_id, version = row.id, row.version
     bank = course_dir / "clase-3.yaml"
     text = bank.read_text(encoding="utf-8")
@@ -73,9 +75,9 @@ def test_a_question_removed_from_the_bank_is_retired_not_deleted(app, course_dir
     bank.write_text(original, "utf-8")
     report = load_path(db.session, course_dir, utcnow())
     assert report.questions_updated == 1
-    assert db.session.scalar(
-        sa.select(sa.func.count()).where(Question.retired_at.is_not(None))
-    ) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).where(Question.retired_at.is_not(None))) == 0
+    )
 
 
 def test_a_bad_bank_loads_nothing(app, course_dir):
@@ -102,8 +104,6 @@ def test_the_seed_file_gives_three_lessons_and_no_table_of_contents(app):
 def test_choices_are_stored_as_rows(app, course_dir):
     load_path(db.session, course_dir, utcnow())
     db.session.commit()
-    single = db.session.scalar(
-        sa.select(Question).where(Question.type == "single_choice").limit(1)
-    )
+    single = db.session.scalar(sa.select(Question).where(Question.type == "single_choice").limit(1))
     assert len(single.choices) == len(single.data["choices"])
     assert sum(choice.is_correct for choice in single.choices) == 1

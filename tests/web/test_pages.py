@@ -11,8 +11,11 @@ def test_home_lists_the_bundled_course(client, bundled_course):
 
 def test_course_page_lists_three_lessons(client, bundled_course):
     page = client.get("/courses/curso-flask").get_data(as_text=True)
-    for slug in ("clase-1-introduccion", "clase-2-como-funcionan-las-aplicaciones-web",
-                 "clase-3-que-es-flask"):
+    for slug in (
+        "clase-1-introduccion",
+        "clase-2-como-funcionan-las-aplicaciones-web",
+        "clase-3-que-es-flask",
+    ):
         assert f"/courses/curso-flask/{slug}" in page
 
 
@@ -24,9 +27,7 @@ def test_lesson_page_renders_the_notes_as_html(client, bundled_course):
     assert "Jinja2" in page
 
 
-@pytest.mark.parametrize(
-    "path", ["/courses/nope", "/courses/curso-flask/nope", "/attempts/999999"]
-)
+@pytest.mark.parametrize("path", ["/courses/nope", "/courses/curso-flask/nope", "/attempts/999999"])
 def test_unknown_pages_are_404(client, auth, make_user, bundled_course, path):
     auth.login(make_user().email)
     assert client.get(path).status_code == 404

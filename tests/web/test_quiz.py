@@ -69,8 +69,11 @@ def test_a_tampered_choice_is_a_form_error_not_a_500(client, learner):
     attempt_id, token = _open_quiz(client)
     data = quiz_post(attempt_id, token)
     single = db.session.scalar(
-        sa.select(Answer).where(Answer.attempt_id == attempt_id)
-        .join(Answer.question).where(sa.text("questions.type = 'single_choice'")).limit(1)
+        sa.select(Answer)
+        .where(Answer.attempt_id == attempt_id)
+        .join(Answer.question)
+        .where(sa.text("questions.type = 'single_choice'"))
+        .limit(1)
     )
     data[f"q{single.id}"] = "99"
     response = client.post(QUIZ, data=data)
