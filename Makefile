@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint bench translations install clean
 
@@ -25,7 +26,7 @@ run: install
 	$(BIN)/quizapp run --host 127.0.0.1 --port $(PORT)
 
 test: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check .

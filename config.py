@@ -57,6 +57,11 @@ class Config:
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
     # Quiz defaults; a lesson may override the number of questions drawn.
     QUIZ_DEFAULT_SIZE = int(os.environ.get("QUIZ_DEFAULT_SIZE", "0"))  # 0 = all questions
+    # Previewed uploads wait here (keyed by a random token) until the instructor confirms.
+    IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
+    # Tests may fix time: a datetime or a callable returning one (see quizapp/clock.py).
+    CLOCK = None
+    REVIEW_FUZZING = True
     DESIRED_RETENTION_DEFAULT = 0.9
     DAILY_NEW_CARDS_DEFAULT = 20
 

@@ -113,6 +113,10 @@ def demo() -> None:
 
 
 def register(app: Flask) -> None:
+    from quizapp.drafts.cli import draft_command
+
+    if "draft" not in questions_cli.commands:
+        questions_cli.add_command(draft_command)
     for command in (content_cli, questions_cli, users_cli, demo):
         app.cli.add_command(command)
 

@@ -21,11 +21,28 @@ DATA_DIR = TESTS_DIR / "data"
 PASSWORD = "correct-horse-battery"
 
 
+def _worker_database(uri: str) -> str:
+    """Under pytest-xdist each worker gets its own fresh PostgreSQL database, named after
+    the one TEST_DATABASE_URL gives, so parallel workers never share tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not uri.startswith("postgresql"):
+        return uri
+    url = sa.engine.make_url(uri)
+    name = f"{url.database}_{worker}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_uri(tmp_path_factory) -> str:
     uri = database_url(os.environ.get("TEST_DATABASE_URL")) or (
         f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     )
+    uri = _worker_database(uri)
     app = create_app({"SQLALCHEMY_DATABASE_URI": uri})
     with app.app_context():
         # The schema comes from the migrations, as in production.

@@ -1,0 +1,1 @@
+"""Instructor pages tying questions to a lesson's sections: coverage and drafts from the notes."""

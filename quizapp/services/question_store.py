@@ -71,17 +71,24 @@ def apply_question(row: Question, question: dict[str, Any]) -> bool:
     row.tags = list(question.get("tags") or [])
     row.section = question.get("section")
     row.data = type_data(question)
-    row.choices = [
-        Choice(
-            position=position,
-            text_md=choice.text,
-            weight=choice.weight,
-            is_correct=choice.is_correct,
-            feedback_md=choice.feedback,
-        )
-        for position, choice in enumerate(choice_rows(question))
-    ]
+    _sync_choices(row, choice_rows(question))
     return True
+
+
+def _sync_choices(row: Question, wanted: list[ChoiceRow]) -> None:
+    """Updates choice rows in place by position: replacing them would insert the new rows
+    before deleting the old ones and trip the (question, position) unique constraint."""
+    existing = {choice.position: choice for choice in row.choices}
+    for position, item in enumerate(wanted):
+        choice = existing.get(position)
+        if choice is None:
+            choice = Choice(position=position)
+            row.choices.append(choice)
+        choice.text_md, choice.weight = item.text, item.weight
+        choice.is_correct, choice.feedback_md = item.is_correct, item.feedback
+    for position, choice in existing.items():
+        if position >= len(wanted):
+            row.choices.remove(choice)
 
 
 def question_dict(row: Question) -> dict[str, Any]:

@@ -107,3 +107,25 @@ def test_choices_are_stored_as_rows(app, course_dir):
     single = db.session.scalar(sa.select(Question).where(Question.type == "single_choice").limit(1))
     assert len(single.choices) == len(single.data["choices"])
     assert sum(choice.is_correct for choice in single.choices) == 1
+
+
+def test_changing_a_choice_text_and_count_reloads_cleanly(app, course_dir):
+    load_path(db.session, course_dir, utcnow())
+    db.session.commit()
+    banks = {path: path.read_text(encoding="utf-8") for path in course_dir.glob("*.yaml")}
+    candidates = db.session.scalars(sa.select(Question).where(Question.type == "single_choice"))
+    # A question whose first choice text appears once in its file, so the edit is unambiguous.
+    row, bank = next(
+        (row, path)
+        for row in candidates
+        for path, text in banks.items()
+        if row.external_id in text and text.count(row.choices[0].text_md) == 1
+    )
+    first_choice = row.choices[0].text_md
+    text = banks[bank].replace(first_choice, first_choice + " (editado)", 1)
+    bank.write_text(text, encoding="utf-8")
+    report = load_path(db.session, course_dir, utcnow())
+    db.session.commit()
+    db.session.expire_all()
+    assert report.questions_updated == 1
+    assert db.session.get(Question, row.id).choices[0].text_md.endswith("(editado)")

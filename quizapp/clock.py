@@ -1,0 +1,16 @@
+"""The app's clock: real UTC time, or app.config["CLOCK"] (a datetime or a
+callable returning one) so tests can fix and move time."""
+
+from datetime import datetime
+
+from flask import current_app
+
+from quizapp.domain.scheduling import as_utc
+from quizapp.models.types import utcnow
+
+
+def now() -> datetime:
+    clock = current_app.config.get("CLOCK")
+    if clock is None:
+        return utcnow()
+    return as_utc(clock() if callable(clock) else clock)

@@ -1,0 +1,88 @@
+"""Progress dashboards for learners and instructors."""
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from quizapp.auth.decorators import staff_required
+from quizapp.dashboard import csv_export
+from quizapp.domain.statistics import MIN_ATTEMPTS_TO_JUDGE
+from quizapp.extensions import db
+from quizapp.models import User
+from quizapp.models.types import utcnow
+from quizapp.services import catalog, progress, stats
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.route("/dashboard")
+@login_required
+def learner():
+    found = progress.learner_progress(db.session, current_user._get_current_object(), utcnow())
+    review_url = url_for("review.queue") if "review.queue" in current_app.view_functions else None
+    return render_template("dashboard/learner.html", progress=found, review_url=review_url)
+
+
+def _sort_arguments() -> tuple[str, str]:
+    sort = request.args.get("sort", "position")
+    order = request.args.get("order", "asc")
+    return (
+        sort if sort in stats.SORT_KEYS else "position",
+        order if order in ("asc", "desc") else "asc",
+    )
+
+
+def question_editor_url(question_id: int) -> str:
+    # The authoring blueprint may not be there yet; the URL is part of the spec anyway.
+    if "author.edit_question" in current_app.view_functions:
+        return url_for("author.edit_question", question_id=question_id)
+    return f"{request.script_root}/instructor/questions/{question_id}/edit"
+
+
+@bp.route("/instructor/courses/<course_slug>")
+@staff_required
+def course(course_slug: str):
+    found = catalog.find_course(db.session, course_slug) or abort(404)
+    sort, order = _sort_arguments()
+    dashboard = stats.course_dashboard(db.session, found, utcnow(), sort, order)
+    return render_template(
+        "dashboard/course.html",
+        dashboard=dashboard,
+        sort=sort,
+        order=order,
+        editor_url=question_editor_url,
+        question_title=stats.question_title,
+        min_attempts=MIN_ATTEMPTS_TO_JUDGE,
+    )
+
+
+@bp.route("/instructor/courses/<course_slug>/learners/<int:user_id>")
+@staff_required
+def learner_detail(course_slug: str, user_id: int):
+    found = catalog.find_course(db.session, course_slug) or abort(404)
+    user = db.session.get(User, user_id) or abort(404)
+    learner_progress = progress.learner_progress(db.session, user, utcnow(), course=found)
+    return render_template("dashboard/learner_detail.html", course=found, progress=learner_progress)
+
+
+@bp.route("/instructor/courses/<course_slug>/questions.csv")
+@staff_required
+def questions_csv(course_slug: str):
+    found = catalog.find_course(db.session, course_slug) or abort(404)
+    sort, order = _sort_arguments()
+    questions = stats.sort_questions(stats.question_statistics(db.session, found), sort, order)
+    return csv_export.csv_response(
+        f"{found.slug}-questions.csv",
+        csv_export.QUESTION_EXPORT_HEADER,
+        csv_export.question_export_rows(questions),
+    )
+
+
+@bp.route("/instructor/courses/<course_slug>/learners.csv")
+@staff_required
+def learners_csv(course_slug: str):
+    found = catalog.find_course(db.session, course_slug) or abort(404)
+    return csv_export.csv_response(
+        f"{found.slug}-learners.csv",
+        csv_export.LEARNER_EXPORT_HEADER,
+        csv_export.learner_export_rows(stats.learner_table(db.session, found)),
+    )

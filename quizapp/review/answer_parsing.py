@@ -1,0 +1,54 @@
+"""Answer fields of an objective question on the review page, and the response they post.
+
+A thin adapter over the quiz page's field builders (quizapp.learn.question_fields) so a
+question type is answered the same way everywhere; swapping the builders touches only here."""
+
+import random
+import re
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Field
+
+from quizapp.domain.quiz_layout import shuffle_options
+from quizapp.learn.question_fields import FIELD_BUILDERS
+from quizapp.review.forms import AnswerForm
+
+PREFIX = "answer"
+_BLANK = re.compile(r"\{\{\s*(\d+)\s*\}\}")
+
+
+def answer_layout(question: dict[str, Any], card_id: int, reps: int) -> list:
+    """The shuffled display order of the options. Seeded by the card and its review count,
+    so the page and the form it posts agree, while each new review reshuffles."""
+    rng = random.Random(f"{card_id}:{reps}")  # noqa: S311  (display order, not security)
+    return shuffle_options(question, rng)
+
+
+def build_answer_form(question: dict[str, Any], layout: list, **kwargs) -> FlaskForm:
+    """An AnswerForm with this question's fields added (named `answer` or `answer_<n>`)."""
+
+    class CardAnswerForm(AnswerForm):
+        pass
+
+    FIELD_BUILDERS[question["type"]].add_fields(CardAnswerForm, PREFIX, question, layout)
+    return CardAnswerForm(**kwargs)
+
+
+def answer_fields(form: FlaskForm, question: dict[str, Any], layout: list) -> list[Field]:
+    names = FIELD_BUILDERS[question["type"]].field_names(PREFIX, question, layout)
+    return [form[name] for name in names]
+
+
+def read_response(form: FlaskForm, question: dict[str, Any], layout: list) -> Any:
+    """The response in the shape `grade_response` expects (docs/bank-format.md)."""
+    return FIELD_BUILDERS[question["type"]].read(form, PREFIX, question, layout)
+
+
+def describe_response(question: dict[str, Any], response: Any) -> str:
+    return FIELD_BUILDERS[question["type"]].describe(question, response)
+
+
+def cloze_prompt(question: dict[str, Any]) -> str:
+    """The cloze text with each `{{n}}` shown as a numbered gap."""
+    return _BLANK.sub(r"**[\1] ______**", question.get("text", ""))

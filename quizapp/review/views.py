@@ -1,0 +1,200 @@
+"""Flashcard review with FSRS: the due queue, answering and rating a card, the session's
+summary and the learner's review settings."""
+
+from datetime import datetime, timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_datetime, format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from quizapp import clock
+from quizapp.domain.questions.registry import is_gradable
+from quizapp.domain.scheduling import format_interval
+from quizapp.extensions import db
+from quizapp.review import answer_parsing
+from quizapp.review.forms import RatingForm, ReviewSettingsForm
+from quizapp.services import reviews
+from quizapp.services.question_store import question_dict
+
+bp = Blueprint("review", __name__)
+
+SITTING_START = "review_sitting_start"
+SITTING_ENDED = "review_sitting_ended"
+
+
+@bp.context_processor
+def review_helpers():
+    return {
+        "interval_text": interval_text,
+        "cloze_prompt": answer_parsing.cloze_prompt,
+        "rating_labels": {1: _("Again"), 2: _("Hard"), 3: _("Good"), 4: _("Easy")},
+    }
+
+
+def interval_text(delta: timedelta) -> str:
+    units = {"min": _("{n} min"), "h": _("{n} h"), "d": _("{n} d"), "mo": _("{n} mo"),
+             "y": _("{n} y")}
+    return format_interval(delta, units, format_decimal)
+
+
+def _fuzzing() -> bool:
+    return bool(current_app.config.get("REVIEW_FUZZING", True))
+
+
+def _scope_args() -> dict[str, str]:
+    """The queue's filter, carried through every form and redirect of the review pages."""
+    return {key: request.args[key] for key in ("course", "lesson") if request.args.get(key)}
+
+
+def _scope() -> reviews.ReviewScope | None:
+    args = _scope_args()
+    if not args:
+        return None
+    return reviews.find_scope(db.session, args.get("course"), args.get("lesson")) or abort(404)
+
+
+def _back_to_queue():
+    return redirect(url_for("review.queue", **_scope_args()))
+
+
+def _note_review(moment: datetime) -> None:
+    """A sitting starts with the first review after the last summary was shown."""
+    if session.get(SITTING_ENDED, True) or SITTING_START not in session:
+        session[SITTING_START] = moment.isoformat()
+        session[SITTING_ENDED] = False
+
+
+def _sitting_start(moment: datetime) -> tuple[datetime, bool]:
+    """When this sitting began, or the start of today (and False) when nothing says."""
+    try:
+        return datetime.fromisoformat(session[SITTING_START]), True
+    except (KeyError, TypeError, ValueError):
+        return reviews.day_start(moment), False
+
+
+def _stale_review():
+    db.session.rollback()
+    flash(_("That card was already reviewed (a second click or another tab); "
+            "here is the next one."), "info")
+    return _back_to_queue()
+
+
+@bp.route("/review")
+@login_required
+def queue():
+    scope = _scope()
+    moment = clock.now()
+    found = reviews.review_queue(db.session, current_user.id, moment, scope)
+    if found.current is None:
+        since, in_sitting = _sitting_start(moment)
+        summary = reviews.session_summary(db.session, current_user.id, since, moment, scope)
+        session[SITTING_ENDED] = True
+        return render_template(
+            "review/summary.html", summary=summary, scope=scope, now=moment,
+            in_sitting=in_sitting, scope_args=_scope_args(), format_datetime=format_datetime,
+        )
+    item = found.current
+    form, fields = None, []
+    if is_gradable(item.question["type"]):
+        layout = answer_parsing.answer_layout(item.question, item.card.id, item.card.reps)
+        form = answer_parsing.build_answer_form(item.question, layout, formdata=None)
+        form.reps.data = item.card.reps
+        fields = answer_parsing.answer_fields(form, item.question, layout)
+    return render_template(
+        "review/card.html", queue=found, item=item, form=form, fields=fields, scope=scope,
+        scope_args=_scope_args(),
+    )
+
+
+@bp.route("/review/<int:card_id>/answer", methods=["POST"])
+@login_required
+def answer(card_id: int):
+    moment = clock.now()
+    try:
+        card = reviews.get_card(db.session, current_user.id, card_id)
+    except reviews.CardNotFound:
+        abort(404)
+    question = question_dict(card.question)
+    if not is_gradable(question["type"]):
+        abort(400)
+    layout = answer_parsing.answer_layout(question, card.id, card.reps)
+    form = answer_parsing.build_answer_form(question, layout)
+    if form.reps.data is not None and form.reps.data != card.reps:
+        return _stale_review()
+    if not form.validate_on_submit():
+        if form.reps.errors or form.duration_ms.errors:
+            abort(400)
+        found = reviews.review_queue(db.session, current_user.id, moment, _scope())
+        item = reviews.ReviewItem(card, question, reviews.rating_previews(db.session, card, moment))
+        fields = answer_parsing.answer_fields(form, question, layout)
+        return render_template(
+            "review/card.html", queue=found, item=item, form=form, fields=fields,
+            scope=_scope(), scope_args=_scope_args(),
+        )
+    response = answer_parsing.read_response(form, question, layout)
+    try:
+        outcome = reviews.answer_card(
+            db.session, current_user.id, card.id, response, moment,
+            expected_reps=form.reps.data, duration_ms=form.duration_ms.data,
+            enable_fuzzing=_fuzzing(),
+        )
+    except reviews.StaleReview:
+        return _stale_review()
+    if outcome.rated:
+        db.session.commit()
+        _note_review(moment)
+    return render_template(
+        "review/result.html", outcome=outcome, now=moment, scope_args=_scope_args(),
+        your_answer=answer_parsing.describe_response(question, response),
+    )
+
+
+@bp.route("/review/<int:card_id>/rate", methods=["POST"])
+@login_required
+def rate(card_id: int):
+    form = RatingForm()
+    if not form.validate_on_submit():
+        abort(400)
+    moment = clock.now()
+    try:
+        reviews.rate_card(
+            db.session, current_user.id, card_id, form.rating.data, moment,
+            expected_reps=form.reps.data, duration_ms=form.duration_ms.data,
+            enable_fuzzing=_fuzzing(),
+        )
+    except reviews.CardNotFound:
+        abort(404)
+    except reviews.StaleReview:
+        return _stale_review()
+    db.session.commit()
+    _note_review(moment)
+    return _back_to_queue()
+
+
+@bp.route("/review/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = ReviewSettingsForm()
+    if request.method == "GET":
+        form.retention_percent.data = round(current_user.desired_retention * 100)
+        form.daily_new_limit.data = current_user.daily_new_limit
+    if form.validate_on_submit():
+        reviews.update_review_settings(
+            db.session, current_user.id, form.retention_percent.data / 100,
+            form.daily_new_limit.data,
+        )
+        db.session.commit()
+        flash(_("Your review settings are saved."), "success")
+        return redirect(url_for("review.settings"))
+    return render_template("review/settings.html", form=form)

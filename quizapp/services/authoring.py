@@ -1,0 +1,206 @@
+"""Instructor authoring: create and edit lessons and questions, retire, restore and move them.
+
+Questions are saved through the same registry validation and `apply_question` as the bank
+loader, so an edit that changes graded content bumps the question's version and earlier
+answers keep the version they answered."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from quizapp.domain.questions.registry import normalise_question, validate_question
+from quizapp.domain.slugs import slugify, unique_slug
+from quizapp.models import Course, Lesson, Question
+from quizapp.services.question_store import apply_question, content_hash, question_dict
+
+MAX_ID_LENGTH = 80
+
+
+class AuthoringError(Exception):
+    """The change was refused; `errors` are messages for the author."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class LessonFields:
+    title: str
+    body_md: str
+    number: int | None = None
+    slug: str | None = None
+    quiz_size: int | None = None
+
+
+# --- lessons ------------------------------------------------------------------------------
+
+
+def lessons_by_course(session: Session) -> dict[int, list[tuple[Lesson, int]]]:
+    """Every lesson with its active question count, by course id, in two queries."""
+    counts = dict(
+        session.execute(
+            sa.select(Question.lesson_id, sa.func.count())
+            .where(Question.retired_at.is_(None))
+            .group_by(Question.lesson_id)
+        ).all()
+    )
+    outline: dict[int, list[tuple[Lesson, int]]] = {}
+    for lesson in session.scalars(sa.select(Lesson).order_by(Lesson.course_id, Lesson.number)):
+        outline.setdefault(lesson.course_id, []).append((lesson, counts.get(lesson.id, 0)))
+    return outline
+
+
+def find_lesson(session: Session, course: Course, lesson_slug: str) -> Lesson | None:
+    return session.scalar(
+        sa.select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug)
+    )
+
+
+def next_lesson_number(session: Session, course: Course) -> int:
+    highest = session.scalar(
+        sa.select(sa.func.max(Lesson.number)).where(Lesson.course_id == course.id)
+    )
+    return (highest or 0) + 1
+
+
+def create_lesson(session: Session, course: Course, fields: LessonFields) -> Lesson:
+    number = fields.number or next_lesson_number(session, course)
+    lesson = Lesson(course_id=course.id, number=number, slug="", title="")
+    _write_lesson(session, course, lesson, fields, number)
+    session.add(lesson)
+    session.flush()
+    return lesson
+
+
+def update_lesson(session: Session, lesson: Lesson, fields: LessonFields) -> Lesson:
+    _write_lesson(session, lesson.course, lesson, fields, fields.number or lesson.number)
+    session.flush()
+    return lesson
+
+
+def _write_lesson(
+    session: Session, course: Course, lesson: Lesson, fields: LessonFields, number: int
+) -> None:
+    # Lesson slugs follow the course Markdown: "## Clase 3 ¿Qué es Flask?" → clase-3-que-es-flask.
+    slug = slugify(fields.slug or "") or slugify(f"Clase {number} {fields.title}")
+    others = session.execute(
+        sa.select(Lesson.number, Lesson.slug).where(
+            Lesson.course_id == course.id, Lesson.id != (lesson.id or -1)
+        )
+    ).all()
+    errors = []
+    if number in {row.number for row in others}:
+        errors.append(f"lesson number {number} is already used in this course")
+    if slug in {row.slug for row in others}:
+        errors.append(f"the slug {slug!r} is already used in this course")
+    if errors:
+        raise AuthoringError(errors)
+    lesson.number, lesson.slug = number, slug
+    lesson.title, lesson.body_md, lesson.quiz_size = fields.title, fields.body_md, fields.quiz_size
+
+
+# --- questions ----------------------------------------------------------------------------
+
+
+def lesson_questions(session: Session, lesson: Lesson) -> list[Question]:
+    """Every question of the lesson, retired ones included, in quiz order."""
+    return list(
+        session.scalars(
+            sa.select(Question)
+            .where(Question.lesson_id == lesson.id)
+            .order_by(Question.position, Question.id)
+        )
+    )
+
+
+def checked_question(raw: dict[str, Any]) -> dict[str, Any]:
+    """The normalised question, or AuthoringError with every problem the registry found."""
+    problems = validate_question(raw)
+    if problems:
+        raise AuthoringError(problems)
+    question = normalise_question(raw)
+    question.pop("lesson", None)
+    return question
+
+
+def create_question(session: Session, lesson: Lesson, raw: dict[str, Any]) -> Question:
+    """Add a question to the lesson; without an id, one is made from its title or prompt."""
+    raw = dict(raw)
+    taken = set(
+        session.scalars(
+            sa.select(Question.external_id).where(Question.course_id == lesson.course_id)
+        )
+    )
+    if raw.get("id"):
+        if raw["id"] in taken:
+            raise AuthoringError([f"the id {raw['id']!r} is already used in this course"])
+    else:
+        raw["id"] = new_question_id(raw, taken)
+    question = checked_question(raw)
+    row = Question(course_id=lesson.course_id, lesson_id=lesson.id, content_hash="")
+    row.position = _next_position(session, lesson)
+    session.add(row)
+    store_question(session, row, question)
+    session.flush()
+    return row
+
+
+def update_question(session: Session, row: Question, raw: dict[str, Any]) -> bool:
+    """Save an edit; the id and type stay. Returns True (and bumps the version) on change."""
+    question = checked_question({**raw, "id": row.external_id, "type": row.type})
+    changed = store_question(session, row, question)
+    session.flush()
+    return changed
+
+
+def store_question(session: Session, row: Question, question: dict[str, Any]) -> bool:
+    """`apply_question`, first deleting the old choice rows when the content changed:
+    the unit of work inserts new rows before deleting old ones, and choice positions are
+    unique per question."""
+    if row.id is not None and row.content_hash != content_hash(question) and row.choices:
+        row.choices = []
+        session.flush()
+    return apply_question(row, question)
+
+
+def retire_question(session: Session, row: Question, now: datetime) -> None:
+    """Hide the question from quizzes and reviews; its answers and cards stay."""
+    if row.retired_at is None:
+        row.retired_at = now
+    session.flush()
+
+
+def restore_question(session: Session, row: Question) -> None:
+    row.retired_at = None
+    session.flush()
+
+
+def move_question(session: Session, row: Question, lesson: Lesson) -> None:
+    """Move to another lesson of the same course, at its end; the version does not change."""
+    if lesson.course_id != row.course_id:
+        raise AuthoringError(["a question can only move to a lesson of its own course"])
+    if lesson.id != row.lesson_id:
+        row.lesson_id = lesson.id
+        row.position = _next_position(session, lesson)
+    session.flush()
+
+
+def editable_dict(row: Question) -> dict[str, Any]:
+    """The stored question as the editor fills its form."""
+    return question_dict(row)
+
+
+def new_question_id(raw: dict[str, Any], taken: set[str]) -> str:
+    base = slugify(str(raw.get("title") or raw.get("prompt") or ""))[:40].strip("-")
+    return unique_slug(base[:MAX_ID_LENGTH], taken, fallback="q")
+
+
+def _next_position(session: Session, lesson: Lesson) -> int:
+    highest = session.scalar(
+        sa.select(sa.func.max(Question.position)).where(Question.lesson_id == lesson.id)
+    )
+    return 0 if highest is None else highest + 1

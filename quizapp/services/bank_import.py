@@ -1,0 +1,294 @@
+"""Imports one question file (GIFT, YAML or Anki CSV/TSV) into a course: plan, then apply.
+
+`plan_import` writes nothing: it parses, validates and compares with the stored questions
+so the instructor can see what will be created, updated or left unchanged. `apply_import`
+writes a plan without errors in the caller's transaction. Questions are keyed by their
+stable id, so re-importing a file updates instead of duplicating. A file import never
+retires: questions missing from the file stay (only `content load` of whole banks retires)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePath
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from quizapp.domain.questions.registry import normalise_question, validate_question
+from quizapp.domain.slugs import slugify
+from quizapp.models import Course, Lesson, Question
+from quizapp.services.authoring import store_question
+from quizapp.services.question_store import content_hash
+
+FORMATS = ("gift", "yaml", "csv")
+_EXTENSIONS = {
+    ".gift": "gift",
+    ".txt": "gift",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".csv": "csv",
+    ".tsv": "csv",
+}
+# Keys a parser may add that are not part of the stored question.
+_PLACEMENT_KEYS = ("lesson", "category")
+
+
+class ImportRefused(Exception):
+    """apply_import was given a plan with errors."""
+
+
+@dataclass
+class PlannedQuestion:
+    question: dict[str, Any]
+    lesson_id: int
+    line: int
+    action: str  # "create", "update" or "unchanged"
+
+
+@dataclass
+class ImportPlan:
+    """What importing a file would do; `errors` and `unsupported` are `file:line: message`."""
+
+    course_id: int
+    filename: str
+    fmt: str
+    target_lesson_id: int | None
+    items: list[PlannedQuestion] = field(default_factory=list)
+    # Questions of the touched lessons that the file does not mention: they stay active.
+    kept: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    # Always empty: a file import never retires (see the module docstring).
+    retired: list[str] = field(default_factory=list)
+
+    def ids(self, action: str) -> list[str]:
+        return [item.question["id"] for item in self.items if item.action == action]
+
+    @property
+    def created(self) -> list[str]:
+        return self.ids("create")
+
+    @property
+    def updated(self) -> list[str]:
+        return self.ids("update")
+
+    @property
+    def unchanged(self) -> list[str]:
+        return self.ids("unchanged")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class _Parsed:
+    """A parser's output in one shape: (question, line) pairs plus messages."""
+
+    questions: list[tuple[dict[str, Any], int]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+
+
+def detect_format(filename: str) -> str | None:
+    return _EXTENSIONS.get(PurePath(filename).suffix.lower())
+
+
+def decode_upload(data: bytes, filename: str) -> tuple[str, list[str]]:
+    """The file's text (UTF-8, a BOM dropped) or an error message for it."""
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return "", [f"{filename}:{line}: the file is not UTF-8 text"]
+
+
+def plan_import(
+    session: Session,
+    course: Course,
+    lesson: Lesson | None,
+    text: str,
+    filename: str,
+    fmt: str | None = None,
+) -> ImportPlan:
+    """Parse and check `text`; `lesson` (when given) receives every question of the file."""
+    fmt = fmt or detect_format(filename)
+    plan = ImportPlan(course.id, filename, fmt or "", lesson.id if lesson else None)
+    if fmt not in FORMATS:
+        plan.errors.append(
+            f"{filename}:1: unknown format; name the file .gift, .yaml or .csv, or choose one"
+        )
+        return plan
+    parsed = _PARSERS[fmt](text, filename)
+    plan.errors += parsed.errors
+    plan.unsupported += parsed.unsupported
+    lessons = _lesson_keys(session, course)
+    stored = {
+        row.external_id: row
+        for row in session.scalars(sa.select(Question).where(Question.course_id == course.id))
+    }
+    for raw, line in parsed.questions:
+        target = lesson or _lesson_of(raw, lessons)
+        question = {k: v for k, v in raw.items() if k not in _PLACEMENT_KEYS}
+        if target is None:
+            plan.errors.append(_no_lesson_message(filename, line, raw))
+            continue
+        problems = validate_question(question)
+        if problems:
+            plan.errors += [f"{filename}:{line}: {question.get('id')}: {p}" for p in problems]
+            continue
+        question = {
+            k: v for k, v in normalise_question(question).items() if k not in _PLACEMENT_KEYS
+        }
+        action = _action(stored.get(question["id"]), question, target)
+        plan.items.append(PlannedQuestion(question, target.id, line, action))
+    plan.kept = _kept(session, plan)
+    return plan
+
+
+def apply_import(session: Session, plan: ImportPlan, now: datetime) -> ImportPlan:
+    """Write the plan (created, updated, restored); the caller commits. `now` stamps nothing
+    yet but keeps the service signature uniform with the loader."""
+    del now
+    if plan.errors:
+        raise ImportRefused("\n".join(plan.errors))
+    stored = {
+        row.external_id: row
+        for row in session.scalars(sa.select(Question).where(Question.course_id == plan.course_id))
+    }
+    next_position: dict[int, int] = {}
+    for item in plan.items:
+        row = stored.get(item.question["id"])
+        if row is None:
+            row = Question(course_id=plan.course_id, lesson_id=item.lesson_id, content_hash="")
+            session.add(row)
+            stored[item.question["id"]] = row
+        store_question(session, row, item.question)
+        if row.lesson_id != item.lesson_id or row.id is None:
+            row.lesson_id = item.lesson_id
+            row.position = _take_position(session, next_position, item.lesson_id)
+        row.retired_at = None
+    session.flush()
+    return plan
+
+
+def summary(plan: ImportPlan) -> str:
+    return (
+        f"{plan.filename}: {len(plan.created)} created, {len(plan.updated)} updated, "
+        f"{len(plan.unchanged)} unchanged, {len(plan.unsupported)} unsupported, "
+        f"{len(plan.kept)} not in the file kept (file imports never retire)"
+    )
+
+
+# --- parsers ------------------------------------------------------------------------------
+
+
+def _parse_yaml(text: str, filename: str) -> _Parsed:
+    from quizapp.domain.bank import parse_bank
+
+    result = parse_bank(text, filename)
+    return _Parsed(
+        questions=[(q, result.ids.get(q["id"], 1)) for q in result.questions],
+        errors=[str(error) for error in result.errors],
+    )
+
+
+def _parse_gift(text: str, filename: str) -> _Parsed:
+    from quizapp.domain.gift import parse_gift
+
+    result = parse_gift(text, filename)
+    return _Parsed(
+        questions=list(zip(result.questions, result.lines, strict=True)),
+        errors=[f"{file}:{line}: {message}" for file, line, message in result.errors],
+        unsupported=[
+            f"{file}:{line}: {kind} question{f' {title!r}' if title else ''} is not supported; "
+            "skipped"
+            for file, line, kind, title in result.unsupported
+        ],
+    )
+
+
+def _parse_csv(text: str, filename: str) -> _Parsed:
+    from quizapp.domain.anki import read_anki_text
+
+    questions, errors = read_anki_text(text, filename)
+    return _Parsed(
+        questions=[(question, _line_of(text, question["prompt"])) for question in questions],
+        errors=[f"{file}:{line}: {message}" for file, line, message in errors],
+    )
+
+
+def _line_of(text: str, snippet: str) -> int:
+    """Where a card's front first appears (the Anki reader does not keep row lines)."""
+    first = snippet.strip().splitlines()[0] if snippet.strip() else ""
+    position = text.find(first) if first else -1
+    return text.count("\n", 0, position) + 1 if position >= 0 else 1
+
+
+_PARSERS = {"yaml": _parse_yaml, "gift": _parse_gift, "csv": _parse_csv}
+
+
+# --- placing and comparing ----------------------------------------------------------------
+
+
+def _lesson_keys(session: Session, course: Course) -> dict[str, Lesson]:
+    """Lessons by number, slug and slugified title: how files may name a lesson."""
+    keys: dict[str, Lesson] = {}
+    for lesson in session.scalars(sa.select(Lesson).where(Lesson.course_id == course.id)):
+        keys.setdefault(slugify(lesson.title), lesson)
+        keys[lesson.slug] = lesson
+        keys[str(lesson.number)] = lesson
+    return keys
+
+
+def _lesson_of(raw: dict[str, Any], lessons: dict[str, Lesson]) -> Lesson | None:
+    if raw.get("lesson") is not None:
+        return lessons.get(str(raw["lesson"]))
+    category = raw.get("category")
+    if category:
+        # Our exports write `$CATEGORY: <course>/<lesson>`; the last part names the lesson.
+        last = str(category).rstrip("/").rsplit("/", 1)[-1].strip()
+        return lessons.get(last) or lessons.get(slugify(last))
+    return None
+
+
+def _no_lesson_message(filename: str, line: int, raw: dict[str, Any]) -> str:
+    named = raw.get("lesson") if raw.get("lesson") is not None else raw.get("category")
+    if named:
+        return (
+            f"{filename}:{line}: question {raw.get('id')!r} names lesson {named!r}, "
+            "which the course does not have"
+        )
+    return f"{filename}:{line}: question {raw.get('id')!r} has no lesson; choose a target lesson"
+
+
+def _action(row: Question | None, question: dict[str, Any], lesson: Lesson) -> str:
+    if row is None:
+        return "create"
+    if row.content_hash != content_hash(question) or row.lesson_id != lesson.id or row.retired_at:
+        return "update"
+    return "unchanged"
+
+
+def _kept(session: Session, plan: ImportPlan) -> list[str]:
+    lesson_ids = {item.lesson_id for item in plan.items}
+    if plan.target_lesson_id is not None:
+        lesson_ids.add(plan.target_lesson_id)
+    mentioned = {item.question["id"] for item in plan.items}
+    rows = session.scalars(
+        sa.select(Question.external_id)
+        .where(Question.lesson_id.in_(lesson_ids), Question.retired_at.is_(None))
+        .order_by(Question.position, Question.id)
+    )
+    return [external_id for external_id in rows if external_id not in mentioned]
+
+
+def _take_position(session: Session, next_position: dict[int, int], lesson_id: int) -> int:
+    if lesson_id not in next_position:
+        highest = session.scalar(
+            sa.select(sa.func.max(Question.position)).where(Question.lesson_id == lesson_id)
+        )
+        next_position[lesson_id] = 0 if highest is None else highest + 1
+    position = next_position[lesson_id]
+    next_position[lesson_id] += 1
+    return position

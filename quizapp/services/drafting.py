@@ -1,0 +1,195 @@
+"""Draft questions for a lesson from its notes, and turn the instructor's pick into questions."""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from quizapp.domain.bank import dump_bank
+from quizapp.domain.drafting import Draft, draft_questions
+from quizapp.domain.questions.registry import normalise_question, validate_question
+from quizapp.models import Course, Lesson, Question
+from quizapp.services.question_store import apply_question, question_dict
+
+
+class DraftError(Exception):
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class DraftEdits:
+    """What the drafts page lets an instructor change before accepting: the text the
+    learner reads and the main answer (see `main_answer`). None keeps the draft's."""
+
+    prompt: str | None = None
+    answer: str | None = None
+
+
+def find_lesson(session: Session, course_slug: str, lesson_key: str) -> Lesson | None:
+    """A lesson by its slug or number (`3`), as the command line names it."""
+    where = Lesson.number == int(lesson_key) if lesson_key.isdigit() else Lesson.slug == lesson_key
+    return session.scalar(sa.select(Lesson).join(Course).where(Course.slug == course_slug, where))
+
+
+def lesson_drafts(
+    session: Session, lesson: Lesson, hidden: frozenset[str] = frozenset()
+) -> list[Draft]:
+    """Drafts from the lesson's notes, minus the ids in `hidden` and anything the lesson
+    already asks (retired questions included, so a retired question is not re-proposed).
+    Other lessons of the course lend their lists as distractors."""
+    existing = [
+        question_dict(row)
+        for row in session.scalars(sa.select(Question).where(Question.lesson_id == lesson.id))
+    ]
+    bodies = session.scalars(
+        sa.select(Lesson.body_md)
+        .where(Lesson.course_id == lesson.course_id)
+        .order_by(Lesson.number)
+    ).all()
+    drafts = draft_questions(
+        lesson.body_md,
+        lesson_number=lesson.number,
+        lesson_anchor=lesson.slug,
+        course_markdown=list(bodies),
+        existing=existing,
+    )
+    # A question moved to another lesson keeps its draft id: ids are unique per course.
+    taken = set(
+        session.scalars(
+            sa.select(Question.external_id).where(Question.course_id == lesson.course_id)
+        )
+    )
+    return [draft for draft in drafts if draft.id not in hidden and draft.id not in taken]
+
+
+def drafts_bank(session: Session, lesson: Lesson) -> tuple[str, list[Draft]]:
+    """The lesson's drafts as a YAML bank file (`quizapp questions validate` accepts it),
+    headed by a comment listing each draft's rule and confidence."""
+    drafts = lesson_drafts(session, lesson)
+    header = [
+        f"# Drafts for lesson {lesson.number} ({lesson.title}), made from its notes.",
+        "# Review them, then `quizapp questions import` the ones to keep.",
+        *(
+            f"#   {draft.id}  {draft.question['type']}  {draft.rule}  {draft.confidence:.2f}"
+            for draft in drafts
+        ),
+    ]
+    body = dump_bank([draft.question for draft in drafts], lesson=lesson.number)
+    return "\n".join(header) + "\n" + body, drafts
+
+
+def accept_draft(
+    session: Session,
+    lesson: Lesson,
+    draft_id: str,
+    now: datetime,
+    edits: DraftEdits | None = None,
+) -> Question:
+    """Create the draft as a question of the lesson (with the instructor's edits), keeping
+    the draft's id. Raises DraftError when the draft is gone or the edit is invalid."""
+    draft = next((d for d in lesson_drafts(session, lesson) if d.id == draft_id), None)
+    if draft is None:
+        raise DraftError([f"the draft {draft_id!r} is no longer proposed for this lesson"])
+    question = edited_question(draft.question, edits or DraftEdits())
+    problems = validate_question(question)
+    if problems:
+        raise DraftError(problems)
+    question = normalise_question(question)
+    question.pop("lesson", None)
+    highest = session.scalar(
+        sa.select(sa.func.max(Question.position)).where(Question.lesson_id == lesson.id)
+    )
+    row = Question(
+        course_id=lesson.course_id,
+        lesson_id=lesson.id,
+        content_hash="",
+        position=0 if highest is None else highest + 1,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    apply_question(row, question)
+    session.flush()
+    return row
+
+
+# --- the editable parts of a draft -----------------------------------------------------------
+
+_TRUE_WORDS = frozenset(("true", "verdadero", "v", "t", "sí", "si", "yes"))
+_FALSE_WORDS = frozenset(("false", "falso", "f", "no"))
+
+
+def main_text(question: dict[str, Any]) -> str:
+    """What the learner reads: a cloze's sentence, otherwise the prompt."""
+    return question["text"] if question["type"] == "cloze" else question["prompt"]
+
+
+def main_answer(question: dict[str, Any]) -> str | None:
+    """The answer as one line of text, or None where one line cannot hold it (choices,
+    pairs): those are edited in the question editor after accepting."""
+    kind = question["type"]
+    if kind == "flashcard":
+        return question["back"]
+    if kind == "true_false":
+        return "true" if question["answer"] else "false"
+    if kind == "numeric":
+        return f"{question['answers'][0]['value']:g}"
+    if kind == "cloze":
+        return " | ".join(blank["answers"][0] for blank in question["blanks"])
+    if kind == "short_answer":
+        return question["answers"][0]["text"]
+    return None
+
+
+def edited_question(question: dict[str, Any], edits: DraftEdits) -> dict[str, Any]:
+    """A copy of the question with the edits applied; DraftError on an unreadable answer."""
+    result = copy.deepcopy(question)
+    if edits.prompt is not None and edits.prompt.strip():
+        result["text" if result["type"] == "cloze" else "prompt"] = edits.prompt.strip()
+    answer = (edits.answer or "").strip()
+    if not answer or answer == (main_answer(question) or ""):
+        return result
+    kind = result["type"]
+    if kind == "flashcard":
+        result["back"] = answer
+    elif kind == "true_false":
+        result["answer"] = _truth(answer)
+    elif kind == "numeric":
+        result["answers"][0]["value"] = _number(answer)
+    elif kind == "cloze":
+        _set_blank_answers(result, answer)
+    elif kind == "short_answer":
+        result["answers"][0]["text"] = answer
+    return result
+
+
+def _truth(text: str) -> bool:
+    word = text.casefold()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise DraftError([f"answer {text!r}: write true or false"])
+
+
+def _number(text: str) -> float:
+    if not re.fullmatch(r"[-+]?\d+(?:[.,]\d+)?", text):
+        raise DraftError([f"answer {text!r} is not a number"])
+    return float(text.replace(",", "."))
+
+
+def _set_blank_answers(question: dict[str, Any], text: str) -> None:
+    answers = [part.strip() for part in text.split("|")]
+    if len(answers) != len(question["blanks"]) or not all(answers):
+        raise DraftError([f"give one answer per blank ({len(question['blanks'])}), separated by |"])
+    for blank, answer in zip(question["blanks"], answers, strict=True):
+        if answer not in blank["answers"]:
+            blank["answers"] = [answer]

@@ -1,0 +1,279 @@
+"""A learner's progress: per-lesson scores and mastery, the review forecast, the day
+streak and accuracy over time, each from one grouped SQL query.
+
+Days are UTC days (the app's BABEL_DEFAULT_TIMEZONE); weeks are ISO weeks (Monday).
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import fsrs
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from quizapp.domain import scheduling, statistics
+from quizapp.models import Answer, Attempt, Card, Course, Lesson, Question, ReviewLog, User
+
+FORECAST_DAYS = 14
+ACCURACY_WEEKS = 12
+REVIEW_STATE = fsrs.State.Review.value  # 2
+
+
+@dataclass(frozen=True)
+class LessonProgress:
+    lesson: Lesson
+    course: Course
+    question_count: int  # active questions
+    attempts: int  # submitted attempts
+    best_score: float | None
+    last_score: float | None
+    mastered: int  # active questions whose card is in review and still remembered
+
+    @property
+    def mastery(self) -> float | None:
+        return statistics.mean(self.question_count, self.mastered)
+
+
+@dataclass(frozen=True)
+class WeekAccuracy:
+    week_start: date  # the Monday
+    answers: int
+    accuracy: float | None  # share of correct answers
+
+
+@dataclass(frozen=True)
+class LearnerProgress:
+    user: User
+    lessons: list[LessonProgress]
+    due_today: int  # overdue cards included
+    forecast: list[tuple[date, int]]  # FORECAST_DAYS days from today
+    streak: int
+    accuracy: list[WeekAccuracy]
+
+    @property
+    def courses(self) -> list[tuple[Course, list[LessonProgress]]]:
+        grouped: dict[int, tuple[Course, list[LessonProgress]]] = {}
+        for item in self.lessons:
+            grouped.setdefault(item.course.id, (item.course, []))[1].append(item)
+        return list(grouped.values())
+
+
+def _as_date(value) -> date:
+    # SQLite's date() gives 'YYYY-MM-DD' text, PostgreSQL's a date.
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)
+
+
+def learner_progress(
+    session: Session, user: User, now: datetime, course: Course | None = None
+) -> LearnerProgress:
+    """The learner dashboard; with `course`, only that course (the instructor drill-down)."""
+    today = now.astimezone(UTC).date()
+    forecast = review_forecast(session, user, today, course)
+    return LearnerProgress(
+        user=user,
+        lessons=lesson_progress(session, user, now, course),
+        due_today=forecast[0][1],
+        forecast=forecast,
+        streak=statistics.day_streak(activity_days(session, user), today),
+        accuracy=weekly_accuracy(session, user, today, course),
+    )
+
+
+def _engaged_course_ids(user: User):
+    """Courses where the learner has an attempt or a card."""
+    return sa.union(
+        sa.select(Lesson.course_id)
+        .join(Attempt, Attempt.lesson_id == Lesson.id)
+        .where(Attempt.user_id == user.id),
+        sa.select(Question.course_id)
+        .join(Card, Card.question_id == Question.id)
+        .where(Card.user_id == user.id),
+    )
+
+
+def lesson_progress(
+    session: Session, user: User, now: datetime, course: Course | None = None
+) -> list[LessonProgress]:
+    question_counts = (
+        sa.select(Question.lesson_id, sa.func.count().label("n"))
+        .where(Question.retired_at.is_(None))
+        .group_by(Question.lesson_id)
+        .subquery()
+    )
+    course_filter = (
+        Lesson.course_id == course.id
+        if course is not None
+        else Lesson.course_id.in_(_engaged_course_ids(user))
+    )
+    lessons = session.execute(
+        sa.select(Lesson, Course, sa.func.coalesce(question_counts.c.n, 0))
+        .join(Course, Course.id == Lesson.course_id)
+        .outerjoin(question_counts, question_counts.c.lesson_id == Lesson.id)
+        .where(course_filter)
+        .order_by(Course.title, Lesson.number)
+    ).all()
+    scores = attempt_scores(session, user)
+    mastered = mastered_counts(session, user, now)
+    result = []
+    for lesson, lesson_course, question_count in lessons:
+        attempts, best, last = scores.get(lesson.id, (0, None, None))
+        result.append(
+            LessonProgress(
+                lesson=lesson,
+                course=lesson_course,
+                question_count=question_count,
+                attempts=attempts,
+                best_score=best,
+                last_score=last,
+                mastered=mastered.get(lesson.id, 0),
+            )
+        )
+    return result
+
+
+def attempt_scores(
+    session: Session, user: User
+) -> dict[int, tuple[int, float | None, float | None]]:
+    """Per lesson id: (submitted attempts, best score, last score) in one windowed query."""
+    partition = Attempt.lesson_id
+    ranked = (
+        sa.select(
+            Attempt.lesson_id.label("lesson_id"),
+            Attempt.score.label("score"),
+            sa.func.count().over(partition_by=partition).label("n"),
+            sa.func.max(Attempt.score).over(partition_by=partition).label("best"),
+            sa.func.row_number()
+            .over(
+                partition_by=partition,
+                order_by=(Attempt.submitted_at.desc(), Attempt.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(Attempt.user_id == user.id, Attempt.submitted_at.is_not(None))
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(ranked.c.lesson_id, ranked.c.n, ranked.c.best, ranked.c.score).where(
+            ranked.c.rank == 1
+        )
+    ).all()
+    return {lesson_id: (int(n), best, last) for lesson_id, n, best, last in rows}
+
+
+# Retrievability depends only on fsrs's decay weight, not on the desired retention, so
+# one scheduler with the app's weights serves every learner.
+_SCHEDULER = scheduling.build_scheduler(enable_fuzzing=False)
+
+
+def card_retrievability(stability: float, last_review: datetime, now: datetime) -> float:
+    """FSRS's forgetting curve, computed by the fsrs package itself (whole elapsed days)."""
+    card = fsrs.Card(
+        card_id=0,
+        state=fsrs.State.Review,
+        stability=stability,
+        last_review=scheduling.as_utc(last_review),
+    )
+    return float(_SCHEDULER.get_card_retrievability(card, scheduling.as_utc(now)))
+
+
+def mastered_counts(session: Session, user: User, now: datetime) -> dict[int, int]:
+    """Per lesson id: active questions whose card is in the review state with a
+    retrievability at least the learner's desired retention. One query; the rows are the
+    learner's review-state cards (at most one per question), not their answers."""
+    rows = session.execute(
+        sa.select(Question.lesson_id, Card.stability, Card.last_review)
+        .join(Question, Question.id == Card.question_id)
+        .where(
+            Card.user_id == user.id,
+            Card.state == REVIEW_STATE,
+            Card.stability.is_not(None),
+            Card.last_review.is_not(None),
+            Question.retired_at.is_(None),
+        )
+    ).all()
+    counts: dict[int, int] = {}
+    for lesson_id, stability, last_review in rows:
+        if card_retrievability(stability, last_review, now) >= user.desired_retention:
+            counts[lesson_id] = counts.get(lesson_id, 0) + 1
+    return counts
+
+
+def review_forecast(
+    session: Session, user: User, today: date, course: Course | None = None
+) -> list[tuple[date, int]]:
+    """Cards of active questions falling due on each of the next FORECAST_DAYS days,
+    grouped by due date in SQL; overdue cards count as due today."""
+    due_day = sa.func.date(Card.due)
+    query = (
+        sa.select(due_day, sa.func.count())
+        .join(Question, Question.id == Card.question_id)
+        .where(
+            Card.user_id == user.id,
+            Question.retired_at.is_(None),
+            Card.due < _start_of(today + timedelta(days=FORECAST_DAYS)),
+        )
+        .group_by(due_day)
+    )
+    if course is not None:
+        query = query.where(Question.course_id == course.id)
+    days = {today + timedelta(days=offset): 0 for offset in range(FORECAST_DAYS)}
+    for day, count in session.execute(query):
+        days[max(_as_date(day), today)] += count
+    return list(days.items())
+
+
+def activity_days(session: Session, user: User) -> set[date]:
+    """UTC days with a quiz submission or a review, as distinct days from SQL."""
+    quiz_day = sa.func.date(Attempt.submitted_at)
+    review_day = sa.func.date(ReviewLog.reviewed_at)
+    rows = session.scalars(
+        sa.union(
+            sa.select(quiz_day).where(
+                Attempt.user_id == user.id, Attempt.submitted_at.is_not(None)
+            ),
+            sa.select(review_day).where(ReviewLog.user_id == user.id),
+        )
+    )
+    return {_as_date(day) for day in rows}
+
+
+def weekly_accuracy(
+    session: Session, user: User, today: date, course: Course | None = None
+) -> list[WeekAccuracy]:
+    """Share of correct quiz answers per ISO week over the last ACCURACY_WEEKS weeks.
+    SQL groups by day (portable between SQLite and PostgreSQL); days fold into weeks."""
+    first_week = statistics.iso_week_start(today) - timedelta(weeks=ACCURACY_WEEKS - 1)
+    answered_at = sa.func.coalesce(Answer.answered_at, Attempt.submitted_at)
+    day = sa.func.date(answered_at)
+    query = (
+        sa.select(
+            day,
+            sa.func.count(),
+            sa.func.sum(sa.case((Answer.is_correct.is_(True), 1), else_=0)),
+        )
+        .join(Attempt, Attempt.id == Answer.attempt_id)
+        .where(
+            Attempt.user_id == user.id,
+            Attempt.submitted_at.is_not(None),
+            Answer.is_correct.is_not(None),
+            answered_at >= _start_of(first_week),
+        )
+        .group_by(day)
+    )
+    if course is not None:
+        query = query.join(Lesson, Lesson.id == Attempt.lesson_id).where(
+            Lesson.course_id == course.id
+        )
+    per_day = {
+        _as_date(d): (int(n), float(correct or 0)) for d, n, correct in session.execute(query)
+    }
+    return [
+        WeekAccuracy(monday, n, accuracy)
+        for monday, n, accuracy in statistics.fold_days_into_weeks(
+            per_day, first_week, ACCURACY_WEEKS
+        )
+    ]

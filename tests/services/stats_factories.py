@@ -1,0 +1,156 @@
+"""Helpers for the dashboard tests: insert courses, attempts, answers, cards and reviews
+directly through the models (no quiz or review service needed)."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from quizapp.models import (
+    Answer,
+    AnswerChoice,
+    Attempt,
+    Card,
+    Choice,
+    Course,
+    Lesson,
+    Question,
+    ReviewLog,
+    User,
+)
+from quizapp.models.types import utcnow
+
+
+def make_course(
+    session: Session,
+    slug: str = "stats-course",
+    lessons: int = 1,
+    questions_per_lesson: int = 3,
+    choices: int = 3,
+) -> Course:
+    """Single-choice questions whose first choice (position 0) is the right one."""
+    course = Course(slug=slug, title=f"Course {slug}")
+    session.add(course)
+    session.flush()
+    for number in range(1, lessons + 1):
+        lesson = Lesson(
+            course=course, number=number, slug=f"clase-{number}", title=f"Clase {number}"
+        )
+        session.add(lesson)
+        session.flush()
+        for position in range(questions_per_lesson):
+            session.add(
+                Question(
+                    course_id=course.id,
+                    lesson_id=lesson.id,
+                    external_id=f"l{number}-q{position + 1}",
+                    type="single_choice",
+                    title=f"Question {number}.{position + 1}",
+                    prompt_md=f"Prompt {number}.{position + 1}?",
+                    position=position,
+                    data={},
+                    choices=[
+                        Choice(
+                            position=p,
+                            text_md=f"Choice {p}",
+                            is_correct=p == 0,
+                            weight=float(p == 0),
+                        )
+                        for p in range(choices)
+                    ],
+                )
+            )
+    session.flush()
+    return course
+
+
+def questions_of(session: Session, lesson: Lesson) -> list[Question]:
+    return list(session.scalars(lesson.questions.select().order_by(Question.position)))
+
+
+def add_attempt(
+    session: Session,
+    user: User,
+    lesson: Lesson,
+    scores: dict[Question, float],
+    submitted_at: datetime | None,
+    number: int = 1,
+    selected: dict[Question, list[int]] | None = None,
+) -> Attempt:
+    """An attempt with one answer per question in `scores`; `selected` records the
+    chosen choice positions for distractor analysis."""
+    selected = selected or {}
+    attempt = Attempt(
+        user_id=user.id,
+        lesson_id=lesson.id,
+        number=number,
+        seed=0,
+        started_at=(submitted_at or utcnow()) - timedelta(minutes=5),
+        submitted_at=submitted_at,
+        score=(sum(scores.values()) / len(scores)) if submitted_at and scores else None,
+        question_count=len(scores),
+    )
+    session.add(attempt)
+    for position, (question, score) in enumerate(scores.items()):
+        answer = Answer(
+            attempt=attempt,
+            question_id=question.id,
+            position=position,
+            display_order=[],
+            response={"choices": selected.get(question, [])},
+            score=score if submitted_at else None,
+            is_correct=(score == 1.0) if submitted_at else None,
+            answered_at=submitted_at,
+            selected_choices=[
+                AnswerChoice(choice_position=p, question_id=question.id)
+                for p in selected.get(question, [])
+            ],
+        )
+        session.add(answer)
+    session.flush()
+    return attempt
+
+
+def add_card(
+    session: Session,
+    user: User,
+    question: Question,
+    due: datetime,
+    state: int = 2,
+    stability: float | None = 10.0,
+    last_review: datetime | None = None,
+) -> Card:
+    card = Card(
+        user_id=user.id,
+        question_id=question.id,
+        state=state,
+        step=None if state == 2 else 0,
+        stability=stability,
+        difficulty=5.0,
+        due=due,
+        last_review=last_review,
+        reps=1,
+    )
+    session.add(card)
+    session.flush()
+    return card
+
+
+def add_review(
+    session: Session, card: Card, reviewed_at: datetime, rating: int = 3, source: str = "review"
+) -> ReviewLog:
+    log = ReviewLog(
+        card_id=card.id, user_id=card.user_id, rating=rating, reviewed_at=reviewed_at, source=source
+    )
+    session.add(log)
+    session.flush()
+    return log
+
+
+def make_learner(session: Session, email: str, role: str = "learner", **fields) -> User:
+    """A user row without the cost of hashing a password (tests that never log in)."""
+    user = User(
+        email=email, display_name=email.split("@")[0], password_hash="!", role=role, **fields
+    )
+    session.add(user)
+    session.flush()
+    return user

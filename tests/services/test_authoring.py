@@ -1,0 +1,103 @@
+"""Authoring lessons and questions: validation, versions, retire/restore/move."""
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import Course, Lesson
+from quizapp.models.types import utcnow
+from quizapp.services import authoring
+from quizapp.services.question_store import question_dict
+
+CHOICE = {
+    "type": "single_choice",
+    "title": "Lenguaje",
+    "prompt": "¿En qué lenguaje está escrito Flask?",
+    "choices": [{"text": "Python", "correct": True}, {"text": "Ruby"}],
+}
+
+
+def _course() -> Course:
+    return db.session.scalar(sa.select(Course).where(Course.slug == "curso-flask"))
+
+
+def _lesson(number: int) -> Lesson:
+    return db.session.scalar(sa.select(Lesson).where(Lesson.number == number))
+
+
+def test_a_new_question_gets_an_id_from_its_title_and_goes_last(bundled_course):
+    row = authoring.create_question(db.session, _lesson(1), CHOICE)
+    assert row.external_id == "lenguaje"
+    assert row.version == 1
+    positions = [q.position for q in authoring.lesson_questions(db.session, _lesson(1))]
+    assert row.position == max(positions)
+    again = authoring.create_question(db.session, _lesson(1), CHOICE)
+    assert again.external_id == "lenguaje-2"
+
+
+def test_an_invalid_question_is_refused_with_the_registry_messages(bundled_course):
+    bad = {**CHOICE, "choices": [{"text": "Python"}, {"text": "Ruby"}]}
+    with pytest.raises(authoring.AuthoringError) as refused:
+        authoring.create_question(db.session, _lesson(1), bad)
+    assert "no choice is marked" in refused.value.errors[0]
+
+
+def test_an_id_in_use_is_refused(bundled_course):
+    with pytest.raises(authoring.AuthoringError):
+        authoring.create_question(db.session, _lesson(1), {**CHOICE, "id": "c1-flask-lenguaje"})
+
+
+def test_editing_content_bumps_the_version_and_an_identical_save_does_not(bundled_course):
+    row = authoring.create_question(db.session, _lesson(1), CHOICE)
+    assert not authoring.update_question(db.session, row, question_dict(row))
+    assert row.version == 1
+    edited = {
+        **question_dict(row),
+        "choices": [{"text": "Python", "correct": True}, {"text": "Go"}, {"text": "Ruby"}],
+    }
+    assert authoring.update_question(db.session, row, edited)
+    db.session.commit()
+    assert row.version == 2
+    assert [choice.text_md for choice in row.choices] == ["Python", "Go", "Ruby"]
+
+
+def test_the_type_and_id_cannot_be_changed_by_an_edit(bundled_course):
+    row = authoring.create_question(db.session, _lesson(1), CHOICE)
+    authoring.update_question(db.session, row, {**question_dict(row), "id": "other"})
+    assert row.external_id == "lenguaje"
+
+
+def test_retire_restore_and_move(bundled_course):
+    row = authoring.create_question(db.session, _lesson(1), CHOICE)
+    authoring.retire_question(db.session, row, utcnow())
+    assert not row.is_active
+    assert row in authoring.lesson_questions(db.session, _lesson(1))
+    authoring.restore_question(db.session, row)
+    assert row.is_active
+    authoring.move_question(db.session, row, _lesson(3))
+    assert row.lesson_id == _lesson(3).id
+    assert row.version == 1
+
+
+def test_a_question_cannot_move_to_another_course(bundled_course):
+    row = authoring.create_question(db.session, _lesson(1), CHOICE)
+    other = Course(slug="otro", title="Otro")
+    db.session.add(other)
+    db.session.flush()
+    foreign = Lesson(course_id=other.id, number=1, slug="uno", title="Uno")
+    db.session.add(foreign)
+    db.session.flush()
+    with pytest.raises(authoring.AuthoringError):
+        authoring.move_question(db.session, row, foreign)
+
+
+def test_lessons_are_numbered_next_and_slugged_like_the_course_file(bundled_course):
+    lesson = authoring.create_lesson(
+        db.session, _course(), authoring.LessonFields(title="¿Qué son las rutas?", body_md="x")
+    )
+    assert lesson.number == 4
+    assert lesson.slug == "clase-4-que-son-las-rutas"
+    with pytest.raises(authoring.AuthoringError):
+        authoring.update_lesson(
+            db.session, lesson, authoring.LessonFields(title="Otra", body_md="", number=1)
+        )

@@ -1,0 +1,283 @@
+"""Review use cases: cards entering the deck, FSRS reviews (quiz answers too), the queue."""
+
+from datetime import UTC, datetime, timedelta
+
+import fsrs
+import pytest
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import Card, Lesson, Question, ReviewLog
+from quizapp.services import reviews
+
+NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+
+
+def question(external_id: str) -> Question:
+    return db.session.scalar(sa.select(Question).where(Question.external_id == external_id))
+
+
+def questions_of(lesson_number: int, type_name: str) -> list[Question]:
+    return list(
+        db.session.scalars(
+            sa.select(Question)
+            .join(Lesson)
+            .where(Lesson.number == lesson_number, Question.type == type_name)
+            .order_by(Question.position, Question.id)
+        )
+    )
+
+
+def lesson(number: int) -> Lesson:
+    return db.session.scalar(sa.select(Lesson).where(Lesson.number == number))
+
+
+def logs_of(card: Card) -> list[ReviewLog]:
+    return list(
+        db.session.scalars(
+            sa.select(ReviewLog).where(ReviewLog.card_id == card.id).order_by(ReviewLog.id)
+        )
+    )
+
+
+def studied_card(user, q: Question, due: datetime) -> Card:
+    """A card reviewed before and now due at `due` (placed directly: ordering tests)."""
+    card = reviews.ensure_card(db.session, user.id, q.id, NOW)
+    card.state, card.step, card.stability, card.difficulty = 2, None, 5.0, 5.0
+    card.last_review, card.due, card.reps = due - timedelta(days=5), due, 3
+    db.session.flush()
+    return card
+
+
+@pytest.fixture
+def learner(make_user, bundled_course):
+    return make_user()
+
+
+def test_replaying_ratings_through_the_service_matches_fsrs(learner):
+    q = questions_of(1, "flashcard")[0]
+    card = reviews.ensure_card(db.session, learner.id, q.id, NOW)
+    direct_card = fsrs.Card(card_id=1, due=NOW)
+    direct = fsrs.Scheduler(desired_retention=0.9, enable_fuzzing=False)
+    now = NOW
+    for rating in (3, 3, 1, 3, 2, 4, 1, 3):
+        now = max(now, card.due)
+        card = reviews.rate_card(
+            db.session, learner.id, card.id, rating, now, enable_fuzzing=False
+        )
+        direct_card, _log = direct.review_card(direct_card, fsrs.Rating(rating), now)
+        assert card.due == direct_card.due
+        assert card.state == int(direct_card.state)
+        assert card.step == direct_card.step
+        assert card.stability == pytest.approx(direct_card.stability)
+        assert card.difficulty == pytest.approx(direct_card.difficulty)
+    assert card.reps == 8
+    assert [log.rating for log in logs_of(card)] == [3, 3, 1, 3, 2, 4, 1, 3]
+
+
+def test_the_learners_desired_retention_drives_the_schedule(learner):
+    q = questions_of(1, "flashcard")[0]
+    learner.desired_retention = 0.8
+    card = reviews.ensure_card(db.session, learner.id, q.id, NOW)
+    card = reviews.rate_card(db.session, learner.id, card.id, 4, NOW, enable_fuzzing=False)
+    direct = fsrs.Scheduler(desired_retention=0.8, enable_fuzzing=False)
+    expected, _log = direct.review_card(fsrs.Card(card_id=1, due=NOW), fsrs.Rating.Easy, NOW)
+    assert card.due == expected.due
+
+
+def test_a_right_quiz_answer_creates_the_card_rated_good(learner):
+    q = question("c1-flask-lenguaje")
+    card = reviews.record_quiz_answer(db.session, learner.id, q.id, True, NOW)
+    assert (card.user_id, card.question_id, card.reps) == (learner.id, q.id, 1)
+    assert card.state == fsrs.State.Learning
+    assert card.due == NOW + timedelta(minutes=10)
+    assert [(log.rating, log.source, log.reviewed_at) for log in logs_of(card)] == [
+        (3, "quiz", NOW)
+    ]
+
+
+def test_a_wrong_quiz_answer_updates_the_existing_card_rated_again(learner):
+    q = question("c1-flask-lenguaje")
+    first = reviews.record_quiz_answer(db.session, learner.id, q.id, True, NOW)
+    later = NOW + timedelta(days=1)
+    card = reviews.record_quiz_answer(db.session, learner.id, q.id, False, later)
+    assert card.id == first.id
+    assert card.reps == 2
+    assert card.last_review == later
+    assert card.due == later + timedelta(minutes=1)
+    assert [log.rating for log in logs_of(card)] == [3, 1]
+    assert db.session.scalar(sa.select(sa.func.count(Card.id))) == 1
+
+
+def test_opening_a_lesson_adds_its_flashcards_once(learner):
+    added = reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+    again = reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+    cards = db.session.scalars(sa.select(Card).where(Card.user_id == learner.id)).all()
+    assert added == len(questions_of(1, "flashcard")) == 3
+    assert again == 0
+    assert {card.question.type for card in cards} == {"flashcard"}
+    assert all(card.reps == 0 and card.due == NOW for card in cards)
+
+
+def test_the_queue_shows_the_most_overdue_card_first(learner):
+    a, b, c = questions_of(1, "single_choice")[:3]
+    studied_card(learner, a, NOW - timedelta(hours=1))
+    studied_card(learner, b, NOW - timedelta(days=3))
+    studied_card(learner, c, NOW - timedelta(days=1))
+    studied_card(learner, questions_of(1, "true_false")[0], NOW + timedelta(hours=1))  # not due
+    queue = reviews.review_queue(db.session, learner.id, NOW)
+    assert [card.question_id for card in queue.cards] == [b.id, c.id, a.id]
+    assert (queue.review_count, queue.new_count, queue.total) == (3, 0, 3)
+    assert queue.current.card.question_id == b.id
+    assert set(queue.current.previews) == {1, 2, 3, 4}
+
+
+def test_due_reviews_come_before_new_cards(learner):
+    reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW - timedelta(days=9))
+    studied = studied_card(learner, questions_of(1, "single_choice")[0], NOW - timedelta(hours=1))
+    queue = reviews.review_queue(db.session, learner.id, NOW)
+    assert queue.cards[0].id == studied.id
+    assert (queue.review_count, queue.new_count) == (1, 3)
+
+
+def test_new_cards_are_limited_per_day(learner):
+    learner.daily_new_limit = 2
+    reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+    queue = reviews.review_queue(db.session, learner.id, NOW)
+    assert (queue.new_count, len(queue.cards)) == (2, 2)
+    reviews.rate_card(db.session, learner.id, queue.cards[0].id, 3, NOW)
+    assert reviews.review_queue(db.session, learner.id, NOW).new_count == 1
+    second = reviews.review_queue(db.session, learner.id, NOW).cards[0]
+    reviews.rate_card(db.session, learner.id, second.id, 3, NOW)
+    later_today = reviews.review_queue(db.session, learner.id, NOW + timedelta(hours=3))
+    assert later_today.new_count == 0
+    assert later_today.review_count == 2  # the two learning cards are due again
+    tomorrow = reviews.review_queue(db.session, learner.id, NOW + timedelta(days=1))
+    assert tomorrow.new_count == 1  # only one new card is left
+
+
+def test_cards_met_in_a_quiz_do_not_use_up_the_new_card_limit(learner):
+    learner.daily_new_limit = 1
+    for q in questions_of(1, "single_choice")[:3]:
+        reviews.record_quiz_answer(db.session, learner.id, q.id, True, NOW)
+    reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+    assert reviews.new_cards_introduced_today(db.session, learner.id, NOW) == 0
+    assert reviews.review_queue(db.session, learner.id, NOW).new_count == 1
+
+
+def test_the_queue_can_be_limited_to_one_lesson(learner):
+    one = studied_card(learner, questions_of(1, "single_choice")[0], NOW - timedelta(days=2))
+    studied_card(learner, questions_of(2, "single_choice")[0], NOW - timedelta(days=5))
+    scope = reviews.find_scope(db.session, "curso-flask", lesson(1).slug)
+    queue = reviews.review_queue(db.session, learner.id, NOW, scope)
+    assert [card.id for card in queue.cards] == [one.id]
+    course_scope = reviews.find_scope(db.session, "curso-flask")
+    assert reviews.review_queue(db.session, learner.id, NOW, course_scope).review_count == 2
+    assert reviews.find_scope(db.session, "curso-flask", "no-such-lesson") is None
+    assert reviews.find_scope(db.session, "no-such-course") is None
+
+
+def test_retired_questions_leave_the_queue(learner):
+    q = questions_of(1, "single_choice")[0]
+    studied_card(learner, q, NOW - timedelta(days=1))
+    q.retired_at = NOW
+    db.session.flush()
+    assert reviews.review_queue(db.session, learner.id, NOW).total == 0
+
+
+def test_rating_another_learners_card_is_not_found(learner, make_user):
+    card = reviews.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
+    other = make_user()
+    with pytest.raises(reviews.CardNotFound):
+        reviews.rate_card(db.session, other.id, card.id, 3, NOW)
+    with pytest.raises(reviews.CardNotFound):
+        reviews.rate_card(db.session, learner.id, 999_999, 3, NOW)
+    assert card.reps == 0
+
+
+@pytest.mark.parametrize("rating", [0, 5, -1, None, "3"])
+def test_a_rating_outside_one_to_four_is_refused(learner, rating):
+    card = reviews.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
+    with pytest.raises(reviews.InvalidRating):
+        reviews.rate_card(db.session, learner.id, card.id, rating, NOW)
+
+
+def test_a_replayed_rating_is_not_counted_twice(learner):
+    card = reviews.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
+    reviews.rate_card(db.session, learner.id, card.id, 3, NOW, expected_reps=0)
+    with pytest.raises(reviews.StaleReview):
+        reviews.rate_card(db.session, learner.id, card.id, 3, NOW, expected_reps=0)
+    assert card.reps == 1
+    assert len(logs_of(card)) == 1
+
+
+def test_forgetting_a_graduated_card_counts_a_lapse(learner):
+    card = reviews.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
+    card = reviews.rate_card(db.session, learner.id, card.id, 4, NOW, enable_fuzzing=False)
+    card = reviews.rate_card(db.session, learner.id, card.id, 1, card.due, enable_fuzzing=False)
+    assert (card.lapses, card.state) == (1, fsrs.State.Relearning)
+
+
+def test_a_wrong_answer_in_review_is_rated_again(learner):
+    q = question("c1-flask-lenguaje")
+    card = reviews.ensure_card(db.session, learner.id, q.id, NOW)
+    wrong = 1  # "JavaScript"
+    outcome = reviews.answer_card(db.session, learner.id, card.id, wrong, NOW, expected_reps=0)
+    assert outcome.rated
+    assert not outcome.grade.correct
+    assert [log.rating for log in logs_of(card)] == [1]
+    assert outcome.card.due == NOW + timedelta(minutes=1)
+
+
+def test_a_right_answer_in_review_waits_for_the_learners_rating(learner):
+    q = question("c1-flask-lenguaje")
+    card = reviews.ensure_card(db.session, learner.id, q.id, NOW)
+    outcome = reviews.answer_card(db.session, learner.id, card.id, 0, NOW, expected_reps=0)
+    assert outcome.grade.correct
+    assert not outcome.rated
+    assert set(outcome.previews) == {1, 2, 3, 4}
+    assert logs_of(card) == []
+    assert card.reps == 0
+
+
+def test_flashcards_are_rated_not_answered(learner):
+    card = reviews.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
+    with pytest.raises(reviews.ReviewError):
+        reviews.answer_card(db.session, learner.id, card.id, "anything", NOW)
+
+
+def test_the_summary_counts_this_sittings_ratings_and_the_next_due_card(learner):
+    reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+    choice, true_false = questions_of(1, "single_choice")[0], questions_of(1, "true_false")[0]
+    earlier = reviews.ensure_card(db.session, learner.id, choice.id, NOW)
+    reviews.rate_card(db.session, learner.id, earlier.id, 3, NOW - timedelta(hours=2))
+    reviews.record_quiz_answer(db.session, learner.id, true_false.id, True, NOW)
+    first, second, third = reviews.review_queue(db.session, learner.id, NOW).cards[:3]
+    reviews.rate_card(db.session, learner.id, first.id, 1, NOW, enable_fuzzing=False)
+    reviews.rate_card(db.session, learner.id, second.id, 3, NOW, enable_fuzzing=False)
+    reviews.rate_card(db.session, learner.id, third.id, 3, NOW, enable_fuzzing=False)
+    summary = reviews.session_summary(db.session, learner.id, NOW - timedelta(minutes=5), NOW)
+    assert (summary.reviewed, summary.remembered, summary.ratings) == (3, 2, {1: 1, 3: 2})
+    assert summary.next_due == NOW + timedelta(minutes=1)
+
+
+def test_the_next_due_date_is_tomorrow_when_the_new_card_limit_holds_cards_back(learner):
+    learner.daily_new_limit = 0
+    reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+    assert reviews.review_queue(db.session, learner.id, NOW).total == 0
+    assert reviews.next_due(db.session, learner.id, NOW) == datetime(2025, 3, 4, tzinfo=UTC)
+
+
+def test_there_is_no_next_due_date_without_cards(learner):
+    assert reviews.next_due(db.session, learner.id, NOW) is None
+
+
+def test_review_settings_are_stored(learner):
+    reviews.update_review_settings(db.session, learner.id, 0.85, 10)
+    assert (learner.desired_retention, learner.daily_new_limit) == (0.85, 10)
+
+
+@pytest.mark.parametrize(("retention", "limit"), [(0.79, 10), (0.98, 10), (0.9, -1), (0.9, 10_000)])
+def test_review_settings_out_of_range_are_refused(learner, retention, limit):
+    with pytest.raises(ValueError, match="between"):
+        reviews.update_review_settings(db.session, learner.id, retention, limit)

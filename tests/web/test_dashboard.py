@@ -1,0 +1,434 @@
+"""The dashboard pages: the learner's /dashboard, the instructor's course dashboard with
+its drill-down and CSV exports, their access rules and their bounded query counts."""
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models.types import utcnow
+from tests.services.stats_factories import (
+    add_attempt,
+    add_card,
+    add_review,
+    make_course,
+    make_learner,
+    questions_of,
+)
+
+COURSE_URL = "/instructor/courses/stats-course"
+
+
+@pytest.fixture
+def course(app):
+    course = make_course(db.session, lessons=2, questions_per_lesson=3)
+    db.session.commit()
+    return course
+
+
+@pytest.fixture
+def learner(make_user):
+    return make_user("learner")
+
+
+@pytest.fixture
+def instructor(make_user):
+    return make_user("instructor")
+
+
+@pytest.fixture
+def count_queries(app):
+    """Counts the SQL statements sent while the `with` block runs."""
+
+    class Counter:
+        def __init__(self):
+            self.statements: list[str] = []
+
+        def __call__(self, conn, cursor, statement, parameters, context, executemany):
+            self.statements.append(statement)
+
+        def __enter__(self):
+            self.statements.clear()
+            sa.event.listen(db.engine, "before_cursor_execute", self)
+            return self
+
+        def __exit__(self, *exc):
+            sa.event.remove(db.engine, "before_cursor_execute", self)
+
+        @property
+        def count(self) -> int:
+            return len(self.statements)
+
+    return Counter()
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+# Learner dashboard ---------------------------------------------------------------------
+
+
+def test_learner_dashboard_requires_login(client):
+    response = client.get("/dashboard")
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+
+
+def test_learner_dashboard_shows_scores_due_cards_and_streak(client, auth, course, learner):
+    now = utcnow()
+    lesson = course.lessons[0]
+    q1, q2, q3 = questions_of(db.session, lesson)
+    add_attempt(db.session, learner, lesson, {q1: 1.0, q2: 1.0}, now - timedelta(days=1))
+    add_attempt(db.session, learner, lesson, {q1: 1.0, q2: 0.0}, now - timedelta(minutes=1), 2)
+    add_card(db.session, learner, q1, due=now - timedelta(days=1))  # overdue: due today
+    add_card(db.session, learner, q2, due=now + timedelta(days=3))
+    db.session.commit()
+    auth.login(learner.email)
+
+    html = client.get("/dashboard").get_data(as_text=True)
+
+    assert re.search(r'id="due-today">\s*1\s*<', html)
+    # Yesterday's and today's (or, just after midnight, yesterday's) submissions.
+    assert re.search(r'id="streak">\s*[12]\s*<', html)
+    row = text_of(
+        re.search(r"<tr>\s*<th scope=\"row\">\s*<a[^>]*>1\. Clase 1.*?</tr>", html, re.S)[0]
+    )
+    assert "2 100 % 50 %" in row  # attempts, best, last
+    assert "/courses/stats-course/clase-1" in html
+
+
+def test_learner_dashboard_charts_work_under_the_csp(client, auth, course, learner):
+    lesson = course.lessons[0]
+    add_attempt(db.session, learner, lesson, {questions_of(db.session, lesson)[0]: 1.0}, utcnow())
+    db.session.commit()
+    auth.login(learner.email)
+
+    html = client.get("/dashboard").get_data(as_text=True)
+
+    assert html.count("<svg") == 2
+    assert 'role="img"' in html
+    assert "<title" in html
+    assert "<desc" in html
+    assert 'id="forecast-chart-table"' in html
+    assert 'id="accuracy-chart-table"' in html
+    assert "style=" not in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+
+
+def test_the_navigation_links_to_the_dashboard(client, auth, learner):
+    auth.login(learner.email)
+    assert 'href="/dashboard"' in client.get("/").get_data(as_text=True)
+
+
+# Instructor pages ----------------------------------------------------------------------
+
+INSTRUCTOR_PAGES = (
+    COURSE_URL,
+    COURSE_URL + "/questions.csv",
+    COURSE_URL + "/learners.csv",
+    COURSE_URL + "/learners/{user_id}",
+)
+
+
+@pytest.mark.parametrize("path", INSTRUCTOR_PAGES)
+def test_learners_get_403_on_instructor_pages(client, auth, course, learner, path):
+    auth.login(learner.email)
+    assert client.get(path.format(user_id=learner.id)).status_code == 403
+
+
+@pytest.mark.parametrize("path", INSTRUCTOR_PAGES)
+def test_anonymous_users_are_sent_to_log_in(client, course, learner, path):
+    response = client.get(path.format(user_id=learner.id))
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+
+
+def test_unknown_course_or_learner_is_404(client, auth, course, instructor):
+    auth.login(instructor.email)
+    assert client.get("/instructor/courses/nope").status_code == 404
+    assert client.get("/instructor/courses/nope/questions.csv").status_code == 404
+    assert client.get(COURSE_URL + "/learners/999999").status_code == 404
+
+
+def populate(course, learners: int, now):
+    """`learners` learners, each with a first attempt at every lesson (plus a retake for
+    every other one), choices, cards and reviews."""
+    lessons = course.lessons
+    for i in range(learners):
+        user = make_learner(db.session, f"learner{i}@example.org")
+        for lesson in lessons:
+            questions = questions_of(db.session, lesson)
+            scores = {q: float((i + j) % 2) for j, q in enumerate(questions)}
+            selected = {q: [0 if score else 1 + (i % 2)] for q, score in scores.items()}
+            add_attempt(db.session, user, lesson, scores, now - timedelta(days=i % 9), 1, selected)
+            if i % 2:
+                add_attempt(db.session, user, lesson, scores, now - timedelta(hours=i), 2, selected)
+            for question in questions:
+                card = add_card(
+                    db.session,
+                    user,
+                    question,
+                    due=now + timedelta(days=i % 14),
+                    stability=5.0,
+                    last_review=now - timedelta(days=1),
+                )
+                add_review(db.session, card, now - timedelta(days=i % 3))
+    db.session.commit()
+
+
+def test_course_dashboard_shows_statistics_flags_and_editor_links(client, auth, course, instructor):
+    populate(course, learners=6, now=utcnow())
+    auth.login(instructor.email)
+
+    response = client.get(COURSE_URL)
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 200
+    assert re.search(r'id="learners-total">\s*6\s*<', html)
+    assert re.search(r'id="active-30">\s*6\s*<', html)
+    question = questions_of(db.session, course.lessons[0])[0]
+    assert f'href="/instructor/questions/{question.id}/edit"' in html
+    assert "Question 1.1" in html
+    assert "style=" not in html
+    assert html.count("<svg") == 1
+    assert "/instructor/courses/stats-course/learners/" in html
+
+
+def test_course_dashboard_of_a_course_nobody_took_yet(client, auth, course, instructor):
+    auth.login(instructor.email)
+    response = client.get(COURSE_URL)
+    assert response.status_code == 200
+    assert re.search(r'id="learners-total">\s*0\s*<', response.get_data(as_text=True))
+
+
+def test_too_few_attempts_are_flagged_with_the_count(client, auth, course, instructor):
+    lesson = course.lessons[0]
+    q1, q2, _q3 = questions_of(db.session, lesson)
+    add_attempt(
+        db.session, make_learner(db.session, "x@example.org"), lesson, {q1: 1.0, q2: 0.0}, utcnow()
+    )
+    db.session.commit()
+    auth.login(instructor.email)
+
+    html = client.get(COURSE_URL, headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+    assert 'class="badge text-bg-light flag-few"' in html
+    assert re.search(r"flag-few\">[^<]*1[^<]*5", html)
+
+
+def test_question_table_sorts_on_the_server(client, auth, course, instructor):
+    lesson = course.lessons[0]
+    q1, q2, q3 = questions_of(db.session, lesson)
+    for i in range(3):
+        user = make_learner(db.session, f"s{i}@example.org")
+        add_attempt(db.session, user, lesson, {q1: 1.0, q2: 0.0, q3: float(i % 2)}, utcnow())
+    db.session.commit()
+    auth.login(instructor.email)
+
+    html = client.get(COURSE_URL + "?sort=facility&order=desc").get_data(as_text=True)
+    order = re.findall(r'id="question-(\d+)"', html)
+    assert order[:3] == [str(q1.id), str(q3.id), str(q2.id)]
+    assert 'aria-sort="descending"' in html
+    # A bogus sort key falls back to the bank order instead of failing.
+    assert client.get(COURSE_URL + "?sort=evil&order=sideways").status_code == 200
+
+
+def test_learner_drill_down(client, auth, course, instructor):
+    lesson = course.lessons[0]
+    user = make_learner(db.session, "pupil@example.org")
+    q1, q2, _q3 = questions_of(db.session, lesson)
+    add_attempt(db.session, user, lesson, {q1: 1.0, q2: 0.0}, utcnow())
+    db.session.commit()
+    auth.login(instructor.email)
+
+    html = client.get(f"{COURSE_URL}/learners/{user.id}").get_data(as_text=True)
+
+    assert "pupil@example.org" in html
+    assert "50 %" in html
+    assert "<svg" in html
+
+
+# CSV exports ---------------------------------------------------------------------------
+
+
+def read_csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def test_questions_csv(client, auth, course, instructor):
+    lesson = course.lessons[0]
+    q1, q2, q3 = questions_of(db.session, lesson)
+    for name, scores, pick in (("u1", (1, 0, 1), 0), ("u2", (0, 0, 1), 2)):
+        add_attempt(
+            db.session,
+            make_learner(db.session, f"{name}@example.org"),
+            lesson,
+            dict(zip((q1, q2, q3), map(float, scores), strict=True)),
+            utcnow(),
+            selected={q1: [pick]},
+        )
+    db.session.commit()
+    auth.login(instructor.email)
+
+    response = client.get(COURSE_URL + "/questions.csv")
+
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = read_csv(response)
+    assert rows[0][:5] == ["lesson", "question_id", "type", "title", "attempts"]
+    assert rows[1] == [
+        "1",
+        "l1-q1",
+        "single_choice",
+        "Question 1.1",
+        "2",
+        "0.5",
+        "",
+        "too_few_attempts(2)",
+        "A*=1; B=0; C=1",
+    ]
+    assert len(rows) == 1 + 6
+
+
+def test_csv_exports_neutralise_formulas(client, auth, course, instructor):
+    lesson = course.lessons[0]
+    q1 = questions_of(db.session, lesson)[0]
+    q1.title = '=HYPERLINK("http://evil.example","click")'
+    names = ["+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "plain"]
+    for i, name in enumerate(names):
+        user = make_learner(db.session, f"w{i}@example.org")
+        user.display_name = name
+        add_attempt(db.session, user, lesson, {q1: 1.0}, utcnow())
+    db.session.commit()
+    auth.login(instructor.email)
+
+    questions = read_csv(client.get(COURSE_URL + "/questions.csv"))
+    assert questions[1][3] == "'" + '=HYPERLINK("http://evil.example","click")'
+
+    learners = {row[1]: row[2] for row in read_csv(client.get(COURSE_URL + "/learners.csv"))[1:]}
+    assert learners == {
+        "w0@example.org": "'+cmd|' /C calc'!A0",
+        "w1@example.org": "'-2+3",
+        "w2@example.org": "'@SUM(A1)",
+        "w3@example.org": "'\tTAB",
+        "w4@example.org": "'\rCR",
+        "w5@example.org": "plain",
+    }
+
+
+def test_learners_csv_content(client, auth, course, instructor):
+    lesson = course.lessons[0]
+    q1, q2, _q3 = questions_of(db.session, lesson)
+    user = make_learner(db.session, "ana@example.org")
+    add_attempt(db.session, user, lesson, {q1: 1.0, q2: 0.0}, utcnow() - timedelta(days=1))
+    add_attempt(db.session, user, lesson, {q1: 1.0, q2: 1.0}, utcnow(), number=2)
+    db.session.commit()
+    auth.login(instructor.email)
+
+    rows = read_csv(client.get(COURSE_URL + "/learners.csv"))
+
+    assert rows[0] == [
+        "user_id",
+        "email",
+        "name",
+        "attempts",
+        "lessons_completed",
+        "mean_best_score",
+        "reviews",
+        "last_activity",
+    ]
+    assert rows[1][:7] == [str(user.id), "ana@example.org", "ana", "2", "1", "1.0", "0"]
+
+
+# Bounded query counts ------------------------------------------------------------------
+
+
+def measure(client, count_queries, path: str) -> int:
+    db.session.expire_all()
+    with count_queries as counter:
+        assert client.get(path).status_code == 200
+    return counter.count
+
+
+def test_course_dashboard_query_count_does_not_grow_with_data(
+    client, auth, course, instructor, count_queries
+):
+    lesson = course.lessons[0]
+    q1, q2, _q3 = questions_of(db.session, lesson)
+    add_attempt(
+        db.session,
+        make_learner(db.session, "one@example.org"),
+        lesson,
+        {q1: 1.0, q2: 0.0},
+        utcnow(),
+    )
+    db.session.commit()
+    auth.login(instructor.email)
+    small = [
+        measure(client, count_queries, COURSE_URL + suffix)
+        for suffix in ("", "/questions.csv", "/learners.csv")
+    ]
+
+    populate(course, learners=30, now=utcnow())
+    large = [
+        measure(client, count_queries, COURSE_URL + suffix)
+        for suffix in ("", "/questions.csv", "/learners.csv")
+    ]
+
+    assert small == large
+    assert small[0] <= 15
+
+
+def test_learner_dashboard_query_count_does_not_grow_with_data(
+    client, auth, course, learner, count_queries
+):
+    now = utcnow()
+    lesson = course.lessons[0]
+    q1, q2, _q3 = questions_of(db.session, lesson)
+    add_attempt(db.session, learner, lesson, {q1: 1.0, q2: 0.0}, now)
+    db.session.commit()
+    auth.login(learner.email)
+    small = measure(client, count_queries, "/dashboard")
+
+    for number in range(2, 40):
+        for each in course.lessons:
+            questions = questions_of(db.session, each)
+            add_attempt(
+                db.session,
+                learner,
+                each,
+                {q: float(number % 2) for q in questions},
+                now - timedelta(days=number),
+                number=number,
+            )
+    for each in course.lessons:
+        for question in questions_of(db.session, each):
+            card = add_card(
+                db.session,
+                learner,
+                question,
+                due=now + timedelta(days=question.id % 20),
+                stability=3.0,
+                last_review=now - timedelta(days=1),
+            )
+            for day in range(10):
+                add_review(db.session, card, now - timedelta(days=day))
+    db.session.commit()
+    large = measure(client, count_queries, "/dashboard")
+
+    assert small == large
+    assert small <= 10
+
+
+def test_only_text_cells_are_escaped():
+    from quizapp.dashboard.csv_export import csv_text
+
+    # Numbers the app computed (a negative discrimination) stay numbers for the spreadsheet.
+    assert csv_text(["value"], [[-0.25], ["-0.25"], ["=1+1"], [""]]) == (
+        "value\r\n-0.25\r\n'-0.25\r\n'=1+1\r\n\"\"\r\n"
+    )
