@@ -64,7 +64,13 @@ def _empty_all_tables() -> None:
 
 class IsolatedClient(FlaskClient):
     """Runs each request in a fresh context, as a real server would: the test's own app
-    context (and its `g`, session and identity map) is not shared with the request."""
+    context (and its `g`, session and identity map) is not shared with the request.
+    It asks for English pages, so assertions on UI text are in the msgid language; tests
+    of the Spanish UI say so explicitly."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
 
     def open(self, *args, **kwargs):
         db.session.commit()

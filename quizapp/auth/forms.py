@@ -34,3 +34,19 @@ class RegisterForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Log out"))
+
+
+# --- API tokens (the account page) -----------------------------------------------------------
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(
+        _l("Token name"),
+        validators=[Length(max=80)],
+        description=_l("To recognise it later, e.g. the script or device that uses it."),
+    )
+    submit = SubmitField(_l("Create a token"))
+
+
+class RevokeTokenForm(FlaskForm):
+    submit = SubmitField(_l("Revoke"))

@@ -1,11 +1,18 @@
 """Register, log in, log out and the account page."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from quizapp.auth.forms import LoginForm, LogoutForm, RegisterForm
+from quizapp.auth.forms import (
+    ApiTokenForm,
+    LoginForm,
+    LogoutForm,
+    RegisterForm,
+    RevokeTokenForm,
+)
 from quizapp.extensions import db, limiter
+from quizapp.models.types import utcnow
 from quizapp.security import safe_next_path
 from quizapp.services import accounts
 
@@ -30,7 +37,9 @@ def register():
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
-                db.session, form.email.data, form.password.data,
+                db.session,
+                form.email.data,
+                form.password.data,
                 display_name=form.display_name.data or "",
             )
         except accounts.AccountError as error:
@@ -83,4 +92,43 @@ def logout():
 @bp.route("/account")
 @login_required
 def account():
-    return render_template("auth/account.html")
+    return render_template("auth/account.html", **_token_section())
+
+
+# --- API tokens on the account page (issue 7) ------------------------------------------------
+# Creating shows the token once, in the response itself: it is never put in the session
+# cookie (signed, not encrypted) nor stored anywhere but as its SHA-256.
+
+
+def _token_section(**extra):
+    return {
+        "api_tokens": accounts.list_api_tokens(db.session, current_user),
+        "token_form": extra.pop("token_form", None) or ApiTokenForm(formdata=None),
+        **extra,
+    }
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@login_required
+def create_api_token():
+    form = ApiTokenForm()
+    if not form.validate_on_submit():
+        return render_template("auth/account.html", **_token_section(token_form=form))
+    token = accounts.issue_api_token(db.session, current_user, form.name.data.strip() or "API")
+    db.session.commit()
+    page = render_template("auth/account.html", **_token_section(new_token=token))
+    return page, 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_api_token(token_id: int):
+    if not RevokeTokenForm().validate_on_submit():
+        abort(400)
+    if token_id > 2**31 - 1 or not accounts.revoke_api_token(
+        db.session, current_user, token_id, utcnow()
+    ):
+        abort(404)
+    db.session.commit()
+    flash(_("The token is revoked: it no longer works."), "success")
+    return redirect(url_for("auth.account"))

@@ -54,3 +54,10 @@ def selected_choice_positions(question: dict[str, Any], response: Any) -> list[i
     if isinstance(response, list | tuple | set):
         return sorted({i for i in response if isinstance(i, int) and 0 <= i < count})
     return []
+
+
+def restore_response(question: dict, stored: Any) -> Any:
+    """JSON turns dict keys into strings; matching responses need their int keys back."""
+    if question.get("pairs") and isinstance(stored, dict):
+        return {int(key): value for key, value in stored.items() if str(key).isdigit()}
+    return stored

@@ -217,10 +217,3 @@ FIELD_BUILDERS: dict[str, FieldBuilder] = {
     "matching": MatchingFields(),
     "cloze": ClozeFields(),
 }
-
-
-def restore_response(question: dict, stored: Any) -> Any:
-    """JSON turns dict keys into strings; matching responses need their int keys back."""
-    if question.get("pairs") and isinstance(stored, dict):
-        return {int(key): value for key, value in stored.items() if str(key).isdigit()}
-    return stored

@@ -1,7 +1,8 @@
 """What the results page shows per question, computed from the stored answers."""
 
 from quizapp.domain.questions.registry import describe_right_answer, grade_response
-from quizapp.learn.question_fields import FIELD_BUILDERS, restore_response
+from quizapp.domain.quiz_layout import restore_response
+from quizapp.learn.question_fields import FIELD_BUILDERS
 from quizapp.models import Attempt
 from quizapp.services.question_store import question_dict
 

@@ -149,14 +149,28 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_api_token(session: Session, user: User, name: str = "") -> str:
-    """Returns the token once; only its SHA-256 is stored."""
+def create_api_token(session: Session, user: User, name: str = "") -> tuple[str, ApiToken]:
+    """The secret (shown once) and its row; only the secret's SHA-256 is stored."""
     token = "qz_" + secrets.token_urlsafe(32)
-    session.add(
-        ApiToken(user_id=user.id, name=name, token_hash=hash_token(token), prefix=token[:10])
-    )
+    row = ApiToken(user_id=user.id, name=name, token_hash=hash_token(token), prefix=token[:10])
+    session.add(row)
     session.flush()
-    return token
+    return token, row
+
+
+def issue_api_token(session: Session, user: User, name: str = "") -> str:
+    return create_api_token(session, user, name)[0]
+
+
+def list_api_tokens(session: Session, user: User) -> list[ApiToken]:
+    """The user's tokens that still work, newest first."""
+    return list(
+        session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def user_for_api_token(session: Session, token: str, now: datetime) -> User | None:

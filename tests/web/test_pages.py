@@ -72,3 +72,10 @@ def test_staff_pages_forbid_learners(client, auth, make_user):
 def test_staff_pages_open_to_instructors(client, auth, make_user):
     auth.login(make_user("instructor").email)
     assert client.get("/instructor/").status_code == 200
+
+
+def test_spanish_is_the_default_without_accept_language(client):
+    client.environ_base.pop("HTTP_ACCEPT_LANGUAGE")
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="es">' in page
+    assert "Cursos" in page

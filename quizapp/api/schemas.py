@@ -1,0 +1,415 @@
+"""JSON Schemas (draft 2020-12) of the API's request and response bodies, defined once:
+the views validate requests with them and quizapp.api.openapi builds the document from them."""
+
+from typing import Any
+
+from quizapp.domain.questions.registry import QUESTION_TYPES
+
+# PostgreSQL text cannot hold NUL; the API refuses it in every string it accepts.
+NO_NUL = r"^[^\u0000]*$"
+SLUG = r"^[a-z0-9][a-z0-9-]{0,159}$"
+# Ids beyond a 32-bit integer column name nothing; the views answer 404 before querying.
+MAX_ID = 2**31 - 1
+QUESTION_TYPE_NAMES = sorted(QUESTION_TYPES)
+FORMATS = ["gift", "yaml", "csv"]
+
+
+def text(max_length: int, min_length: int = 0, **extra: Any) -> dict[str, Any]:
+    schema = {"type": "string", "maxLength": max_length, "pattern": NO_NUL, **extra}
+    if min_length:
+        schema["minLength"] = min_length
+    return schema
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def obj(properties: dict[str, Any], required: list[str] | None = None, **extra: Any) -> dict:
+    """An object schema; `required` defaults to every property (response shapes)."""
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+        **extra,
+    }
+
+
+def array(items: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"type": "array", "items": items, **extra}
+
+
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+NUMBER = {"type": "number"}
+BOOLEAN = {"type": "boolean"}
+DATETIME = {"type": "string", "format": "date-time"}
+DATE = {"type": "string", "format": "date"}
+SCORE = {"type": "number", "minimum": 0, "maximum": 1}
+
+# --- errors ------------------------------------------------------------------------------
+
+ERROR = obj(
+    {
+        "error": obj(
+            {
+                "code": STRING,
+                "message": STRING,
+                "details": array(STRING, description="`file:line: message` or per-field errors"),
+            },
+            required=["code", "message"],
+        )
+    }
+)
+
+# --- responses to questions, by type (docs/bank-format.md) ----------------------------------
+
+POSITION = {"type": "integer", "minimum": 0, "maximum": 999}
+RESPONSE_BY_TYPE: dict[str, dict[str, Any]] = {
+    "single_choice": {**POSITION, "description": "original position of the chosen option"},
+    "multiple_response": array(POSITION, maxItems=100, uniqueItems=True),
+    "true_false": BOOLEAN,
+    "short_answer": text(500),
+    "numeric": {"anyOf": [{"type": "number"}, text(100)], "description": '3.5, "3,5"…'},
+    "matching": {
+        "anyOf": [
+            {
+                "type": "object",
+                "patternProperties": {"^[0-9]{1,3}$": POSITION},
+                "additionalProperties": False,
+                "maxProperties": 100,
+                "description": "left position → option position",
+            },
+            array(POSITION, maxItems=100, description="option positions in left order"),
+        ]
+    },
+    "cloze": array(text(200), maxItems=50, description="one text per blank"),
+}
+RESPONSE = {
+    "description": "A response in the shape of its question's type; null or absent = unanswered.",
+    "anyOf": [*RESPONSE_BY_TYPE.values(), {"type": "null"}],
+}
+
+# --- requests ----------------------------------------------------------------------------
+
+TOKEN_REQUEST = obj(
+    {"email": text(254, 1), "password": text(1024, 1), "name": text(80)},
+    required=["email", "password"],
+    additionalProperties=False,
+)
+
+SUBMIT_REQUEST = obj(
+    {
+        "answers": array(
+            obj(
+                {"answer_id": {"type": "integer", "minimum": 1}, "response": RESPONSE},
+                required=["answer_id"],
+                additionalProperties=False,
+            ),
+            maxItems=500,
+        )
+    },
+    additionalProperties=False,
+)
+
+REVIEW_REQUEST = obj(
+    {
+        "rating": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 4,
+            "description": "1 Again, 2 Hard, 3 Good, 4 Easy",
+        },
+        "response": {
+            **RESPONSE,
+            "description": "For objective questions: graded first; a "
+            "wrong answer is rated Again whatever `rating` says.",
+        },
+        "expected_reps": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": MAX_ID,
+            "description": "The card's `reps` when shown; a mismatch is 409.",
+        },
+        "duration_ms": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+    },
+    required=["rating"],
+    additionalProperties=False,
+)
+
+LESSON_KEY = {
+    "anyOf": [text(160, 1), {"type": "integer", "minimum": 0, "maximum": MAX_ID}],
+    "description": "lesson slug or number; every question of the file goes there",
+}
+IMPORT_JSON_REQUEST = obj(
+    {
+        "format": {"enum": FORMATS},
+        "text": text(4 * 1024 * 1024),
+        "lesson": LESSON_KEY,
+        "filename": text(200, 1),
+        "dry_run": BOOLEAN,
+    },
+    required=["format", "text"],
+    additionalProperties=False,
+)
+IMPORT_MULTIPART_REQUEST = obj(
+    {
+        "file": {"type": "string", "format": "binary"},
+        "format": {"enum": FORMATS},
+        "lesson": text(160, 1),
+        "dry_run": {"enum": ["true", "false"]},
+    },
+    required=["file"],
+)
+
+REVIEW_DUE_QUERY = obj(
+    {
+        "course": {"type": "string", "pattern": SLUG},
+        "lesson": {"type": "string", "pattern": SLUG, "description": "needs `course`"},
+        "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+    },
+    required=[],
+    dependentRequired={"lesson": ["course"]},
+)
+
+# --- responses ---------------------------------------------------------------------------
+
+TOKEN_CREATED = obj(
+    {"token": STRING, "id": INTEGER, "name": STRING, "prefix": STRING, "created_at": DATETIME}
+)
+
+COURSE = obj(
+    {
+        "slug": STRING,
+        "title": STRING,
+        "description": STRING,
+        "lesson_count": INTEGER,
+        "question_count": INTEGER,
+    }
+)
+COURSE_LIST = obj({"courses": array(COURSE)})
+
+COURSE_REF = obj({"slug": STRING, "title": STRING})
+LESSON = obj(
+    {
+        "number": INTEGER,
+        "slug": STRING,
+        "title": STRING,
+        "question_count": INTEGER,
+        "quiz_size": nullable(INTEGER),
+    }
+)
+LESSON_REF = obj({"course": STRING, "number": INTEGER, "slug": STRING, "title": STRING})
+LESSON_LIST = obj({"course": COURSE_REF, "lessons": array(LESSON)})
+
+OPTION = obj({"position": INTEGER, "text": STRING})
+PUBLIC_QUESTION = obj(
+    {
+        "id": STRING,
+        "type": {"enum": QUESTION_TYPE_NAMES},
+        "title": nullable(STRING),
+        "prompt": STRING,
+        "prompt_html": STRING,
+        "section": nullable(STRING),
+        "tags": array(STRING),
+        "options": array(OPTION, description="choices, or matching's right-hand options"),
+        "items": array(OPTION, description="matching's left-hand items"),
+        "text": STRING,
+        "blanks": array(obj({"position": INTEGER, "options": nullable(array(OPTION))})),
+        "back": STRING,
+    },
+    required=["id", "type", "title", "prompt", "prompt_html", "section", "tags"],
+    description="A question without its answers. Options are listed in display order with "
+    "their original `position`: responses use those positions.",
+)
+STAFF_QUESTION = {
+    "allOf": [
+        PUBLIC_QUESTION,
+        obj(
+            {
+                "lesson": STRING,
+                "explanation": nullable(STRING),
+                "right_answer": STRING,
+                "definition": {"type": "object", "description": "the normalised bank form"},
+            }
+        ),
+    ]
+}
+QUESTION_LIST = obj(
+    {
+        "lesson": LESSON_REF,
+        "questions": array(
+            {"anyOf": [STAFF_QUESTION, PUBLIC_QUESTION]},
+            description="staff get answers, learners do not",
+        ),
+    }
+)
+
+ATTEMPT_QUESTION = obj({"answer_id": INTEGER, "position": INTEGER, "question": PUBLIC_QUESTION})
+ATTEMPT_STARTED = obj(
+    {
+        "id": INTEGER,
+        "lesson": LESSON_REF,
+        "number": INTEGER,
+        "started_at": DATETIME,
+        "submitted": BOOLEAN,
+        "questions": array(ATTEMPT_QUESTION),
+    }
+)
+
+GRADED_ANSWER = obj(
+    {
+        "answer_id": INTEGER,
+        "position": INTEGER,
+        "question": PUBLIC_QUESTION,
+        "response": {},
+        "score": SCORE,
+        "correct": BOOLEAN,
+        "right_answer": STRING,
+        "feedback": array(STRING),
+        "explanation": nullable(STRING),
+    }
+)
+ATTEMPT_RESULT = obj(
+    {
+        "id": INTEGER,
+        "lesson": LESSON_REF,
+        "number": INTEGER,
+        "started_at": DATETIME,
+        "submitted_at": DATETIME,
+        "score": SCORE,
+        "question_count": INTEGER,
+        "answers": array(GRADED_ANSWER),
+    }
+)
+
+CARD_STATE = obj(
+    {
+        "id": INTEGER,
+        "state": INTEGER,
+        "due": DATETIME,
+        "reps": INTEGER,
+        "lapses": INTEGER,
+        "stability": nullable(NUMBER),
+        "difficulty": nullable(NUMBER),
+        "last_review": nullable(DATETIME),
+    }
+)
+DUE_CARD = obj({"card": CARD_STATE, "lesson": LESSON_REF, "question": PUBLIC_QUESTION})
+REVIEW_DUE = obj(
+    {
+        "review_count": INTEGER,
+        "new_count": INTEGER,
+        "total": INTEGER,
+        "cards": array(DUE_CARD),
+    }
+)
+GRADE = obj({"score": SCORE, "correct": BOOLEAN, "right_answer": STRING, "feedback": array(STRING)})
+REVIEW_RESULT = obj(
+    {
+        "card": CARD_STATE,
+        "rating": {"type": "integer", "minimum": 1, "maximum": 4},
+        "grade": nullable(GRADE),
+    }
+)
+
+LESSON_PROGRESS = obj(
+    {
+        "lesson": LESSON_REF,
+        "question_count": INTEGER,
+        "attempts": INTEGER,
+        "best_score": nullable(SCORE),
+        "last_score": nullable(SCORE),
+        "mastered": INTEGER,
+        "mastery": nullable(NUMBER),
+    }
+)
+PROGRESS = obj(
+    {
+        "lessons": array(LESSON_PROGRESS),
+        "due_today": INTEGER,
+        "forecast": array(obj({"date": DATE, "due": INTEGER})),
+        "streak": INTEGER,
+        "accuracy": array(
+            obj({"week_start": DATE, "answers": INTEGER, "accuracy": nullable(NUMBER)})
+        ),
+    }
+)
+
+NUMBER_OR_NULL = nullable(NUMBER)
+COURSE_STATS = obj(
+    {
+        "course": COURSE_REF,
+        "active_7_days": INTEGER,
+        "active_30_days": INTEGER,
+        "lessons": array(
+            obj(
+                {
+                    "lesson": LESSON_REF,
+                    "question_count": INTEGER,
+                    "learners_completed": INTEGER,
+                    "completion": NUMBER_OR_NULL,
+                    "mean_best_score": NUMBER_OR_NULL,
+                    "first_attempts": INTEGER,
+                    "first_mean": NUMBER_OR_NULL,
+                    "first_sd": NUMBER_OR_NULL,
+                    "alpha": NUMBER_OR_NULL,
+                }
+            )
+        ),
+        "questions": array(
+            obj(
+                {
+                    "id": STRING,
+                    "type": STRING,
+                    "title": STRING,
+                    "lesson_number": INTEGER,
+                    "attempts": INTEGER,
+                    "facility": NUMBER_OR_NULL,
+                    "discrimination": NUMBER_OR_NULL,
+                    "flags": array(STRING),
+                    "choices": array(
+                        obj(
+                            {
+                                "position": INTEGER,
+                                "label": STRING,
+                                "text": STRING,
+                                "is_correct": BOOLEAN,
+                                "count": INTEGER,
+                                "share": NUMBER_OR_NULL,
+                            }
+                        )
+                    ),
+                }
+            )
+        ),
+        "learners": array(
+            obj(
+                {
+                    "user_id": INTEGER,
+                    "email": STRING,
+                    "display_name": STRING,
+                    "attempts": INTEGER,
+                    "lessons_completed": INTEGER,
+                    "mean_best_score": NUMBER_OR_NULL,
+                    "reviews": INTEGER,
+                    "last_activity": nullable(DATETIME),
+                }
+            )
+        ),
+    }
+)
+
+IMPORT_RESULT = obj(
+    {
+        "filename": STRING,
+        "format": {"enum": FORMATS},
+        "applied": BOOLEAN,
+        "created": array(STRING),
+        "updated": array(STRING),
+        "unchanged": array(STRING),
+        "kept": array(STRING),
+        "unsupported": array(STRING),
+        "summary": STRING,
+    }
+)

@@ -1,0 +1,320 @@
+"""Plain JSON shapes of the service results (documented in quizapp.api.schemas).
+
+Questions go out in two forms: public (no right answers, options as `{position, text}` so
+responses name original positions) and, for staff, with the answer key."""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from quizapp.domain.questions.registry import describe_right_answer, grade_response
+from quizapp.domain.quiz_layout import matching_options, restore_response
+from quizapp.domain.rendering import render_markdown
+from quizapp.models import ApiToken, Attempt, Card, Course, Lesson, Question
+from quizapp.services.bank_import import ImportPlan, summary
+from quizapp.services.catalog import CourseSummary, LessonSummary
+from quizapp.services.progress import LearnerProgress
+from quizapp.services.question_store import question_dict
+from quizapp.services.stats import CourseDashboard, flag_codes, question_title
+
+
+def iso(value: datetime | date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()
+
+
+def token_created(api_token: ApiToken, token: str) -> dict[str, Any]:
+    return {
+        "token": token,
+        "id": api_token.id,
+        "name": api_token.name,
+        "prefix": api_token.prefix,
+        "created_at": iso(api_token.created_at),
+    }
+
+
+# --- catalogue ------------------------------------------------------------------------------
+
+
+def course_ref(course: Course) -> dict[str, Any]:
+    return {"slug": course.slug, "title": course.title}
+
+
+def course_item(item: CourseSummary) -> dict[str, Any]:
+    return {
+        **course_ref(item.course),
+        "description": item.course.description_md or "",
+        "lesson_count": item.lesson_count,
+        "question_count": item.question_count,
+    }
+
+
+def lesson_ref(lesson: Lesson) -> dict[str, Any]:
+    return {
+        "course": lesson.course.slug,
+        "number": lesson.number,
+        "slug": lesson.slug,
+        "title": lesson.title,
+    }
+
+
+def lesson_item(item: LessonSummary) -> dict[str, Any]:
+    lesson = item.lesson
+    return {
+        "number": lesson.number,
+        "slug": lesson.slug,
+        "title": lesson.title,
+        "question_count": item.question_count,
+        "quiz_size": lesson.quiz_size,
+    }
+
+
+# --- questions ------------------------------------------------------------------------------
+
+
+def _options(texts: list[str], order: list[int] | None) -> list[dict[str, Any]]:
+    positions = order if order else range(len(texts))
+    return [{"position": pos, "text": texts[pos]} for pos in positions if 0 <= pos < len(texts)]
+
+
+def public_question(
+    question: dict[str, Any], layout: list | None = None, *, with_back: bool = False
+) -> dict[str, Any]:
+    """The question as a learner may see it before answering, options in `layout` order
+    (an attempt's shuffle) or in original order. Keys follow the data, as quiz_layout does."""
+    out: dict[str, Any] = {
+        "id": question["id"],
+        "type": question["type"],
+        "title": question.get("title"),
+        "prompt": question.get("prompt") or "",
+        "prompt_html": render_markdown(question.get("prompt") or ""),
+        "section": question.get("section"),
+        "tags": list(question.get("tags") or []),
+    }
+    if question.get("choices"):
+        out["options"] = _options([c["text"] for c in question["choices"]], layout)
+    elif question.get("pairs"):
+        out["items"] = _options([pair["left"] for pair in question["pairs"]], None)
+        out["options"] = _options(matching_options(question), layout)
+    elif question.get("blanks"):
+        out["text"] = question.get("text") or ""
+        out["blanks"] = [
+            {
+                "position": i,
+                "options": _options(
+                    blank["options"], layout[i] if layout and i < len(layout) else None
+                )
+                if blank.get("options")
+                else None,
+            }
+            for i, blank in enumerate(question["blanks"])
+        ]
+    if with_back and "back" in question:
+        out["back"] = question["back"]
+    return out
+
+
+def staff_question(row: Question, lesson: Lesson) -> dict[str, Any]:
+    question = question_dict(row)
+    return {
+        **public_question(question, with_back=True),
+        "lesson": lesson.slug,
+        "explanation": question.get("explanation"),
+        "right_answer": describe_right_answer(question),
+        "definition": question,
+    }
+
+
+# --- attempts -------------------------------------------------------------------------------
+
+
+def attempt_started(attempt: Attempt, lesson: Lesson) -> dict[str, Any]:
+    return {
+        "id": attempt.id,
+        "lesson": lesson_ref(lesson),
+        "number": attempt.number,
+        "started_at": iso(attempt.started_at),
+        "submitted": attempt.is_submitted,
+        "questions": [
+            {
+                "answer_id": answer.id,
+                "position": answer.position,
+                "question": public_question(question_dict(answer.question), answer.display_order),
+            }
+            for answer in attempt.answers
+        ],
+    }
+
+
+def attempt_result(attempt: Attempt, lesson: Lesson) -> dict[str, Any]:
+    answers = []
+    for answer in attempt.answers:
+        question = question_dict(answer.question)
+        response = restore_response(question, answer.response)
+        # Re-grading the stored response recovers the feedback it triggered (as the page does).
+        graded = grade_response(question, response)
+        answers.append(
+            {
+                "answer_id": answer.id,
+                "position": answer.position,
+                "question": public_question(question, answer.display_order),
+                "response": answer.response,
+                "score": answer.score or 0.0,
+                "correct": bool(answer.is_correct),
+                "right_answer": describe_right_answer(question),
+                "feedback": graded.feedback,
+                "explanation": question.get("explanation"),
+            }
+        )
+    return {
+        "id": attempt.id,
+        "lesson": lesson_ref(lesson),
+        "number": attempt.number,
+        "started_at": iso(attempt.started_at),
+        "submitted_at": iso(attempt.submitted_at),
+        "score": attempt.score or 0.0,
+        "question_count": attempt.question_count,
+        "answers": answers,
+    }
+
+
+# --- reviews --------------------------------------------------------------------------------
+
+
+def card_state(card: Card) -> dict[str, Any]:
+    return {
+        "id": card.id,
+        "state": card.state,
+        "due": iso(card.due),
+        "reps": card.reps,
+        "lapses": card.lapses,
+        "stability": card.stability,
+        "difficulty": card.difficulty,
+        "last_review": iso(card.last_review),
+    }
+
+
+def due_card(card: Card) -> dict[str, Any]:
+    question = question_dict(card.question)
+    return {
+        "card": card_state(card),
+        "lesson": lesson_ref(card.question.lesson),
+        "question": public_question(question, with_back=True),
+    }
+
+
+def review_result(card: Card, rating: int, grade=None) -> dict[str, Any]:
+    return {
+        "card": card_state(card),
+        "rating": rating,
+        "grade": None
+        if grade is None
+        else {
+            "score": grade.score,
+            "correct": grade.correct,
+            "right_answer": grade.right_answer,
+            "feedback": list(grade.feedback),
+        },
+    }
+
+
+# --- progress and statistics ----------------------------------------------------------------
+
+
+def progress(found: LearnerProgress) -> dict[str, Any]:
+    return {
+        "lessons": [
+            {
+                "lesson": lesson_ref(item.lesson),
+                "question_count": item.question_count,
+                "attempts": item.attempts,
+                "best_score": item.best_score,
+                "last_score": item.last_score,
+                "mastered": item.mastered,
+                "mastery": item.mastery,
+            }
+            for item in found.lessons
+        ],
+        "due_today": found.due_today,
+        "forecast": [{"date": iso(day), "due": count} for day, count in found.forecast],
+        "streak": found.streak,
+        "accuracy": [
+            {"week_start": iso(week.week_start), "answers": week.answers, "accuracy": week.accuracy}
+            for week in found.accuracy
+        ],
+    }
+
+
+def course_stats(dashboard: CourseDashboard) -> dict[str, Any]:
+    return {
+        "course": course_ref(dashboard.course),
+        "active_7_days": dashboard.active_7_days,
+        "active_30_days": dashboard.active_30_days,
+        "lessons": [
+            {
+                "lesson": lesson_ref(item.lesson),
+                "question_count": item.question_count,
+                "learners_completed": item.learners_completed,
+                "completion": item.completion,
+                "mean_best_score": item.mean_best_score,
+                "first_attempts": item.first_attempts,
+                "first_mean": item.first_mean,
+                "first_sd": item.first_sd,
+                "alpha": item.alpha,
+            }
+            for item in dashboard.lessons
+        ],
+        "questions": [
+            {
+                "id": item.question.external_id,
+                "type": item.question.type,
+                "title": question_title(item.question),
+                "lesson_number": item.lesson_number,
+                "attempts": item.attempts,
+                "facility": item.facility,
+                "discrimination": item.discrimination,
+                "flags": flag_codes(item.flags),
+                "choices": [
+                    {
+                        "position": choice.position,
+                        "label": choice.label,
+                        "text": choice.text_md,
+                        "is_correct": choice.is_correct,
+                        "count": choice.count,
+                        "share": choice.share,
+                    }
+                    for choice in item.choices
+                ],
+            }
+            for item in dashboard.questions
+        ],
+        "learners": [
+            {
+                "user_id": row.user_id,
+                "email": row.email,
+                "display_name": row.display_name,
+                "attempts": row.attempts,
+                "lessons_completed": row.lessons_completed,
+                "mean_best_score": row.mean_best_score,
+                "reviews": row.reviews,
+                "last_activity": iso(row.last_activity),
+            }
+            for row in dashboard.learners
+        ],
+    }
+
+
+def import_result(plan: ImportPlan, applied: bool) -> dict[str, Any]:
+    return {
+        "filename": plan.filename,
+        "format": plan.fmt,
+        "applied": applied,
+        "created": plan.created,
+        "updated": plan.updated,
+        "unchanged": plan.unchanged,
+        "kept": plan.kept,
+        "unsupported": plan.unsupported,
+        "summary": summary(plan),
+    }

@@ -1,0 +1,131 @@
+"""Reading API requests: JSON bodies and query strings checked against quizapp.api.schemas,
+and ApiError, the one way a view answers with a JSON error."""
+
+import json
+import math
+from typing import Any
+
+from flask import request
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from quizapp.api.schemas import MAX_ID
+
+
+class ApiError(Exception):
+    """Answered as `{"error": {"code", "message"[, "details"]}}` with `status`."""
+
+    def __init__(self, status: int, code: str, message: str, details: list[str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.details is not None:
+            error["details"] = self.details
+        return {"error": error}
+
+
+_VALIDATORS: dict[int, Draft202012Validator] = {}
+
+
+def _validator(schema: dict[str, Any]) -> Draft202012Validator:
+    key = id(schema)
+    if key not in _VALIDATORS:
+        _VALIDATORS[key] = Draft202012Validator(schema)
+    return _VALIDATORS[key]
+
+
+def _where(path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "body"
+
+
+def validate(value: Any, schema: dict[str, Any], what: str = "body") -> None:
+    """Raises a 422 ApiError naming the first (most relevant) schema violation."""
+    error = best_match(_validator(schema).iter_errors(value))
+    if error is not None:
+        where = _where(error.absolute_path) if error.absolute_path else what
+        raise ApiError(422, "invalid_request", f"{where}: {error.message}")
+
+
+def _check_values(value: Any) -> None:
+    """NUL cannot be stored by PostgreSQL; NaN/Infinity (which Python's JSON reader
+    accepts) cannot be stored as JSON. Iterative, so deep nesting cannot overflow."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise ApiError(422, "invalid_request", "Strings must not contain NUL characters.")
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                raise ApiError(422, "invalid_request", "Numbers must be finite.")
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def parse_json_body() -> Any:
+    """The request body as JSON whatever its declared type; 400 when it is not JSON."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        raise ApiError(400, "malformed_json", "The request body must be a JSON document.")
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise ApiError(400, "malformed_json", "The request body is not valid JSON.") from None
+    _check_values(value)
+    return value
+
+
+def json_body(schema: dict[str, Any]) -> dict[str, Any]:
+    value = parse_json_body()
+    validate(value, schema)
+    return value
+
+
+def form_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """A multipart body: its text fields checked against `schema`, files kept aside."""
+    fields = {key: value for key, value in request.form.items()}
+    _check_values(fields)
+    validate(fields, {**schema, "required": [r for r in schema["required"] if r != "file"]})
+    if "file" in schema["required"] and "file" not in request.files:
+        raise ApiError(422, "invalid_request", "file: a file is required.")
+    return {**fields, "files": request.files}
+
+
+def query_args(schema: dict[str, Any]) -> dict[str, Any]:
+    """Query parameters, integers converted where the schema says so, then validated."""
+    args: dict[str, Any] = {}
+    properties = schema["properties"]
+    for name, value in request.args.items():
+        if name not in properties:
+            continue
+        if properties[name].get("type") == "integer":
+            text = value.strip()
+            if not (text.lstrip("-").isdecimal() and len(text) <= 10):
+                raise ApiError(422, "invalid_request", f"{name}: must be an integer.")
+            args[name] = int(text)
+        else:
+            args[name] = value
+    _check_values(args)
+    validate(args, schema, "query")
+    for name, prop in properties.items():
+        if name not in args and "default" in prop:
+            args[name] = prop["default"]
+    return args
+
+
+def check_id(value: int) -> int:
+    """Ids outside the columns' range cannot exist; answering 404 avoids a database error."""
+    if not 1 <= value <= MAX_ID:
+        raise ApiError(404, "not_found", "No such resource.")
+    return value

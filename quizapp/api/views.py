@@ -1,0 +1,450 @@
+"""The JSON API under /api/v1: Bearer tokens, JSON errors, bodies checked against
+quizapp.api.schemas. Each route is declared once with `route(...)` (quizapp.api.routing),
+which also puts it in the OpenAPI document; handlers call one service and commit."""
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from quizapp import clock
+from quizapp.api import schemas, serializers
+from quizapp.api.auth import current_api_user
+from quizapp.api.openapi import build_document
+from quizapp.api.routing import OPERATIONS, bp, route
+from quizapp.api.validation import ApiError, check_id, parse_json_body, validate
+from quizapp.domain.questions.registry import is_gradable
+from quizapp.extensions import db, limiter
+from quizapp.models import Card, Lesson, Question
+from quizapp.services import accounts, bank_import, catalog, progress, quizzes, reviews, stats
+from quizapp.services.question_store import question_dict
+
+_SLUG = re.compile(schemas.SLUG)
+
+
+def _now():
+    return clock.now()
+
+
+def _course_or_404(slug: str):
+    course = catalog.find_course(db.session, slug) if _SLUG.match(slug) else None
+    if course is None:
+        raise ApiError(404, "not_found", f"No course {slug!r}.")
+    return course
+
+
+def _lesson_or_404(course_slug: str, lesson_slug: str) -> Lesson:
+    _course_or_404(course_slug)
+    lesson = (
+        catalog.find_lesson(db.session, course_slug, lesson_slug)
+        if _SLUG.match(lesson_slug)
+        else None
+    )
+    if lesson is None:
+        raise ApiError(404, "not_found", f"No lesson {lesson_slug!r} in {course_slug!r}.")
+    return lesson
+
+
+# --- tokens ---------------------------------------------------------------------------------
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _token_email_key() -> str:
+    try:
+        body = parse_json_body()
+    except ApiError:
+        body = None
+    email = body.get("email") if isinstance(body, dict) else None
+    return "api-token-email:" + (accounts.normalise_email(email) if isinstance(email, str) else "")
+
+
+@route(
+    "/tokens",
+    "POST",
+    summary="Exchange an email and password for an API token",
+    tag="tokens",
+    auth=False,
+    body=schemas.TOKEN_REQUEST,
+    responses={201: schemas.TOKEN_CREATED},
+    errors=(401,),
+    description="The token is shown once; only its SHA-256 is stored. Revoke it on the "
+    "account page. Rate-limited like the login form.",
+)
+@limiter.limit(_login_limit)
+@limiter.limit(_login_limit, key_func=_token_email_key)
+def create_token(body: dict):
+    user = accounts.authenticate(db.session, body["email"], body["password"])
+    if user is None:
+        raise ApiError(401, "invalid_credentials", "Wrong email or password.")
+    token, api_token = accounts.create_api_token(db.session, user, body.get("name") or "API")
+    db.session.commit()
+    return serializers.token_created(api_token, token), 201
+
+
+# --- catalogue ------------------------------------------------------------------------------
+
+
+@route(
+    "/courses",
+    "GET",
+    summary="List the courses",
+    tag="catalogue",
+    responses={200: schemas.COURSE_LIST},
+)
+def list_courses():
+    courses = catalog.list_courses(db.session)
+    return {"courses": [serializers.course_item(item) for item in courses]}
+
+
+@route(
+    "/courses/<course>/lessons",
+    "GET",
+    summary="List a course's lessons",
+    tag="catalogue",
+    responses={200: schemas.LESSON_LIST},
+)
+def list_lessons(course: str):
+    found = _course_or_404(course)
+    lessons = catalog.lesson_summaries(db.session, found)
+    return {
+        "course": serializers.course_ref(found),
+        "lessons": [serializers.lesson_item(item) for item in lessons],
+    }
+
+
+@route(
+    "/courses/<course>/lessons/<lesson>/questions",
+    "GET",
+    tag="catalogue",
+    summary="A lesson's active questions (with answers for staff only)",
+    responses={200: schemas.QUESTION_LIST},
+)
+def list_questions(course: str, lesson: str):
+    found = _lesson_or_404(course, lesson)
+    rows = catalog.active_questions(db.session, found)
+    if current_api_user().is_staff:
+        questions = [serializers.staff_question(row, found) for row in rows]
+    else:
+        questions = [serializers.public_question(question_dict(row)) for row in rows]
+    return {"lesson": serializers.lesson_ref(found), "questions": questions}
+
+
+# --- quizzes --------------------------------------------------------------------------------
+
+
+@route(
+    "/courses/<course>/lessons/<lesson>/attempts",
+    "POST",
+    tag="quizzes",
+    summary="Start a quiz attempt (or get the open one)",
+    description="201 with a new attempt (the lesson's flashcards join the caller's deck); "
+    "200 with the caller's open (unsubmitted) attempt at this lesson when there is one. "
+    "Questions come in the attempt's order with options shuffled; answer with the options' "
+    "original `position`.",
+    responses={201: schemas.ATTEMPT_STARTED, 200: schemas.ATTEMPT_STARTED},
+    errors=(409,),
+)
+def start_attempt(course: str, lesson: str):
+    found = _lesson_or_404(course, lesson)
+    user = current_api_user()
+    attempt = quizzes.open_attempt(db.session, user.id, found.id)
+    if attempt is not None:
+        return serializers.attempt_started(attempt, found), 200
+    if not quizzes.quiz_questions(db.session, found):
+        raise ApiError(409, "no_questions", "This lesson has no quiz questions yet.")
+    moment = _now()
+    attempt = quizzes.start_attempt(
+        db.session, user.id, found, moment, size=current_app.config["QUIZ_DEFAULT_SIZE"] or None
+    )
+    # As opening the lesson page does: the lesson's flashcards join the learner's deck.
+    reviews.ensure_lesson_flashcards(db.session, user.id, found.id, moment)
+    db.session.commit()
+    return serializers.attempt_started(attempt, found), 201
+
+
+def _domain_response(question: dict, response: Any) -> Any:
+    """API JSON → the response `grade_response` expects: matching maps get int keys (a
+    list in left order is also accepted); every other type is already in shape."""
+    if question.get("pairs"):
+        if isinstance(response, list):
+            return dict(enumerate(response))
+        return {int(key): value for key, value in response.items()}
+    return response
+
+
+def _responses(attempt, answers: list[dict]) -> dict[int, Any]:
+    by_id = {answer.id: answer for answer in attempt.answers}
+    responses: dict[int, Any] = {}
+    for index, item in enumerate(answers):
+        answer = by_id.get(item["answer_id"])
+        if answer is None:
+            raise ApiError(
+                422,
+                "invalid_request",
+                f"answers[{index}].answer_id: not a question of this attempt.",
+            )
+        if answer.id in responses:
+            raise ApiError(422, "invalid_request", f"answers[{index}].answer_id: answered twice.")
+        response = item.get("response")
+        if response is None:
+            continue
+        question = question_dict(answer.question)
+        validate(
+            response,
+            schemas.RESPONSE_BY_TYPE[question["type"]],
+            f"answers[{index}].response ({question['type']})",
+        )
+        responses[answer.id] = _domain_response(question, response)
+    return responses
+
+
+@route(
+    "/attempts/<int:attempt_id>/submit",
+    "POST",
+    tag="quizzes",
+    summary="Submit an attempt's answers and get the graded result",
+    description="Idempotent: submitting an attempt again returns the stored result "
+    "unchanged (200) and stores nothing. Unanswered questions score 0.",
+    body=schemas.SUBMIT_REQUEST,
+    responses={200: schemas.ATTEMPT_RESULT},
+)
+def submit_attempt(attempt_id: int, body: dict):
+    user = current_api_user()
+    attempt = quizzes.attempt_for_user(db.session, check_id(attempt_id), user.id)
+    if attempt is None:
+        raise ApiError(404, "not_found", "No such attempt.")
+    lesson = db.session.get(Lesson, attempt.lesson_id)
+    if not attempt.is_submitted:
+        responses = _responses(attempt, body["answers"])
+        quizzes.submit_attempt(db.session, attempt, responses, _now())
+        db.session.commit()
+    return serializers.attempt_result(attempt, lesson)
+
+
+# --- reviews --------------------------------------------------------------------------------
+
+
+def _preload_questions(cards: list[Card]) -> None:
+    """One query for the cards' questions, lessons and courses instead of one per card."""
+    ids = {card.question_id for card in cards}
+    if ids:
+        db.session.scalars(
+            sa.select(Question)
+            .where(Question.id.in_(ids))
+            .options(selectinload(Question.lesson).selectinload(Lesson.course))
+        ).all()
+
+
+@route(
+    "/review/due",
+    "GET",
+    tag="reviews",
+    summary="Flashcards due now",
+    description="Due reviews (most overdue first), then today's allowance of new cards.",
+    query=schemas.REVIEW_DUE_QUERY,
+    responses={200: schemas.REVIEW_DUE},
+    errors=(404,),
+)
+def review_due(query: dict):
+    scope = None
+    if "course" in query:
+        scope = reviews.find_scope(db.session, query["course"], query.get("lesson"))
+        if scope is None:
+            raise ApiError(404, "not_found", "No such course or lesson.")
+    found = reviews.review_queue(
+        db.session, current_api_user().id, _now(), scope, limit=query["limit"]
+    )
+    _preload_questions(found.cards)
+    return {
+        "review_count": found.review_count,
+        "new_count": found.new_count,
+        "total": found.total,
+        "cards": [serializers.due_card(card) for card in found.cards],
+    }
+
+
+def _fuzzing() -> bool:
+    return bool(current_app.config.get("REVIEW_FUZZING", True))
+
+
+def _answer_and_rate(user_id: int, card_id: int, body: dict, moment):
+    """Grade the response; a wrong one is rated Again by the service, a right one gets
+    the learner's rating."""
+    card = reviews.get_card(db.session, user_id, card_id)
+    question = question_dict(card.question)
+    if not is_gradable(question["type"]):
+        raise ApiError(422, "invalid_request", "response: flashcards are rated, not answered.")
+    validate(
+        body["response"],
+        schemas.RESPONSE_BY_TYPE[question["type"]],
+        f"response ({question['type']})",
+    )
+    options = {"duration_ms": body.get("duration_ms"), "enable_fuzzing": _fuzzing()}
+    outcome = reviews.answer_card(
+        db.session,
+        user_id,
+        card_id,
+        _domain_response(question, body["response"]),
+        moment,
+        expected_reps=body.get("expected_reps"),
+        **options,
+    )
+    if outcome.rated:
+        return outcome.card, reviews.AGAIN, outcome.grade
+    card = reviews.rate_card(
+        db.session,
+        user_id,
+        card_id,
+        body["rating"],
+        moment,
+        expected_reps=outcome.card.reps,
+        **options,
+    )
+    return card, body["rating"], outcome.grade
+
+
+@route(
+    "/review/<int:card_id>",
+    "POST",
+    tag="reviews",
+    summary="Rate (or answer, then rate) a card",
+    description="`rating` 1 Again … 4 Easy. With a `response` (objective questions only) the "
+    "answer is graded first: a wrong answer is rated Again. 409 when the card was reviewed "
+    "since `expected_reps`.",
+    body=schemas.REVIEW_REQUEST,
+    responses={200: schemas.REVIEW_RESULT},
+    errors=(409,),
+)
+def review_card(card_id: int, body: dict):
+    user_id = current_api_user().id
+    moment = _now()
+    check_id(card_id)
+    try:
+        if body.get("response") is not None:
+            card, rating, grade = _answer_and_rate(user_id, card_id, body, moment)
+        else:
+            card = reviews.rate_card(
+                db.session,
+                user_id,
+                card_id,
+                body["rating"],
+                moment,
+                expected_reps=body.get("expected_reps"),
+                duration_ms=body.get("duration_ms"),
+                enable_fuzzing=_fuzzing(),
+            )
+            rating, grade = body["rating"], None
+    except reviews.CardNotFound:
+        raise ApiError(404, "not_found", "No such card.") from None
+    except reviews.StaleReview as error:
+        raise ApiError(409, "stale_review", str(error)) from None
+    except reviews.ReviewError as error:
+        raise ApiError(422, "invalid_request", str(error)) from None
+    db.session.commit()
+    return serializers.review_result(card, rating, grade)
+
+
+# --- dashboards -----------------------------------------------------------------------------
+
+
+@route(
+    "/me/progress",
+    "GET",
+    tag="dashboards",
+    summary="The caller's learning progress",
+    responses={200: schemas.PROGRESS},
+)
+def my_progress():
+    found = progress.learner_progress(db.session, current_api_user(), _now())
+    return serializers.progress(found)
+
+
+@route(
+    "/courses/<course>/stats",
+    "GET",
+    tag="dashboards",
+    staff=True,
+    summary="A course's item analysis, lesson and learner figures",
+    responses={200: schemas.COURSE_STATS},
+)
+def course_stats(course: str):
+    found = _course_or_404(course)
+    return serializers.course_stats(stats.course_dashboard(db.session, found, _now()))
+
+
+# --- authoring ------------------------------------------------------------------------------
+
+
+def _import_lesson(course, key: str | int | None) -> Lesson | None:
+    if key is None or key == "":
+        return None
+    for lesson in course.lessons:
+        if lesson.slug == str(key) or str(lesson.number) == str(key):
+            return lesson
+    raise ApiError(422, "unknown_lesson", f"lesson: no lesson {key!r} in this course.")
+
+
+def _import_source(body: dict) -> tuple[str, str, str | None]:
+    """(text, filename, format) from a multipart upload or a JSON body."""
+    if "files" in body:
+        upload = body["files"]["file"]
+        fmt = body.get("format")
+        filename = upload.filename or f"upload.{fmt or 'txt'}"
+        text, errors = bank_import.decode_upload(upload.read(), filename)
+        if errors:
+            raise ApiError(422, "invalid_file", "The file is not UTF-8 text.", errors)
+        return text, filename, fmt
+    fmt = body["format"]
+    return body["text"], body.get("filename") or f"upload.{fmt}", fmt
+
+
+@route(
+    "/courses/<course>/import",
+    "POST",
+    tag="authoring",
+    staff=True,
+    summary="Import a question file (GIFT, YAML or Anki CSV/TSV) into a course",
+    description="One transaction: a file with any error imports nothing and answers 422 "
+    "with every `file:line: message` in `error.details`. `dry_run` only plans.",
+    body=schemas.IMPORT_JSON_REQUEST,
+    multipart=schemas.IMPORT_MULTIPART_REQUEST,
+    responses={200: schemas.IMPORT_RESULT},
+)
+def import_questions(course: str, body: dict):
+    found = _course_or_404(course)
+    lesson = _import_lesson(found, body.get("lesson"))
+    text, filename, fmt = _import_source(body)
+    plan = bank_import.plan_import(db.session, found, lesson, text, filename, fmt)
+    if plan.errors:
+        raise ApiError(
+            422,
+            "invalid_file",
+            f"{len(plan.errors)} problem(s) in {filename}; nothing was imported.",
+            plan.errors,
+        )
+    dry_run = body.get("dry_run") in (True, "true")
+    if not dry_run:
+        bank_import.apply_import(db.session, plan, _now())
+        db.session.commit()
+    return serializers.import_result(plan, applied=not dry_run)
+
+
+# --- the document ---------------------------------------------------------------------------
+
+
+@route(
+    "/openapi.json",
+    "GET",
+    tag="meta",
+    auth=False,
+    summary="This document (OpenAPI 3.1)",
+    description="Public, like any API documentation: it tells clients how to get a token.",
+    responses={200: {"type": "object", "required": ["openapi", "paths"]}},
+)
+def openapi_document():
+    return build_document(OPERATIONS, bp.url_prefix or "")

@@ -1,0 +1,237 @@
+"""A learner over the API: token → courses → lessons → attempt → submit → due cards →
+review → progress, and the guarantees on the way (idempotent submit, no answers leaked)."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import Answer, AnswerChoice, Attempt, Card, ReviewLog
+from quizapp.models.types import utcnow
+from quizapp.services.question_store import question_dict
+from tests.api.conftest import COURSE, LESSON, LESSON_PATH, all_right, wrong_response
+
+
+def _count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_a_learner_walks_from_token_to_progress(learner_api):
+    api = learner_api
+
+    courses = api.get("/courses")
+    assert courses.status_code == 200
+    assert [c["slug"] for c in courses.get_json()["courses"]] == [COURSE]
+
+    lessons = api.get(f"/courses/{COURSE}/lessons").get_json()["lessons"]
+    assert [lesson["number"] for lesson in lessons] == [1, 2, 3]
+    assert LESSON in [lesson["slug"] for lesson in lessons]
+
+    questions = api.get(f"{LESSON_PATH}/questions")
+    assert questions.status_code == 200
+    assert len(questions.get_json()["questions"]) == 18
+
+    started = api.post(f"{LESSON_PATH}/attempts")
+    assert started.status_code == 201
+    attempt = started.get_json()
+    assert attempt["submitted"] is False
+    assert len(attempt["questions"]) == 15  # every gradable question (flashcards are not)
+
+    result = api.post(f"/attempts/{attempt['id']}/submit", json=all_right(attempt))
+    assert result.status_code == 200
+    graded = result.get_json()
+    assert graded["score"] == 1.0
+    assert all(answer["correct"] for answer in graded["answers"])
+    assert all(answer["right_answer"] for answer in graded["answers"])
+
+    due = api.get("/review/due")
+    assert due.status_code == 200
+    cards = due.get_json()["cards"]
+    assert cards, "the lesson's flashcards joined the deck when the attempt started"
+    first = cards[0]
+    assert first["question"]["type"] == "flashcard"
+    assert first["question"]["back"]
+
+    rated = api.post(f"/review/{first['card']['id']}", json={"rating": 3})
+    assert rated.status_code == 200
+    assert rated.get_json()["card"]["reps"] == first["card"]["reps"] + 1
+
+    progress = api.get("/me/progress")
+    assert progress.status_code == 200
+    body = progress.get_json()
+    lesson = next(item for item in body["lessons"] if item["lesson"]["slug"] == LESSON)
+    assert lesson["attempts"] == 1
+    assert lesson["best_score"] == 1.0
+    assert body["streak"] == 1
+    assert len(body["forecast"]) == 14
+
+
+def test_learners_get_questions_without_their_answers(learner_api):
+    questions = learner_api.get(f"{LESSON_PATH}/questions").get_json()["questions"]
+    text = str(questions)
+    for secret in (
+        "correct",
+        "weight",
+        "answers",
+        "right_answer",
+        "definition",
+        "feedback",
+        "explanation",
+        "back",
+    ):
+        assert f"'{secret}'" not in text
+    choice = next(q for q in questions if q["type"] == "single_choice")
+    assert [option["position"] for option in choice["options"]] == [0, 1, 2, 3]
+    assert set(choice["options"][0]) == {"position", "text"}
+
+
+def test_staff_get_the_answer_key(staff_api):
+    questions = staff_api.get(f"{LESSON_PATH}/questions").get_json()["questions"]
+    choice = next(q for q in questions if q["type"] == "single_choice")
+    assert choice["right_answer"]
+    assert any(c.get("correct") for c in choice["definition"]["choices"])
+
+
+def test_an_attempt_lists_shuffled_options_by_original_position(learner_api):
+    attempt = learner_api.post(f"{LESSON_PATH}/attempts").get_json()
+    stored = db.session.get(Attempt, attempt["id"])
+    for item, answer in zip(attempt["questions"], stored.answers, strict=True):
+        assert item["answer_id"] == answer.id
+        if "options" in item["question"] and item["question"]["type"] != "matching":
+            shown = [option["position"] for option in item["question"]["options"]]
+            assert shown == answer.display_order
+
+
+def test_starting_again_returns_the_open_attempt(learner_api):
+    first = learner_api.post(f"{LESSON_PATH}/attempts")
+    again = learner_api.post(f"{LESSON_PATH}/attempts")
+    assert again.status_code == 200
+    assert again.get_json()["id"] == first.get_json()["id"]
+
+
+def test_submitting_twice_returns_the_same_result_and_stores_one_set_of_answers(learner_api):
+    attempt = learner_api.post(f"{LESSON_PATH}/attempts").get_json()
+    body = all_right(attempt, wrong=frozenset({0, 1}))
+    first = learner_api.post(f"/attempts/{attempt['id']}/submit", json=body)
+    counts = (_count(ReviewLog), _count(AnswerChoice), _count(Card))
+    second = learner_api.post(f"/attempts/{attempt['id']}/submit", json=all_right(attempt))
+    assert first.status_code == second.status_code == 200
+    assert second.get_json() == first.get_json()
+    assert first.get_json()["score"] < 1.0
+    assert (_count(ReviewLog), _count(AnswerChoice), _count(Card)) == counts
+    answered = db.session.scalar(
+        sa.select(sa.func.count(Answer.id)).where(
+            Answer.attempt_id == attempt["id"], Answer.answered_at.is_not(None)
+        )
+    )
+    assert answered == len(attempt["questions"])
+
+
+def test_unanswered_questions_score_zero(learner_api):
+    attempt = learner_api.post(f"{LESSON_PATH}/attempts").get_json()
+    result = learner_api.post(f"/attempts/{attempt['id']}/submit", json={"answers": []})
+    assert result.status_code == 200
+    assert result.get_json()["score"] == 0.0
+
+
+def test_another_learners_attempt_is_not_found(learner_api, api_as):
+    attempt = learner_api.post(f"{LESSON_PATH}/attempts").get_json()
+    other = api_as("learner")
+    response = other.post(f"/attempts/{attempt['id']}/submit", json={"answers": []})
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+    assert db.session.get(Attempt, attempt["id"]).submitted_at is None
+
+
+def test_an_answer_of_the_wrong_shape_is_refused(learner_api):
+    attempt = learner_api.post(f"{LESSON_PATH}/attempts").get_json()
+    item = next(q for q in attempt["questions"] if q["question"]["type"] == "true_false")
+    response = learner_api.post(
+        f"/attempts/{attempt['id']}/submit",
+        json={"answers": [{"answer_id": item["answer_id"], "response": "yes"}]},
+    )
+    assert response.status_code == 422
+    assert "true_false" in response.get_json()["error"]["message"]
+    assert db.session.get(Attempt, attempt["id"]).submitted_at is None
+
+
+def test_an_answer_to_a_question_outside_the_attempt_is_refused(learner_api):
+    attempt = learner_api.post(f"{LESSON_PATH}/attempts").get_json()
+    response = learner_api.post(
+        f"/attempts/{attempt['id']}/submit", json={"answers": [{"answer_id": 999999}]}
+    )
+    assert response.status_code == 422
+
+
+def _due_objective_card(api, app):
+    """Submit a quiz, then move the clock two days on so its cards are due."""
+    attempt = api.post(f"{LESSON_PATH}/attempts").get_json()
+    api.post(f"/attempts/{attempt['id']}/submit", json=all_right(attempt))
+    app.config["CLOCK"] = utcnow() + timedelta(days=2)
+    cards = api.get("/review/due?limit=100").get_json()["cards"]
+    return next(c for c in cards if c["question"]["type"] == "true_false")
+
+
+def test_a_wrong_review_answer_is_rated_again(learner_api, app):
+    due = _due_objective_card(learner_api, app)
+    card = db.session.get(Card, due["card"]["id"])
+    question = question_dict(card.question)
+    response = learner_api.post(
+        f"/review/{due['card']['id']}", json={"rating": 4, "response": wrong_response(question)}
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["rating"] == 1
+    assert body["grade"]["correct"] is False
+
+
+def test_a_right_review_answer_takes_the_learners_rating(learner_api, app):
+    due = _due_objective_card(learner_api, app)
+    card = db.session.get(Card, due["card"]["id"])
+    answer = question_dict(card.question)["answer"]
+    response = learner_api.post(
+        f"/review/{due['card']['id']}", json={"rating": 4, "response": answer}
+    )
+    assert response.status_code == 200
+    assert response.get_json()["rating"] == 4
+    assert response.get_json()["grade"]["correct"] is True
+
+
+def test_a_stale_review_is_a_conflict(learner_api, app):
+    due = _due_objective_card(learner_api, app)
+    card_id = due["card"]["id"]
+    reps = due["card"]["reps"]
+    assert (
+        learner_api.post(
+            f"/review/{card_id}", json={"rating": 3, "expected_reps": reps}
+        ).status_code
+        == 200
+    )
+    again = learner_api.post(f"/review/{card_id}", json={"rating": 3, "expected_reps": reps})
+    assert again.status_code == 409
+    assert again.get_json()["error"]["code"] == "stale_review"
+
+
+def test_another_learners_card_is_not_found(learner_api, api_as):
+    learner_api.post(f"{LESSON_PATH}/attempts")
+    card_id = learner_api.get("/review/due").get_json()["cards"][0]["card"]["id"]
+    response = api_as("learner").post(f"/review/{card_id}", json={"rating": 3})
+    assert response.status_code == 404
+
+
+def test_a_flashcard_cannot_be_answered(learner_api):
+    learner_api.post(f"{LESSON_PATH}/attempts")
+    card = learner_api.get("/review/due").get_json()["cards"][0]
+    response = learner_api.post(
+        f"/review/{card['card']['id']}", json={"rating": 3, "response": "anything"}
+    )
+    assert response.status_code == 422
+
+
+def test_the_due_list_can_be_scoped_to_a_lesson(learner_api):
+    learner_api.post(f"{LESSON_PATH}/attempts")
+    lesson3 = learner_api.get(f"/review/due?course={COURSE}&lesson={LESSON}").get_json()
+    assert {card["lesson"]["slug"] for card in lesson3["cards"]} == {LESSON}
+    assert learner_api.get("/review/due?course=no-such-course").status_code == 404
+    assert learner_api.get("/review/due?lesson=x").status_code == 422
+    assert learner_api.get("/review/due?limit=abc").status_code == 422
