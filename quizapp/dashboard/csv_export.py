@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 
 from flask import Response
 
-from quizapp.services.stats import LearnerRow, QuestionStats, flag_codes, question_title
+from quizapp.services.item_analysis import QuestionStats, flag_codes, question_title
+from quizapp.services.stats import LearnerRow
 
 # A cell starting with one of these is read as a formula by Excel, LibreOffice and
 # Google Sheets (OWASP "CSV Injection"); a leading apostrophe makes it plain text.

@@ -9,7 +9,7 @@ from quizapp.domain.statistics import MIN_ATTEMPTS_TO_JUDGE
 from quizapp.extensions import db
 from quizapp.models import User
 from quizapp.models.types import utcnow
-from quizapp.services import catalog, progress, stats
+from quizapp.services import catalog, item_analysis, progress, stats
 
 bp = Blueprint("dashboard", __name__)
 
@@ -26,7 +26,7 @@ def _sort_arguments() -> tuple[str, str]:
     sort = request.args.get("sort", "position")
     order = request.args.get("order", "asc")
     return (
-        sort if sort in stats.SORT_KEYS else "position",
+        sort if sort in item_analysis.SORT_KEYS else "position",
         order if order in ("asc", "desc") else "asc",
     )
 
@@ -50,7 +50,7 @@ def course(course_slug: str):
         sort=sort,
         order=order,
         editor_url=question_editor_url,
-        question_title=stats.question_title,
+        question_title=item_analysis.question_title,
         min_attempts=MIN_ATTEMPTS_TO_JUDGE,
     )
 
@@ -69,7 +69,8 @@ def learner_detail(course_slug: str, user_id: int):
 def questions_csv(course_slug: str):
     found = catalog.find_course(db.session, course_slug) or abort(404)
     sort, order = _sort_arguments()
-    questions = stats.sort_questions(stats.question_statistics(db.session, found), sort, order)
+    analysed = item_analysis.question_statistics(db.session, found)
+    questions = item_analysis.sort_questions(analysed, sort, order)
     return csv_export.csv_response(
         f"{found.slug}-questions.csv",
         csv_export.QUESTION_EXPORT_HEADER,

@@ -24,7 +24,7 @@ from quizapp.domain.scheduling import format_interval
 from quizapp.extensions import db
 from quizapp.review import answer_parsing
 from quizapp.review.forms import RatingForm, ReviewSettingsForm
-from quizapp.services import reviews
+from quizapp.services import review_queue, reviews
 from quizapp.services.question_store import question_dict
 
 bp = Blueprint("review", __name__)
@@ -43,8 +43,13 @@ def review_helpers():
 
 
 def interval_text(delta: timedelta) -> str:
-    units = {"min": _("{n} min"), "h": _("{n} h"), "d": _("{n} d"), "mo": _("{n} mo"),
-             "y": _("{n} y")}
+    units = {
+        "min": _("{n} min"),
+        "h": _("{n} h"),
+        "d": _("{n} d"),
+        "mo": _("{n} mo"),
+        "y": _("{n} y"),
+    }
     return format_interval(delta, units, format_decimal)
 
 
@@ -57,11 +62,11 @@ def _scope_args() -> dict[str, str]:
     return {key: request.args[key] for key in ("course", "lesson") if request.args.get(key)}
 
 
-def _scope() -> reviews.ReviewScope | None:
+def _scope() -> review_queue.ReviewScope | None:
     args = _scope_args()
     if not args:
         return None
-    return reviews.find_scope(db.session, args.get("course"), args.get("lesson")) or abort(404)
+    return review_queue.find_scope(db.session, args.get("course"), args.get("lesson")) or abort(404)
 
 
 def _back_to_queue():
@@ -80,13 +85,15 @@ def _sitting_start(moment: datetime) -> tuple[datetime, bool]:
     try:
         return datetime.fromisoformat(session[SITTING_START]), True
     except (KeyError, TypeError, ValueError):
-        return reviews.day_start(moment), False
+        return review_queue.day_start(moment), False
 
 
 def _stale_review():
     db.session.rollback()
-    flash(_("That card was already reviewed (a second click or another tab); "
-            "here is the next one."), "info")
+    flash(
+        _("That card was already reviewed (a second click or another tab); here is the next one."),
+        "info",
+    )
     return _back_to_queue()
 
 
@@ -95,14 +102,19 @@ def _stale_review():
 def queue():
     scope = _scope()
     moment = clock.now()
-    found = reviews.review_queue(db.session, current_user.id, moment, scope)
+    found = review_queue.review_queue(db.session, current_user.id, moment, scope)
     if found.current is None:
         since, in_sitting = _sitting_start(moment)
-        summary = reviews.session_summary(db.session, current_user.id, since, moment, scope)
+        summary = review_queue.session_summary(db.session, current_user.id, since, moment, scope)
         session[SITTING_ENDED] = True
         return render_template(
-            "review/summary.html", summary=summary, scope=scope, now=moment,
-            in_sitting=in_sitting, scope_args=_scope_args(), format_datetime=format_datetime,
+            "review/summary.html",
+            summary=summary,
+            scope=scope,
+            now=moment,
+            in_sitting=in_sitting,
+            scope_args=_scope_args(),
+            format_datetime=format_datetime,
         )
     item = found.current
     form, fields = None, []
@@ -112,7 +124,12 @@ def queue():
         form.reps.data = item.card.reps
         fields = answer_parsing.answer_fields(form, item.question, layout)
     return render_template(
-        "review/card.html", queue=found, item=item, form=form, fields=fields, scope=scope,
+        "review/card.html",
+        queue=found,
+        item=item,
+        form=form,
+        fields=fields,
+        scope=scope,
         scope_args=_scope_args(),
     )
 
@@ -135,18 +152,29 @@ def answer(card_id: int):
     if not form.validate_on_submit():
         if form.reps.errors or form.duration_ms.errors:
             abort(400)
-        found = reviews.review_queue(db.session, current_user.id, moment, _scope())
-        item = reviews.ReviewItem(card, question, reviews.rating_previews(db.session, card, moment))
+        found = review_queue.review_queue(db.session, current_user.id, moment, _scope())
+        previews = review_queue.rating_previews(db.session, card, moment)
+        item = review_queue.ReviewItem(card, question, previews)
         fields = answer_parsing.answer_fields(form, question, layout)
         return render_template(
-            "review/card.html", queue=found, item=item, form=form, fields=fields,
-            scope=_scope(), scope_args=_scope_args(),
+            "review/card.html",
+            queue=found,
+            item=item,
+            form=form,
+            fields=fields,
+            scope=_scope(),
+            scope_args=_scope_args(),
         )
     response = answer_parsing.read_response(form, question, layout)
     try:
         outcome = reviews.answer_card(
-            db.session, current_user.id, card.id, response, moment,
-            expected_reps=form.reps.data, duration_ms=form.duration_ms.data,
+            db.session,
+            current_user.id,
+            card.id,
+            response,
+            moment,
+            expected_reps=form.reps.data,
+            duration_ms=form.duration_ms.data,
             enable_fuzzing=_fuzzing(),
         )
     except reviews.StaleReview:
@@ -155,7 +183,10 @@ def answer(card_id: int):
         db.session.commit()
         _note_review(moment)
     return render_template(
-        "review/result.html", outcome=outcome, now=moment, scope_args=_scope_args(),
+        "review/result.html",
+        outcome=outcome,
+        now=moment,
+        scope_args=_scope_args(),
         your_answer=answer_parsing.describe_response(question, response),
     )
 
@@ -169,8 +200,13 @@ def rate(card_id: int):
     moment = clock.now()
     try:
         reviews.rate_card(
-            db.session, current_user.id, card_id, form.rating.data, moment,
-            expected_reps=form.reps.data, duration_ms=form.duration_ms.data,
+            db.session,
+            current_user.id,
+            card_id,
+            form.rating.data,
+            moment,
+            expected_reps=form.reps.data,
+            duration_ms=form.duration_ms.data,
             enable_fuzzing=_fuzzing(),
         )
     except reviews.CardNotFound:
@@ -191,7 +227,9 @@ def settings():
         form.daily_new_limit.data = current_user.daily_new_limit
     if form.validate_on_submit():
         reviews.update_review_settings(
-            db.session, current_user.id, form.retention_percent.data / 100,
+            db.session,
+            current_user.id,
+            form.retention_percent.data / 100,
             form.daily_new_limit.data,
         )
         db.session.commit()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from quizapp.domain.drafting import read_notes
+from quizapp.domain.lesson_notes import read_notes
 from quizapp.models import Answer, Attempt, Lesson, Question, User
 
 

@@ -8,11 +8,8 @@ import yaml
 
 from quizapp.domain.bank import dump_bank, parse_bank
 from quizapp.domain.course_markdown import parse_course_markdown
-from quizapp.domain.drafting import (
-    draft_questions,
-    paragraph_anchor,
-    read_notes,
-)
+from quizapp.domain.drafting import draft_questions
+from quizapp.domain.lesson_notes import paragraph_anchor, read_notes
 from quizapp.domain.questions.registry import describe_right_answer, validate_question
 
 DATA = Path(__file__).parent / "data"

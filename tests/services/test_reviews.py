@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Card, Lesson, Question, ReviewLog
-from quizapp.services import reviews
+from quizapp.services import review_queue, reviews
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
@@ -62,9 +62,7 @@ def test_replaying_ratings_through_the_service_matches_fsrs(learner):
     now = NOW
     for rating in (3, 3, 1, 3, 2, 4, 1, 3):
         now = max(now, card.due)
-        card = reviews.rate_card(
-            db.session, learner.id, card.id, rating, now, enable_fuzzing=False
-        )
+        card = reviews.rate_card(db.session, learner.id, card.id, rating, now, enable_fuzzing=False)
         direct_card, _log = direct.review_card(direct_card, fsrs.Rating(rating), now)
         assert card.due == direct_card.due
         assert card.state == int(direct_card.state)
@@ -125,7 +123,7 @@ def test_the_queue_shows_the_most_overdue_card_first(learner):
     studied_card(learner, b, NOW - timedelta(days=3))
     studied_card(learner, c, NOW - timedelta(days=1))
     studied_card(learner, questions_of(1, "true_false")[0], NOW + timedelta(hours=1))  # not due
-    queue = reviews.review_queue(db.session, learner.id, NOW)
+    queue = review_queue.review_queue(db.session, learner.id, NOW)
     assert [card.question_id for card in queue.cards] == [b.id, c.id, a.id]
     assert (queue.review_count, queue.new_count, queue.total) == (3, 0, 3)
     assert queue.current.card.question_id == b.id
@@ -135,7 +133,7 @@ def test_the_queue_shows_the_most_overdue_card_first(learner):
 def test_due_reviews_come_before_new_cards(learner):
     reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW - timedelta(days=9))
     studied = studied_card(learner, questions_of(1, "single_choice")[0], NOW - timedelta(hours=1))
-    queue = reviews.review_queue(db.session, learner.id, NOW)
+    queue = review_queue.review_queue(db.session, learner.id, NOW)
     assert queue.cards[0].id == studied.id
     assert (queue.review_count, queue.new_count) == (1, 3)
 
@@ -143,16 +141,16 @@ def test_due_reviews_come_before_new_cards(learner):
 def test_new_cards_are_limited_per_day(learner):
     learner.daily_new_limit = 2
     reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
-    queue = reviews.review_queue(db.session, learner.id, NOW)
+    queue = review_queue.review_queue(db.session, learner.id, NOW)
     assert (queue.new_count, len(queue.cards)) == (2, 2)
     reviews.rate_card(db.session, learner.id, queue.cards[0].id, 3, NOW)
-    assert reviews.review_queue(db.session, learner.id, NOW).new_count == 1
-    second = reviews.review_queue(db.session, learner.id, NOW).cards[0]
+    assert review_queue.review_queue(db.session, learner.id, NOW).new_count == 1
+    second = review_queue.review_queue(db.session, learner.id, NOW).cards[0]
     reviews.rate_card(db.session, learner.id, second.id, 3, NOW)
-    later_today = reviews.review_queue(db.session, learner.id, NOW + timedelta(hours=3))
+    later_today = review_queue.review_queue(db.session, learner.id, NOW + timedelta(hours=3))
     assert later_today.new_count == 0
     assert later_today.review_count == 2  # the two learning cards are due again
-    tomorrow = reviews.review_queue(db.session, learner.id, NOW + timedelta(days=1))
+    tomorrow = review_queue.review_queue(db.session, learner.id, NOW + timedelta(days=1))
     assert tomorrow.new_count == 1  # only one new card is left
 
 
@@ -161,20 +159,20 @@ def test_cards_met_in_a_quiz_do_not_use_up_the_new_card_limit(learner):
     for q in questions_of(1, "single_choice")[:3]:
         reviews.record_quiz_answer(db.session, learner.id, q.id, True, NOW)
     reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
-    assert reviews.new_cards_introduced_today(db.session, learner.id, NOW) == 0
-    assert reviews.review_queue(db.session, learner.id, NOW).new_count == 1
+    assert review_queue.new_cards_introduced_today(db.session, learner.id, NOW) == 0
+    assert review_queue.review_queue(db.session, learner.id, NOW).new_count == 1
 
 
 def test_the_queue_can_be_limited_to_one_lesson(learner):
     one = studied_card(learner, questions_of(1, "single_choice")[0], NOW - timedelta(days=2))
     studied_card(learner, questions_of(2, "single_choice")[0], NOW - timedelta(days=5))
-    scope = reviews.find_scope(db.session, "curso-flask", lesson(1).slug)
-    queue = reviews.review_queue(db.session, learner.id, NOW, scope)
+    scope = review_queue.find_scope(db.session, "curso-flask", lesson(1).slug)
+    queue = review_queue.review_queue(db.session, learner.id, NOW, scope)
     assert [card.id for card in queue.cards] == [one.id]
-    course_scope = reviews.find_scope(db.session, "curso-flask")
-    assert reviews.review_queue(db.session, learner.id, NOW, course_scope).review_count == 2
-    assert reviews.find_scope(db.session, "curso-flask", "no-such-lesson") is None
-    assert reviews.find_scope(db.session, "no-such-course") is None
+    course_scope = review_queue.find_scope(db.session, "curso-flask")
+    assert review_queue.review_queue(db.session, learner.id, NOW, course_scope).review_count == 2
+    assert review_queue.find_scope(db.session, "curso-flask", "no-such-lesson") is None
+    assert review_queue.find_scope(db.session, "no-such-course") is None
 
 
 def test_retired_questions_leave_the_queue(learner):
@@ -182,7 +180,7 @@ def test_retired_questions_leave_the_queue(learner):
     studied_card(learner, q, NOW - timedelta(days=1))
     q.retired_at = NOW
     db.session.flush()
-    assert reviews.review_queue(db.session, learner.id, NOW).total == 0
+    assert review_queue.review_queue(db.session, learner.id, NOW).total == 0
 
 
 def test_rating_another_learners_card_is_not_found(learner, make_user):
@@ -252,11 +250,11 @@ def test_the_summary_counts_this_sittings_ratings_and_the_next_due_card(learner)
     earlier = reviews.ensure_card(db.session, learner.id, choice.id, NOW)
     reviews.rate_card(db.session, learner.id, earlier.id, 3, NOW - timedelta(hours=2))
     reviews.record_quiz_answer(db.session, learner.id, true_false.id, True, NOW)
-    first, second, third = reviews.review_queue(db.session, learner.id, NOW).cards[:3]
+    first, second, third = review_queue.review_queue(db.session, learner.id, NOW).cards[:3]
     reviews.rate_card(db.session, learner.id, first.id, 1, NOW, enable_fuzzing=False)
     reviews.rate_card(db.session, learner.id, second.id, 3, NOW, enable_fuzzing=False)
     reviews.rate_card(db.session, learner.id, third.id, 3, NOW, enable_fuzzing=False)
-    summary = reviews.session_summary(db.session, learner.id, NOW - timedelta(minutes=5), NOW)
+    summary = review_queue.session_summary(db.session, learner.id, NOW - timedelta(minutes=5), NOW)
     assert (summary.reviewed, summary.remembered, summary.ratings) == (3, 2, {1: 1, 3: 2})
     assert summary.next_due == NOW + timedelta(minutes=1)
 
@@ -264,12 +262,12 @@ def test_the_summary_counts_this_sittings_ratings_and_the_next_due_card(learner)
 def test_the_next_due_date_is_tomorrow_when_the_new_card_limit_holds_cards_back(learner):
     learner.daily_new_limit = 0
     reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
-    assert reviews.review_queue(db.session, learner.id, NOW).total == 0
-    assert reviews.next_due(db.session, learner.id, NOW) == datetime(2025, 3, 4, tzinfo=UTC)
+    assert review_queue.review_queue(db.session, learner.id, NOW).total == 0
+    assert review_queue.next_due(db.session, learner.id, NOW) == datetime(2025, 3, 4, tzinfo=UTC)
 
 
 def test_there_is_no_next_due_date_without_cards(learner):
-    assert reviews.next_due(db.session, learner.id, NOW) is None
+    assert review_queue.next_due(db.session, learner.id, NOW) is None
 
 
 def test_review_settings_are_stored(learner):

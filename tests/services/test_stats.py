@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from quizapp.extensions import db
-from quizapp.services import progress, stats
+from quizapp.services import item_analysis, progress, stats
 from tests.services.stats_factories import (
     add_attempt,
     add_card,
@@ -92,7 +92,7 @@ def by_external_id(dashboard_questions):
 
 
 def test_facility_and_discrimination_from_first_submitted_attempts(course, data_set):
-    items = by_external_id(stats.question_statistics(db.session, course))
+    items = by_external_id(item_analysis.question_statistics(db.session, course))
     # Facility: q1 = 3/5, q2 = 3/5, q3 = 2/5.
     assert items["l1-q1"].facility == pytest.approx(0.6)
     assert items["l1-q2"].facility == pytest.approx(0.6)
@@ -105,7 +105,7 @@ def test_facility_and_discrimination_from_first_submitted_attempts(course, data_
 
 
 def test_flags_on_the_data_set(course, data_set):
-    items = by_external_id(stats.question_statistics(db.session, course))
+    items = by_external_id(item_analysis.question_statistics(db.session, course))
     assert not items["l1-q1"].flags.any
     assert not items["l1-q3"].flags.any
     assert items["l1-q4"].flags.too_few_attempts == 0
@@ -126,7 +126,7 @@ def test_flags_too_easy_and_negative_discrimination(course, lesson, questions):
             dict(zip((q1, q2, q3), map(float, scores), strict=True)),
             submitted_at=NOW,
         )
-    items = by_external_id(stats.question_statistics(db.session, course))
+    items = by_external_id(item_analysis.question_statistics(db.session, course))
     assert items["l1-q1"].flags.too_easy
     assert items["l1-q1"].discrimination is None  # constant score: undefined, not flagged
     assert items["l1-q2"].flags.negative_discrimination
@@ -134,7 +134,7 @@ def test_flags_too_easy_and_negative_discrimination(course, lesson, questions):
 
 
 def test_distractor_counts_per_choice(course, data_set):
-    items = by_external_id(stats.question_statistics(db.session, course))
+    items = by_external_id(item_analysis.question_statistics(db.session, course))
     q1 = [(c.label, c.is_correct, c.count) for c in items["l1-q1"].choices]
     assert q1 == [("A", True, 3), ("B", False, 1), ("C", False, 1)]
     assert [c.share for c in items["l1-q1"].choices] == pytest.approx([0.6, 0.2, 0.2])
@@ -169,17 +169,17 @@ def test_alpha_is_undefined_when_attempts_saw_different_questions(course, lesson
 
 
 def test_sorting_the_question_table(course, data_set):
-    questions = stats.question_statistics(db.session, course)
-    by_facility = stats.sort_questions(questions, "facility", "asc")
+    questions = item_analysis.question_statistics(db.session, course)
+    by_facility = item_analysis.sort_questions(questions, "facility", "asc")
     assert [q.question.external_id for q in by_facility] == ["l1-q3", "l1-q1", "l1-q2", "l1-q4"]
-    by_discrimination = stats.sort_questions(questions, "discrimination", "desc")
+    by_discrimination = item_analysis.sort_questions(questions, "discrimination", "desc")
     assert [q.question.external_id for q in by_discrimination] == [
         "l1-q1",
         "l1-q3",
         "l1-q2",
         "l1-q4",  # no figure: last in either direction
     ]
-    assert stats.sort_questions(questions, "nonsense", "asc") == questions
+    assert item_analysis.sort_questions(questions, "nonsense", "asc") == questions
 
 
 def test_learner_table(course, lesson, data_set):

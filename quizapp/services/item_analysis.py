@@ -1,0 +1,235 @@
+"""Item analysis of a course's questions: facility, discrimination, choice counts and the
+first-attempt test statistics, each aggregated by one grouped SQL query.
+
+Data subset (as Moodle's default): each learner's FIRST attempt at a lesson
+(Attempt.number == 1) that has been submitted, and the answers in it that carry a score
+(ungradable questions such as flashcards have none). Facility, discrimination, choice
+counts and Cronbach's alpha all use that subset.
+"""
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from quizapp.domain import statistics
+from quizapp.domain.statistics import ItemFlags, ItemSums
+from quizapp.models import Answer, AnswerChoice, Attempt, Choice, Course, Lesson, Question
+
+SORT_KEYS = ("position", "facility", "discrimination", "attempts")
+
+
+@dataclass(frozen=True)
+class ChoiceCount:
+    position: int
+    text_md: str
+    is_correct: bool
+    count: int
+    share: float | None  # of the item's analysed responses; may sum over 1 for multi-select
+
+    @property
+    def label(self) -> str:
+        return choice_label(self.position)
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    question: Question
+    lesson_number: int
+    attempts: int  # analysed (first, submitted) responses
+    facility: float | None
+    discrimination: float | None
+    flags: ItemFlags
+    choices: list[ChoiceCount] = field(default_factory=list)
+
+
+def choice_label(position: int) -> str:
+    """A, B, ... Z, then 27, 28...: the letters learners saw in Moodle-like reports."""
+    return chr(ord("A") + position) if 0 <= position < 26 else str(position + 1)
+
+
+def _first_attempt_filter(course: Course):
+    return sa.and_(
+        Lesson.course_id == course.id,
+        Attempt.number == 1,
+        Attempt.submitted_at.is_not(None),
+    )
+
+
+def _first_attempt_totals(course: Course):
+    """One row per analysed attempt: its lesson and total score (Σ item scores)."""
+    return (
+        sa.select(
+            Answer.attempt_id.label("attempt_id"),
+            Attempt.lesson_id.label("lesson_id"),
+            sa.func.sum(Answer.score).label("total"),
+        )
+        .join(Attempt, Attempt.id == Answer.attempt_id)
+        .join(Lesson, Lesson.id == Attempt.lesson_id)
+        .where(_first_attempt_filter(course), Answer.score.is_not(None))
+        .group_by(Answer.attempt_id, Attempt.lesson_id)
+        .subquery("totals")
+    )
+
+
+def item_sums(session: Session, course: Course) -> dict[tuple[int, int], ItemSums]:
+    """Sufficient statistics per (lesson, question) in ONE grouped query, where x is the
+    item score and y = attempt total - x its rest score. Keyed by the lesson of the
+    attempt, so a question moved between lessons still counts where it was answered."""
+    totals = _first_attempt_totals(course)
+    x = Answer.score
+    y = totals.c.total - Answer.score
+    rows = session.execute(
+        sa.select(
+            totals.c.lesson_id,
+            Answer.question_id,
+            sa.func.count(),
+            sa.func.sum(x),
+            sa.func.sum(x * x),
+            sa.func.sum(y),
+            sa.func.sum(y * y),
+            sa.func.sum(x * y),
+        )
+        .join(totals, totals.c.attempt_id == Answer.attempt_id)
+        .where(Answer.score.is_not(None))
+        .group_by(totals.c.lesson_id, Answer.question_id)
+    ).all()
+    return {
+        (lesson_id, qid): ItemSums(int(n), *(float(value or 0) for value in sums))
+        for lesson_id, qid, n, *sums in rows
+    }
+
+
+def _sums_per_question(sums: dict[tuple[int, int], ItemSums]) -> dict[int, ItemSums]:
+    result: dict[int, ItemSums] = {}
+    for (_lesson_id, qid), item in sums.items():
+        result[qid] = statistics.add_sums(result[qid], item) if qid in result else item
+    return result
+
+
+def choice_counts(session: Session, course: Course) -> dict[tuple[int, int], int]:
+    """How many analysed responses selected each (question id, choice position)."""
+    rows = session.execute(
+        sa.select(AnswerChoice.question_id, AnswerChoice.choice_position, sa.func.count())
+        .join(Answer, Answer.id == AnswerChoice.answer_id)
+        .join(Attempt, Attempt.id == Answer.attempt_id)
+        .join(Lesson, Lesson.id == Attempt.lesson_id)
+        .where(_first_attempt_filter(course))
+        .group_by(AnswerChoice.question_id, AnswerChoice.choice_position)
+    ).all()
+    return {(qid, position): count for qid, position, count in rows}
+
+
+def question_statistics(
+    session: Session, course: Course, sums: dict[tuple[int, int], ItemSums] | None = None
+) -> list[QuestionStats]:
+    """Active questions, plus retired ones that still have analysed responses."""
+    questions = session.execute(
+        sa.select(Question, Lesson.number)
+        .join(Lesson, Lesson.id == Question.lesson_id)
+        .where(Question.course_id == course.id)
+        .order_by(Lesson.number, Question.position, Question.id)
+    ).all()
+    choices = _choices_by_question(session, course)
+    per_question = _sums_per_question(item_sums(session, course) if sums is None else sums)
+    counts = choice_counts(session, course)
+    result = []
+    for question, lesson_number in questions:
+        item = per_question.get(question.id, ItemSums(0, 0.0, 0.0, 0.0, 0.0, 0.0))
+        if not question.is_active and not item.n:
+            continue
+        facility = statistics.facility_index(item)
+        discrimination = statistics.discrimination_index(item)
+        result.append(
+            QuestionStats(
+                question=question,
+                lesson_number=lesson_number,
+                attempts=item.n,
+                facility=facility,
+                discrimination=discrimination,
+                flags=statistics.item_flags(facility, discrimination, item.n),
+                choices=_choice_counts_of(choices.get(question.id, []), counts, item.n),
+            )
+        )
+    return result
+
+
+def _choices_by_question(session: Session, course: Course) -> dict[int, list[Choice]]:
+    choices: dict[int, list[Choice]] = {}
+    for choice in session.scalars(
+        sa.select(Choice)
+        .join(Question, Question.id == Choice.question_id)
+        .where(Question.course_id == course.id)
+        .order_by(Choice.question_id, Choice.position)
+    ):
+        choices.setdefault(choice.question_id, []).append(choice)
+    return choices
+
+
+def _choice_counts_of(
+    choices: list[Choice], counts: dict[tuple[int, int], int], analysed: int
+) -> list[ChoiceCount]:
+    """One question's choices with how many of its `analysed` responses selected each."""
+    return [
+        ChoiceCount(
+            position=choice.position,
+            text_md=choice.text_md,
+            is_correct=choice.is_correct,
+            count=counts.get((choice.question_id, choice.position), 0),
+            share=statistics.mean(analysed, counts.get((choice.question_id, choice.position), 0)),
+        )
+        for choice in choices
+    ]
+
+
+def sort_questions(questions: list[QuestionStats], sort: str, order: str) -> list[QuestionStats]:
+    """Server-side sorting of the question table; unknown keys keep the bank order and
+    questions without a figure stay at the bottom in either direction."""
+    if sort not in SORT_KEYS or sort == "position":
+        return list(reversed(questions)) if order == "desc" else list(questions)
+    known = [q for q in questions if getattr(q, sort) is not None]
+    unknown = [q for q in questions if getattr(q, sort) is None]
+    known.sort(key=lambda q: getattr(q, sort), reverse=order == "desc")
+    return known + unknown
+
+
+def first_attempt_test_statistics(
+    session: Session, course: Course
+) -> dict[int, tuple[int, float, float, float, float]]:
+    """Per lesson: (N, Σscore, Σscore², Σtotal, Σtotal²) over first submitted attempts,
+    where score is the attempt's mean item score and total its raw sum."""
+    totals = _first_attempt_totals(course)
+    score = sa.func.coalesce(Attempt.score, 0.0)
+    rows = session.execute(
+        sa.select(
+            totals.c.lesson_id,
+            sa.func.count(),
+            sa.func.sum(score),
+            sa.func.sum(score * score),
+            sa.func.sum(totals.c.total),
+            sa.func.sum(totals.c.total * totals.c.total),
+        )
+        .join(Attempt, Attempt.id == totals.c.attempt_id)
+        .group_by(totals.c.lesson_id)
+    ).all()
+    return {
+        lesson_id: (int(n), *(float(value or 0) for value in sums)) for lesson_id, n, *sums in rows
+    }
+
+
+def flag_codes(flags: ItemFlags) -> list[str]:
+    codes = []
+    if flags.too_few_attempts is not None:
+        codes.append(f"too_few_attempts({flags.too_few_attempts})")
+    if flags.too_easy:
+        codes.append("too_easy")
+    if flags.too_hard:
+        codes.append("too_hard")
+    if flags.negative_discrimination:
+        codes.append("negative_discrimination")
+    return codes
+
+
+def question_title(question: Question) -> str:
+    text = question.title or " ".join(question.prompt_md.split())
+    return text if len(text) <= 80 else text[:79] + "…"

@@ -1,0 +1,225 @@
+"""The learner's review queue, read without changing it: which cards are due and in what
+order, today's new-card allowance, the rating previews and the summary of a sitting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from quizapp.domain.scheduling import (
+    MAX_RETENTION,
+    MIN_RETENTION,
+    as_utc,
+    build_scheduler,
+    preview_intervals,
+)
+from quizapp.models import Card, Course, Lesson, Question, ReviewLog, User
+from quizapp.services.question_store import question_dict
+
+AGAIN = 1  # the rating of a forgotten card
+
+
+@dataclass(frozen=True)
+class ReviewScope:
+    """Which cards the queue draws from: a course, one of its lessons, or (None) all."""
+
+    course: Course
+    lesson: Lesson | None
+    lesson_ids: list[int]
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    card: Card
+    question: dict[str, Any]
+    previews: dict[int, timedelta]
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    """The first due cards in order, and how many are left: reviews and today's new ones."""
+
+    cards: list[Card]
+    review_count: int
+    new_count: int
+    current: ReviewItem | None
+
+    @property
+    def total(self) -> int:
+        return self.review_count + self.new_count
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    reviewed: int
+    ratings: dict[int, int]
+    next_due: datetime | None
+
+    @property
+    def remembered(self) -> int:
+        return self.reviewed - self.ratings.get(AGAIN, 0)
+
+
+# --- the learner's schedule settings, as the buttons show them -----------------------------
+
+
+def learner_retention(session: Session, user_id: int) -> float:
+    """The learner's desired retention, or 0.9 when unset or outside the allowed range."""
+    retention = session.scalar(sa.select(User.desired_retention).where(User.id == user_id))
+    if retention is None or not MIN_RETENTION <= retention <= MAX_RETENTION:
+        return 0.9
+    return retention
+
+
+def rating_previews(session: Session, card: Card, now: datetime) -> dict[int, timedelta]:
+    """The interval each rating would give this card now, for the buttons."""
+    scheduler = build_scheduler(learner_retention(session, card.user_id), enable_fuzzing=False)
+    return preview_intervals(scheduler, card, now)
+
+
+# --- the queue -----------------------------------------------------------------------------
+
+
+def day_start(now: datetime) -> datetime:
+    """Days are UTC days (the app stores and shows UTC)."""
+    return as_utc(now).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def find_scope(
+    session: Session, course_slug: str | None, lesson_slug: str | None = None
+) -> ReviewScope | None:
+    """The course (and lesson) named by slugs; None when a slug names nothing."""
+    course = session.scalar(sa.select(Course).where(Course.slug == (course_slug or "")))
+    if course is None:
+        return None
+    if lesson_slug:
+        lesson = session.scalar(
+            sa.select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug)
+        )
+        if lesson is None:
+            return None
+        return ReviewScope(course, lesson, [lesson.id])
+    lesson_ids = session.scalars(sa.select(Lesson.id).where(Lesson.course_id == course.id)).all()
+    return ReviewScope(course, None, list(lesson_ids))
+
+
+def _is_new():
+    return sa.and_(Card.reps == 0, Card.last_review.is_(None))
+
+
+def _scope_filter(user_id: int, scope: ReviewScope | None) -> list:
+    conditions = [
+        Card.user_id == user_id,
+        Card.question_id == Question.id,
+        Question.retired_at.is_(None),
+    ]
+    if scope is not None:
+        conditions.append(Question.lesson_id.in_(scope.lesson_ids))
+    return conditions
+
+
+def new_cards_introduced_today(session: Session, user_id: int, now: datetime) -> int:
+    """Cards first seen today on the review page, for the daily new-card limit. A card
+    first met in a quiz was introduced by the quiz and does not use up the limit."""
+    earlier = aliased(ReviewLog)
+    first_today = (
+        sa.select(ReviewLog.card_id)
+        .where(
+            ReviewLog.user_id == user_id,
+            ReviewLog.source == "review",
+            ReviewLog.reviewed_at >= day_start(now),
+            ~sa.exists().where(
+                earlier.card_id == ReviewLog.card_id, earlier.reviewed_at < ReviewLog.reviewed_at
+            ),
+        )
+        .distinct()
+        .subquery()
+    )
+    return session.scalar(sa.select(sa.func.count()).select_from(first_today)) or 0
+
+
+def _new_allowance(session: Session, user_id: int, now: datetime) -> int:
+    limit = session.scalar(sa.select(User.daily_new_limit).where(User.id == user_id)) or 0
+    return max(0, limit - new_cards_introduced_today(session, user_id, now))
+
+
+def review_queue(
+    session: Session,
+    user_id: int,
+    now: datetime,
+    scope: ReviewScope | None = None,
+    *,
+    limit: int = 20,
+) -> ReviewQueue:
+    """Due cards, most overdue first, then today's allowance of new cards (oldest first).
+
+    Retired questions leave the queue. The first card comes with its rating previews."""
+    moment = as_utc(now)
+    due = [*_scope_filter(user_id, scope), Card.due <= moment]
+    review_count = session.scalar(sa.select(sa.func.count(Card.id)).where(*due, ~_is_new())) or 0
+    new_available = session.scalar(sa.select(sa.func.count(Card.id)).where(*due, _is_new())) or 0
+    new_count = min(new_available, _new_allowance(session, user_id, now)) if new_available else 0
+    cards = list(
+        session.scalars(
+            sa.select(Card).where(*due, ~_is_new()).order_by(Card.due, Card.id).limit(limit)
+        )
+    )
+    room = min(limit - len(cards), new_count)
+    if room > 0:
+        cards += session.scalars(
+            sa.select(Card).where(*due, _is_new()).order_by(Card.due, Card.id).limit(room)
+        )
+    current = None
+    if cards:
+        first = cards[0]
+        previews = rating_previews(session, first, now)
+        current = ReviewItem(first, question_dict(first.question), previews)
+    return ReviewQueue(cards, review_count, new_count, current)
+
+
+def next_due(
+    session: Session, user_id: int, now: datetime, scope: ReviewScope | None = None
+) -> datetime | None:
+    """When the next card becomes due: a studied card's due date, or tomorrow when new
+    cards wait behind today's limit."""
+    moment = as_utc(now)
+    conditions = _scope_filter(user_id, scope)
+    candidates = []
+    studied = session.scalar(
+        sa.select(sa.func.min(Card.due)).where(*conditions, ~_is_new(), Card.due > moment)
+    )
+    if studied is not None:
+        candidates.append(as_utc(studied))
+    # New cards are due from the start; if some wait, today's limit holds them back.
+    waiting_new = session.scalar(
+        sa.select(sa.func.count(Card.id)).where(*conditions, _is_new(), Card.due <= moment)
+    )
+    if waiting_new:
+        candidates.append(day_start(now) + timedelta(days=1))
+    return min(candidates) if candidates else None
+
+
+def session_summary(
+    session: Session,
+    user_id: int,
+    since: datetime,
+    now: datetime,
+    scope: ReviewScope | None = None,
+) -> ReviewSummary:
+    """What the learner did on the review page since `since`, and when to come back."""
+    rows = session.execute(
+        sa.select(ReviewLog.rating, sa.func.count(ReviewLog.id))
+        .where(
+            ReviewLog.user_id == user_id,
+            ReviewLog.source == "review",
+            ReviewLog.reviewed_at >= as_utc(since),
+            ReviewLog.reviewed_at <= as_utc(now),
+        )
+        .group_by(ReviewLog.rating)
+    ).all()
+    ratings = {int(rating): count for rating, count in rows}
+    return ReviewSummary(sum(ratings.values()), ratings, next_due(session, user_id, now, scope))
