@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 TEST_WORKERS ?= 2
+TEST_PATHS ?= tests
 
 .PHONY: run test lint bench translations install clean
 
@@ -26,7 +27,7 @@ run: install
 	$(BIN)/quizapp run --host 127.0.0.1 --port $(PORT)
 
 test: install
-	$(BIN)/pytest -q -n $(TEST_WORKERS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) $(TEST_PATHS)
 
 lint: install
 	$(BIN)/ruff check .

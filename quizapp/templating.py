@@ -10,13 +10,16 @@ from markupsafe import Markup
 def register(app: Flask) -> None:
     from quizapp.domain.rendering import render_markdown
     from quizapp.learn.forms import cloze_prompt
+    from quizapp.learn.question_fields import render_inline
 
     @app.template_filter("markdown")
-    def markdown_filter(text: str | None, anchors: bool = False) -> Markup:
+    def markdown_filter(text: str | None, anchors: bool = False, top_heading: int = 0) -> Markup:
         # render_markdown sanitises with nh3, so the result is safe to mark up.
-        return Markup(render_markdown(text or "", heading_anchors=anchors))  # noqa: S704
+        html = render_markdown(text or "", heading_anchors=anchors, top_heading=top_heading)
+        return Markup(html)  # noqa: S704
 
     app.jinja_env.globals["cloze_prompt"] = cloze_prompt
+    app.jinja_env.filters["inline_markdown"] = render_inline
 
     @app.template_filter("percent")
     def percent_filter(value: float | None) -> str:

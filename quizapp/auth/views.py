@@ -19,6 +19,14 @@ from quizapp.services import accounts
 bp = Blueprint("auth", __name__)
 
 
+def fresh_session() -> None:
+    """Drops everything in the session but the chosen language, which is no secret."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
 def _login_limit() -> str:
     from flask import current_app
 
@@ -46,7 +54,7 @@ def register():
             getattr(form, error.field).errors.append(str(error))
         else:
             db.session.commit()
-            session.clear()
+            fresh_session()
             login_user(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("learn.home"))
@@ -67,7 +75,7 @@ def login():
             flash(_("Wrong email or password."), "danger")
         else:
             db.session.commit()  # authenticate may have upgraded the password hash
-            session.clear()  # a fresh session at login defeats session fixation
+            fresh_session()  # a fresh session at login defeats session fixation
             login_user(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
             return redirect(safe_next_path(form.next.data) or url_for("learn.home"))
@@ -83,7 +91,7 @@ def logout():
             accounts.end_all_sessions(current_user)
             db.session.commit()
         logout_user()
-        session.clear()
+        fresh_session()
         flash(_("You are logged out."), "info")
         return redirect(url_for("learn.home"))
     return render_template("auth/logout.html", form=form)

@@ -63,12 +63,14 @@ _CLEANER = nh3.Cleaner(
 )
 
 
-def render_markdown(text: str, heading_anchors: bool = False) -> str:
+def render_markdown(text: str, heading_anchors: bool = False, top_heading: int = 0) -> str:
     """Render Markdown to sanitised HTML.
 
     With `heading_anchors`, every heading gets an `id` equal to its slugified text,
     de-duplicated with -2, -3…, the same anchors `section_anchors` lists, so a
     question's `section` can link to the part of the lesson it tests.
+    With `top_heading`, headings move so the shallowest becomes that level: a lesson's
+    `###` sections sit under the page's <h1> as <h2> (no skipped heading levels).
     """
     env: dict[str, object] = {}
     tokens = _MD.parse(text or "", env)
@@ -77,8 +79,20 @@ def render_markdown(text: str, heading_anchors: bool = False) -> str:
             _heading_opens(tokens), _anchors_for(tokens), strict=True
         ):
             token.attrSet("id", anchor)
+    if top_heading:
+        _shift_headings(tokens, top_heading)
     html = _MD.renderer.render(tokens, _MD.options, env)
     return _CLEANER.clean(html)
+
+
+def _shift_headings(tokens: list[Token], top_heading: int) -> None:
+    levels = [int(t.tag[1]) for t in tokens if t.type in ("heading_open", "heading_close")]
+    if not levels:
+        return
+    shift = top_heading - min(levels)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, max(1, int(token.tag[1]) + shift))}"
 
 
 def section_anchors(text: str) -> list[tuple[str, str]]:
