@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_WORKERS ?= 2
 TEST_PATHS ?= tests
 
-.PHONY: run test lint bench translations install clean
+.PHONY: run test lint bench translations messages install clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ install: $(STAMP) translations
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d quizapp/translations -D messages >/dev/null
+
+# Re-extract the UI strings and merge them into the es/en catalogues (then translate es).
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o quizapp/translations/messages.pot .
+	$(BIN)/pybabel update -i quizapp/translations/messages.pot -d quizapp/translations --no-fuzzy-matching
 
 run: install
 	$(BIN)/quizapp db upgrade

@@ -26,7 +26,7 @@ def _page_messages() -> dict[int, str]:
         405: _("That method is not allowed here."),
         413: _("The file is too large."),
         429: _("Too many attempts. Please wait a moment and try again."),
-        500: _("Something went wrong on our side. Nothing you sent was lost twice: try again."),
+        500: _("Something went wrong on our side. Please try again in a moment."),
     }
 
 

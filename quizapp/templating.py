@@ -31,6 +31,11 @@ def register(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "languages": app.config["LANGUAGES"],
             "nav_links": lambda: navigation_links(app),
+            "role_labels": {
+                "learner": _l("Learner"),
+                "instructor": _l("Instructor"),
+                "admin": _l("Administrator"),
+            },
         }
 
 

@@ -51,7 +51,9 @@ def register():
                 display_name=form.display_name.data or "",
             )
         except accounts.AccountError as error:
-            getattr(form, error.field).errors.append(str(error))
+            getattr(form, error.field).errors.extend(
+                _(message, **params) for message, params in error.problems
+            )
         else:
             db.session.commit()
             fresh_session()

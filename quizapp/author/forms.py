@@ -90,8 +90,8 @@ class NumberAnswerRow(Form):
 
 
 class PairRow(Form):
-    left = StringField(_l("Left"))
-    right = StringField(_l("Right"))
+    left = StringField(_l("Left side"))
+    right = StringField(_l("Right side"))
 
 
 class BlankRow(Form):

@@ -48,29 +48,46 @@ COMMON_PASSWORDS = frozenset(
 )
 
 
-class AccountError(ValueError):
-    """A rule about accounts was broken; the message is for the user, `field` says where."""
+def N_(message: str) -> str:  # noqa: N802  (the gettext convention for "mark only")
+    """Marks a message for the translation catalogue; the view translates it."""
+    return message
 
-    def __init__(self, message: str, field: str = "email"):
-        super().__init__(message)
+
+Problem = tuple[str, dict]
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken. `problems` are (English msgid, parameters) pairs
+    that views translate; str() gives the English text; `field` says where."""
+
+    def __init__(self, problems: list[Problem], field: str = "email"):
+        super().__init__(" ".join(message % params for message, params in problems))
+        self.problems = problems
         self.field = field
+
+
+def _unknown_role(role: str) -> Problem:
+    return (
+        N_("Unknown role %(role)s; choose one of %(roles)s."),
+        {"role": role, "roles": ", ".join(ROLES)},
+    )
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def password_problems(password: str, email: str = "") -> list[str]:
-    problems = []
+def password_problems(password: str, email: str = "") -> list[Problem]:
+    problems: list[Problem] = []
     if len(password) < PASSWORD_MIN_LENGTH:
-        problems.append(f"Use at least {PASSWORD_MIN_LENGTH} characters.")
+        problems.append((N_("Use at least %(count)d characters."), {"count": PASSWORD_MIN_LENGTH}))
     if len(password) > PASSWORD_MAX_LENGTH:
-        problems.append(f"Use at most {PASSWORD_MAX_LENGTH} characters.")
+        problems.append((N_("Use at most %(count)d characters."), {"count": PASSWORD_MAX_LENGTH}))
     lowered = password.strip().lower()
     if email and lowered in {normalise_email(email), normalise_email(email).split("@")[0]}:
-        problems.append("The password must not be your email address.")
+        problems.append((N_("The password must not be your email address."), {}))
     if lowered in COMMON_PASSWORDS:
-        problems.append("This password is too common.")
+        problems.append((N_("This password is too common."), {}))
     return problems
 
 
@@ -83,12 +100,12 @@ def create_user(
 ) -> User:
     email = normalise_email(email)
     if role not in ROLES:
-        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.", "role")
+        raise AccountError([_unknown_role(role)], "role")
     if find_user_by_email(session, email):
-        raise AccountError("An account with this email already exists.")
+        raise AccountError([(N_("An account with this email already exists."), {})])
     problems = password_problems(password, email)
     if problems:
-        raise AccountError(" ".join(problems), field="password")
+        raise AccountError(problems, field="password")
     user = User(
         email=email,
         display_name=display_name or email.split("@")[0],
@@ -125,17 +142,17 @@ def needs_rehash(password_hash: str) -> bool:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
-        raise AccountError("The current password is wrong.", field="current_password")
+        raise AccountError([(N_("The current password is wrong."), {})], field="current_password")
     problems = password_problems(new, user.email)
     if problems:
-        raise AccountError(" ".join(problems), field="new_password")
+        raise AccountError(problems, field="new_password")
     user.password_hash = generate_password_hash(new)
     end_all_sessions(user)
 
 
 def set_role(session: Session, user: User, role: str) -> None:
     if role not in ROLES:
-        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+        raise AccountError([_unknown_role(role)], "role")
     user.role = role
     session.flush()
 
