@@ -32,6 +32,21 @@ class RegisterForm(FlaskForm):
     submit = SubmitField(_l("Create account"))
 
 
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=1024)]
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH)],
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Change password"))
+
+
 class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Log out"))
 

@@ -8,6 +8,7 @@ from quizapp.auth.forms import (
     ApiTokenForm,
     LoginForm,
     LogoutForm,
+    PasswordChangeForm,
     RegisterForm,
     RevokeTokenForm,
 )
@@ -105,6 +106,29 @@ def account():
     return render_template("auth/account.html", **_token_section())
 
 
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except accounts.AccountError as error:
+            getattr(form, error.field).errors.extend(
+                _(message, **params) for message, params in error.problems
+            )
+        else:
+            db.session.commit()
+            # Every other session and remember cookie is void now; keep this one going.
+            fresh_session()
+            login_user(current_user._get_current_object())
+            flash(_("Your password is changed; other sessions are logged out."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", **_token_section(password_form=form)), 400
+
+
 # --- API tokens on the account page (issue 7) ------------------------------------------------
 # Creating shows the token once, in the response itself: it is never put in the session
 # cookie (signed, not encrypted) nor stored anywhere but as its SHA-256.
@@ -114,6 +138,7 @@ def _token_section(**extra):
     return {
         "api_tokens": accounts.list_api_tokens(db.session, current_user),
         "token_form": extra.pop("token_form", None) or ApiTokenForm(formdata=None),
+        "password_form": extra.pop("password_form", None) or PasswordChangeForm(formdata=None),
         **extra,
     }
 
@@ -124,7 +149,7 @@ def create_api_token():
     form = ApiTokenForm()
     if not form.validate_on_submit():
         return render_template("auth/account.html", **_token_section(token_form=form))
-    token = accounts.issue_api_token(db.session, current_user, form.name.data.strip() or "API")
+    token = accounts.issue_api_token(db.session, current_user, (form.name.data or "").strip() or "API")
     db.session.commit()
     page = render_template("auth/account.html", **_token_section(new_token=token))
     return page, 200, {"Cache-Control": "no-store"}

@@ -89,3 +89,44 @@ def test_remember_cookie_is_refused_after_logout(app, make_user):
     replay = app.test_client()
     replay.set_cookie("remember_token", remember.value)
     assert replay.get("/account").status_code == 302
+
+
+def _change_password(client, current, new):
+    token = csrf_token_from(client.get("/account").get_data(as_text=True))
+    return client.post(
+        "/account/password",
+        data={
+            "current_password": current,
+            "new_password": new,
+            "confirm": new,
+            "csrf_token": token,
+        },
+    )
+
+
+def test_a_password_change_logs_out_other_sessions(app, make_user):
+    from tests.conftest import AuthActions
+
+    user = make_user()
+    here, elsewhere = app.test_client(), app.test_client()
+    AuthActions(here).login(user.email)
+    AuthActions(elsewhere).login(user.email, remember=True)
+    response = _change_password(here, PASSWORD, "otra-clave-muy-larga-42")
+    assert response.status_code == 302
+    assert here.get("/account").status_code == 200
+    assert elsewhere.get("/account").status_code == 302
+    assert (
+        AuthActions(app.test_client()).login(user.email, "otra-clave-muy-larga-42").status_code
+        == 302
+    )
+
+
+def test_a_wrong_current_password_changes_nothing(client, auth, make_user):
+    user = make_user()
+    auth.login(user.email)
+    old_hash = user.password_hash
+    response = _change_password(client, "not-my-password", "otra-clave-muy-larga-42")
+    assert response.status_code == 400
+    assert "The current password is wrong." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash == old_hash
