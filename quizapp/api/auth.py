@@ -44,7 +44,8 @@ def authenticate(staff: bool = False) -> User:
     if user is None:
         db.session.rollback()
         raise ApiError(401, "invalid_token", "The token is unknown or revoked.")
-    db.session.commit()
+    if db.session.dirty:
+        db.session.commit()
     if staff and not user.is_staff:
         raise ApiError(403, "forbidden", "This route is for instructors and admins.")
     g.api_user = user

@@ -21,3 +21,9 @@ def healthz():
     if database_is_reachable():
         return {"status": "ok"}, 200
     return {"status": "unavailable", "database": "unreachable"}, 503
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    # Browsers ask for it on every non-HTML page (e.g. /healthz); pages declare none.
+    return "", 204, {"Cache-Control": "public, max-age=86400"}

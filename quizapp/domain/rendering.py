@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -63,6 +64,7 @@ _CLEANER = nh3.Cleaner(
 )
 
 
+@lru_cache(maxsize=1024)
 def render_markdown(text: str, heading_anchors: bool = False, top_heading: int = 0) -> str:
     """Render Markdown to sanitised HTML.
 
@@ -71,6 +73,8 @@ def render_markdown(text: str, heading_anchors: bool = False, top_heading: int =
     question's `section` can link to the part of the lesson it tests.
     With `top_heading`, headings move so the shallowest becomes that level: a lesson's
     `###` sections sit under the page's <h1> as <h2> (no skipped heading levels).
+    Results are cached: the same prompts and notes are rendered on every quiz page, and
+    rendering plus sanitising is the most expensive part of those pages.
     """
     env: dict[str, object] = {}
     tokens = _MD.parse(text or "", env)

@@ -7,6 +7,7 @@ Data subset (as Moodle's default): each learner's FIRST attempt at a lesson
 counts and Cronbach's alpha all use that subset.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -231,5 +232,10 @@ def flag_codes(flags: ItemFlags) -> list[str]:
 
 
 def question_title(question: Question) -> str:
-    text = question.title or " ".join(question.prompt_md.split())
+    """A one-line label: the title, or the prompt with its Markdown emphasis marks dropped
+    (a truncated `**bold` would otherwise show its asterisks)."""
+    text = question.title or " ".join(_MARKDOWN_MARKS.sub("", question.prompt_md).split())
     return text if len(text) <= 80 else text[:79] + "…"
+
+
+_MARKDOWN_MARKS = re.compile(r"\*\*|__|`|^#+\s*", re.MULTILINE)

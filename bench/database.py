@@ -1,0 +1,74 @@
+"""Fresh benchmark databases: a new SQLite file or a new PostgreSQL database, migrated
+with `quizapp db upgrade` like production, and API tokens issued by the app's service."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from bench import REPO_DIR, VENV_BIN
+from config import database_url
+
+PG_DATABASE = "quizapp_bench"
+
+
+def postgresql_source() -> str | None:
+    """The PostgreSQL server to use: TEST_DATABASE_URL, else DATABASE_URL, if either
+    points at PostgreSQL."""
+    for name in ("TEST_DATABASE_URL", "DATABASE_URL"):
+        value = os.environ.get(name, "")
+        if value.startswith(("postgresql", "postgres://")):
+            return value
+    return None
+
+
+def fresh_sqlite(path: Path) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def fresh_postgresql(source: str, name: str = PG_DATABASE) -> str:
+    """Drops and creates `name` on the server of `source`; returns its URL."""
+    url = sa.engine.make_url(database_url(source))
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def migrate(url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": url, "QUIZAPP_CONFIG": "development"}
+    done = subprocess.run(  # noqa: S603 (our own console script)
+        [str(VENV_BIN / "quizapp"), "db", "upgrade"],
+        cwd=REPO_DIR, env=env, capture_output=True, text=True, check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"quizapp db upgrade failed:\n{done.stdout}\n{done.stderr}")
+
+
+def issue_tokens(url: str, user_ids: list[int]) -> dict[int, str]:
+    """One API token per user, through quizapp.services.accounts.issue_api_token."""
+    from quizapp.models import User
+    from quizapp.services.accounts import issue_api_token
+
+    engine = sa.create_engine(database_url(url))
+    try:
+        with Session(engine) as session:
+            users = session.scalars(sa.select(User).where(User.id.in_(user_ids))).all()
+            tokens = {user.id: issue_api_token(session, user, "bench") for user in users}
+            session.commit()
+    finally:
+        engine.dispose()
+    return tokens
+
+
+def display_url(url: str) -> str:
+    return sa.engine.make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,195 @@
+"""One database's measurements: load the data set, serve hello world then QuizApp with
+gunicorn, drive each scenario with wrk, read the workers' memory, count SQL and profile
+in-process, and time the GIFT import."""
+
+import json
+import secrets
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import REPO_DIR, VENV_BIN
+from bench.database import issue_tokens, migrate
+from bench.dataset import PASSWORD, PROFILED_IMPORT_COURSE, Dataset
+from bench.importing import time_import
+from bench.load import run_wrk, write_lua_data
+from bench.report import IMPORT_LIMIT_S, scenario_figures
+from bench.scenarios import Scenario, build_scenarios, hello_scenario
+from bench.server import HELLO, QUIZAPP, Gunicorn, app_environment
+from bench.sessions import check, login
+
+WARM_UP_SECONDS = 1
+SLOW_REQUEST_S = 0.25  # no warm-up above this: its requests would still be running
+MAX_DURATION_S = 40  # a slow page gets longer, to finish about 20 requests
+
+
+@dataclass(frozen=True)
+class Options:
+    duration: float
+    threads: int
+    connections: int
+    latency_connections: int
+    profile: str  # "missed", "all" or "none"
+    gift_file: Path | None
+    gift_questions: int
+    results_dir: Path
+
+
+def _log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def _wrk(base_url: str, scenario: Scenario, data_dir: Path, options: Options,
+         connections: int, duration: float, timeout: float = 10.0) -> dict:
+    data = write_lua_data(data_dir / f"{scenario.name}.lua", scenario.requests, scenario.expect)
+    return run_wrk(base_url, data, duration=duration, connections=connections,
+                   threads=options.threads, timeout=timeout)
+
+
+def _hello(label: str, env: dict, options: Options, data_dir: Path) -> dict:
+    figures = {}
+    scenario = hello_scenario()
+    with Gunicorn(HELLO, env, options.results_dir / "logs" / f"{label}-hello.log") as server:
+        _wrk(server.url, scenario, data_dir, options, options.connections, WARM_UP_SECONDS)
+        for key, connections in (("hello", options.connections),
+                                 ("hello_c2", options.latency_connections)):
+            wrk = _wrk(server.url, scenario, data_dir, options, connections, options.duration)
+            figures[key] = {**scenario_figures(wrk, wrk["rps"]), "connections": connections}
+            _log(f"{label} {key}: {figures[key]['rps']} req/s")
+    return figures
+
+
+def _preflight(server: Gunicorn, scenario: Scenario) -> float:
+    """Each request once (GET pages), or the first probe (writes): a wrong status stops the
+    bench instead of measuring login redirects. The quiz page's first visit starts the
+    attempt, so the measured visits only read it, as a learner's reloads do. Returns the
+    seconds the last request took."""
+    requests = scenario.requests if scenario.check_all else scenario.probes[:1]
+    seconds = 0.0
+    for item in requests:
+        started = time.perf_counter()
+        check(server.url, item.method, item.path, item.headers, item.body, scenario.expect)
+        seconds = time.perf_counter() - started
+    return seconds
+
+
+def _app_scenarios(label: str, url: str, env: dict, dataset: Dataset, tokens: dict,
+                   options: Options, data_dir: Path, hello: dict) -> tuple[dict, list, list]:
+    results = {}
+    with Gunicorn(QUIZAPP, env, options.results_dir / "logs" / f"{label}-quizapp.log") as server:
+        cookies = {user: login(server.url, dataset.learner_emails[user], PASSWORD)
+                   for user in dataset.web_learners}
+        instructor = login(server.url, dataset.instructor_email, PASSWORD)
+        scenarios = build_scenarios(dataset, cookies, instructor, tokens)
+        for scenario in scenarios:
+            single = _preflight(server, scenario)
+            connections = (options.latency_connections if scenario.latency
+                           else options.connections)
+            if not scenario.writes and single < SLOW_REQUEST_S:
+                _wrk(server.url, scenario, data_dir, options, connections, WARM_UP_SECONDS)
+            duration = max(options.duration,
+                           min(MAX_DURATION_S, single * 20 * connections / server.workers))
+            wrk = _wrk(server.url, scenario, data_dir, options, connections, duration,
+                       timeout=max(10.0, single * 10 * connections / server.workers))
+            reference = hello["hello_c2" if scenario.latency else "hello"]["rps"]
+            figures = scenario_figures(wrk, reference)
+            figures.update(connections=connections, title=scenario.title,
+                           duration_s=round(duration, 1), targets=[
+                {"metric": t.metric, "limit": t.limit, "text": t.describe()}
+                for t in scenario.targets
+            ])
+            if scenario.writes:
+                figures["pool"] = len(scenario.requests)
+                figures["pool_wrapped"] = wrk["requests"] > len(scenario.requests)
+            results[scenario.name] = figures
+            _log(f"{label} {scenario.name}: {figures['rps']} req/s, p95 {figures['p95_ms']} ms, "
+                 f"errors {figures['errors']}")
+        workers = server.worker_memory()
+    return results, workers, scenarios
+
+
+def _inprocess(label: str, env: dict, scenarios: list[Scenario], results: dict,
+               options: Options, import_missed: bool) -> dict:
+    def wanted(scenario: Scenario) -> bool:
+        if options.profile == "all":
+            return True
+        figures = results[scenario.name]
+        return options.profile == "missed" and any(
+            not _target_met(figures, target) for target in figures["targets"]
+        )
+
+    spec = {
+        "label": label,
+        "profile_dir": str(options.results_dir / "profiles"),
+        "scenarios": [
+            {"name": s.name, "profile": wanted(s),
+             "probes": [{"method": p.method, "path": p.path, "headers": p.headers,
+                         "body": p.body} for p in s.probes]}
+            for s in scenarios
+        ],
+    }
+    if options.gift_file and options.profile != "none" and (import_missed
+                                                            or options.profile == "all"):
+        spec["import_profile"] = {"file": str(options.gift_file),
+                                  "course": PROFILED_IMPORT_COURSE}
+    spec_file = options.results_dir / "work" / f"{label}-inprocess.json"
+    out_file = options.results_dir / "work" / f"{label}-inprocess-out.json"
+    spec_file.write_text(json.dumps(spec), encoding="utf-8")
+    done = subprocess.run(  # noqa: S603
+        [str(VENV_BIN / "python"), "-m", "bench.inprocess", str(spec_file), str(out_file)],
+        cwd=REPO_DIR, env=env, capture_output=True, text=True, check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"in-process measurements failed:\n{done.stderr[-3000:]}")
+    return json.loads(out_file.read_text(encoding="utf-8"))
+
+
+def _target_met(figures: dict, target: dict) -> bool:
+    value = figures.get(target["metric"]) if figures.get("requests") else None
+    if value is None:
+        return False
+    return value >= target["limit"] if target["metric"] == "ratio" else value <= target["limit"]
+
+
+def measure_database(label: str, url: str, dataset: Dataset, options: Options) -> dict:
+    from bench.writer import write_dataset
+
+    data_dir = options.results_dir / "work" / label
+    started = time.perf_counter()
+    migrate(url)
+    migrate_seconds = round(time.perf_counter() - started, 1)
+    _log(f"{label}: migrated in {migrate_seconds} s; bulk-inserting the data set...")
+    load_seconds = round(write_dataset(url, dataset), 1)
+    tokens = issue_tokens(url, dataset.api_learners)
+    _log(f"{label}: data loaded in {load_seconds} s")
+    env = app_environment(url, secrets.token_hex(32))
+    hello = _hello(label, env, options, data_dir)
+    scenarios_figures, workers, scenarios = _app_scenarios(
+        label, url, env, dataset, tokens, options, data_dir, hello)
+    imported = None
+    if options.gift_file:
+        imported = time_import(url, options.gift_file, options.gift_questions)
+        _log(f"{label}: GIFT import {imported['seconds']} s (ok={imported['ok']})")
+    missed_import = bool(imported) and (not imported["ok"] or imported["seconds"] > IMPORT_LIMIT_S)
+    measured = _inprocess(label, env, scenarios, scenarios_figures, options, missed_import)
+    for name, figures in scenarios_figures.items():
+        figures.update(measured.get(name, {}))
+    if imported and "import" in measured:
+        imported["profile"] = measured["import"]["profile"]
+    return {
+        "url": _safe_url(url),
+        "migrate_seconds": migrate_seconds,
+        "load_seconds": load_seconds,
+        **hello,
+        "scenarios": scenarios_figures,
+        "workers": workers,
+        "import": imported,
+    }
+
+
+def _safe_url(url: str) -> str:
+    from bench.database import display_url
+
+    return display_url(url)
+

@@ -1,0 +1,107 @@
+"""What is measured: each scenario is the requests wrk sends in turn, the probe requests
+kept apart for checks, query counts and profiles, and the targets it must reach."""
+
+import json
+from dataclasses import dataclass, field
+
+from bench.dataset import BIG_COURSE, Dataset
+from bench.load import HttpRequest
+
+PROBES = 20  # pool items kept out of wrk's rotation: 1 check, 2 counted, the rest profiled
+
+
+@dataclass(frozen=True)
+class Target:
+    metric: str  # "ratio" (of hello world's requests/s) or "p95_ms"
+    limit: float
+
+    def met(self, figures: dict) -> bool | None:
+        value = figures.get(self.metric)
+        if value is None:
+            return None
+        return value >= self.limit if self.metric == "ratio" else value <= self.limit
+
+    def describe(self) -> str:
+        return f"≥ {self.limit:g}× hello" if self.metric == "ratio" else f"p95 ≤ {self.limit:g} ms"
+
+
+@dataclass
+class Scenario:
+    name: str
+    title: str
+    requests: list[HttpRequest]
+    probes: list[HttpRequest]
+    expect: tuple[int, ...] = (200,)
+    # Latency targets are measured with one connection per worker (service time, not
+    # time spent queueing behind other connections); throughput with more.
+    latency: bool = False
+    targets: tuple[Target, ...] = ()
+    check_all: bool = False  # send every rotated request once before measuring
+    writes: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _cookie(cookie: str) -> dict[str, str]:
+    return {"Cookie": cookie}
+
+
+def build_scenarios(
+    dataset: Dataset, cookies: dict[int, str], instructor_cookie: str, tokens: dict[int, str]
+) -> list[Scenario]:
+    big_lessons = [lesson for lesson in dataset.lessons if lesson.course_slug == BIG_COURSE]
+    web = [
+        (cookies[user], big_lessons[i % len(big_lessons)])
+        for i, user in enumerate(dataset.web_learners)
+    ]
+
+    def pages(path_of) -> list[HttpRequest]:
+        return [HttpRequest("GET", path_of(lesson), _cookie(cookie)) for cookie, lesson in web]
+
+    lesson_pages = pages(lambda lesson: f"/courses/{lesson.course_slug}/{lesson.slug}")
+    quiz_pages = pages(lambda lesson: f"/courses/{lesson.course_slug}/{lesson.slug}/quiz")
+    queue_pages = pages(lambda _lesson: "/review")
+    dashboards = pages(lambda _lesson: "/dashboard")
+    due_api = [HttpRequest("GET", "/api/v1/review/due", _bearer(tokens[user]))
+               for user in dataset.api_learners]
+    submissions = [
+        HttpRequest(
+            "POST", f"/api/v1/attempts/{attempt.id}/submit", _bearer(tokens[attempt.user_id]),
+            json.dumps({"answers": [{"answer_id": answer_id, "response": response}
+                                    for answer_id, response in attempt.answers]}),
+        )
+        for attempt in dataset.pool
+    ]
+    ratings = [
+        HttpRequest("POST", f"/api/v1/review/{card_id}", _bearer(tokens[user_id]),
+                    json.dumps({"rating": 3, "duration_ms": 4000}))
+        for card_id, user_id in dataset.review_cards
+    ]
+    instructor = [HttpRequest("GET", f"/instructor/courses/{BIG_COURSE}",
+                              _cookie(instructor_cookie))]
+    return [
+        Scenario("lesson", "Lesson page (logged in)", lesson_pages, lesson_pages[:1] * PROBES,
+                 check_all=True),
+        Scenario("quiz", "Quiz page, 10 questions", quiz_pages, quiz_pages[:1] * PROBES,
+                 targets=(Target("ratio", 0.5),), check_all=True),
+        Scenario("due_queue", "Due-review queue /review", queue_pages, queue_pages[:1] * PROBES,
+                 latency=True, targets=(Target("p95_ms", 20),), check_all=True),
+        Scenario("due_queue_api", "Due-review queue API", due_api, due_api[:1] * PROBES,
+                 latency=True, targets=(Target("p95_ms", 20),)),
+        Scenario("learner_dashboard", "Learner dashboard", dashboards, dashboards[:1] * PROBES,
+                 targets=(Target("ratio", 0.3),), check_all=True),
+        Scenario("instructor_dashboard", "Instructor dashboard, big course", instructor,
+                 instructor * PROBES, latency=True, targets=(Target("p95_ms", 150),)),
+        Scenario("submit", "Quiz submission (API)", submissions[PROBES:], submissions[:PROBES],
+                 targets=(Target("ratio", 0.3),), writes=True),
+        Scenario("review", "One review, rating (API)", ratings[PROBES:], ratings[:PROBES],
+                 writes=True),
+    ]
+
+
+def hello_scenario() -> Scenario:
+    hello = [HttpRequest("GET", "/")]
+    return Scenario("hello", "Bare Flask hello world", hello, hello * PROBES)

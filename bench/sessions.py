@@ -1,0 +1,66 @@
+"""Logged-in session cookies for the HTML scenarios, obtained as a browser does: the login
+form (CSRF token from the page), then one page so the session holds its CSRF token and
+stays unchanged afterwards.
+
+Cookies are carried by hand: the production config marks them Secure, which an HTTP
+client would otherwise refuse to send back over plain http://127.0.0.1."""
+
+import re
+
+import requests
+
+from bench.load import USER_AGENT
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _set_cookies(response: requests.Response, jar: dict[str, str]) -> None:
+    for header in response.raw.headers.getlist("Set-Cookie"):
+        name, _, rest = header.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+
+
+def _cookie_header(jar: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in jar.items() if value)
+
+
+def login(base_url: str, email: str, password: str) -> str:
+    """The Cookie header of a session logged in as `email`."""
+    jar: dict[str, str] = {}
+    with requests.Session() as http:
+        http.headers["User-Agent"] = USER_AGENT
+        page = http.get(f"{base_url}/auth/login", allow_redirects=False, timeout=30)
+        _set_cookies(page, jar)
+        token = _CSRF.search(page.text)
+        if token is None:
+            raise RuntimeError("no CSRF token on the login page")
+        posted = http.post(
+            f"{base_url}/auth/login",
+            data={"email": email, "password": password, "csrf_token": token.group(1), "next": ""},
+            headers={"Cookie": _cookie_header(jar)},
+            allow_redirects=False,
+            timeout=30,
+        )
+        if posted.status_code != 302:
+            raise RuntimeError(f"login as {email} answered {posted.status_code}, not 302")
+        _set_cookies(posted, jar)
+        home = http.get(f"{base_url}/", headers={"Cookie": _cookie_header(jar)},
+                        allow_redirects=False, timeout=30)
+        _set_cookies(home, jar)
+    return _cookie_header(jar)
+
+
+def check(base_url: str, method: str, path: str, headers: dict[str, str], body: str | None,
+          expect: tuple[int, ...]) -> int:
+    """Sends one request like wrk will; raises unless the status is expected (a lost
+    session would show up as a 302 to the login page, not as an error)."""
+    response = requests.request(
+        method, base_url + path, data=body, allow_redirects=False, timeout=60,
+        headers={"User-Agent": USER_AGENT, **headers,
+                 **({"Content-Type": "application/json"} if body is not None else {})},
+    )
+    if response.status_code not in expect:
+        location = response.headers.get("Location", "")
+        raise RuntimeError(f"{method} {path} answered {response.status_code} {location} "
+                           f"(expected {expect}): {response.text[:300]}")
+    return response.status_code

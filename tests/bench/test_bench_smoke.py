@@ -1,0 +1,135 @@
+"""The benchmark's own machinery, fast and without a load tool: the generated data set is
+consistent and reads back through the app's services, and the report's arithmetic."""
+
+from collections import Counter, defaultdict
+from datetime import UTC
+
+import pytest
+import sqlalchemy as sa
+
+from bench import report
+from bench.dataset import BIG_COURSE, Sizes, build_dataset
+from bench.load import HttpRequest, lua_string, write_lua_data
+from bench.writer import table_counts, write_dataset
+from quizapp.extensions import db
+from quizapp.models import Course
+
+TINY = Sizes(learners=6, courses=3, questions=45, answers=300, cards=60, open_attempts=8,
+             web_learners=2, api_learners=3)
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return build_dataset(TINY, "not-a-real-hash", seed=1)
+
+
+def _rows(dataset, table):
+    columns = dataset.tables[table].columns
+    return [dict(zip(columns, row, strict=True)) for row in dataset.tables[table].rows]
+
+
+def test_dataset_has_the_asked_sizes(dataset):
+    counts = dataset.counts()
+    assert counts["learners"] == 6
+    assert counts["graded_answers"] == 300
+    assert counts["answers"] == 300 + 8 * 10
+    assert counts["attempts"] == 30 + 8
+    assert counts["cards"] == 60
+    assert counts["questions"] == 45
+    assert counts["courses"] == 3 + 2  # plus the two empty import courses
+    assert len(dataset.pool) == 8
+
+
+def test_attempts_are_numbered_in_time_order_and_scored_from_their_answers(dataset):
+    answers = defaultdict(list)
+    for answer in _rows(dataset, "answers"):
+        answers[answer["attempt_id"]].append(answer)
+    seen = defaultdict(list)
+    for attempt in _rows(dataset, "attempts"):
+        seen[(attempt["user_id"], attempt["lesson_id"])].append(attempt["number"])
+        assert len(answers[attempt["id"]]) == attempt["question_count"] == 10
+        if attempt["submitted_at"] is not None:
+            mean = sum(a["score"] for a in answers[attempt["id"]]) / 10
+            assert attempt["score"] == pytest.approx(mean)
+    for numbers in seen.values():
+        assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_cards_are_unique_and_every_reviewed_card_has_a_log(dataset):
+    cards = _rows(dataset, "cards")
+    assert len({(c["user_id"], c["question_id"]) for c in cards}) == len(cards)
+    reviewed = {c["id"] for c in cards if c["reps"] > 0}
+    assert {log["card_id"] for log in _rows(dataset, "review_logs")} == reviewed
+    assert Counter(c["user_id"] for c in cards) == dict.fromkeys(range(1, 7), 10)
+
+
+def test_open_attempts_belong_to_api_learners_and_answer_their_own_questions(dataset):
+    answer_ids = {a["id"] for a in _rows(dataset, "answers") if a["response"] is None}
+    for attempt in dataset.pool:
+        assert attempt.user_id in dataset.api_learners
+        assert {answer_id for answer_id, _ in attempt.answers} <= answer_ids
+
+
+def test_written_rows_match_and_read_back_through_the_services(app, database_uri, dataset):
+    from quizapp.services import reviews, stats
+
+    write_dataset(database_uri, dataset)
+    counts = table_counts(database_uri)
+    for table, count in counts.items():
+        assert count == dataset.count(table), table
+    course = db.session.scalar(sa.select(Course).where(Course.slug == BIG_COURSE))
+    now = dataset.now.replace(tzinfo=UTC)
+    dashboard = stats.course_dashboard(db.session, course, now)
+    big_lessons = {lesson.id for lesson in dataset.lessons if lesson.course_slug == BIG_COURSE}
+    learners = {a["user_id"] for a in _rows(dataset, "attempts")
+                if a["lesson_id"] in big_lessons and a["submitted_at"] is not None}
+    assert {row.user_id for row in dashboard.learners} >= learners
+    user = dataset.web_learners[0]
+    due = sum(1 for c in _rows(dataset, "cards")
+              if c["user_id"] == user and c["reps"] > 0 and c["due"] <= dataset.now)
+    assert reviews.review_queue(db.session, user, now).review_count == due
+
+
+def test_ratio_is_throughput_over_hello_world():
+    assert report.ratio(450.0, 1500.0) == 0.3
+    assert report.ratio(10.0, 0.0) is None
+
+
+def _wrk(rps, p95_us=5000, errors=0):
+    return {"requests": int(rps * 10), "rps": rps, "error_count": errors,
+            "errors": {"status": errors}, "unexpected_status": errors,
+            "latency_us": {"p50": 1000, "p95": p95_us, "p99": 9000, "max": 12000}}
+
+
+def test_report_checks_each_target_against_its_rule():
+    quiz = {**report.scenario_figures(_wrk(600.0), 1000.0), "connections": 8,
+            "targets": [{"metric": "ratio", "limit": 0.5, "text": "≥ 0.5× hello"}]}
+    queue = {**report.scenario_figures(_wrk(300.0, p95_us=25_000, errors=2), 1000.0),
+             "connections": 2,
+             "targets": [{"metric": "p95_ms", "limit": 20, "text": "p95 ≤ 20 ms"}]}
+    run = {"databases": {"sqlite": {
+        "hello": {**report.scenario_figures(_wrk(1000.0), 1000.0), "connections": 8},
+        "scenarios": {"quiz": quiz, "due_queue": queue},
+        "workers": [{"pid": 1, "rss_mb": 90.0, "peak_mb": 99.0},
+                    {"pid": 2, "rss_mb": 130.0, "peak_mb": 140.0}],
+        "import": {"seconds": 2.5, "ok": True, "questions": 10_000,
+                   "cli_startup_seconds": 1.0},
+    }}}
+    checks = {c["what"]: c for c in report.evaluate(run)}
+    assert quiz["ratio"] == 0.6
+    assert checks["quiz ×hello"]["met"] is True
+    assert checks["due_queue p95 ms"]["value"] == 25.0
+    assert checks["due_queue p95 ms"]["met"] is False
+    assert checks["errors (all runs)"]["value"] == 2
+    assert checks["worker RSS MB"] == {**checks["worker RSS MB"], "value": 130.0, "met": False}
+    assert checks["import 10k GIFT s"]["met"] is True
+    assert "✗ p95 ≤ 20 ms" in report.text_table({**run, "checks": list(checks.values())})
+
+
+def test_lua_data_escapes_what_lua_would_misread(tmp_path):
+    assert lua_string('a"b\\c\nñ') == '"a\\"b\\\\c\\010\\195\\177"'
+    path = write_lua_data(tmp_path / "d.lua", [HttpRequest("POST", "/x", {"A": "1"}, "{}")],
+                          (200,))
+    text = path.read_text()
+    assert 'expect = {200}' in text
+    assert '["Content-Type"] = "application/json"' in text
