@@ -30,21 +30,40 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.add_argument(f"--{name}", type=int, help=help_text)
     parser.add_argument("--duration", type=float, default=10, help="seconds per scenario (10)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (1)")
-    parser.add_argument("--connections", type=int, default=8,
-                        help="wrk connections for throughput scenarios (8)")
-    parser.add_argument("--latency-connections", type=int, default=2,
-                        help="wrk connections for latency targets: one per worker (2)")
-    parser.add_argument("--postgres", metavar="URL",
-                        help="PostgreSQL server to use (default: TEST_DATABASE_URL/DATABASE_URL)")
+    parser.add_argument(
+        "--connections", type=int, default=8, help="wrk connections for throughput scenarios (8)"
+    )
+    parser.add_argument(
+        "--latency-connections",
+        type=int,
+        default=2,
+        help="wrk connections for latency targets: one per worker (2)",
+    )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="PostgreSQL server to use (default: TEST_DATABASE_URL/DATABASE_URL)",
+    )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
-    parser.add_argument("--profile", choices=["missed", "all", "none"], default="missed",
-                        help="pyinstrument profiles of the scenarios that miss a target (missed)")
-    parser.add_argument("--import-questions", type=int, default=10_000,
-                        help="GIFT questions in the import timing (10,000; 0 skips it)")
+    parser.add_argument(
+        "--profile",
+        choices=["missed", "all", "none"],
+        default="missed",
+        help="pyinstrument profiles of the scenarios that miss a target (missed)",
+    )
+    parser.add_argument(
+        "--import-questions",
+        type=int,
+        default=10_000,
+        help="GIFT questions in the import timing (10,000; 0 skips it)",
+    )
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--update-benchmarks", action="store_true",
-                        help="also rewrite BENCHMARKS.md at the repository root")
+    parser.add_argument(
+        "--update-benchmarks",
+        action="store_true",
+        help="also rewrite BENCHMARKS.md at the repository root",
+    )
     return parser.parse_args(argv)
 
 
@@ -52,18 +71,28 @@ def sizes_from(args: argparse.Namespace):
     from bench.dataset import Sizes
 
     sizes = Sizes.preset("small" if args.small else "large" if args.large else "default")
-    overrides = {name: getattr(args, name) for name in
-                 ("learners", "courses", "questions", "answers", "cards")
-                 if getattr(args, name) is not None}
+    overrides = {
+        name: getattr(args, name)
+        for name in ("learners", "courses", "questions", "answers", "cards")
+        if getattr(args, name) is not None
+    }
     return replace(sizes, **overrides)
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-               platform.processor())
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
     return {
         "nproc": os.cpu_count(),
         "cpu": cpu,
@@ -85,8 +114,10 @@ def databases(args: argparse.Namespace) -> list[tuple[str, str]]:
     if source and not args.no_postgres and args.only in (None, "postgresql"):
         chosen.append(("postgresql", fresh_postgresql(source)))
     elif not source:
-        print("PostgreSQL: skipped (set TEST_DATABASE_URL or DATABASE_URL to a postgresql:// "
-              "URL, or pass --postgres URL, to measure it too)")
+        print(
+            "PostgreSQL: skipped (set TEST_DATABASE_URL or DATABASE_URL to a postgresql:// "
+            "URL, or pass --postgres URL, to measure it too)"
+        )
     return chosen
 
 
@@ -112,23 +143,36 @@ def main(argv: list[str]) -> int:
     _log(f"data set built in {build_seconds} s: {dataset.counts()}")
     gift_file, gift_questions = None, 0
     if args.import_questions:
-        gift_file, gift_questions = write_gift_file(RESULTS_DIR / "work" / "import.gift",
-                                                    args.import_questions)
+        gift_file, gift_questions = write_gift_file(
+            RESULTS_DIR / "work" / "import.gift", args.import_questions
+        )
     options = Options(
-        duration=args.duration, threads=args.threads, connections=args.connections,
-        latency_connections=args.latency_connections, profile=args.profile,
-        gift_file=gift_file, gift_questions=gift_questions, results_dir=RESULTS_DIR,
+        duration=args.duration,
+        threads=args.threads,
+        connections=args.connections,
+        latency_connections=args.latency_connections,
+        profile=args.profile,
+        gift_file=gift_file,
+        gift_questions=gift_questions,
+        results_dir=RESULTS_DIR,
     )
     run = {
         "started_at": started_at,
         "command": "make bench" + (f" BENCH_ARGS='{shlex.join(argv)}'" if argv else ""),
         "machine": info,
-        "settings": {"duration": args.duration, "threads": args.threads,
-                     "connections": args.connections,
-                     "latency_connections": args.latency_connections, "workers": 2,
-                     "seed": args.seed},
-        "dataset": {"sizes": sizes.__dict__, "counts": dataset.counts(),
-                    "build_seconds": build_seconds},
+        "settings": {
+            "duration": args.duration,
+            "threads": args.threads,
+            "connections": args.connections,
+            "latency_connections": args.latency_connections,
+            "workers": 2,
+            "seed": args.seed,
+        },
+        "dataset": {
+            "sizes": sizes.__dict__,
+            "counts": dataset.counts(),
+            "build_seconds": build_seconds,
+        },
         "databases": {},
     }
     for label, url in databases(args):
@@ -138,8 +182,10 @@ def main(argv: list[str]) -> int:
     latest = report.write(run, RESULTS_DIR)
     print()
     print(report.text_table(run))
-    print(f"\nwrote {latest.relative_to(REPO_DIR)} and bench-results/latest.md "
-          f"in {run['total_seconds']} s")
+    print(
+        f"\nwrote {latest.relative_to(REPO_DIR)} and bench-results/latest.md "
+        f"in {run['total_seconds']} s"
+    )
     if args.update_benchmarks:
         (REPO_DIR / "BENCHMARKS.md").write_text(report.markdown(run), encoding="utf-8")
         print("wrote BENCHMARKS.md")

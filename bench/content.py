@@ -19,11 +19,39 @@ GRADABLE_PER_LESSON = sum(kind != "flashcard" for kind in LESSON_KINDS)
 QUIZ_SIZE = 10
 
 WORDS = [
-    "Flask", "ruta", "plantilla", "Jinja", "Werkzeug", "petición", "respuesta", "sesión",
-    "blueprint", "contexto", "aplicación", "servidor", "cliente", "formulario", "validación",
-    "consulta", "modelo", "migración", "vista", "decorador", "extensión", "configuración",
-    "despliegue", "prueba", "caché", "cookie", "cabecera", "método", "estado", "JSON", "API",
-    "token", "usuario",
+    "Flask",
+    "ruta",
+    "plantilla",
+    "Jinja",
+    "Werkzeug",
+    "petición",
+    "respuesta",
+    "sesión",
+    "blueprint",
+    "contexto",
+    "aplicación",
+    "servidor",
+    "cliente",
+    "formulario",
+    "validación",
+    "consulta",
+    "modelo",
+    "migración",
+    "vista",
+    "decorador",
+    "extensión",
+    "configuración",
+    "despliegue",
+    "prueba",
+    "caché",
+    "cookie",
+    "cabecera",
+    "método",
+    "estado",
+    "JSON",
+    "API",
+    "token",
+    "usuario",
 ]
 
 
@@ -80,8 +108,10 @@ def raw_question(kind: str, external_id: str, rng: random.Random) -> dict[str, A
         question["answer"] = number + 0.5
         question["tolerance"] = 0.1
     elif kind == "matching":
-        question["pairs"] = [{"left": f"{w} {number}", "right": f"def {i}"} for i, w in
-                             enumerate(rng.sample(WORDS, 4))]
+        question["pairs"] = [
+            {"left": f"{w} {number}", "right": f"def {i}"}
+            for i, w in enumerate(rng.sample(WORDS, 4))
+        ]
         question["distractors"] = ["ninguna"]
     elif kind == "cloze":
         question["text"] = f"Flask usa {{{{1}}}} para las plantillas ({number})."

@@ -48,7 +48,11 @@ def migrate(url: str) -> None:
     env = {**os.environ, "DATABASE_URL": url, "QUIZAPP_CONFIG": "development"}
     done = subprocess.run(  # noqa: S603 (our own console script)
         [str(VENV_BIN / "quizapp"), "db", "upgrade"],
-        cwd=REPO_DIR, env=env, capture_output=True, text=True, check=False,
+        cwd=REPO_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"quizapp db upgrade failed:\n{done.stdout}\n{done.stderr}")

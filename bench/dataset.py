@@ -50,8 +50,15 @@ class Sizes:
         if name == "large":
             return replace(default, answers=1_000_000)
         if name == "small":  # about 1/50th: a smoke run
-            return replace(default, learners=40, answers=10_000, cards=4_000, open_attempts=600,
-                           web_learners=8, api_learners=30)
+            return replace(
+                default,
+                learners=40,
+                answers=10_000,
+                cards=4_000,
+                open_attempts=600,
+                web_learners=8,
+                api_learners=30,
+            )
         return default
 
     def check(self) -> None:
@@ -110,25 +117,89 @@ class Dataset:
 
 
 COLUMNS = {
-    "users": ("id", "email", "display_name", "password_hash", "role", "active", "session_version",
-              "desired_retention", "daily_new_limit", "created_at"),
+    "users": (
+        "id",
+        "email",
+        "display_name",
+        "password_hash",
+        "role",
+        "active",
+        "session_version",
+        "desired_retention",
+        "daily_new_limit",
+        "created_at",
+    ),
     "courses": ("id", "slug", "title", "description_md", "created_at", "updated_at"),
-    "lessons": ("id", "course_id", "number", "slug", "title", "body_md", "quiz_size",
-                "created_at", "updated_at"),
-    "questions": ("id", "course_id", "lesson_id", "external_id", "type", "title", "prompt_md",
-                  "explanation_md", "section", "tags", "data", "content_hash", "version",
-                  "position", "retired_at", "created_at", "updated_at"),
-    "choices": ("id", "question_id", "position", "text_md", "weight", "is_correct",
-                "feedback_md"),
-    "attempts": ("id", "user_id", "lesson_id", "number", "seed", "started_at", "submitted_at",
-                 "score", "question_count"),
-    "answers": ("id", "attempt_id", "question_id", "question_version", "position",
-                "display_order", "response", "score", "is_correct", "answered_at"),
+    "lessons": (
+        "id",
+        "course_id",
+        "number",
+        "slug",
+        "title",
+        "body_md",
+        "quiz_size",
+        "created_at",
+        "updated_at",
+    ),
+    "questions": (
+        "id",
+        "course_id",
+        "lesson_id",
+        "external_id",
+        "type",
+        "title",
+        "prompt_md",
+        "explanation_md",
+        "section",
+        "tags",
+        "data",
+        "content_hash",
+        "version",
+        "position",
+        "retired_at",
+        "created_at",
+        "updated_at",
+    ),
+    "choices": ("id", "question_id", "position", "text_md", "weight", "is_correct", "feedback_md"),
+    "attempts": (
+        "id",
+        "user_id",
+        "lesson_id",
+        "number",
+        "seed",
+        "started_at",
+        "submitted_at",
+        "score",
+        "question_count",
+    ),
+    "answers": (
+        "id",
+        "attempt_id",
+        "question_id",
+        "question_version",
+        "position",
+        "display_order",
+        "response",
+        "score",
+        "is_correct",
+        "answered_at",
+    ),
     "answer_choices": ("answer_id", "choice_position", "question_id"),
-    "cards": ("id", "user_id", "question_id", "state", "step", "stability", "difficulty", "due",
-              "last_review", "reps", "lapses", "created_at"),
-    "review_logs": ("id", "card_id", "user_id", "rating", "reviewed_at", "duration_ms",
-                    "source"),
+    "cards": (
+        "id",
+        "user_id",
+        "question_id",
+        "state",
+        "step",
+        "stability",
+        "difficulty",
+        "due",
+        "last_review",
+        "reps",
+        "lapses",
+        "created_at",
+    ),
+    "review_logs": ("id", "card_id", "user_id", "rating", "reviewed_at", "duration_ms", "source"),
 }
 
 
@@ -185,11 +256,37 @@ class _Builder:
         for user_id in range(1, self.sizes.learners + 1):
             emails[user_id] = f"learner{user_id:05d}@example.org"
             self.ability[user_id] = self.rng.uniform(0.45, 0.95)
-            self.add("users", (user_id, emails[user_id], f"Learner {user_id}", password_hash,
-                               "learner", True, 1, 0.9, 20, self.ago(HISTORY_DAYS * DAY + 60)))
+            self.add(
+                "users",
+                (
+                    user_id,
+                    emails[user_id],
+                    f"Learner {user_id}",
+                    password_hash,
+                    "learner",
+                    True,
+                    1,
+                    0.9,
+                    20,
+                    self.ago(HISTORY_DAYS * DAY + 60),
+                ),
+            )
         instructor = "instructor@example.org"
-        self.add("users", (self.sizes.learners + 1, instructor, "Instructor", password_hash,
-                           "instructor", True, 1, 0.9, 20, self.ago(HISTORY_DAYS * DAY + 60)))
+        self.add(
+            "users",
+            (
+                self.sizes.learners + 1,
+                instructor,
+                "Instructor",
+                password_hash,
+                "instructor",
+                True,
+                1,
+                0.9,
+                20,
+                self.ago(HISTORY_DAYS * DAY + 60),
+            ),
+        )
         return emails, instructor
 
     def content(self) -> None:
@@ -202,19 +299,32 @@ class _Builder:
         lesson_id = question_id = choice_id = 0
         for course_id, lesson_count in enumerate([big, *rest], start=1):
             slug = BIG_COURSE if course_id == 1 else f"bench-course-{course_id}"
-            self.add("courses", (course_id, slug, f"Curso {slug}", "Curso generado.", created,
-                                 created))
+            self.add(
+                "courses", (course_id, slug, f"Curso {slug}", "Curso generado.", created, created)
+            )
             for number in range(1, lesson_count + 1):
                 lesson_id += 1
                 lesson_slug = f"clase-{number}-tema-{number}"
-                self.add("lessons", (lesson_id, course_id, number, lesson_slug,
-                                     f"Clase {number}", lesson_notes(self.rng, number), QUIZ_SIZE,
-                                     created, created))
+                self.add(
+                    "lessons",
+                    (
+                        lesson_id,
+                        course_id,
+                        number,
+                        lesson_slug,
+                        f"Clase {number}",
+                        lesson_notes(self.rng, number),
+                        QUIZ_SIZE,
+                        created,
+                        created,
+                    ),
+                )
                 gradable = []
                 for position, kind in enumerate(LESSON_KINDS):
                     question_id += 1
-                    choice_id = self._question(question_id, course_id, lesson_id, position, kind,
-                                               choice_id, created)
+                    choice_id = self._question(
+                        question_id, course_id, lesson_id, position, kind, choice_id, created
+                    )
                     if is_gradable(kind):
                         gradable.append(question_id)
                 info = LessonInfo(lesson_id, slug, lesson_slug, tuple(gradable))
@@ -224,29 +334,68 @@ class _Builder:
         for offset, slug in enumerate((IMPORT_COURSE, PROFILED_IMPORT_COURSE), start=1):
             course_id += 1
             self.add("courses", (course_id, slug, f"Importación {offset}", "", created, created))
-            self.add("lessons", (lesson_id + offset, course_id, 1, "importadas", "Importadas", "",
-                                 None, created, created))
+            self.add(
+                "lessons",
+                (
+                    lesson_id + offset,
+                    course_id,
+                    1,
+                    "importadas",
+                    "Importadas",
+                    "",
+                    None,
+                    created,
+                    created,
+                ),
+            )
 
     def _question(self, question_id, course_id, lesson_id, position, kind, choice_id, created):
         question = make_question(kind, f"q-{question_id:05d}", self.rng)
-        self.add("questions", (
-            question_id, course_id, lesson_id, question["id"], kind, question["title"],
-            question["prompt"], question["explanation"], question["section"],
-            json.dumps(question["tags"]), json.dumps(type_data(question)),
-            content_hash(question), 1, position, None, created, created,
-        ))
+        self.add(
+            "questions",
+            (
+                question_id,
+                course_id,
+                lesson_id,
+                question["id"],
+                kind,
+                question["title"],
+                question["prompt"],
+                question["explanation"],
+                question["section"],
+                json.dumps(question["tags"]),
+                json.dumps(type_data(question)),
+                content_hash(question),
+                1,
+                position,
+                None,
+                created,
+                created,
+            ),
+        )
         for choice_position, choice in enumerate(choice_rows(question)):
             choice_id += 1
-            self.add("choices", (choice_id, question_id, choice_position, choice.text,
-                                 choice.weight, choice.is_correct, choice.feedback))
+            self.add(
+                "choices",
+                (
+                    choice_id,
+                    question_id,
+                    choice_position,
+                    choice.text,
+                    choice.weight,
+                    choice.is_correct,
+                    choice.feedback,
+                ),
+            )
         gradable = is_gradable(kind)
         self.questions_of_lesson[lesson_id].append(question_id)
         self.facts[question_id] = _QuestionFacts(
             id=question_id,
             lesson_id=lesson_id,
             difficulty=self.rng.uniform(-0.2, 0.3),
-            layouts=tuple(json.dumps(shuffle_options(question, random.Random(i)))
-                          for i in range(4)),
+            layouts=tuple(
+                json.dumps(shuffle_options(question, random.Random(i))) for i in range(4)
+            ),
             right=_graded(question, True) if gradable else None,
             wrong=_graded(question, False) if gradable else None,
         )
@@ -264,8 +413,11 @@ class _Builder:
         weights = [BIG_COURSE_SHARE if c == 1 else others for c in courses]
         picked_courses = rng.choices(courses, weights, k=count)
         plan = [
-            (rng.uniform(60, HISTORY_DAYS * DAY), rng.randint(1, sizes.learners),
-             rng.choice(self.course_lessons[course]))
+            (
+                rng.uniform(60, HISTORY_DAYS * DAY),
+                rng.randint(1, sizes.learners),
+                rng.choice(self.course_lessons[course]),
+            )
             for course in picked_courses
         ]
         plan.sort(key=lambda item: -item[0])  # oldest first
@@ -284,14 +436,35 @@ class _Builder:
                 facts = self.facts[question_id]
                 graded = facts.right if rng.random() < ability - facts.difficulty else facts.wrong
                 total += graded.score
-                add_answer((answer_id, attempt_id, question_id, 1, position,
-                            rng.choice(facts.layouts), graded.encoded, graded.score,
-                            graded.correct, submitted))
+                add_answer(
+                    (
+                        answer_id,
+                        attempt_id,
+                        question_id,
+                        1,
+                        position,
+                        rng.choice(facts.layouts),
+                        graded.encoded,
+                        graded.score,
+                        graded.correct,
+                        submitted,
+                    )
+                )
                 for choice_position in graded.positions:
                     add_choice((answer_id, choice_position, question_id))
-            add_attempt((attempt_id, user_id, lesson.id, self.attempt_counts[key],
-                         rng.getrandbits(48), submitted - timedelta(seconds=rng.randint(120, 900)),
-                         submitted, total / QUIZ_SIZE, QUIZ_SIZE))
+            add_attempt(
+                (
+                    attempt_id,
+                    user_id,
+                    lesson.id,
+                    self.attempt_counts[key],
+                    rng.getrandbits(48),
+                    submitted - timedelta(seconds=rng.randint(120, 900)),
+                    submitted,
+                    total / QUIZ_SIZE,
+                    QUIZ_SIZE,
+                )
+            )
 
     def cards(self) -> None:
         """Cards spread evenly over learners, mostly on questions of lessons they took,
@@ -302,8 +475,11 @@ class _Builder:
         per_user, extra = divmod(sizes.cards, sizes.learners)
         for user_id in range(1, sizes.learners + 1):
             wanted = per_user + (1 if user_id <= extra else 0)
-            seen = [q for lesson in sorted(self.lessons_of_user[user_id])
-                    for q in self.questions_of_lesson[lesson]]
+            seen = [
+                q
+                for lesson in sorted(self.lessons_of_user[user_id])
+                for q in self.questions_of_lesson[lesson]
+            ]
             chosen = rng.sample(seen, min(wanted, len(seen)))
             if len(chosen) < wanted:
                 taken = set(chosen)
@@ -318,8 +494,10 @@ class _Builder:
         created = self.ago(rng.uniform(DAY, HISTORY_DAYS * DAY))
         kind = rng.random()
         if kind < 0.12:  # new: never reviewed, due since it was created
-            self.add("cards", (card_id, user_id, question_id, 1, 0, None, None, created, None,
-                               0, 0, created))
+            self.add(
+                "cards",
+                (card_id, user_id, question_id, 1, 0, None, None, created, None, 0, 0, created),
+            )
             return
         if kind < 0.9:  # review
             state, step = 2, None
@@ -332,13 +510,36 @@ class _Builder:
             stability = rng.uniform(0.1, 3)
             due = last + timedelta(minutes=10)
         reps = rng.randint(1, 12)
-        self.add("cards", (card_id, user_id, question_id, state, step, stability,
-                           rng.uniform(1, 10), due, last, reps, rng.randint(0, min(3, reps)),
-                           created))
+        self.add(
+            "cards",
+            (
+                card_id,
+                user_id,
+                question_id,
+                state,
+                step,
+                stability,
+                rng.uniform(1, 10),
+                due,
+                last,
+                reps,
+                rng.randint(0, min(3, reps)),
+                created,
+            ),
+        )
         source = "quiz" if rng.random() < 0.2 else "review"
-        self.add("review_logs", (len(self.tables["review_logs"].rows) + 1, card_id, user_id,
-                                 rng.choice((1, 2, 3, 3, 3, 4)), last, rng.randint(2000, 30000),
-                                 source))
+        self.add(
+            "review_logs",
+            (
+                len(self.tables["review_logs"].rows) + 1,
+                card_id,
+                user_id,
+                rng.choice((1, 2, 3, 3, 3, 4)),
+                last,
+                rng.randint(2000, 30000),
+                source,
+            ),
+        )
 
     def open_attempts(self, api_learners: list[int]) -> list[OpenAttempt]:
         """Unsubmitted attempts of the API learners, at most one per (learner, lesson),
@@ -354,15 +555,39 @@ class _Builder:
             attempt_id += 1
             started = self.ago(rng.uniform(60, 3600))
             self.attempt_counts[(user_id, lesson.id)] += 1
-            self.add("attempts", (attempt_id, user_id, lesson.id,
-                                  self.attempt_counts[(user_id, lesson.id)], rng.getrandbits(48),
-                                  started, None, None, QUIZ_SIZE))
+            self.add(
+                "attempts",
+                (
+                    attempt_id,
+                    user_id,
+                    lesson.id,
+                    self.attempt_counts[(user_id, lesson.id)],
+                    rng.getrandbits(48),
+                    started,
+                    None,
+                    None,
+                    QUIZ_SIZE,
+                ),
+            )
             responses = []
             for position, question_id in enumerate(rng.sample(lesson.gradable, QUIZ_SIZE)):
                 answer_id += 1
                 facts = self.facts[question_id]
-                self.add("answers", (answer_id, attempt_id, question_id, 1, position,
-                                     rng.choice(facts.layouts), None, None, None, None))
+                self.add(
+                    "answers",
+                    (
+                        answer_id,
+                        attempt_id,
+                        question_id,
+                        1,
+                        position,
+                        rng.choice(facts.layouts),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+                )
                 right = rng.random() < self.ability[user_id] - facts.difficulty
                 responses.append((answer_id, (facts.right if right else facts.wrong).response))
             pool.append(OpenAttempt(attempt_id, user_id, tuple(responses)))
@@ -383,13 +608,20 @@ def build_dataset(
     builder.cards()
     learners = list(range(1, sizes.learners + 1))
     web = learners[: sizes.web_learners]
-    api = learners[sizes.web_learners: sizes.web_learners + sizes.api_learners]
+    api = learners[sizes.web_learners : sizes.web_learners + sizes.api_learners]
     pool = builder.open_attempts(api)
     api_set = set(api)
     review_cards = [(row[0], row[1]) for row in builder.tables["cards"].rows if row[1] in api_set]
     builder.rng.shuffle(review_cards)
     return Dataset(
-        sizes=sizes, now=now, tables=builder.tables, lessons=builder.lessons,
-        learner_emails=emails, instructor_email=instructor, web_learners=web, api_learners=api,
-        pool=pool, review_cards=review_cards[:5000],
+        sizes=sizes,
+        now=now,
+        tables=builder.tables,
+        lessons=builder.lessons,
+        learner_emails=emails,
+        instructor_email=instructor,
+        web_learners=web,
+        api_learners=api,
+        pool=pool,
+        review_cards=review_cards[:5000],
     )

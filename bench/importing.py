@@ -22,8 +22,18 @@ def write_gift_file(path: Path, count: int) -> tuple[Path, int]:
 
 def time_import(database_url: str, gift_file: Path, questions: int) -> dict:
     env = {**os.environ, "DATABASE_URL": database_url, "QUIZAPP_CONFIG": "development"}
-    command = [str(VENV_BIN / "quizapp"), "questions", "import", str(gift_file),
-               "--course", IMPORT_COURSE, "--lesson", "1", "--format", "gift"]
+    command = [
+        str(VENV_BIN / "quizapp"),
+        "questions",
+        "import",
+        str(gift_file),
+        "--course",
+        IMPORT_COURSE,
+        "--lesson",
+        "1",
+        "--format",
+        "gift",
+    ]
     started = time.perf_counter()
     done = subprocess.run(  # noqa: S603 (our own console script)
         command, cwd=REPO_DIR, env=env, capture_output=True, text=True, check=False
@@ -32,7 +42,7 @@ def time_import(database_url: str, gift_file: Path, questions: int) -> dict:
     startup = _startup_seconds(env)
     return {
         "command": "quizapp questions import FILE --course "
-                   f"{IMPORT_COURSE} --lesson 1 --format gift",
+        f"{IMPORT_COURSE} --lesson 1 --format gift",
         "questions": questions,
         "seconds": round(seconds, 2),
         "cli_startup_seconds": round(startup, 2),
@@ -45,7 +55,10 @@ def _startup_seconds(env: dict[str, str]) -> float:
     """What the command costs before importing anything (`quizapp questions --help`)."""
     started = time.perf_counter()
     subprocess.run(  # noqa: S603
-        [str(VENV_BIN / "quizapp"), "questions", "--help"], cwd=REPO_DIR, env=env,
-        capture_output=True, check=False,
+        [str(VENV_BIN / "quizapp"), "questions", "--help"],
+        cwd=REPO_DIR,
+        env=env,
+        capture_output=True,
+        check=False,
     )
     return time.perf_counter() - started

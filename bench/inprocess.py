@@ -49,8 +49,9 @@ class QueryCounter:
 
     def slowest(self) -> list[dict]:
         ranked = sorted(self.statements, reverse=True)[:SLOWEST_SQL]
-        return [{"ms": round(ms * 1000, 2), "sql": " ".join(sql.split())[:600]}
-                for ms, sql in ranked]
+        return [
+            {"ms": round(ms * 1000, 2), "sql": " ".join(sql.split())[:600]} for ms, sql in ranked
+        ]
 
 
 def _send(client, request: dict):
@@ -85,8 +86,7 @@ def _top_frames(session, limit: int = 12) -> dict:
 
     def top(table: dict[str, float]) -> list[dict]:
         ranked = sorted(table.items(), key=lambda item: item[1], reverse=True)[:limit]
-        return [{"frame": key, "share": round(t / total, 3) if total else 0.0}
-                for key, t in ranked]
+        return [{"frame": key, "share": round(t / total, 3) if total else 0.0} for key, t in ranked]
 
     return {"total_s": round(total, 3), "self": top(own), "app_cumulative": top(cumulative)}
 
@@ -150,8 +150,17 @@ def _profile_import(app, spec: dict) -> dict:
     from pyinstrument import Profiler
 
     job = spec["import_profile"]
-    args = ["questions", "import", job["file"], "--course", job["course"], "--lesson", "1",
-            "--format", "gift"]
+    args = [
+        "questions",
+        "import",
+        job["file"],
+        "--course",
+        job["course"],
+        "--lesson",
+        "1",
+        "--format",
+        "gift",
+    ]
     profiler = Profiler(interval=0.001)
     profiler.start()
     app.test_cli_runner().invoke(args=args)

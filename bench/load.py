@@ -81,19 +81,30 @@ def run_wrk(
 ) -> dict:
     """Runs wrk and returns the figures its done() printed, plus requests/s."""
     command = [
-        ensure_wrk(), f"-t{threads}", f"-c{connections}", f"-d{max(1, round(duration))}s",
-        f"--timeout={max(1, round(timeout))}s", "-s", str(LUA_SCRIPT), base_url,
-        "--", str(data_file), str(threads),
+        ensure_wrk(),
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(duration))}s",
+        f"--timeout={max(1, round(timeout))}s",
+        "-s",
+        str(LUA_SCRIPT),
+        base_url,
+        "--",
+        str(data_file),
+        str(threads),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     for line in done.stdout.splitlines():
         if line.startswith("BENCH_JSON "):
-            figures = json.loads(line[len("BENCH_JSON "):])
+            figures = json.loads(line[len("BENCH_JSON ") :])
             seconds = figures["duration_us"] / 1e6
             figures["rps"] = figures["requests"] / seconds if seconds else 0.0
             errors = figures["errors"]
             figures["error_count"] = (
-                errors["connect"] + errors["read"] + errors["write"] + errors["timeout"]
+                errors["connect"]
+                + errors["read"]
+                + errors["write"]
+                + errors["timeout"]
                 + figures["unexpected_status"]
             )
             return figures

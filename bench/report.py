@@ -24,8 +24,10 @@ def scenario_figures(wrk: dict, hello_rps: float | None) -> dict:
         "requests": wrk["requests"],
         "rps": round(wrk["rps"], 1),
         "ratio": ratio(wrk["rps"], hello_rps),
-        **{f"{key}_ms": None if latency[key] is None else round(latency[key] / 1000, 2)
-           for key in ("p50", "p95", "p99", "max")},
+        **{
+            f"{key}_ms": None if latency[key] is None else round(latency[key] / 1000, 2)
+            for key in ("p50", "p95", "p99", "max")
+        },
         "errors": wrk["error_count"],
         "status_errors": wrk["errors"]["status"],
         "unexpected_status": wrk["unexpected_status"],
@@ -35,10 +37,17 @@ def scenario_figures(wrk: dict, hello_rps: float | None) -> dict:
 def _check(database: str, what: str, value, limit: float, higher_is_better: bool) -> dict:
     met = None if value is None else value >= limit if higher_is_better else value <= limit
     sign = "≥" if higher_is_better else "≤"
-    return {"database": database, "what": what, "value": value, "limit": limit,
-            "rule": f"{sign} {limit:g}", "met": met,
-            "of_target": None if not value or not limit else round(
-                value / limit if higher_is_better else limit / value, 3)}
+    return {
+        "database": database,
+        "what": what,
+        "value": value,
+        "limit": limit,
+        "rule": f"{sign} {limit:g}",
+        "met": met,
+        "of_target": None
+        if not value or not limit
+        else round(value / limit if higher_is_better else limit / value, 3),
+    }
 
 
 def evaluate(run: dict) -> list[dict]:
@@ -48,8 +57,13 @@ def evaluate(run: dict) -> list[dict]:
         for name, figures in result["scenarios"].items():
             for target in figures.get("targets", []):
                 unit = " ×hello" if target["metric"] == "ratio" else " p95 ms"
-                check = _check(database, f"{name}{unit}", figures.get(target["metric"]),
-                               target["limit"], target["metric"] == "ratio")
+                check = _check(
+                    database,
+                    f"{name}{unit}",
+                    figures.get(target["metric"]),
+                    target["limit"],
+                    target["metric"] == "ratio",
+                )
                 if not figures.get("requests"):
                     check["met"] = False  # not one request finished within the run
                 checks.append(check)
@@ -73,19 +87,38 @@ def _fmt(value, digits: int = 1) -> str:
     return f"{value:,}"
 
 
-COLUMNS = ("scenario", "conns", "req/s", "×hello", "p50 ms", "p95 ms", "p99 ms", "errors",
-           "SQL/req", "target")
+COLUMNS = (
+    "scenario",
+    "conns",
+    "req/s",
+    "×hello",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+    "errors",
+    "SQL/req",
+    "target",
+)
 
 
 def _rows(result: dict) -> list[list[str]]:
     rows = []
     for name, f in result["scenarios"].items():
-        targets = " ".join(
-            ("✓ " if _met(f, t) else "✗ ") + t["text"] for t in f.get("targets", [])
+        targets = " ".join(("✓ " if _met(f, t) else "✗ ") + t["text"] for t in f.get("targets", []))
+        rows.append(
+            [
+                name,
+                str(f["connections"]),
+                _fmt(f["rps"]),
+                _fmt(f["ratio"], 2),
+                _fmt(f["p50_ms"]),
+                _fmt(f["p95_ms"]),
+                _fmt(f["p99_ms"]),
+                str(f["errors"]),
+                _fmt(f.get("queries")),
+                targets,
+            ]
         )
-        rows.append([name, str(f["connections"]), _fmt(f["rps"]), _fmt(f["ratio"], 2),
-                     _fmt(f["p50_ms"]), _fmt(f["p95_ms"]), _fmt(f["p99_ms"]), str(f["errors"]),
-                     _fmt(f.get("queries")), targets])
     return rows
 
 
@@ -100,20 +133,27 @@ def _summary_lines(result: dict) -> list[str]:
     lines = []
     for key in ("hello", "hello_c2"):
         if key in result:
-            lines.append(f"hello world: {_fmt(result[key]['rps'])} req/s at "
-                         f"{result[key]['connections']} connections, p95 "
-                         f"{_fmt(result[key]['p95_ms'])} ms")
+            lines.append(
+                f"hello world: {_fmt(result[key]['rps'])} req/s at "
+                f"{result[key]['connections']} connections, p95 "
+                f"{_fmt(result[key]['p95_ms'])} ms"
+            )
     if result.get("workers"):
-        rss = ", ".join(f"{w['rss_mb']:.1f} MB (peak {w['peak_mb']:.1f})"
-                        for w in result["workers"])
+        rss = ", ".join(
+            f"{w['rss_mb']:.1f} MB (peak {w['peak_mb']:.1f})" for w in result["workers"]
+        )
         lines.append(f"gunicorn worker RSS after the run: {rss}")
     if result.get("import"):
         imp = result["import"]
-        lines.append(f"import of {imp['questions']:,} GIFT questions: {imp['seconds']} s "
-                     f"(of which CLI start-up ≈ {imp['cli_startup_seconds']} s)"
-                     + ("" if imp["ok"] else " FAILED"))
-    lines.append(f"data load: {result.get('load_seconds')} s bulk insert, "
-                 f"{result.get('migrate_seconds')} s migrations")
+        lines.append(
+            f"import of {imp['questions']:,} GIFT questions: {imp['seconds']} s "
+            f"(of which CLI start-up ≈ {imp['cli_startup_seconds']} s)"
+            + ("" if imp["ok"] else " FAILED")
+        )
+    lines.append(
+        f"data load: {result.get('load_seconds')} s bulk insert, "
+        f"{result.get('migrate_seconds')} s migrations"
+    )
     return lines
 
 
@@ -124,16 +164,22 @@ def text_table(run: dict) -> str:
         rows = [list(COLUMNS), *_rows(result)]
         widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS) - 1)]
         for row in rows:
-            cells = [cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
-                     for i, cell in enumerate(row[:-1])]
+            cells = [
+                cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
+                for i, cell in enumerate(row[:-1])
+            ]
             out.append("  ".join(cells) + "  " + row[-1])
         out += [f"  {line}" for line in _summary_lines(result)]
         out.append("")
     missed = [c for c in run.get("checks", []) if c["met"] is False]
-    out.append(f"targets: {sum(1 for c in run.get('checks', []) if c['met'])} met, "
-               f"{len(missed)} missed")
-    out += [f"  MISSED {DB_TITLES.get(c['database'], c['database'])}: {c['what']} = "
-            f"{c['value']} (target {c['rule']})" for c in missed]
+    out.append(
+        f"targets: {sum(1 for c in run.get('checks', []) if c['met'])} met, {len(missed)} missed"
+    )
+    out += [
+        f"  MISSED {DB_TITLES.get(c['database'], c['database'])}: {c['what']} = "
+        f"{c['value']} (target {c['rule']})"
+        for c in missed
+    ]
     return "\n".join(out)
 
 
@@ -174,8 +220,10 @@ def markdown(run: dict) -> str:
     lines += ["## Targets", ""]
     for check in run.get("checks", []):
         mark = {True: "met", False: "**missed**", None: "not measured"}[check["met"]]
-        lines.append(f"- {DB_TITLES.get(check['database'], check['database'])} "
-                     f"{check['what']}: {check['value']} (target {check['rule']}) — {mark}")
+        lines.append(
+            f"- {DB_TITLES.get(check['database'], check['database'])} "
+            f"{check['what']}: {check['value']} (target {check['rule']}) — {mark}"
+        )
     lines.append("")
     return "\n".join(lines)
 

@@ -40,11 +40,24 @@ def _log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def _wrk(base_url: str, scenario: Scenario, data_dir: Path, options: Options,
-         connections: int, duration: float, timeout: float = 10.0) -> dict:
+def _wrk(
+    base_url: str,
+    scenario: Scenario,
+    data_dir: Path,
+    options: Options,
+    connections: int,
+    duration: float,
+    timeout: float = 10.0,
+) -> dict:
     data = write_lua_data(data_dir / f"{scenario.name}.lua", scenario.requests, scenario.expect)
-    return run_wrk(base_url, data, duration=duration, connections=connections,
-                   threads=options.threads, timeout=timeout)
+    return run_wrk(
+        base_url,
+        data,
+        duration=duration,
+        connections=connections,
+        threads=options.threads,
+        timeout=timeout,
+    )
 
 
 def _hello(label: str, env: dict, options: Options, data_dir: Path) -> dict:
@@ -52,8 +65,10 @@ def _hello(label: str, env: dict, options: Options, data_dir: Path) -> dict:
     scenario = hello_scenario()
     with Gunicorn(HELLO, env, options.results_dir / "logs" / f"{label}-hello.log") as server:
         _wrk(server.url, scenario, data_dir, options, options.connections, WARM_UP_SECONDS)
-        for key, connections in (("hello", options.connections),
-                                 ("hello_c2", options.latency_connections)):
+        for key, connections in (
+            ("hello", options.connections),
+            ("hello_c2", options.latency_connections),
+        ):
             wrk = _wrk(server.url, scenario, data_dir, options, connections, options.duration)
             figures[key] = {**scenario_figures(wrk, wrk["rps"]), "connections": connections}
             _log(f"{label} {key}: {figures[key]['rps']} req/s")
@@ -74,43 +89,72 @@ def _preflight(server: Gunicorn, scenario: Scenario) -> float:
     return seconds
 
 
-def _app_scenarios(label: str, url: str, env: dict, dataset: Dataset, tokens: dict,
-                   options: Options, data_dir: Path, hello: dict) -> tuple[dict, list, list]:
+def _app_scenarios(
+    label: str,
+    url: str,
+    env: dict,
+    dataset: Dataset,
+    tokens: dict,
+    options: Options,
+    data_dir: Path,
+    hello: dict,
+) -> tuple[dict, list, list]:
     results = {}
     with Gunicorn(QUIZAPP, env, options.results_dir / "logs" / f"{label}-quizapp.log") as server:
-        cookies = {user: login(server.url, dataset.learner_emails[user], PASSWORD)
-                   for user in dataset.web_learners}
+        cookies = {
+            user: login(server.url, dataset.learner_emails[user], PASSWORD)
+            for user in dataset.web_learners
+        }
         instructor = login(server.url, dataset.instructor_email, PASSWORD)
         scenarios = build_scenarios(dataset, cookies, instructor, tokens)
         for scenario in scenarios:
             single = _preflight(server, scenario)
-            connections = (options.latency_connections if scenario.latency
-                           else options.connections)
+            connections = options.latency_connections if scenario.latency else options.connections
             if not scenario.writes and single < SLOW_REQUEST_S:
                 _wrk(server.url, scenario, data_dir, options, connections, WARM_UP_SECONDS)
-            duration = max(options.duration,
-                           min(MAX_DURATION_S, single * 20 * connections / server.workers))
-            wrk = _wrk(server.url, scenario, data_dir, options, connections, duration,
-                       timeout=max(10.0, single * 10 * connections / server.workers))
+            duration = max(
+                options.duration, min(MAX_DURATION_S, single * 20 * connections / server.workers)
+            )
+            wrk = _wrk(
+                server.url,
+                scenario,
+                data_dir,
+                options,
+                connections,
+                duration,
+                timeout=max(10.0, single * 10 * connections / server.workers),
+            )
             reference = hello["hello_c2" if scenario.latency else "hello"]["rps"]
             figures = scenario_figures(wrk, reference)
-            figures.update(connections=connections, title=scenario.title,
-                           duration_s=round(duration, 1), targets=[
-                {"metric": t.metric, "limit": t.limit, "text": t.describe()}
-                for t in scenario.targets
-            ])
+            figures.update(
+                connections=connections,
+                title=scenario.title,
+                duration_s=round(duration, 1),
+                targets=[
+                    {"metric": t.metric, "limit": t.limit, "text": t.describe()}
+                    for t in scenario.targets
+                ],
+            )
             if scenario.writes:
                 figures["pool"] = len(scenario.requests)
                 figures["pool_wrapped"] = wrk["requests"] > len(scenario.requests)
             results[scenario.name] = figures
-            _log(f"{label} {scenario.name}: {figures['rps']} req/s, p95 {figures['p95_ms']} ms, "
-                 f"errors {figures['errors']}")
+            _log(
+                f"{label} {scenario.name}: {figures['rps']} req/s, p95 {figures['p95_ms']} ms, "
+                f"errors {figures['errors']}"
+            )
         workers = server.worker_memory()
     return results, workers, scenarios
 
 
-def _inprocess(label: str, env: dict, scenarios: list[Scenario], results: dict,
-               options: Options, import_missed: bool) -> dict:
+def _inprocess(
+    label: str,
+    env: dict,
+    scenarios: list[Scenario],
+    results: dict,
+    options: Options,
+    import_missed: bool,
+) -> dict:
     def wanted(scenario: Scenario) -> bool:
         if options.profile == "all":
             return True
@@ -123,22 +167,33 @@ def _inprocess(label: str, env: dict, scenarios: list[Scenario], results: dict,
         "label": label,
         "profile_dir": str(options.results_dir / "profiles"),
         "scenarios": [
-            {"name": s.name, "profile": wanted(s),
-             "probes": [{"method": p.method, "path": p.path, "headers": p.headers,
-                         "body": p.body} for p in s.probes]}
+            {
+                "name": s.name,
+                "profile": wanted(s),
+                "probes": [
+                    {"method": p.method, "path": p.path, "headers": p.headers, "body": p.body}
+                    for p in s.probes
+                ],
+            }
             for s in scenarios
         ],
     }
-    if options.gift_file and options.profile != "none" and (import_missed
-                                                            or options.profile == "all"):
-        spec["import_profile"] = {"file": str(options.gift_file),
-                                  "course": PROFILED_IMPORT_COURSE}
+    if (
+        options.gift_file
+        and options.profile != "none"
+        and (import_missed or options.profile == "all")
+    ):
+        spec["import_profile"] = {"file": str(options.gift_file), "course": PROFILED_IMPORT_COURSE}
     spec_file = options.results_dir / "work" / f"{label}-inprocess.json"
     out_file = options.results_dir / "work" / f"{label}-inprocess-out.json"
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
     done = subprocess.run(  # noqa: S603
         [str(VENV_BIN / "python"), "-m", "bench.inprocess", str(spec_file), str(out_file)],
-        cwd=REPO_DIR, env=env, capture_output=True, text=True, check=False,
+        cwd=REPO_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"in-process measurements failed:\n{done.stderr[-3000:]}")
@@ -166,7 +221,8 @@ def measure_database(label: str, url: str, dataset: Dataset, options: Options) -
     env = app_environment(url, secrets.token_hex(32))
     hello = _hello(label, env, options, data_dir)
     scenarios_figures, workers, scenarios = _app_scenarios(
-        label, url, env, dataset, tokens, options, data_dir, hello)
+        label, url, env, dataset, tokens, options, data_dir, hello
+    )
     imported = None
     if options.gift_file:
         imported = time_import(url, options.gift_file, options.gift_questions)
@@ -192,4 +248,3 @@ def _safe_url(url: str) -> str:
     from bench.database import display_url
 
     return display_url(url)
-

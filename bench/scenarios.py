@@ -65,40 +65,98 @@ def build_scenarios(
     quiz_pages = pages(lambda lesson: f"/courses/{lesson.course_slug}/{lesson.slug}/quiz")
     queue_pages = pages(lambda _lesson: "/review")
     dashboards = pages(lambda _lesson: "/dashboard")
-    due_api = [HttpRequest("GET", "/api/v1/review/due", _bearer(tokens[user]))
-               for user in dataset.api_learners]
+    due_api = [
+        HttpRequest("GET", "/api/v1/review/due", _bearer(tokens[user]))
+        for user in dataset.api_learners
+    ]
     submissions = [
         HttpRequest(
-            "POST", f"/api/v1/attempts/{attempt.id}/submit", _bearer(tokens[attempt.user_id]),
-            json.dumps({"answers": [{"answer_id": answer_id, "response": response}
-                                    for answer_id, response in attempt.answers]}),
+            "POST",
+            f"/api/v1/attempts/{attempt.id}/submit",
+            _bearer(tokens[attempt.user_id]),
+            json.dumps(
+                {
+                    "answers": [
+                        {"answer_id": answer_id, "response": response}
+                        for answer_id, response in attempt.answers
+                    ]
+                }
+            ),
         )
         for attempt in dataset.pool
     ]
     ratings = [
-        HttpRequest("POST", f"/api/v1/review/{card_id}", _bearer(tokens[user_id]),
-                    json.dumps({"rating": 3, "duration_ms": 4000}))
+        HttpRequest(
+            "POST",
+            f"/api/v1/review/{card_id}",
+            _bearer(tokens[user_id]),
+            json.dumps({"rating": 3, "duration_ms": 4000}),
+        )
         for card_id, user_id in dataset.review_cards
     ]
-    instructor = [HttpRequest("GET", f"/instructor/courses/{BIG_COURSE}",
-                              _cookie(instructor_cookie))]
+    instructor = [
+        HttpRequest("GET", f"/instructor/courses/{BIG_COURSE}", _cookie(instructor_cookie))
+    ]
     return [
-        Scenario("lesson", "Lesson page (logged in)", lesson_pages, lesson_pages[:1] * PROBES,
-                 check_all=True),
-        Scenario("quiz", "Quiz page, 10 questions", quiz_pages, quiz_pages[:1] * PROBES,
-                 targets=(Target("ratio", 0.5),), check_all=True),
-        Scenario("due_queue", "Due-review queue /review", queue_pages, queue_pages[:1] * PROBES,
-                 latency=True, targets=(Target("p95_ms", 20),), check_all=True),
-        Scenario("due_queue_api", "Due-review queue API", due_api, due_api[:1] * PROBES,
-                 latency=True, targets=(Target("p95_ms", 20),)),
-        Scenario("learner_dashboard", "Learner dashboard", dashboards, dashboards[:1] * PROBES,
-                 targets=(Target("ratio", 0.3),), check_all=True),
-        Scenario("instructor_dashboard", "Instructor dashboard, big course", instructor,
-                 instructor * PROBES, latency=True, targets=(Target("p95_ms", 150),)),
-        Scenario("submit", "Quiz submission (API)", submissions[PROBES:], submissions[:PROBES],
-                 targets=(Target("ratio", 0.3),), writes=True),
-        Scenario("review", "One review, rating (API)", ratings[PROBES:], ratings[:PROBES],
-                 writes=True),
+        Scenario(
+            "lesson",
+            "Lesson page (logged in)",
+            lesson_pages,
+            lesson_pages[:1] * PROBES,
+            check_all=True,
+        ),
+        Scenario(
+            "quiz",
+            "Quiz page, 10 questions",
+            quiz_pages,
+            quiz_pages[:1] * PROBES,
+            targets=(Target("ratio", 0.5),),
+            check_all=True,
+        ),
+        Scenario(
+            "due_queue",
+            "Due-review queue /review",
+            queue_pages,
+            queue_pages[:1] * PROBES,
+            latency=True,
+            targets=(Target("p95_ms", 20),),
+            check_all=True,
+        ),
+        Scenario(
+            "due_queue_api",
+            "Due-review queue API",
+            due_api,
+            due_api[:1] * PROBES,
+            latency=True,
+            targets=(Target("p95_ms", 20),),
+        ),
+        Scenario(
+            "learner_dashboard",
+            "Learner dashboard",
+            dashboards,
+            dashboards[:1] * PROBES,
+            targets=(Target("ratio", 0.3),),
+            check_all=True,
+        ),
+        Scenario(
+            "instructor_dashboard",
+            "Instructor dashboard, big course",
+            instructor,
+            instructor * PROBES,
+            latency=True,
+            targets=(Target("p95_ms", 150),),
+        ),
+        Scenario(
+            "submit",
+            "Quiz submission (API)",
+            submissions[PROBES:],
+            submissions[:PROBES],
+            targets=(Target("ratio", 0.3),),
+            writes=True,
+        ),
+        Scenario(
+            "review", "One review, rating (API)", ratings[PROBES:], ratings[:PROBES], writes=True
+        ),
     ]
 
 

@@ -48,8 +48,16 @@ class Gunicorn:
     def __enter__(self) -> "Gunicorn":
         self.log.parent.mkdir(parents=True, exist_ok=True)
         command = [
-            str(VENV_BIN / "gunicorn"), "--workers", str(self.workers), "--worker-class", "sync",
-            "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", self.app,
+            str(VENV_BIN / "gunicorn"),
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--log-level",
+            "warning",
+            self.app,
         ]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: S603
@@ -97,8 +105,13 @@ class Gunicorn:
                 key, _, value = line.partition(":")
                 if key in ("VmRSS", "VmHWM"):
                     fields[key] = int(value.split()[0]) / 1024
-            figures.append({"pid": pid, "rss_mb": fields.get("VmRSS", 0.0),
-                            "peak_mb": fields.get("VmHWM", 0.0)})
+            figures.append(
+                {
+                    "pid": pid,
+                    "rss_mb": fields.get("VmRSS", 0.0),
+                    "peak_mb": fields.get("VmHWM", 0.0),
+                }
+            )
         return figures
 
     def __exit__(self, *exc) -> None:

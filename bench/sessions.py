@@ -44,23 +44,42 @@ def login(base_url: str, email: str, password: str) -> str:
         if posted.status_code != 302:
             raise RuntimeError(f"login as {email} answered {posted.status_code}, not 302")
         _set_cookies(posted, jar)
-        home = http.get(f"{base_url}/", headers={"Cookie": _cookie_header(jar)},
-                        allow_redirects=False, timeout=30)
+        home = http.get(
+            f"{base_url}/",
+            headers={"Cookie": _cookie_header(jar)},
+            allow_redirects=False,
+            timeout=30,
+        )
         _set_cookies(home, jar)
     return _cookie_header(jar)
 
 
-def check(base_url: str, method: str, path: str, headers: dict[str, str], body: str | None,
-          expect: tuple[int, ...]) -> int:
+def check(
+    base_url: str,
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    body: str | None,
+    expect: tuple[int, ...],
+) -> int:
     """Sends one request like wrk will; raises unless the status is expected (a lost
     session would show up as a 302 to the login page, not as an error)."""
     response = requests.request(
-        method, base_url + path, data=body, allow_redirects=False, timeout=60,
-        headers={"User-Agent": USER_AGENT, **headers,
-                 **({"Content-Type": "application/json"} if body is not None else {})},
+        method,
+        base_url + path,
+        data=body,
+        allow_redirects=False,
+        timeout=60,
+        headers={
+            "User-Agent": USER_AGENT,
+            **headers,
+            **({"Content-Type": "application/json"} if body is not None else {}),
+        },
     )
     if response.status_code not in expect:
         location = response.headers.get("Location", "")
-        raise RuntimeError(f"{method} {path} answered {response.status_code} {location} "
-                           f"(expected {expect}): {response.text[:300]}")
+        raise RuntimeError(
+            f"{method} {path} answered {response.status_code} {location} "
+            f"(expected {expect}): {response.text[:300]}"
+        )
     return response.status_code

@@ -10,10 +10,31 @@ from config import database_url
 
 BATCH = 50_000
 # Parents before children, so the foreign keys hold while rows go in.
-ORDER = ("users", "courses", "lessons", "questions", "choices", "attempts", "answers",
-         "answer_choices", "cards", "review_logs")
-DATETIME_COLUMNS = frozenset({"created_at", "updated_at", "started_at", "submitted_at",
-                              "answered_at", "due", "last_review", "reviewed_at", "retired_at"})
+ORDER = (
+    "users",
+    "courses",
+    "lessons",
+    "questions",
+    "choices",
+    "attempts",
+    "answers",
+    "answer_choices",
+    "cards",
+    "review_logs",
+)
+DATETIME_COLUMNS = frozenset(
+    {
+        "created_at",
+        "updated_at",
+        "started_at",
+        "submitted_at",
+        "answered_at",
+        "due",
+        "last_review",
+        "reviewed_at",
+        "retired_at",
+    }
+)
 
 
 def _sqlite_rows(rows: list[tuple], dated: list[int]) -> list[tuple]:
@@ -40,7 +61,7 @@ def _write_sqlite(connection: sa.Connection, dataset: Dataset) -> None:
         statement = f"INSERT INTO {name} ({', '.join(table.columns)}) VALUES ({placeholders})"  # noqa: S608
         dated = [i for i, column in enumerate(table.columns) if column in DATETIME_COLUMNS]
         for start in range(0, len(table.rows), BATCH):
-            batch = _sqlite_rows(table.rows[start: start + BATCH], dated)
+            batch = _sqlite_rows(table.rows[start : start + BATCH], dated)
             connection.exec_driver_sql(statement, batch)
 
 

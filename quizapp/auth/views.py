@@ -20,6 +20,13 @@ from quizapp.services import accounts
 bp = Blueprint("auth", __name__)
 
 
+def show_account_error(form, error: accounts.AccountError) -> None:
+    """Puts the service's (English msgid) problems, translated, under the field at fault."""
+    getattr(form, error.field).errors.extend(
+        _(message, **params) for message, params in error.problems
+    )
+
+
 def fresh_session() -> None:
     """Drops everything in the session but the chosen language, which is no secret."""
     language = session.get("lang")
@@ -52,9 +59,7 @@ def register():
                 display_name=form.display_name.data or "",
             )
         except accounts.AccountError as error:
-            getattr(form, error.field).errors.extend(
-                _(message, **params) for message, params in error.problems
-            )
+            show_account_error(form, error)
         else:
             db.session.commit()
             fresh_session()
@@ -116,9 +121,7 @@ def change_password():
                 current_user, form.current_password.data, form.new_password.data
             )
         except accounts.AccountError as error:
-            getattr(form, error.field).errors.extend(
-                _(message, **params) for message, params in error.problems
-            )
+            show_account_error(form, error)
         else:
             db.session.commit()
             # Every other session and remember cookie is void now; keep this one going.
@@ -149,7 +152,9 @@ def create_api_token():
     form = ApiTokenForm()
     if not form.validate_on_submit():
         return render_template("auth/account.html", **_token_section(token_form=form))
-    token = accounts.issue_api_token(db.session, current_user, (form.name.data or "").strip() or "API")
+    token = accounts.issue_api_token(
+        db.session, current_user, (form.name.data or "").strip() or "API"
+    )
     db.session.commit()
     page = render_template("auth/account.html", **_token_section(new_token=token))
     return page, 200, {"Cache-Control": "no-store"}

@@ -9,6 +9,7 @@ from typing import NamedTuple
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from quizapp.domain.rendering import inline_text
 from quizapp.domain.slugs import slugify
 
 # CommonMark, not the rendering preset: only the block structure matters here, and
@@ -88,7 +89,7 @@ def parse_course_markdown(text: str, filename: str) -> ParsedCourse:
 
     titles = [block for block in blocks if block.kind == "heading" and block.tag == "h1"]
     lesson_heads = [block for block in blocks if block.kind == "heading" and block.tag == "h2"]
-    title = _plain_text(titles[0].inlines[0]) if titles else ""
+    title = inline_text(titles[0].inlines[0]) if titles else ""
     if not titles:
         errors.append(SourceError(filename, 1, "missing course title: no `# ` heading"))
     for extra in titles[1:]:
@@ -124,17 +125,6 @@ def _top_level_blocks(tokens: list[Token]) -> list[_Block]:
             blocks.append(_Block(tokens=current, start=start, end=end))
             current = []
     return blocks
-
-
-def _plain_text(inline: Token) -> str:
-    """The visible text of an inline token, whitespace collapsed (markup dropped)."""
-    parts: list[str] = []
-    for child in inline.children or []:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return " ".join("".join(parts).split())
 
 
 def _description(lines: list[str], preamble: list[_Block], titles: list[_Block]) -> str:
@@ -193,7 +183,7 @@ def _is_separator(token: Token) -> bool:
 def _is_toc_label(block: _Block) -> bool:
     if block.kind not in ("paragraph", "heading") or len(block.inlines) != 1:
         return False
-    return slugify(_plain_text(block.inlines[0])) in _TOC_LABELS
+    return slugify(inline_text(block.inlines[0])) in _TOC_LABELS
 
 
 def _lessons(
@@ -204,7 +194,7 @@ def _lessons(
     seen_slugs: dict[str, ParsedLesson] = {}
     for index, head in enumerate(heads):
         end = heads[index + 1].start if index + 1 < len(heads) else len(lines)
-        heading = _plain_text(head.inlines[0])
+        heading = inline_text(head.inlines[0])
         number, title = _split_heading(heading, max(seen_numbers, default=0) + 1)
         lesson = ParsedLesson(
             number=number,

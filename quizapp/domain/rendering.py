@@ -114,12 +114,12 @@ def _anchors_for(tokens: list[Token]) -> list[tuple[str, str]]:
     for index, token in enumerate(tokens):
         if token.type != "heading_open":
             continue
-        title = _inline_text(tokens[index + 1])
+        title = inline_text(tokens[index + 1])
         anchors.append((unique_slug(slugify(title), taken), title))
     return anchors
 
 
-def _inline_text(inline: Token) -> str:
+def inline_text(inline: Token) -> str:
     """Visible text of a heading: markup dropped, whitespace collapsed."""
     parts: list[str] = []
     for child in inline.children or []:

@@ -60,9 +60,7 @@ def build_scheduler(
 ) -> fsrs.Scheduler:
     """fsrs's scheduler with its default weights and learning steps (1 min, 10 min)."""
     if not MIN_RETENTION <= desired_retention <= MAX_RETENTION:
-        raise ValueError(
-            f"desired retention must be between {MIN_RETENTION} and {MAX_RETENTION}"
-        )
+        raise ValueError(f"desired retention must be between {MIN_RETENTION} and {MAX_RETENTION}")
     return fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=enable_fuzzing)
 
 
@@ -96,9 +94,7 @@ def from_fsrs_card(card: fsrs.Card) -> CardState:
     )
 
 
-def review(
-    scheduler: fsrs.Scheduler, card: CardFields, rating: int, now: datetime
-) -> CardState:
+def review(scheduler: fsrs.Scheduler, card: CardFields, rating: int, now: datetime) -> CardState:
     """The card's state after being rated `rating` (1 Again … 4 Easy) at `now`."""
     if not is_valid_rating(rating):
         raise ValueError(f"rating must be 1 to 4, not {rating!r}")
@@ -164,7 +160,7 @@ def format_interval(
     units: Mapping[str, str] | None = None,
     format_number: Callable[[float], str] | None = None,
 ) -> str:
-    """"10 min", "3 d", "1.5 mo". `units` maps a unit to a template with `{n}` (for
+    """ "10 min", "3 d", "1.5 mo". `units` maps a unit to a template with `{n}` (for
     translations); `format_number` writes the number (for the locale's decimal mark)."""
     number, unit = interval_parts(delta)
     if format_number is not None:

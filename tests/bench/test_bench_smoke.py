@@ -14,8 +14,16 @@ from bench.writer import table_counts, write_dataset
 from quizapp.extensions import db
 from quizapp.models import Course
 
-TINY = Sizes(learners=6, courses=3, questions=45, answers=300, cards=60, open_attempts=8,
-             web_learners=2, api_learners=3)
+TINY = Sizes(
+    learners=6,
+    courses=3,
+    questions=45,
+    answers=300,
+    cards=60,
+    open_attempts=8,
+    web_learners=2,
+    api_learners=3,
+)
 
 
 @pytest.fixture(scope="module")
@@ -81,12 +89,18 @@ def test_written_rows_match_and_read_back_through_the_services(app, database_uri
     now = dataset.now.replace(tzinfo=UTC)
     dashboard = stats.course_dashboard(db.session, course, now)
     big_lessons = {lesson.id for lesson in dataset.lessons if lesson.course_slug == BIG_COURSE}
-    learners = {a["user_id"] for a in _rows(dataset, "attempts")
-                if a["lesson_id"] in big_lessons and a["submitted_at"] is not None}
+    learners = {
+        a["user_id"]
+        for a in _rows(dataset, "attempts")
+        if a["lesson_id"] in big_lessons and a["submitted_at"] is not None
+    }
     assert {row.user_id for row in dashboard.learners} >= learners
     user = dataset.web_learners[0]
-    due = sum(1 for c in _rows(dataset, "cards")
-              if c["user_id"] == user and c["reps"] > 0 and c["due"] <= dataset.now)
+    due = sum(
+        1
+        for c in _rows(dataset, "cards")
+        if c["user_id"] == user and c["reps"] > 0 and c["due"] <= dataset.now
+    )
     assert reviews.review_queue(db.session, user, now).review_count == due
 
 
@@ -96,25 +110,45 @@ def test_ratio_is_throughput_over_hello_world():
 
 
 def _wrk(rps, p95_us=5000, errors=0):
-    return {"requests": int(rps * 10), "rps": rps, "error_count": errors,
-            "errors": {"status": errors}, "unexpected_status": errors,
-            "latency_us": {"p50": 1000, "p95": p95_us, "p99": 9000, "max": 12000}}
+    return {
+        "requests": int(rps * 10),
+        "rps": rps,
+        "error_count": errors,
+        "errors": {"status": errors},
+        "unexpected_status": errors,
+        "latency_us": {"p50": 1000, "p95": p95_us, "p99": 9000, "max": 12000},
+    }
 
 
 def test_report_checks_each_target_against_its_rule():
-    quiz = {**report.scenario_figures(_wrk(600.0), 1000.0), "connections": 8,
-            "targets": [{"metric": "ratio", "limit": 0.5, "text": "≥ 0.5× hello"}]}
-    queue = {**report.scenario_figures(_wrk(300.0, p95_us=25_000, errors=2), 1000.0),
-             "connections": 2,
-             "targets": [{"metric": "p95_ms", "limit": 20, "text": "p95 ≤ 20 ms"}]}
-    run = {"databases": {"sqlite": {
-        "hello": {**report.scenario_figures(_wrk(1000.0), 1000.0), "connections": 8},
-        "scenarios": {"quiz": quiz, "due_queue": queue},
-        "workers": [{"pid": 1, "rss_mb": 90.0, "peak_mb": 99.0},
-                    {"pid": 2, "rss_mb": 130.0, "peak_mb": 140.0}],
-        "import": {"seconds": 2.5, "ok": True, "questions": 10_000,
-                   "cli_startup_seconds": 1.0},
-    }}}
+    quiz = {
+        **report.scenario_figures(_wrk(600.0), 1000.0),
+        "connections": 8,
+        "targets": [{"metric": "ratio", "limit": 0.5, "text": "≥ 0.5× hello"}],
+    }
+    queue = {
+        **report.scenario_figures(_wrk(300.0, p95_us=25_000, errors=2), 1000.0),
+        "connections": 2,
+        "targets": [{"metric": "p95_ms", "limit": 20, "text": "p95 ≤ 20 ms"}],
+    }
+    run = {
+        "databases": {
+            "sqlite": {
+                "hello": {**report.scenario_figures(_wrk(1000.0), 1000.0), "connections": 8},
+                "scenarios": {"quiz": quiz, "due_queue": queue},
+                "workers": [
+                    {"pid": 1, "rss_mb": 90.0, "peak_mb": 99.0},
+                    {"pid": 2, "rss_mb": 130.0, "peak_mb": 140.0},
+                ],
+                "import": {
+                    "seconds": 2.5,
+                    "ok": True,
+                    "questions": 10_000,
+                    "cli_startup_seconds": 1.0,
+                },
+            }
+        }
+    }
     checks = {c["what"]: c for c in report.evaluate(run)}
     assert quiz["ratio"] == 0.6
     assert checks["quiz ×hello"]["met"] is True
@@ -128,8 +162,7 @@ def test_report_checks_each_target_against_its_rule():
 
 def test_lua_data_escapes_what_lua_would_misread(tmp_path):
     assert lua_string('a"b\\c\nñ') == '"a\\"b\\\\c\\010\\195\\177"'
-    path = write_lua_data(tmp_path / "d.lua", [HttpRequest("POST", "/x", {"A": "1"}, "{}")],
-                          (200,))
+    path = write_lua_data(tmp_path / "d.lua", [HttpRequest("POST", "/x", {"A": "1"}, "{}")], (200,))
     text = path.read_text()
-    assert 'expect = {200}' in text
+    assert "expect = {200}" in text
     assert '["Content-Type"] = "application/json"' in text

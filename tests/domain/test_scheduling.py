@@ -149,7 +149,5 @@ def test_format_interval_words_an_interval_briefly(delta, text):
 
 def test_format_interval_takes_translated_units_and_a_number_format():
     units = {**scheduling.DEFAULT_UNITS, "mo": "{n} meses"}
-    text = scheduling.format_interval(
-        timedelta(days=45), units, lambda n: str(n).replace(".", ",")
-    )
+    text = scheduling.format_interval(timedelta(days=45), units, lambda n: str(n).replace(".", ","))
     assert text == "1,5 meses"

@@ -69,8 +69,11 @@ def page_of(response) -> str:
 def rate(client, card: Card, rating, page: str, reps=None):
     return client.post(
         f"/review/{card.id}/rate",
-        data={"csrf_token": csrf_token_from(page), "reps": card.reps if reps is None else reps,
-              "rating": rating},
+        data={
+            "csrf_token": csrf_token_from(page),
+            "reps": card.reps if reps is None else reps,
+            "rating": rating,
+        },
     )
 
 
@@ -102,9 +105,9 @@ def test_a_flashcard_shows_its_front_flip_and_keyboard_hints(client, learner):
 def test_rating_buttons_show_the_next_interval(client, learner):
     flashcards(learner)
     page = page_of(client.get("/review"))
-    buttons = dict(re.findall(
-        r'data-rating="(\d)".*?class="review-interval">([^<]+)<', page, re.DOTALL
-    ))
+    buttons = dict(
+        re.findall(r'data-rating="(\d)".*?class="review-interval">([^<]+)<', page, re.DOTALL)
+    )
     assert buttons["1"] == "1 min"
     assert buttons["3"] == "10 min"
     assert buttons["4"].endswith(" d")
@@ -122,9 +125,15 @@ def test_a_full_review_answers_a_question_then_rates_a_flashcard(client, learner
     page = page_of(client.get("/review"))  # the quiz card is overdue: it comes first
     assert f'action="/review/{objective.id}/answer"' in page
     assert 'name="answer"' in page
-    answered = client.post(f"/review/{objective.id}/answer", data={
-        "csrf_token": csrf_token_from(page), "reps": "1", "answer": "0", "duration_ms": "4200",
-    })
+    answered = client.post(
+        f"/review/{objective.id}/answer",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "reps": "1",
+            "answer": "0",
+            "duration_ms": "4200",
+        },
+    )
     result = page_of(answered)
     assert answered.status_code == 200
     assert "text-success" in result
@@ -145,7 +154,9 @@ def test_a_full_review_answers_a_question_then_rates_a_flashcard(client, learner
     assert 'id="review-next-due"' in summary
     logs = [(log.card_id, log.rating, log.source) for log in review_logs()]
     assert logs == [
-        (objective.id, 3, "quiz"), (objective.id, 3, "review"), (flashcard.id, 4, "review")
+        (objective.id, 3, "quiz"),
+        (objective.id, 3, "review"),
+        (flashcard.id, 4, "review"),
     ]
     assert review_logs()[1].duration_ms is None  # not sent with the rating
 
@@ -167,21 +178,36 @@ def test_a_wrong_answer_is_rated_again_and_shows_the_right_answer(client, learne
 
 @pytest.mark.parametrize(
     "external_id",
-    ["c1-flask-lenguaje", "c1-integraciones-emparejar", "c1-what-the-forms",
-     "c1-ventajas-flask", "c1-velocidad-django"],
+    [
+        "c1-flask-lenguaje",
+        "c1-integraciones-emparejar",
+        "c1-what-the-forms",
+        "c1-ventajas-flask",
+        "c1-velocidad-django",
+    ],
 )
 def test_each_objective_type_can_be_answered_in_review(client, learner, external_id):
     card = objective_card(learner, external_id)
     page = page_of(client.get("/review"))
     q = reviews.question_dict(card.question)
-    right = client.post(f"/review/{card.id}/answer", data={
-        "csrf_token": csrf_token_from(page), "reps": "0", **_right_fields("answer", q),
-    })
+    right = client.post(
+        f"/review/{card.id}/answer",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "reps": "0",
+            **_right_fields("answer", q),
+        },
+    )
     assert "text-success" in page_of(right)
     assert review_logs() == []
-    wrong = client.post(f"/review/{card.id}/answer", data={
-        "csrf_token": csrf_token_from(page), "reps": "0", **_wrong_fields("answer", q),
-    })
+    wrong = client.post(
+        f"/review/{card.id}/answer",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "reps": "0",
+            **_wrong_fields("answer", q),
+        },
+    )
     assert "text-success" not in page_of(wrong)
     assert [log.rating for log in review_logs()] == [1]
 
@@ -189,9 +215,14 @@ def test_each_objective_type_can_be_answered_in_review(client, learner, external
 def test_an_empty_answer_is_asked_again_without_a_review(client, learner):
     card = objective_card(learner, "c1-what-the-forms")
     page = page_of(client.get("/review"))
-    response = client.post(f"/review/{card.id}/answer", data={
-        "csrf_token": csrf_token_from(page), "reps": "0", "answer": "",
-    })
+    response = client.post(
+        f"/review/{card.id}/answer",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "reps": "0",
+            "answer": "",
+        },
+    )
     assert response.status_code == 200
     assert "invalid-feedback" in page_of(response)
     assert review_logs() == []
@@ -203,9 +234,14 @@ def test_rating_another_learners_card_is_404(client, learner, make_user):
     page = page_of(client.get("/review"))
     assert rate(client, card, 3, page).status_code == 404
     theirs = objective_card(other)
-    answered = client.post(f"/review/{theirs.id}/answer", data={
-        "csrf_token": csrf_token_from(page), "reps": "0", "answer": "0",
-    })
+    answered = client.post(
+        f"/review/{theirs.id}/answer",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "reps": "0",
+            "answer": "0",
+        },
+    )
     assert answered.status_code == 404
     db.session.refresh(card)
     assert card.reps == 0
@@ -268,9 +304,14 @@ def test_the_queue_can_show_one_lesson(client, learner):
     assert f'action="{action}"' in page
     assert "3 new" in page
     query = f"?course=curso-flask&lesson={lesson_2_slug}"
-    response = client.post(f"/review/{lesson_2.id}/rate{query}", data={
-        "csrf_token": csrf_token_from(page), "reps": "0", "rating": "3",
-    })
+    response = client.post(
+        f"/review/{lesson_2.id}/rate{query}",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "reps": "0",
+            "rating": "3",
+        },
+    )
     assert response.headers["Location"] == f"/review{query}"
     assert client.get("/review?course=curso-flask&lesson=nope").status_code == 404
     assert client.get("/review?course=nope").status_code == 404
@@ -280,9 +321,14 @@ def test_settings_show_and_save_retention_and_the_new_card_limit(client, learner
     page = page_of(client.get("/review/settings"))
     assert 'value="90"' in page
     assert 'value="20"' in page
-    response = client.post("/review/settings", data={
-        "csrf_token": csrf_token_from(page), "retention_percent": "85", "daily_new_limit": "5",
-    })
+    response = client.post(
+        "/review/settings",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "retention_percent": "85",
+            "daily_new_limit": "5",
+        },
+    )
     assert response.status_code == 302
     user = db.session.get(User, learner.id)
     db.session.refresh(user)
@@ -294,10 +340,14 @@ def test_settings_show_and_save_retention_and_the_new_card_limit(client, learner
 )
 def test_settings_out_of_range_are_explained_not_saved(client, learner, retention, limit):
     page = page_of(client.get("/review/settings"))
-    response = client.post("/review/settings", data={
-        "csrf_token": csrf_token_from(page), "retention_percent": retention,
-        "daily_new_limit": limit,
-    })
+    response = client.post(
+        "/review/settings",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "retention_percent": retention,
+            "daily_new_limit": limit,
+        },
+    )
     assert response.status_code == 200
     assert "invalid-feedback" in page_of(response)
     db.session.refresh(learner)
