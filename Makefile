@@ -37,6 +37,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r quizapp -lll
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -23,10 +23,12 @@ def free_port() -> int:
 
 
 def app_environment(database_url: str, secret_key: str) -> dict[str, str]:
-    """Production configuration. Rate limits are raised so that the load tool, one client
-    address sending thousands of requests, measures the pages and not the limiter."""
+    """Production configuration, with the rate limiter on the machine's Redis as in
+    production. Rate limits are raised so that the load tool, one client address sending
+    thousands of requests, measures the pages and not the limiter."""
     return {
         **os.environ,
+        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15",
         "QUIZAPP_CONFIG": "production",
         "SECRET_KEY": secret_key,
         "DATABASE_URL": database_url,

@@ -27,8 +27,7 @@ def create_app(config: str | dict | None = None) -> Flask:
         app.config.from_object(CONFIGS[config or os.environ.get("QUIZAPP_CONFIG", "development")])
     if not app.config.get("SECRET_KEY") and app.config.get("GENERATE_SECRET_KEY"):
         app.config["SECRET_KEY"] = development_secret_key(Path(app.instance_path))
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set (the production config refuses to start).")
+    check_production_settings(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
@@ -38,6 +37,17 @@ def create_app(config: str | dict | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def check_production_settings(app: Flask) -> None:
+    """Refuses to start with settings that are only safe on a developer's machine."""
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set (the production config refuses to start).")
+    if app.config.get("REQUIRE_SHARED_RATE_LIMIT_STORAGE") and app.config[
+        "RATELIMIT_STORAGE_URI"
+    ].startswith("memory://"):
+        # Each gunicorn worker would count on its own, multiplying every limit.
+        raise RuntimeError("REDIS_URL must be set in production (rate limits need shared storage).")
 
 
 def register_extensions(app: Flask) -> None:
