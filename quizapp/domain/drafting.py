@@ -28,13 +28,18 @@ from quizapp.domain.questions.registry import (
     validate_question,
 )
 
+# The question types the rules draft: bold terms and names → cloze; definitions → flashcard
+# (and true/false); lists → multiple_response (and true/false per item); comparisons →
+# true_false and matching; negations → true_false; tables → matching; numbers → numeric.
+DRAFT_TYPES = ("cloze", "flashcard", "multiple_response", "true_false", "matching", "numeric")
+
 
 @dataclass(frozen=True)
 class Draft:
     """A proposed question (normalised dict, `id` and `section` set) and why it exists."""
 
     question: dict[str, Any]
-    rule: str  # definition, term, number, comparison, list or table
+    rule: str  # definition, term, negation, number, comparison, list or table
     confidence: float  # 0–1: how likely the instructor keeps it as it is
     paragraph: str | None = None
     line: int = 0
@@ -68,9 +73,10 @@ def draft_questions(
     names = proper_names(notes)
     candidates: list[Candidate] = []
     comparisons: list[Comparison] = []
+    listed = {id(item) for lst in notes.lists if lst.label for item in lst.items}
     for block in notes.blocks:
         for sentence in sentences(block):
-            candidates.extend(sentence_drafts(sentence, texts, notes.language))
+            candidates.extend(sentence_drafts(sentence, texts, notes.language, id(block) in listed))
             comparison = comparison_in(sentence, names)
             if comparison is not None:
                 comparisons.append(comparison)
@@ -78,7 +84,7 @@ def draft_questions(
     pool = [
         item.text.strip() for other in [notes, *others] for lst in other.lists for item in lst.items
     ]
-    candidates.extend(list_drafts(notes.lists, pool, texts))
+    candidates.extend(list_drafts(notes.lists, pool, texts, notes.language))
     candidates.extend(table_drafts(notes.tables, texts))
     return _finish(candidates, lesson_number, existing)
 

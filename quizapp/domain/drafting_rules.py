@@ -9,6 +9,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from quizapp.domain.drafting_sentences import (
+    action_drafts,
+    apposition_drafts,
+    clip,
+    first_clause,
+    negation_drafts,
+    statement_of,
+)
 from quizapp.domain.lesson_notes import (
     LessonNotes,
     ListBlock,
@@ -27,6 +35,8 @@ _NAMED = re.compile(
 # Acronyms (ORM, MVC, API REST) and names with digits (Jinja2, HTML5): terms notes rarely bold.
 _KEY_TERM = re.compile(r"\b(?:[A-Z]{2,6}(?:\s+[A-Z]{2,6})*|[A-Za-z]+\d+[a-z]*)\b")
 # "Flask es un framework…": a short subject, a copula, then an article.
+# Names of two or more capitalised words inside a sentence: "Google Drive", "Flask Extensions".
+_PROPER_NAME = re.compile(r"(?<=[\w,;(] )((?:[A-ZÁÉÍÓÚÑ][\w.+#-]*\s+)+[A-ZÁÉÍÓÚÑ][\w.+#-]*)")
 _DEFINITION = re.compile(
     r"^(?P<term>.{2,40}?)\s+(?:es|son|is|are)\s+"
     r"(?P<rest>(?:un|una|el|la|los|las|a|an|the)\s.+)$"
@@ -34,58 +44,19 @@ _DEFINITION = re.compile(
 _NUMBER_VALUES = (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 20, 30, 40, 50, 100, 1000)
 # "un/una/one" are left out: far more often an article or pronoun than a count.
 _NUMBER_WORDS = {
-    "es": dict(
-        zip(
-            (
-                "dos",
-                "tres",
-                "cuatro",
-                "cinco",
-                "seis",
-                "siete",
-                "ocho",
-                "nueve",
-                "diez",
-                "once",
-                "doce",
-                "quince",
-                "veinte",
-                "treinta",
-                "cuarenta",
-                "cincuenta",
-                "cien",
-                "mil",
-            ),
-            _NUMBER_VALUES,
-            strict=True,
-        )
-    ),
-    "en": dict(
-        zip(
-            (
-                "two",
-                "three",
-                "four",
-                "five",
-                "six",
-                "seven",
-                "eight",
-                "nine",
-                "ten",
-                "eleven",
-                "twelve",
-                "fifteen",
-                "twenty",
-                "thirty",
-                "forty",
-                "fifty",
-                "hundred",
-                "thousand",
-            ),
-            _NUMBER_VALUES,
-            strict=True,
-        )
-    ),
+    language: dict(zip(words.split(), _NUMBER_VALUES, strict=True))
+    for language, words in (
+        (
+            "es",
+            "dos tres cuatro cinco seis siete ocho nueve diez once doce quince veinte "
+            "treinta cuarenta cincuenta cien mil",
+        ),
+        (
+            "en",
+            "two three four five six seven eight nine ten eleven twelve fifteen twenty "
+            "thirty forty fifty hundred thousand",
+        ),
+    )
 }
 # Digits standing alone: not part of Jinja2, a version 3.10 or a path.
 _DIGITS = r"(?<![\w.,/-])\d+(?:[.,]\d+)?(?![\w/-]|[.,]\d)"
@@ -99,6 +70,9 @@ TEXTS = {
         "number": "Completa con un número: «{text}»",
         "cloze": "Completa la frase de la lección.",
         "source": "En la lección: «{text}»",
+        "does": "Según la lección, ¿qué hace {subject}?",
+        "does_plural": "Según la lección, ¿qué hacen {subject}?",
+        "listed": "Según la lección, «{item}» forma parte de «{label}».",
     },
     "en": {
         "list": "According to the lesson, which of these belong to “{label}”?",
@@ -109,6 +83,9 @@ TEXTS = {
         "number": "Fill in the number: “{text}”",
         "cloze": "Complete the sentence from the lesson.",
         "source": "In the lesson: “{text}”",
+        "does": "According to the lesson, what does {subject} do?",
+        "does_plural": "According to the lesson, what do {subject} do?",
+        "listed": "According to the lesson, “{item}” is listed under “{label}”.",
     },
 }
 MAX_TEXT = 240
@@ -121,20 +98,7 @@ Candidate = tuple[dict[str, Any], tuple[str, float, "TextBlock | ListBlock | Tab
 
 
 def _source(text: str, texts: Mapping[str, str]) -> str:
-    return texts["source"].format(text=_clip(text))
-
-
-def _clip(text: str, limit: int = MAX_TEXT) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _first_clause(text: str) -> str:
-    """A long definition stops at its first comma once it has said enough (six words)."""
-    if len(text) <= 160:
-        return text
-    clause = text.split(", ")[0]
-    return clause if len(clause.split()) >= 6 else _clip(text, 160)
+    return texts["source"].format(text=clip(text))
 
 
 def _capitalised(text: str) -> str:
@@ -144,8 +108,16 @@ def _capitalised(text: str) -> str:
 # --- rules on one sentence: definitions, named terms, numbers -------------------------------
 
 
-def sentence_drafts(sentence: Sentence, texts: Mapping[str, str], language: str):
+def sentence_drafts(
+    sentence: Sentence, texts: Mapping[str, str], language: str, listed: bool = False
+):
+    """Every sentence rule; `listed` sentences (items of a labelled list) leave their
+    negations to `list_drafts`, which words them with the list's label."""
     yield from _definition_flashcard(sentence, texts)
+    yield from apposition_drafts(sentence, texts, language)
+    yield from action_drafts(sentence, texts, language)
+    if not listed:
+        yield from negation_drafts(sentence, texts, language)
     yield from _term_cloze(sentence, texts)
     yield from _number_drafts(sentence, texts, language)
 
@@ -171,7 +143,7 @@ def _definition_flashcard(sentence: Sentence, texts: Mapping[str, str]):
     if not (term[:1].isupper() or (first and first[0] == 0)):
         return
     confidence = 0.75 if first and first[0] == 0 else 0.6
-    back = _capitalised(_first_clause(match.group("rest"))) + "."
+    back = _capitalised(first_clause(match.group("rest"))) + "."
     yield (
         {"type": "flashcard", "prompt": texts["define"].format(term=term), "back": back},
         ("definition", confidence, block),
@@ -218,6 +190,7 @@ def _cloze(
             and len(text[start:end].split()) <= 5
         ):
             spans.append((start, end, 0.65))
+    spans += [(m.start(1), m.end(1), 0.6) for m in _PROPER_NAME.finditer(text)]
     spans += [(m.start(), m.end(), 0.55) for m in _KEY_TERM.finditer(text)]
     chosen: list[tuple[int, int, float]] = []
     for start, end, confidence in sorted(spans, key=lambda span: (-span[2], span[0])):
@@ -268,7 +241,7 @@ def _number_drafts(sentence: Sentence, texts: Mapping[str, str], language: str):
         blanked = text[: match.start()] + "___" + text[match.end() :]
         question = {
             "type": "numeric",
-            "prompt": texts["number"].format(text=_clip(blanked)),
+            "prompt": texts["number"].format(text=clip(blanked)),
             "answer": value,
             "explanation": _source(text, texts),
         }
@@ -367,12 +340,18 @@ def _matching(group: list[Comparison], texts: Mapping[str, str]) -> dict[str, An
 # --- lists and tables ---------------------------------------------------------------------
 
 
-def list_drafts(lists: list[ListBlock], pool: list[str], texts: Mapping[str, str]):
-    """A list under a heading: which of these belong to it? Distractors: other lists."""
+def list_drafts(
+    lists: list[ListBlock], pool: list[str], texts: Mapping[str, str], language: str = "es"
+):
+    """A list under a heading: which of these belong to it? Distractors: other lists.
+    Under a short label ("Ventajas"), each item also gives a true/false draft (false when
+    its negation is removed)."""
     for lst in lists:
         items = [item.text.strip() for item in lst.items if item.text.strip()]
         if len(items) < 2 or not lst.label:
             continue
+        if len(items) <= 6 and len(lst.label.split()) <= 4:
+            yield from _item_statements(lst, texts, language)
         own = set(items)
         others = sorted(
             {text for text in pool if text and text not in own},
@@ -382,8 +361,8 @@ def list_drafts(lists: list[ListBlock], pool: list[str], texts: Mapping[str, str
         )
         if not others:
             continue
-        choices = [{"text": _clip(text, 200), "correct": True} for text in items[:5]]
-        choices += [{"text": _clip(text, 200)} for text in others[:2]]
+        choices = [{"text": clip(text, 200), "correct": True} for text in items[:5]]
+        choices += [{"text": clip(text, 200)} for text in others[:2]]
         confidence = 0.7 if lst.label != lst.section.title else 0.6
         question = {
             "type": "multiple_response",
@@ -391,6 +370,21 @@ def list_drafts(lists: list[ListBlock], pool: list[str], texts: Mapping[str, str
             "choices": choices,
         }
         yield question, ("list", confidence, lst)
+
+
+def _item_statements(lst: ListBlock, texts: Mapping[str, str], language: str):
+    for item in lst.items:
+        text = " ".join(item.text.split())
+        if not 3 <= len(text.split()) <= 30 or _COMPARISON.search(text) or "«" in text:
+            continue
+        statement, true = statement_of(text, language)
+        question = {
+            "type": "true_false",
+            "prompt": texts["listed"].format(item=statement.rstrip("."), label=lst.label),
+            "answer": true,
+            "explanation": texts["source"].format(text=f"{lst.label}: {clip(text, 200)}"),
+        }
+        yield question, ("list", 0.5 if true else 0.55, item)
 
 
 def table_drafts(tables: list[Table], texts: Mapping[str, str]):

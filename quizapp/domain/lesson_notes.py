@@ -16,6 +16,7 @@ from quizapp.domain.rendering import section_anchors
 _MD = MarkdownIt("js-default", {"linkify": True, "typographer": False})
 _MD.linkify.set({"fuzzy_link": False})
 
+_TRAILING_VERB = re.compile(r"(?<=\S)\s+(?:son|es|están|está|incluyen|are|is|include)$", re.I)
 _LIST_OPENS = ("bullet_list_open", "ordered_list_open")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[¿¡\"«(A-ZÁÉÍÓÚÑ0-9])")
 _STOPWORDS = {
@@ -232,7 +233,9 @@ def _label_of(block: TextBlock) -> str | None:
     lead = len(block.text) - len(block.text.lstrip())
     bold = any(start <= lead and end >= lead + len(text) for start, end in block.strong)
     if text and len(text) <= 100 and (bold or text.endswith(":")):
-        return text.rstrip(": ").strip() or None
+        label = text.rstrip(": ").strip()
+        # "Algunas diferencias con Django son:" names "Algunas diferencias con Django".
+        return _TRAILING_VERB.sub("", label) or None
     return None
 
 

@@ -8,7 +8,8 @@ import yaml
 
 from quizapp.domain.bank import dump_bank, parse_bank
 from quizapp.domain.course_markdown import parse_course_markdown
-from quizapp.domain.drafting import draft_questions
+from quizapp.domain.drafting import DRAFT_TYPES, draft_questions
+from quizapp.domain.drafting_sentences import turned_around
 from quizapp.domain.lesson_notes import paragraph_anchor, read_notes
 from quizapp.domain.questions.registry import describe_right_answer, validate_question
 
@@ -218,5 +219,161 @@ def test_sections_and_paragraph_anchors():
 def test_a_bold_label_line_names_the_list_below_it(seed):
     read = read_notes(seed[2].body_markdown)
     assert [lst.label for lst in read.lists] == ["Ventajas"]
+    # "Algunas diferencias con Django son:" names the list without its trailing verb.
+    assert [lst.label for lst in read_notes(seed[3].body_markdown).lists] == [
+        "Algunas diferencias con Django"
+    ]
     # "**Ejemplo:**" before its text is a label, not part of the first sentence.
     assert any(block.text.startswith("Cuando utilizamos Google Drive") for block in read.blocks)
+
+
+# --- seed lesson 2, and the types the drafter claims ----------------------------------------
+
+
+def _by_type(drafts, kind):
+    return [d.question for d in drafts if d.question["type"] == kind]
+
+
+def test_seed_lesson_2_gives_at_least_five_valid_drafts_from_its_text(seed):
+    drafts = _drafts(seed, 2)
+    assert len(drafts) >= 5
+    for draft in drafts:
+        assert validate_question(draft.question) == [], draft.id
+        assert draft.id.startswith("draft-2-")
+        assert 0 < draft.confidence <= 1
+        assert draft.section == "clase-2-como-funcionan-las-aplicaciones-web"
+    assert len({d.question["type"] for d in drafts}) >= 4
+    statements = {q["prompt"]: q["answer"] for q in _by_type(drafts, "true_false")}
+    # "…pero esto no quiere decir que consume el procesamiento de tu dispositivo": turned
+    # around, a false statement; the explanation keeps "Todo lo contrario, …".
+    turned = next(q for q in _by_type(drafts, "true_false") if "quiere decir que" in q["prompt"])
+    assert turned["answer"] is False
+    assert "no quiere decir" not in turned["prompt"]
+    assert "Todo lo contrario" in turned["explanation"]
+    assert statements["Google Drive es una aplicación web."] is True
+    label = "Según la lección, «{}» forma parte de «Ventajas»."
+    assert statements[label.format("Dependes de un dispositivo en específico")] is False
+    assert statements[label.format("Puedes acceder a tu información en cualquier momento y lugar")]
+    cards = {q["prompt"]: q["back"] for q in _by_type(drafts, "flashcard")}
+    assert cards["Según la lección, ¿qué hace el servidor?"] == (
+        "Procesa la información obtenida por el navegador."
+    )
+    assert cards["¿Qué es Google Drive?"] == "Una aplicación web."
+    (cloze,) = [q for q in _by_type(drafts, "cloze") if "Google" in yaml.safe_dump(q)]
+    assert [b["answers"] for b in cloze["blanks"]] == [["Google Drive"], ["Google Docs"]]
+    assert cloze["text"].startswith("Cuando utilizamos {{1}} el cual es una aplicación web")
+
+
+def test_the_seed_drafts_every_type_the_drafter_claims(seed):
+    kinds = {d.question["type"] for number in seed for d in _drafts(seed, number)}
+    assert kinds == set(DRAFT_TYPES)
+    lesson_3 = {d.question["type"] for d in _drafts(seed, 3)}
+    # Clase 3 has no number in it; every other type comes out of it.
+    assert lesson_3 == set(DRAFT_TYPES) - {"numeric"}
+
+
+# --- the sentence rules, each on a small input --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "expected"),
+    [
+        (
+            "No dependes de un dispositivo ya que todo está en la web.",
+            "es",
+            "Dependes de un dispositivo.",
+        ),
+        (
+            "Puedes usarla en el móvil, pero esto no quiere decir que consume tu batería.",
+            "es",
+            "Puedes usarla en el móvil, y esto quiere decir que consume tu batería.",
+        ),
+        (
+            "Flask does not include an ORM of its own.",
+            "en",
+            "Flask does include an ORM of its own.",
+        ),
+        ("Flask can't render PDF files by itself.", "en", "Flask can render PDF files by itself."),
+        ("Flask no te ata a un sistema ni a una base de datos.", "es", None),  # two negatives
+        ("No solo es rápido sino también sencillo.", "es", None),
+        ("Django no trae ORM mientras que Flask sí.", "es", None),  # a comparison's job
+        ("¿No es más sencillo usar Flask para esto?", "es", None),
+        ("Esto no.", "es", None),
+    ],
+)
+def test_a_negation_is_turned_around_into_a_false_statement(sentence, language, expected):
+    assert turned_around(sentence, language) == expected
+
+
+def test_negations_give_false_statements_with_their_paragraph_as_explanation():
+    notes = (
+        "## Datos\n\nLa aplicación no guarda tus archivos en tu equipo. Todo lo contrario, "
+        "los sube a la nube.\n"
+    )
+    (draft,) = [d for d in draft_questions(notes, lesson_number=5) if d.rule == "negation"]
+    assert draft.question["prompt"] == "La aplicación guarda tus archivos en tu equipo."
+    assert draft.question["answer"] is False
+    assert "Todo lo contrario, los sube a la nube." in draft.question["explanation"]
+
+
+def test_what_a_subject_does_becomes_a_flashcard():
+    notes = (
+        "## Ciclo\n\nEl navegador envía la petición al servidor.\n\n"
+        "Los servidores guardan los datos de todos los usuarios.\n\n"
+        "El procesamiento ocurre en otra parte del mundo.\n\n"  # no object: no card
+        "La información obtenida llega al cliente sin demora.\n\n"  # a participle
+        "Las páginas web cargan rápido en cualquier equipo.\n"  # no object either
+    )
+    cards = {
+        d.question["prompt"]: d.question["back"]
+        for d in draft_questions(notes, lesson_number=5)
+        if d.question["type"] == "flashcard"
+    }
+    assert cards == {
+        "Según la lección, ¿qué hace el navegador?": "Envía la petición al servidor.",
+        "Según la lección, ¿qué hacen los servidores?": "Guardan los datos de todos los usuarios.",
+    }
+
+
+def test_english_actions_ask_what_the_subject_does():
+    notes = "## The cycle\n\nThe server processes the request and the browser shows it.\n"
+    cards = [d.question for d in draft_questions(notes, lesson_number=5)]
+    card = next(q for q in cards if q["type"] == "flashcard")
+    assert card["prompt"] == "According to the lesson, what does the server do?"
+    assert card["back"] == "Processes the request and the browser shows it."
+
+
+def test_an_apposition_gives_a_flashcard_and_a_true_statement():
+    notes = "## Ejemplo\n\nPara programar usamos Visual Studio Code, que es un editor de código.\n"
+    drafts = draft_questions(notes, lesson_number=5)
+    card = next(d.question for d in drafts if d.question["type"] == "flashcard")
+    assert (card["prompt"], card["back"]) == ("¿Qué es Visual Studio Code?", "Un editor de código.")
+    statement = next(d.question for d in drafts if d.question["type"] == "true_false")
+    assert (statement["prompt"], statement["answer"]) == (
+        "Visual Studio Code es un editor de código.",
+        True,
+    )
+    cloze = next(d.question for d in drafts if d.question["type"] == "cloze")
+    assert cloze["blanks"][0]["answers"] == ["Visual Studio Code"]
+    # At a sentence's start, "Abre" would be taken for part of the name: no card then.
+    opening = "## Ejemplo\n\nAbre Visual Studio Code, que es un editor de código.\n"
+    assert not [d for d in draft_questions(opening, lesson_number=5) if d.rule == "definition"]
+
+
+def test_items_under_a_short_label_give_true_false_drafts():
+    notes = (
+        "**Desventajas:**\n\n- Necesitas conexión a internet.\n"
+        "- No puedes elegir dónde se guardan tus datos.\n\n"
+        "**Cada interacción sigue un ciclo que se repite siempre:**\n\n"
+        "- El cliente pide.\n- El servidor responde con la página.\n"
+    )
+    statements = {
+        d.question["prompt"]: d.question["answer"]
+        for d in draft_questions(notes, lesson_number=5)
+        if d.question["type"] == "true_false"
+    }
+    assert statements == {
+        "Según la lección, «Necesitas conexión a internet» forma parte de «Desventajas».": True,
+        "Según la lección, «Puedes elegir dónde se guardan tus datos» forma parte de "
+        "«Desventajas».": False,
+    }

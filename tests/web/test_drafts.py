@@ -5,15 +5,17 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from quizapp.domain.questions.registry import validate_question
+from quizapp.domain.questions.registry import is_gradable, validate_question
 from quizapp.extensions import db
-from quizapp.models import Question
+from quizapp.models import Attempt, Question
 from quizapp.services import catalog
 from quizapp.services.drafting import DraftEdits, DraftError, edited_question, lesson_drafts
 from quizapp.services.question_store import question_dict
 from tests.conftest import csrf_token_from
+from tests.quiz_answers import quiz_post
 
 LESSON = "/instructor/courses/curso-flask/lessons/clase-3-que-es-flask"
+QUIZ = "/courses/curso-flask/clase-3-que-es-flask/quiz"
 
 
 @pytest.fixture
@@ -193,3 +195,42 @@ def test_unreadable_edited_answers_raise(kind, answer):
     }
     with pytest.raises(DraftError):
         edited_question(question[kind], DraftEdits(answer=answer))
+
+
+def test_an_accepted_draft_is_in_the_next_quiz_and_links_to_its_section(
+    client, auth, make_user, bundled_course
+):
+    auth.login(make_user("instructor").email)
+    draft = next(
+        d
+        for d in lesson_drafts(db.session, _lesson())
+        if is_gradable(d.question["type"]) and d.section != "clase-3-que-es-flask"
+    )
+    html = client.get(f"{LESSON}/drafts").get_data(as_text=True)
+    assert draft.id in _draft_ids(html)
+    response = client.post(
+        f"{LESSON}/drafts/{draft.id}/accept",
+        data={"csrf_token": csrf_token_from(html), "prompt": "", "answer": "", "discarded": ""},
+    )
+    assert response.status_code == 302
+    question_id = _question(draft.id).id
+    auth.logout()
+
+    learner = make_user()
+    auth.login(learner.email)
+    page = client.get(QUIZ).get_data(as_text=True)
+    attempt_id = int(re.search(r'name="attempt_id" type="hidden" value="(\d+)"', page).group(1))
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.user_id == learner.id
+    answer = next(a for a in attempt.answers if a.question_id == question_id)
+    # Answered wrong on purpose: the results page then sends the learner back to the section.
+    client.post(QUIZ, data=quiz_post(attempt_id, csrf_token_from(page), wrong={answer.position}))
+    results = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    items = results.split('<li class="card mb-3 ')[1:]
+    assert len(items) == len(attempt.answers)
+    mine = items[answer.position]
+    assert "border-danger" in mine
+    link = f'href="/courses/curso-flask/clase-3-que-es-flask#{draft.section}"'
+    assert link in mine
+    lesson_page = client.get("/courses/curso-flask/clase-3-que-es-flask").get_data(as_text=True)
+    assert f'id="{draft.section}"' in lesson_page
