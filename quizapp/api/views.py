@@ -5,9 +5,7 @@ which also puts it in the OpenAPI document; handlers call one service and commit
 import re
 from typing import Any
 
-import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
 
 from quizapp import clock
 from quizapp.api import schemas, serializers
@@ -17,7 +15,7 @@ from quizapp.api.routing import OPERATIONS, bp, route
 from quizapp.api.validation import ApiError, check_id, parse_json_body, validate
 from quizapp.domain.questions.registry import is_gradable
 from quizapp.extensions import db, limiter
-from quizapp.models import Card, Lesson, Question
+from quizapp.models import Lesson
 from quizapp.services import accounts, bank_import, catalog, progress, quizzes, reviews, stats
 from quizapp.services.question_store import question_dict
 
@@ -163,7 +161,10 @@ def start_attempt(course: str, lesson: str):
     )
     # As opening the lesson page does: the lesson's flashcards join the learner's deck.
     reviews.ensure_lesson_flashcards(db.session, user.id, found.id, moment)
+    attempt_id = attempt.id
     db.session.commit()
+    # The commit expired it: read it back with its questions (not one query per answer).
+    attempt = quizzes.attempt_for_user(db.session, attempt_id, user.id)
     return serializers.attempt_started(attempt, found), 201
 
 
@@ -229,17 +230,6 @@ def submit_attempt(attempt_id: int, body: dict):
 # --- reviews --------------------------------------------------------------------------------
 
 
-def _preload_questions(cards: list[Card]) -> None:
-    """One query for the cards' questions, lessons and courses instead of one per card."""
-    ids = {card.question_id for card in cards}
-    if ids:
-        db.session.scalars(
-            sa.select(Question)
-            .where(Question.id.in_(ids))
-            .options(selectinload(Question.lesson).selectinload(Lesson.course))
-        ).all()
-
-
 @route(
     "/review/due",
     "GET",
@@ -259,7 +249,6 @@ def review_due(query: dict):
     found = reviews.review_queue(
         db.session, current_api_user().id, _now(), scope, limit=query["limit"]
     )
-    _preload_questions(found.cards)
     return {
         "review_count": found.review_count,
         "new_count": found.new_count,

@@ -86,16 +86,20 @@ def quiz(course_slug: str, lesson_slug: str):
             utcnow(),
             size=current_app.config["QUIZ_DEFAULT_SIZE"] or None,
         )
+        attempt_id = attempt.id
         db.session.commit()
+        # The commit expired it: read it back with its questions (not one query per answer).
+        attempt = quizzes.attempt_for_user(db.session, attempt_id, current_user.id)
     form = build_quiz_form(attempt)
-    if form.validate_on_submit() and form.attempt_id.data == str(attempt.id):
+    attempt_id = attempt.id
+    if form.validate_on_submit() and form.attempt_id.data == str(attempt_id):
         outcome = quizzes.submit_attempt(
             db.session, attempt, read_responses(form, attempt), utcnow()
         )
         db.session.commit()
         if not outcome.newly_submitted:
             flash(_("This attempt was already submitted; here is its result."), "info")
-        return redirect(url_for("learn.attempt_result", attempt_id=attempt.id))
+        return redirect(url_for("learn.attempt_result", attempt_id=attempt_id))
     form.attempt_id.data = str(attempt.id)
     return render_template(
         "learn/quiz.html",

@@ -9,6 +9,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from quizapp.domain.questions.registry import grade_response, is_gradable
 from quizapp.domain.quiz_layout import draw_questions, selected_choice_positions, shuffle_options
@@ -39,8 +41,15 @@ def quiz_questions(session: Session, lesson: Lesson) -> list[Question]:
     return [row for row in rows if is_gradable(row.type)]
 
 
+def _with_questions():
+    """Loader option: an attempt's answers and their questions in two queries, whatever
+    the number of questions (the quiz page and grading read every one)."""
+    return selectinload(Attempt.answers).selectinload(Answer.question)
+
+
 def open_attempt(session: Session, user_id: int, lesson_id: int) -> Attempt | None:
-    """The learner's unsubmitted attempt at this lesson, if any (a reload keeps it)."""
+    """The learner's unsubmitted attempt at this lesson, if any (a reload keeps it), with
+    its answers and their questions loaded."""
     return session.scalar(
         sa.select(Attempt)
         .where(
@@ -50,6 +59,7 @@ def open_attempt(session: Session, user_id: int, lesson_id: int) -> Attempt | No
         )
         .order_by(Attempt.id.desc())
         .limit(1)
+        .options(_with_questions())
     )
 
 
@@ -78,17 +88,29 @@ def start_attempt(
         started_at=now,
         question_count=len(chosen),
     )
-    attempt.answers = [
-        Answer(
-            question_id=question_id,
-            question_version=questions[question_id].version,
-            position=position,
-            display_order=shuffle_options(question_dict(questions[question_id]), rng),
-        )
-        for position, question_id in enumerate(chosen)
-    ]
     session.add(attempt)
     session.flush()
+    # One INSERT for all the answers (the unit of work sends one per answer on SQLite,
+    # which cannot hand back a multi-row INSERT's ids in order), then one SELECT.
+    session.execute(
+        sa.insert(Answer),
+        [
+            {
+                "attempt_id": attempt.id,
+                "question_id": question_id,
+                "question_version": questions[question_id].version,
+                "position": position,
+                "display_order": shuffle_options(question_dict(questions[question_id]), rng),
+            }
+            for position, question_id in enumerate(chosen)
+        ],
+    )
+    answers = session.scalars(
+        sa.select(Answer).where(Answer.attempt_id == attempt.id).order_by(Answer.position)
+    ).all()
+    set_committed_value(attempt, "answers", list(answers))
+    for answer in answers:  # already read: no lazy load per answer afterwards
+        set_committed_value(answer, "question", questions[answer.question_id])
     return attempt
 
 
@@ -106,22 +128,21 @@ def begin_retake(
 def attempt_for_user(session: Session, attempt_id: int, user_id: int, is_staff: bool = False):
     """The attempt when this user may see it (its owner, or staff); None otherwise."""
     attempt = session.scalar(
-        sa.select(Attempt)
-        .where(Attempt.id == attempt_id)
-        .options(selectinload(Attempt.answers).selectinload(Answer.question))
+        sa.select(Attempt).where(Attempt.id == attempt_id).options(_with_questions())
     )
     if attempt is None or (attempt.user_id != user_id and not is_staff):
         return None
     return attempt
 
 
-def _claim_submission(session: Session, attempt: Attempt, now: datetime) -> bool:
-    """Marks the attempt submitted unless someone already did: the conditional UPDATE is
-    atomic on every database, so a double click or a concurrent replay grades once."""
+def _claim_submission(session: Session, attempt: Attempt, now: datetime, score: float) -> bool:
+    """Marks the attempt submitted (with its score) unless someone already did: the
+    conditional UPDATE is atomic on every database, so a double click or a concurrent
+    replay grades once."""
     result = session.execute(
         sa.update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=now)
+        .values(submitted_at=now, score=score)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
@@ -130,39 +151,121 @@ def _claim_submission(session: Session, attempt: Attempt, now: datetime) -> bool
 def submit_attempt(
     session: Session, attempt: Attempt, responses: dict[int, Any], now: datetime
 ) -> SubmitOutcome:
-    """Grades `responses` (answer id → domain response) and stores them, once."""
-    if attempt.submitted_at is not None or not _claim_submission(session, attempt, now):
+    """Grades `responses` (answer id → domain response) and stores them, once.
+
+    A constant number of statements whatever the number of questions: the answers come
+    with their questions and selected choices (selectinload), the answers' UPDATEs and
+    the choices' INSERTs are batched, and the answers count as reviews in one batch."""
+    if attempt.submitted_at is not None:
         session.refresh(attempt)
         return SubmitOutcome(attempt, newly_submitted=False)
-    total = 0.0
-    for answer in attempt.answers:
+    answers = _answers_for_grading(session, attempt)
+    graded = []
+    for answer in answers:
         question = question_dict(answer.question)
         response = responses.get(answer.id)
-        result = grade_response(question, response)
-        answer.response = response
-        answer.score = result.score
-        answer.is_correct = result.correct
-        answer.answered_at = now
-        answer.question_version = answer.question.version
+        graded.append((answer, question, response, grade_response(question, response)))
+    score = sum(result.score for *_rest, result in graded) / len(answers) if answers else 0.0
+    if not _claim_submission(session, attempt, now, score):
+        session.refresh(attempt)
+        return SubmitOutcome(attempt, newly_submitted=False)
+    # The claim wrote these columns; the object shows them without another UPDATE.
+    set_committed_value(attempt, "submitted_at", now)
+    set_committed_value(attempt, "score", score)
+    _store_grades(session, graded, now)
+    for answer, question, response, _result in graded:
         answer.selected_choices = [
             AnswerChoice(choice_position=position, question_id=answer.question_id)
             for position in selected_choice_positions(question, response)
         ]
-        total += result.score
-    attempt.submitted_at = now
-    attempt.score = total / len(attempt.answers) if attempt.answers else 0.0
     _count_answers_as_reviews(session, attempt, now)
     session.flush()
     return SubmitOutcome(attempt, newly_submitted=True)
 
 
-def _count_answers_as_reviews(session: Session, attempt: Attempt, now: datetime) -> None:
-    from quizapp.services.reviews import record_quiz_answer
-
-    for answer in attempt.answers:
-        record_quiz_answer(
-            session, attempt.user_id, answer.question_id, bool(answer.is_correct), now
+def _store_grades(session: Session, graded: list, now: datetime) -> None:
+    """Writes each answer's grade with one UPDATE (executemany) per shape instead of one
+    per answer: answers with a response, and blank ones, whose response stays SQL NULL
+    (assigning None to the ORM attribute that is already None writes nothing either)."""
+    shapes: dict[bool, list[tuple[Answer, dict[str, Any]]]] = {True: [], False: []}
+    for answer, _question, response, result in graded:
+        values: dict[str, Any] = {
+            "score": result.score,
+            "is_correct": result.correct,
+            "answered_at": now,
+            "question_version": answer.question.version,
+        }
+        if response is not None:
+            values["response"] = response
+        shapes[response is not None].append((answer, values))
+    table = Answer.__table__
+    for rows in shapes.values():
+        if not rows:
+            continue
+        columns = list(rows[0][1])
+        statement = (
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("answer_id"))
+            .values({column: sa.bindparam(f"new_{column}") for column in columns})
         )
+        params = [
+            {"answer_id": answer.id} | {f"new_{key}": value for key, value in values.items()}
+            for answer, values in rows
+        ]
+        result = session.execute(statement, params)
+        checked = len(params) == 1 or result.dialect.supports_sane_multi_rowcount
+        if checked and result.rowcount != len(params):  # as the unit of work checks
+            raise StaleDataError(f"expected to update {len(params)} answers, got {result.rowcount}")
+        for answer, values in rows:
+            for key, value in values.items():
+                set_committed_value(answer, key, value)
+
+
+def _answers_for_grading(session: Session, attempt: Attempt) -> list[Answer]:
+    """The attempt's answers with their questions and selected choices (which grading
+    replaces), each relationship in one query instead of one per answer. Whatever the
+    caller loaded already (open_attempt and attempt_for_user load the questions) is kept."""
+    if "answers" in sa.inspect(attempt).unloaded or any(
+        "question" in sa.inspect(answer).unloaded for answer in attempt.answers
+    ):
+        session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.id == attempt.id)
+            .options(
+                selectinload(Attempt.answers).options(
+                    selectinload(Answer.question), selectinload(Answer.selected_choices)
+                )
+            )
+            .execution_options(populate_existing=True)
+        ).one()
+    answers = list(attempt.answers)
+    _load_selected_choices(session, answers)
+    return answers
+
+
+def _load_selected_choices(session: Session, answers: list[Answer]) -> None:
+    """What selectinload(Answer.selected_choices) does, for answers already loaded: one
+    query for the answers whose choices are not loaded yet."""
+    pending = [answer for answer in answers if "selected_choices" in sa.inspect(answer).unloaded]
+    if not pending:
+        return
+    chosen: dict[int, list[AnswerChoice]] = {answer.id: [] for answer in pending}
+    rows = session.scalars(
+        sa.select(AnswerChoice)
+        .where(AnswerChoice.answer_id.in_(list(chosen)))
+        .order_by(AnswerChoice.answer_id, AnswerChoice.choice_position)
+    )
+    for choice in rows:
+        chosen[choice.answer_id].append(choice)
+    for answer in pending:
+        set_committed_value(answer, "selected_choices", chosen[answer.id])
+
+
+def _count_answers_as_reviews(session: Session, attempt: Attempt, now: datetime) -> None:
+    from quizapp.services.reviews import record_quiz_answers
+
+    outcomes = [(answer.question_id, bool(answer.is_correct)) for answer in attempt.answers]
+    record_quiz_answers(session, attempt.user_id, outcomes, now)
 
 
 def lesson_history(session: Session, user_id: int, lesson_id: int) -> LessonHistory:

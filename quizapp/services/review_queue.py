@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.domain.scheduling import (
     MAX_RETENTION,
@@ -173,12 +174,29 @@ def review_queue(
         cards += session.scalars(
             sa.select(Card).where(*due, _is_new()).order_by(Card.due, Card.id).limit(room)
         )
+    _load_questions(session, cards)
     current = None
     if cards:
         first = cards[0]
         previews = rating_previews(session, first, now)
         current = ReviewItem(first, question_dict(first.question), previews)
     return ReviewQueue(cards, review_count, new_count, current)
+
+
+def _load_questions(session: Session, cards: list[Card]) -> None:
+    """The cards' questions with their lessons and courses, three queries for the whole
+    queue (what selectinload(Card.question).selectinload(Question.lesson)… does for one
+    query, here for both of the queue's), so showing or serialising it loads nothing."""
+    if not cards:
+        return
+    questions = session.scalars(
+        sa.select(Question)
+        .where(Question.id.in_({card.question_id for card in cards}))
+        .options(selectinload(Question.lesson).selectinload(Lesson.course))
+    )
+    by_id = {question.id: question for question in questions}
+    for card in cards:
+        set_committed_value(card, "question", by_id[card.question_id])
 
 
 def next_due(

@@ -1,0 +1,345 @@
+"""SQL statements per use case: a quiz submission, the quiz page and the due queue run a
+small number of statements that does not grow with the number of questions or cards."""
+
+import re
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import Answer, Attempt, Card, Lesson, Question, ReviewLog
+from quizapp.models.types import utcnow
+from quizapp.services import catalog, quizzes, reviews
+from quizapp.services.reviews import _insert_missing_cards
+from tests.api.conftest import Api
+from tests.conftest import PASSWORD, csrf_token_from
+from tests.quiz_answers import quiz_post
+
+COURSE = "curso-flask"
+LESSON = "clase-3-que-es-flask"
+QUIZ = f"/courses/{COURSE}/{LESSON}/quiz"
+SUBMISSION_BUDGET = 15
+
+
+class QueryCounter:
+    """SQL statements sent to the database (not BEGIN/COMMIT/ROLLBACK), while counting."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+        self._active = False
+
+    def before_cursor_execute(self, conn, cursor, statement, parameters, context, executemany):
+        skip = statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK"))
+        if self._active and not skip:
+            self.statements.append(" ".join(statement.split()))
+
+    @contextmanager
+    def counting(self):
+        self.statements.clear()
+        self._active = True
+        try:
+            yield self
+        finally:
+            self._active = False
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def report(self) -> str:
+        return "\n".join(self.statements)
+
+
+@pytest.fixture
+def queries(app):
+    counter = QueryCounter()
+    sa.event.listen(db.engine, "before_cursor_execute", counter.before_cursor_execute)
+    yield counter
+    sa.event.remove(db.engine, "before_cursor_execute", counter.before_cursor_execute)
+
+
+@pytest.fixture
+def lesson(bundled_course) -> Lesson:
+    return catalog.find_lesson(db.session, COURSE, LESSON)
+
+
+def _set_quiz_size(lesson: Lesson, size: int) -> None:
+    lesson.quiz_size = size
+    db.session.commit()
+
+
+# --- submitting a quiz ---------------------------------------------------------------------
+
+
+def test_a_ten_question_submission_runs_a_bounded_number_of_statements(lesson, make_user, queries):
+    user_id, lesson_id = make_user().id, lesson.id
+    assert len(quizzes.quiz_questions(db.session, lesson)) >= 10
+    attempt = quizzes.start_attempt(db.session, user_id, lesson, utcnow(), size=10, seed=3)
+    # Two of the questions were met before (their cards exist), eight are new.
+    for answer in attempt.answers[:2]:
+        reviews.record_quiz_answer(db.session, user_id, answer.question_id, True, NOW)
+    # Single-choice questions answered, the others left blank.
+    responses = {a.id: 0 for a in attempt.answers if a.question.type == "single_choice"}
+    assert 0 < len(responses) < 10
+    db.session.commit()
+    db.session.expunge_all()
+    attempt = quizzes.open_attempt(db.session, user_id, lesson_id)  # as the quiz page does
+    with queries.counting():
+        outcome = quizzes.submit_attempt(db.session, attempt, responses, utcnow())
+    db.session.commit()
+    assert outcome.newly_submitted
+    assert len(queries) <= SUBMISSION_BUDGET, queries.report()
+    assert db.session.scalar(sa.select(sa.func.count(Card.id))) == 10
+    assert db.session.scalar(sa.select(sa.func.count(ReviewLog.id))) == 12
+    cards = db.session.scalars(sa.select(Card)).all()
+    assert sorted(card.reps for card in cards) == [1] * 8 + [2, 2]
+    # A blank answer's response stays SQL NULL (not the JSON text "null").
+    blank = db.session.scalar(
+        sa.select(sa.func.count(Answer.id)).where(sa.text("answers.response IS NULL"))
+    )
+    assert blank == 10 - len(responses)
+
+
+def _open_quiz(client) -> tuple[int, str]:
+    page = client.get(QUIZ).get_data(as_text=True)
+    attempt_id = int(re.search(r'name="attempt_id" type="hidden" value="(\d+)"', page).group(1))
+    return attempt_id, csrf_token_from(page)
+
+
+def test_the_quiz_post_does_not_grow_with_the_quiz(client, auth, make_user, lesson, queries):
+    counts = []
+    for size in (5, 15):
+        _set_quiz_size(lesson, size)
+        auth.login(make_user().email)
+        attempt_id, token = _open_quiz(client)
+        data = quiz_post(attempt_id, token, wrong={0})
+        with queries.counting():
+            response = client.post(QUIZ, data=data)
+        assert response.headers["Location"] == f"/attempts/{attempt_id}"
+        counts.append(len(queries))
+        auth.logout()
+    assert counts[0] == counts[1], counts
+
+
+# --- the quiz page ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("first_visit", [True, False], ids=["new-attempt", "open-attempt"])
+def test_the_quiz_page_does_not_grow_with_the_quiz(
+    client, auth, make_user, lesson, queries, first_visit
+):
+    counts = []
+    for size in (5, 15):
+        _set_quiz_size(lesson, size)
+        auth.login(make_user().email)
+        if not first_visit:
+            client.get(QUIZ)  # starts the attempt; the next visit shows it again
+        with queries.counting():
+            response = client.get(QUIZ)
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).count('name="attempt_id"') == 1
+        counts.append(len(queries))
+        auth.logout()
+    attempts = db.session.scalars(sa.select(Attempt).order_by(Attempt.id)).all()
+    assert [a.question_count for a in attempts] == [5, 15]
+    assert counts[0] == counts[1], counts
+
+
+# --- the lesson page and the dashboard ---------------------------------------------------------
+
+
+def _submit_quizzes(client, lessons: list[Lesson]) -> None:
+    for item in lessons:
+        quiz = f"/courses/{COURSE}/{item.slug}/quiz"
+        page = client.get(quiz).get_data(as_text=True)
+        attempt_id = int(re.search(r'name="attempt_id" type="hidden" value="(\d+)"', page).group(1))
+        response = client.post(quiz, data=quiz_post(attempt_id, csrf_token_from(page)))
+        assert response.status_code == 302
+
+
+def _course_lessons() -> list[Lesson]:
+    course = catalog.find_course(db.session, COURSE)
+    return sorted(course.lessons, key=lambda item: item.number)
+
+
+@pytest.mark.parametrize("path", [f"/courses/{COURSE}/{LESSON}", "/dashboard"])
+def test_learner_pages_do_not_grow_with_the_learners_history(
+    client, auth, make_user, bundled_course, queries, path
+):
+    lessons = _course_lessons()
+    counts = []
+    for taken in (lessons[:1], lessons):
+        auth.login(make_user().email)
+        _submit_quizzes(client, taken)
+        client.get(path)
+        with queries.counting():
+            response = client.get(path)
+        assert response.status_code == 200, path
+        counts.append(len(queries))
+        auth.logout()
+    assert counts[0] == counts[1], counts
+
+
+# --- the due queue -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def token_for(client, make_user):
+    def issue(user) -> str:
+        response = client.post(
+            "/api/v1/tokens", json={"email": user.email, "password": PASSWORD, "name": "tests"}
+        )
+        assert response.status_code == 201
+        return response.get_json()["token"]
+
+    return issue
+
+
+def _give_due_cards(user, count: int) -> None:
+    """`count` new cards, due now, from questions of every lesson of the course."""
+    rows = db.session.execute(
+        sa.select(Question.id, Question.lesson_id).order_by(Question.lesson_id, Question.id)
+    ).all()
+    by_lesson: dict[int, list[int]] = {}
+    for question_id, lesson_id in rows:
+        by_lesson.setdefault(lesson_id, []).append(question_id)
+    # Round robin over the lessons, so the cards come from several lessons.
+    interleaved = [q for group in zip(*by_lesson.values(), strict=False) for q in group]
+    question_ids = interleaved[:count]
+    assert len(question_ids) == count
+    _insert_missing_cards(db.session, user.id, question_ids, utcnow())
+    db.session.commit()
+
+
+def test_the_due_queue_api_does_not_grow_with_the_queue(
+    client, make_user, bundled_course, token_for, queries
+):
+    counts = []
+    for size in (3, 20):
+        user = make_user()
+        _give_due_cards(user, size)
+        api = Api(client, token_for(user), user)
+        api.get("/review/due?limit=100")
+        with queries.counting():
+            response = api.get("/review/due?limit=100")
+        assert response.status_code == 200
+        body = response.get_json()
+        assert len(body["cards"]) == size
+        assert len({card["lesson"]["slug"] for card in body["cards"]}) == min(size, 3)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_review_page_does_not_grow_with_the_queue(
+    client, auth, make_user, bundled_course, queries
+):
+    counts = []
+    for size in (3, 20):
+        user = make_user()
+        _give_due_cards(user, size)
+        auth.login(user.email)
+        client.get("/review")
+        with queries.counting():
+            response = client.get("/review")
+        assert response.status_code == 200
+        counts.append(len(queries))
+        auth.logout()
+    assert counts[0] == counts[1], counts
+
+
+# --- the batched quiz reviews behave as one review per answer -------------------------------
+
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def _card_row(card: Card) -> tuple:
+    return (
+        card.question_id,
+        card.state,
+        card.step,
+        card.stability,
+        card.difficulty,
+        card.due,
+        card.last_review,
+        card.reps,
+        card.lapses,
+    )
+
+
+def _stored_cards(user_id: int) -> list[tuple]:
+    db.session.expire_all()
+    rows = db.session.scalars(
+        sa.select(Card).where(Card.user_id == user_id).order_by(Card.question_id)
+    )
+    return [_card_row(card) for card in rows]
+
+
+def _stored_logs(user_id: int) -> list[tuple]:
+    rows = db.session.execute(
+        sa.select(Card.question_id, ReviewLog.rating, ReviewLog.source, ReviewLog.reviewed_at)
+        .join(Card, Card.id == ReviewLog.card_id)
+        .where(ReviewLog.user_id == user_id)
+        .order_by(ReviewLog.id)
+    ).all()
+    return [tuple(row) for row in rows]
+
+
+def test_a_batch_stores_what_one_review_per_answer_stores(lesson, make_user):
+    ids = [question.id for question in quizzes.quiz_questions(db.session, lesson)[:6]]
+    outcomes = [(question_id, index % 3 != 0) for index, question_id in enumerate(ids)]
+    one_by_one, batched = make_user(), make_user()
+    for user in (one_by_one, batched):  # a card met before, reviewed once already
+        reviews.record_quiz_answer(db.session, user.id, ids[0], True, NOW, enable_fuzzing=False)
+    later = NOW + timedelta(days=2)
+    expected = [
+        reviews.record_quiz_answer(db.session, one_by_one.id, q, ok, later, enable_fuzzing=False)
+        for q, ok in outcomes
+    ]
+    cards = reviews.record_quiz_answers(
+        db.session, batched.id, outcomes, later, enable_fuzzing=False
+    )
+    assert [card.question_id for card in cards] == ids
+    assert [_card_row(card) for card in cards] == [_card_row(card) for card in expected]
+    db.session.commit()
+    assert _stored_cards(batched.id) == _stored_cards(one_by_one.id)
+    assert _stored_logs(batched.id) == _stored_logs(one_by_one.id)
+    assert cards[0].reps == 2
+
+
+def test_a_question_answered_twice_is_reviewed_twice(lesson, make_user):
+    first, second = (question.id for question in quizzes.quiz_questions(db.session, lesson)[:2])
+    user = make_user()
+    outcomes = [(first, True), (second, True), (first, False)]
+    cards = reviews.record_quiz_answers(db.session, user.id, outcomes, NOW, enable_fuzzing=False)
+    assert cards[0] is cards[2]
+    assert (cards[2].reps, cards[1].reps) == (2, 1)
+    assert [(q, rating) for q, rating, _source, _at in _stored_logs(user.id)] == [
+        (first, 3),
+        (second, 3),
+        (first, 1),
+    ]
+
+
+def test_a_card_reviewed_meanwhile_is_reviewed_again_from_its_new_state(lesson, make_user):
+    ids = [question.id for question in quizzes.quiz_questions(db.session, lesson)[:3]]
+    user = make_user()
+    cards = reviews.record_quiz_answers(
+        db.session, user.id, [(q, True) for q in ids], NOW, enable_fuzzing=False
+    )
+    # Another request reviews the second card; this session still holds the old state.
+    db.session.execute(
+        sa.update(Card)
+        .where(Card.id == cards[1].id)
+        .values(reps=Card.reps + 1)
+        .execution_options(synchronize_session=False)
+    )
+    later = NOW + timedelta(days=1)
+    again = reviews.record_quiz_answers(
+        db.session, user.id, [(q, False) for q in ids], later, enable_fuzzing=False
+    )
+    db.session.commit()
+    assert [card.reps for card in again] == [2, 3, 2]
+    assert [row[7] for row in _stored_cards(user.id)] == [2, 3, 2]
+    assert len(_stored_logs(user.id)) == 6
