@@ -61,6 +61,8 @@ class Config:
     IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
     # Tests may fix time: a datetime or a callable returning one (see quizapp/clock.py).
     CLOCK = None
+    # The instructor dashboard is recomputed at most this often per worker (0: always).
+    DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "30"))
     REVIEW_FUZZING = True
     DESIRED_RETENTION_DEFAULT = 0.9
     DAILY_NEW_CARDS_DEFAULT = 20
@@ -78,6 +80,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "1000 per minute"
+    DASHBOARD_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

@@ -38,12 +38,21 @@ def question_editor_url(question_id: int) -> str:
     return f"{request.script_root}/instructor/questions/{question_id}/edit"
 
 
+def _dashboard_cache_seconds() -> float:
+    """How long a computed course dashboard is reused (stats.cached_course_dashboard); the
+    testing config sets 0 because tests change data between requests."""
+    return float(current_app.config["DASHBOARD_CACHE_SECONDS"])
+
+
 @bp.route("/instructor/courses/<course_slug>")
 @staff_required
 def course(course_slug: str):
     found = catalog.find_course(db.session, course_slug) or abort(404)
     sort, order = _sort_arguments()
-    dashboard = stats.course_dashboard(db.session, found, utcnow(), sort, order)
+    page = request.args.get("page", 1, type=int)
+    dashboard = stats.cached_course_dashboard(
+        db.session, found, utcnow(), sort, order, page, max_age=_dashboard_cache_seconds()
+    )
     return render_template(
         "dashboard/course.html",
         dashboard=dashboard,
@@ -52,6 +61,7 @@ def course(course_slug: str):
         editor_url=question_editor_url,
         question_title=item_analysis.question_title,
         min_attempts=MIN_ATTEMPTS_TO_JUDGE,
+        per_page=stats.LEARNERS_PER_PAGE,
     )
 
 

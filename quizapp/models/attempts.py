@@ -12,7 +12,13 @@ from quizapp.models.types import UTCDateTime, utcnow
 
 class Attempt(db.Model):
     __tablename__ = "attempts"
-    __table_args__ = (sa.Index("ix_attempts_user_lesson", "user_id", "lesson_id"),)
+    __table_args__ = (
+        sa.Index("ix_attempts_user_lesson", "user_id", "lesson_id"),
+        # The course dashboard (migration 0002): first attempts by lesson, and a
+        # learner's submitted attempts (with score) per lesson.
+        sa.Index("ix_attempts_lesson_first", "lesson_id", "number", "submitted_at"),
+        sa.Index("ix_attempts_lesson_user", "lesson_id", "user_id", "submitted_at", "score"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
@@ -44,6 +50,8 @@ class Answer(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("attempt_id", "question_id", name="uq_answers_attempt_question"),
         sa.Index("ix_answers_question_scored", "question_id", "score"),
+        # Item analysis reads an attempt's scored answers from this index alone (0002).
+        sa.Index("ix_answers_attempt_scored", "attempt_id", "question_id", "score"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -71,6 +79,12 @@ class AnswerChoice(db.Model):
     """A choice the learner selected, by position, so distractor analysis is a GROUP BY."""
 
     __tablename__ = "answer_choices"
+    # Choice counts read the selected choices of an answer from this index alone (0002).
+    __table_args__ = (
+        sa.Index(
+            "ix_answer_choices_answer_question", "answer_id", "question_id", "choice_position"
+        ),
+    )
 
     answer_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True

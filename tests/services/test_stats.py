@@ -312,3 +312,51 @@ def test_weekly_accuracy(course, lesson, questions, learner):
     assert (weeks[-1].answers, weeks[-1].accuracy) == (3, pytest.approx(2 / 3))
     assert (weeks[-2].answers, weeks[-2].accuracy) == (1, 0.0)
     assert weeks[0].accuracy is None
+
+
+# Learner table pages and the dashboard cache ---------------------------------------------
+
+
+def test_a_dashboard_page_holds_only_its_learners(course, data_set):
+    every = stats.learner_table(db.session, course)
+
+    second = stats.course_dashboard(db.session, course, NOW, page=2, per_page=2)
+
+    assert [row.email for row in second.learners] == ["c@example.org", "d@example.org"]
+    assert second.learners == every[2:4]
+    assert (second.learner_count, second.learner_page, second.learner_pages) == (5, 2, 3)
+    # Completion still divides by every learner, not by the page's.
+    assert second.lessons == stats.course_dashboard(db.session, course, NOW).lessons
+
+
+@pytest.mark.parametrize(("asked", "shown", "emails"), [(0, 1, "ab"), (9, 3, "e"), (-4, 1, "ab")])
+def test_a_page_out_of_range_shows_the_nearest_one(course, data_set, asked, shown, emails):
+    dashboard = stats.course_dashboard(db.session, course, NOW, page=asked, per_page=2)
+    assert dashboard.learner_page == shown
+    assert [row.email for row in dashboard.learners] == [f"{n}@example.org" for n in emails]
+
+
+def test_a_course_without_learners_has_one_empty_page(course):
+    dashboard = stats.course_dashboard(db.session, course, NOW, page=1)
+    assert (dashboard.learners, dashboard.learner_count, dashboard.learner_pages) == ([], 0, 1)
+
+
+def test_the_dashboard_cache_reuses_a_dashboard_until_invalidated(course, data_set, questions):
+    stats.clear_dashboard_cache()
+    first = stats.cached_course_dashboard(db.session, course, NOW, page=1, max_age=60)
+    add_attempt(
+        db.session,
+        make_learner(db.session, "late@example.org"),
+        course.lessons[0],
+        {questions[0]: 1.0},
+        submitted_at=NOW,
+    )
+
+    assert stats.cached_course_dashboard(db.session, course, NOW, page=1, max_age=60) == first
+    assert stats.cached_course_dashboard(db.session, course, NOW, page=1, max_age=0) != first
+    stats.invalidate_course(course.id)
+    assert (
+        stats.cached_course_dashboard(db.session, course, NOW, page=1, max_age=60).learner_count
+        == 6
+    )
+    stats.clear_dashboard_cache()

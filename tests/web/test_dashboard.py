@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models.types import utcnow
+from quizapp.services import stats
 from tests.services.stats_factories import (
     add_attempt,
     add_card,
@@ -251,6 +252,84 @@ def test_learner_drill_down(client, auth, course, instructor):
     assert "pupil@example.org" in html
     assert "50 %" in html
     assert "<svg" in html
+
+
+# Learner table pages and the dashboard cache -----------------------------------------------
+
+
+def learner_emails(html: str) -> list[str]:
+    return re.findall(
+        r'<span class="d-block small text-body-secondary">([^<]+@example\.org)<', html
+    )
+
+
+def test_the_learner_table_is_paginated_and_the_csv_keeps_every_row(
+    client, auth, course, instructor, monkeypatch
+):
+    monkeypatch.setattr(stats, "LEARNERS_PER_PAGE", 2)
+    lesson = course.lessons[0]
+    q1 = questions_of(db.session, lesson)[0]
+    for name in "edcba":
+        add_attempt(
+            db.session, make_learner(db.session, f"{name}@example.org"), lesson, {q1: 1.0}, utcnow()
+        )
+    db.session.commit()
+    auth.login(instructor.email)
+
+    first = client.get(COURSE_URL).get_data(as_text=True)
+    second = client.get(COURSE_URL + "?page=2&sort=facility&order=desc").get_data(as_text=True)
+    beyond = client.get(COURSE_URL + "?page=99").get_data(as_text=True)
+
+    assert learner_emails(first) == ["a@example.org", "b@example.org"]
+    assert learner_emails(second) == ["c@example.org", "d@example.org"]
+    assert learner_emails(beyond) == ["e@example.org"]
+    assert re.search(r'id="learners-total">\s*5\s*<', second)
+    assert "Learners 3–4 of 5, by email." in second
+    assert '<span class="page-link" aria-current="page">2</span>' in second
+    # Page links keep the question table's sort; sort links keep the page.
+    assert (
+        "/instructor/courses/stats-course?sort=facility&amp;order=desc&amp;page=3#learners-heading"
+        in second
+    )
+    assert "page=2#questions-heading" in second
+    rows = read_csv(client.get(COURSE_URL + "/learners.csv"))
+    assert [row[1] for row in rows[1:]] == [f"{name}@example.org" for name in "abcde"]
+
+
+def test_a_short_learner_table_has_no_page_links(client, auth, course, instructor):
+    lesson = course.lessons[0]
+    add_attempt(db.session, make_learner(db.session, "solo@example.org"), lesson, {}, utcnow())
+    db.session.commit()
+    auth.login(instructor.email)
+    html = client.get(COURSE_URL).get_data(as_text=True)
+    assert "learner-pages" not in html
+    assert 'id="learners-shown"' not in html
+
+
+@pytest.mark.parametrize("app_config", [{"DASHBOARD_CACHE_SECONDS": 60}])
+def test_the_course_dashboard_is_cached_until_invalidated(client, auth, course, instructor):
+    stats.clear_dashboard_cache()
+    lesson = course.lessons[0]
+    q1 = questions_of(db.session, lesson)[0]
+    add_attempt(
+        db.session, make_learner(db.session, "one@example.org"), lesson, {q1: 1.0}, utcnow()
+    )
+    db.session.commit()
+    auth.login(instructor.email)
+    assert re.search(r'id="learners-total">\s*1\s*<', client.get(COURSE_URL).get_data(as_text=True))
+
+    add_attempt(
+        db.session, make_learner(db.session, "two@example.org"), lesson, {q1: 1.0}, utcnow()
+    )
+    db.session.commit()
+    cached = client.get(COURSE_URL).get_data(as_text=True)
+    stats.invalidate_course(course.id)
+    fresh = client.get(COURSE_URL).get_data(as_text=True)
+
+    assert re.search(r'id="learners-total">\s*1\s*<', cached)
+    assert "Course stats-course" in cached  # the page renders from the cached figures
+    assert re.search(r'id="learners-total">\s*2\s*<', fresh)
+    stats.clear_dashboard_cache()
 
 
 # CSV exports ---------------------------------------------------------------------------
