@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 # GIFT control characters that a backslash makes literal (Moodle's escapedchar_pre).
 SPECIAL = "~=#{}:"
@@ -17,6 +18,13 @@ _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _RANGE = re.compile(rf"({_NUMBER})\.\.({_NUMBER})")
 _TOLERANCE = re.compile(rf"({_NUMBER})(?::({_NUMBER}))?")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+# Escape pairs are matched first so that what they escape is never read as syntax.
+_ESCAPED_SPECIAL = rf"\\([{re.escape(SPECIAL)}\\])"
+_DECODE = re.compile(rf"{_ESCAPED_SPECIAL}|\\n")
+_DECODE_COLLAPSE = re.compile(rf"{_ESCAPED_SPECIAL}|\\n|\s+")
+# An answer: its marker (none before the first), then text up to the next unescaped marker;
+# a backslash takes the character after it along (a final one stays in the text).
+_ANSWER_PARTS = re.compile(r"([=~]?)((?:[^\\=~]+|\\.?)*)", re.DOTALL)
 
 
 class GiftSyntaxError(ValueError):
@@ -47,16 +55,21 @@ class _Answer:
 
 
 def find_unescaped(raw: str, target: str, start: int = 0) -> int:
-    """Index of `target` in `raw` outside backslash escapes, or -1."""
-    i = start
-    while i < len(raw):
-        if raw[i] == "\\":
-            i += 2
-            continue
-        if raw.startswith(target, i):
-            return i
-        i += 1
-    return -1
+    """Index of `target` in `raw` outside backslash escapes, or -1.
+
+    Scanning starts at `start`: a backslash there escapes the character after it.
+    """
+    end = _skip_to(target).match(raw, start).end()  # type: ignore[union-attr]
+    return end if raw.startswith(target, end) else -1
+
+
+@cache
+def _skip_to(target: str) -> re.Pattern[str]:
+    """What comes before `target`: other characters and escape pairs, left to right
+    (a lone final backslash stops it too, and then `target` is not there)."""
+    first, rest = re.escape(target[0]), re.escape(target[1:])
+    not_target = rf"|{first}(?!{rest})" if rest else ""
+    return re.compile(rf"(?:[^\\{first}]+|\\.{not_target})*", re.DOTALL)
 
 
 def split_unescaped(raw: str, separator: str) -> list[str]:
@@ -76,26 +89,15 @@ def decode(raw: str, fmt: str) -> str:
     `\\\\` is read first, so `\\\\n` is a backslash then "n" (Moodle's escapedchar_pre);
     `\\n` is a newline; a backslash before anything else stays a backslash.
     """
-    collapse = fmt in ("moodle", "plain")
-    out: list[str] = []
-    i = 0
-    while i < len(raw):
-        ch = raw[i]
-        nxt = raw[i + 1] if i + 1 < len(raw) else ""
-        if ch == "\\" and nxt and (nxt in SPECIAL or nxt == "\\"):
-            out.append(nxt)
-            i += 2
-        elif ch == "\\" and nxt == "n":
-            out.append("\n")
-            i += 2
-        elif collapse and ch.isspace():
-            while i < len(raw) and raw[i].isspace():
-                i += 1
-            out.append(" ")
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out).strip()
+    pattern = _DECODE_COLLAPSE if fmt in ("moodle", "plain") else _DECODE
+    return pattern.sub(_decoded, raw).strip()
+
+
+def _decoded(match: re.Match[str]) -> str:
+    escaped = match.group(1)
+    if escaped is not None:
+        return escaped
+    return "\n" if match.group(0) == "\\n" else " "
 
 
 def take_format(raw: str, default: str) -> tuple[str, str]:
@@ -113,18 +115,7 @@ def parse_number(text: str) -> float:
 
 def _split_answers(raw: str) -> list[tuple[str, str]]:
     """Cut an answer block at every unescaped `=` or `~` (each starts an answer)."""
-    parts: list[tuple[str, str]] = []
-    marker, begin, i = "", 0, 0
-    while i < len(raw):
-        if raw[i] == "\\":
-            i += 2
-            continue
-        if raw[i] in "=~":
-            parts.append((marker, raw[begin:i]))
-            marker, begin = raw[i], i + 1
-        i += 1
-    parts.append((marker, raw[begin:]))
-    return [(m, seg) for m, seg in parts if m or seg.strip()]
+    return [(m, seg) for m, seg in _ANSWER_PARTS.findall(raw) if m or seg.strip()]
 
 
 def _read_answer(marker: str, seg: str, fmt: str, with_feedback: bool = True) -> _Answer:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from quizapp.domain.questions.registry import normalise_question, validate_question
 from quizapp.domain.slugs import slugify, unique_slug
 from quizapp.models import Course, Lesson, Question
-from quizapp.services.question_store import apply_question, content_hash, question_dict
+from quizapp.services.question_store import apply_question, question_dict
 
 MAX_ID_LENGTH = 80
 
@@ -144,7 +144,7 @@ def create_question(session: Session, lesson: Lesson, raw: dict[str, Any]) -> Qu
     row = Question(course_id=lesson.course_id, lesson_id=lesson.id, content_hash="")
     row.position = _next_position(session, lesson)
     session.add(row)
-    store_question(session, row, question)
+    apply_question(row, question)
     session.flush()
     return row
 
@@ -152,19 +152,11 @@ def create_question(session: Session, lesson: Lesson, raw: dict[str, Any]) -> Qu
 def update_question(session: Session, row: Question, raw: dict[str, Any]) -> bool:
     """Save an edit; the id and type stay. Returns True (and bumps the version) on change."""
     question = checked_question({**raw, "id": row.external_id, "type": row.type})
-    changed = store_question(session, row, question)
+    # apply_question updates choice rows in place by position, so the (question, position)
+    # unique constraint holds without deleting and flushing the old rows first.
+    changed = apply_question(row, question)
     session.flush()
     return changed
-
-
-def store_question(session: Session, row: Question, question: dict[str, Any]) -> bool:
-    """`apply_question`, first deleting the old choice rows when the content changed:
-    the unit of work inserts new rows before deleting old ones, and choice positions are
-    unique per question."""
-    if row.id is not None and row.content_hash != content_hash(question) and row.choices:
-        row.choices = []
-        session.flush()
-    return apply_question(row, question)
 
 
 def retire_question(session: Session, row: Question, now: datetime) -> None:

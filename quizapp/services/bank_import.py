@@ -13,12 +13,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from quizapp.domain.questions.registry import normalise_question, validate_question
+from quizapp.domain.questions.registry import normalise_question, semantic_problems
+from quizapp.domain.questions.schema import question_problems
 from quizapp.domain.slugs import slugify
-from quizapp.models import Course, Lesson, Question
-from quizapp.services.authoring import store_question
-from quizapp.services.question_store import content_hash
+from quizapp.models import Choice, Course, Lesson, Question
+from quizapp.services.question_store import apply_question, choice_rows, content_hash, type_data
 
 FORMATS = ("gift", "yaml", "csv")
 _EXTENSIONS = {
@@ -123,23 +124,18 @@ def plan_import(
     plan.errors += parsed.errors
     plan.unsupported += parsed.unsupported
     lessons = _lesson_keys(session, course)
-    stored = {
-        row.external_id: row
-        for row in session.scalars(sa.select(Question).where(Question.course_id == course.id))
-    }
+    stored = _stored_states(session, course.id)
     for raw, line in parsed.questions:
         target = lesson or _lesson_of(raw, lessons)
         question = {k: v for k, v in raw.items() if k not in _PLACEMENT_KEYS}
         if target is None:
             plan.errors.append(_no_lesson_message(filename, line, raw))
             continue
-        problems = validate_question(question)
+        normalised, problems = _checked(question)
         if problems:
             plan.errors += [f"{filename}:{line}: {question.get('id')}: {p}" for p in problems]
             continue
-        question = {
-            k: v for k, v in normalise_question(question).items() if k not in _PLACEMENT_KEYS
-        }
+        question = {k: v for k, v in normalised.items() if k not in _PLACEMENT_KEYS}
         action = _action(stored.get(question["id"]), question, target)
         plan.items.append(PlannedQuestion(question, target.id, line, action))
     plan.kept = _kept(session, plan)
@@ -148,26 +144,36 @@ def plan_import(
 
 def apply_import(session: Session, plan: ImportPlan, now: datetime) -> ImportPlan:
     """Write the plan (created, updated, restored); the caller commits. `now` stamps nothing
-    yet but keeps the service signature uniform with the loader."""
+    yet but keeps the service signature uniform with the loader.
+
+    The number of statements does not grow with the file: the course's questions are read
+    once, new questions and their choices go in as bulk INSERTs, and only stored questions
+    that change are written through the ORM, their choices read in one query first."""
     del now
     if plan.errors:
         raise ImportRefused("\n".join(plan.errors))
-    stored = {
-        row.external_id: row
-        for row in session.scalars(sa.select(Question).where(Question.course_id == plan.course_id))
-    }
+    stored = _stored_states(session, plan.course_id)
+    changing = _changing_rows(session, plan, stored)
     next_position: dict[int, int] = {}
+    created: dict[str, dict[str, Any]] = {}
     for item in plan.items:
-        row = stored.get(item.question["id"])
+        question_id = item.question["id"]
+        if question_id not in stored:
+            values = _created_values(created.get(question_id), item.question)
+            # A new question takes a place at the end of its lesson, as a moved one does.
+            values["lesson_id"] = item.lesson_id
+            values["position"] = _take_position(session, next_position, item.lesson_id)
+            created[question_id] = values
+            continue
+        row = changing.get(question_id)
         if row is None:
-            row = Question(course_id=plan.course_id, lesson_id=item.lesson_id, content_hash="")
-            session.add(row)
-            stored[item.question["id"]] = row
-        store_question(session, row, item.question)
-        if row.lesson_id != item.lesson_id or row.id is None:
+            continue  # same content, same lesson, active: nothing to write
+        apply_question(row, item.question)
+        if row.lesson_id != item.lesson_id:
             row.lesson_id = item.lesson_id
             row.position = _take_position(session, next_position, item.lesson_id)
         row.retired_at = None
+    _insert_created(session, plan.course_id, list(created.values()))
     session.flush()
     return plan
 
@@ -262,12 +268,41 @@ def _no_lesson_message(filename: str, line: int, raw: dict[str, Any]) -> str:
     return f"{filename}:{line}: question {raw.get('id')!r} has no lesson; choose a target lesson"
 
 
-def _action(row: Question | None, question: dict[str, Any], lesson: Lesson) -> str:
-    if row is None:
+def _checked(question: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """`validate_question` and `normalise_question` in one pass: the registry's structural
+    check, then its type rules on the normalised dict, which is kept rather than rebuilt."""
+    problems = question_problems(question)
+    if problems:
+        return question, [problem.message for problem in problems]
+    normalised = normalise_question(question)
+    return normalised, [problem.message for problem in semantic_problems(normalised)]
+
+
+def _stored_states(session: Session, course_id: int) -> dict[str, sa.Row]:
+    """What an import compares, of every question of the course, by external id (plain
+    rows: reading 10,000 whole questions as objects would cost more than the import)."""
+    query = sa.select(
+        Question.id,
+        Question.external_id,
+        Question.content_hash,
+        Question.lesson_id,
+        Question.retired_at,
+    ).where(Question.course_id == course_id)
+    return {row.external_id: row for row in session.execute(query)}
+
+
+def _changes(stored: sa.Row, question: dict[str, Any], lesson_id: int) -> bool:
+    return (
+        stored.content_hash != content_hash(question)
+        or stored.lesson_id != lesson_id
+        or bool(stored.retired_at)
+    )
+
+
+def _action(stored: sa.Row | None, question: dict[str, Any], lesson: Lesson) -> str:
+    if stored is None:
         return "create"
-    if row.content_hash != content_hash(question) or row.lesson_id != lesson.id or row.retired_at:
-        return "update"
-    return "unchanged"
+    return "update" if _changes(stored, question, lesson.id) else "unchanged"
 
 
 def _kept(session: Session, plan: ImportPlan) -> list[str]:
@@ -292,3 +327,97 @@ def _take_position(session: Session, next_position: dict[int, int], lesson_id: i
     position = next_position[lesson_id]
     next_position[lesson_id] += 1
     return position
+
+
+# --- writing ------------------------------------------------------------------------------
+
+# Up to this many changing questions are read by id; more, with their whole course.
+_BY_ID_LIMIT = 500
+
+
+def _changing_rows(
+    session: Session, plan: ImportPlan, stored: dict[str, sa.Row]
+) -> dict[str, Question]:
+    """The stored questions the plan changes, as objects with their choices, by external
+    id: two queries, however many there are, so `apply_question` never lazy-loads."""
+    ids = {
+        state.id
+        for item in plan.items
+        if (state := stored.get(item.question["id"])) is not None
+        and _changes(state, item.question, item.lesson_id)
+    }
+    if not ids:
+        return {}
+    questions = sa.select(Question)
+    choices = sa.select(Choice).order_by(Choice.question_id, Choice.position)
+    if len(ids) <= _BY_ID_LIMIT:
+        questions = questions.where(Question.id.in_(ids))
+        choices = choices.where(Choice.question_id.in_(ids))
+    else:
+        questions = questions.where(Question.course_id == plan.course_id)
+        choices = choices.join(Question).where(Question.course_id == plan.course_id)
+    rows = {row.id: row for row in session.scalars(questions) if row.id in ids}
+    found: dict[int, list[Choice]] = {question_id: [] for question_id in rows}
+    for choice in session.scalars(choices):
+        if choice.question_id in found:
+            found[choice.question_id].append(choice)
+    for question_id, row in rows.items():
+        if "choices" in sa.inspect(row).unloaded:
+            set_committed_value(row, "choices", found[question_id])
+    return {row.external_id: row for row in rows.values()}
+
+
+def _created_values(earlier: dict[str, Any] | None, question: dict[str, Any]) -> dict[str, Any]:
+    """The columns of a new question row, as `apply_question` would set them. `earlier` is
+    the same id met before in this plan: as a row, it changes (and bumps its version) only
+    when the content differs."""
+    new_hash = content_hash(question)
+    if earlier is not None and earlier["content_hash"] == new_hash:
+        return earlier
+    return {
+        "external_id": question["id"],
+        "type": question["type"],
+        "title": question.get("title"),
+        "prompt_md": question["prompt"],
+        "explanation_md": question.get("explanation"),
+        "tags": list(question.get("tags") or []),
+        "section": question.get("section"),
+        "data": type_data(question),
+        "content_hash": new_hash,
+        "version": 1 if earlier is None else earlier["version"] + 1,
+        "retired_at": None,
+        "choices": choice_rows(question),
+    }
+
+
+def _insert_created(session: Session, course_id: int, created: list[dict[str, Any]]) -> None:
+    """Bulk INSERT the new questions (in plan order), then all their choices.
+
+    Core executemany INSERTs on the tables (no ORM bookkeeping per row, and no RETURNING: a
+    10,000-row RETURNING statement is slow to build), then one SELECT for the new ids, by
+    the unique (course, external id). Column defaults (timestamps) apply as usual."""
+    if not created:
+        return
+    choices = {values["external_id"]: values.pop("choices") for values in created}
+    session.execute(
+        sa.insert(Question.__table__), [{**values, "course_id": course_id} for values in created]
+    )
+    ids = session.execute(
+        sa.select(Question.external_id, Question.id)
+        .where(Question.course_id == course_id)
+        .order_by(Question.id)
+    )
+    rows = [
+        {
+            "question_id": question_id,
+            "position": position,
+            "text_md": choice.text,
+            "weight": choice.weight,
+            "is_correct": choice.is_correct,
+            "feedback_md": choice.feedback,
+        }
+        for external_id, question_id in ids
+        for position, choice in enumerate(choices.get(external_id, ()))
+    ]
+    if rows:
+        session.execute(sa.insert(Choice.__table__), rows)

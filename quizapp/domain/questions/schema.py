@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -32,6 +33,7 @@ def bank_schema() -> dict[str, Any]:
 
 @cache
 def _validator(definition: str | None) -> Draft202012Validator:
+    """Built once per root (the cache), never per question."""
     schema = bank_schema()
     if definition is not None:
         # Same $defs, rooted at one definition, so "#/$defs/..." references still resolve.
@@ -45,15 +47,20 @@ def _validator(definition: str | None) -> Draft202012Validator:
 
 def file_problems(data: Any) -> list[Problem]:
     """Problems of a whole bank file; paths start at the file root."""
-    return _problems(_validator(None), data)
+    return _problems(_validator(None), _quick_check(None), data)
 
 
 def question_problems(question: Any) -> list[Problem]:
     """Problems of one question (raw or normalised); paths start at the question."""
-    return _problems(_validator("question"), question)
+    return _problems(_validator("question"), _quick_check("question"), question)
 
 
-def _problems(validator: Draft202012Validator, instance: Any) -> list[Problem]:
+def _problems(
+    validator: Draft202012Validator, quick: _Check | None, instance: Any
+) -> list[Problem]:
+    if quick is not None and _plain(instance) and quick(instance):
+        return []
+    # Invalid (or unusual) input: jsonschema finds and words every problem.
     seen: dict[tuple[Path, str], Problem] = {}
     for error in validator.iter_errors(instance):
         for problem in _translate(error):
@@ -127,3 +134,193 @@ def _describe(error: ValidationError) -> str:
             )
         case _:
             return error.message
+
+
+# --- quick validity check ------------------------------------------------------------------
+# jsonschema's iter_errors costs about a millisecond a question, which a 10,000-question
+# import feels. Nearly every question is valid, so a yes/no check compiled once from the
+# same schema answers first; only a "no" runs jsonschema, which then finds and words the
+# problems, so messages never change. The check is exact for plain JSON-like data (dict
+# with str keys, list, str, int, float, bool, None; `_plain`); anything else goes straight
+# to jsonschema. A schema keyword the compiler does not know disables the quick check, so
+# the schema can grow without the check silently drifting from it.
+
+_Check = Callable[[Any], bool]
+_PLAIN_TYPES = frozenset((dict, list, str, bool, int, float, type(None)))
+_ANNOTATIONS = frozenset(
+    ("$schema", "$id", "$defs", "$comment", "title", "description", "x-messages", "examples")
+)
+_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "boolean": (bool,),
+    "null": (type(None),),
+    "number": (int, float),
+    "integer": (int,),  # and, from Draft 6 on, a float such as 1.0: see _type_check
+}
+
+
+class _Unsupported(Exception):
+    """The schema uses something the quick check does not implement."""
+
+
+def _plain(instance: Any) -> bool:
+    """True when `instance` holds only the JSON-like values the quick check models."""
+    kind = type(instance)
+    if kind is dict:
+        return all(type(key) is str and _plain(value) for key, value in instance.items())
+    if kind is list:
+        return all(_plain(item) for item in instance)
+    return kind in _PLAIN_TYPES
+
+
+def _always(instance: Any) -> bool:
+    return True
+
+
+def _never(instance: Any) -> bool:
+    return False
+
+
+@cache
+def _quick_check(definition: str | None) -> _Check | None:
+    """A yes/no version of `_validator(definition)`, or None when it cannot be built."""
+    schema = bank_schema()
+    done: dict[str, _Check] = {}
+    pending: set[str] = set()
+
+    def ref(target: str) -> _Check:
+        name = target.removeprefix("#/$defs/")
+        if target == name or name not in schema.get("$defs", {}):
+            raise _Unsupported(target)
+        if name in pending:  # a recursive definition: look it up when called
+            return lambda instance: done[name](instance)
+        if name not in done:
+            pending.add(name)
+            done[name] = _compile(schema["$defs"][name], ref)
+            pending.discard(name)
+        return done[name]
+
+    try:
+        return _compile(schema, ref) if definition is None else ref(f"#/$defs/{definition}")
+    except _Unsupported:
+        return None
+
+
+def _compile(schema: Any, ref: Callable[[str], _Check]) -> _Check:
+    if schema is True:
+        return _always
+    if schema is False:
+        return _never
+    if not isinstance(schema, dict):
+        raise _Unsupported(schema)
+    checks = tuple(
+        _keyword(keyword, value, schema, ref)
+        for keyword, value in schema.items()
+        if keyword not in _ANNOTATIONS and keyword not in ("then", "else")  # see "if"
+    )
+    if not checks:
+        return _always
+    if len(checks) == 1:
+        return checks[0]
+
+    def every(instance: Any) -> bool:
+        for check in checks:  # noqa: SIM110 (a plain loop: this runs per value checked)
+            if not check(instance):
+                return False
+        return True
+
+    return every
+
+
+def _type_check(value: str | list[str]) -> _Check:
+    names = [value] if isinstance(value, str) else list(value)
+    if any(name not in _TYPES for name in names):
+        raise _Unsupported(names)
+    kinds = frozenset(kind for name in names for kind in _TYPES[name])
+    if "integer" in names and "number" not in names:
+        return lambda x: type(x) in kinds or (type(x) is float and x.is_integer())
+    return lambda x: type(x) in kinds
+
+
+def _keyword(  # noqa: C901 (one case per JSON Schema keyword)
+    keyword: str, value: Any, schema: dict, ref: Callable[[str], _Check]
+) -> _Check:
+    number = (int, float)
+    match keyword:
+        case "$ref":
+            return ref(value)
+        case "type":
+            return _type_check(value)
+        case "enum" | "const":
+            options = value if keyword == "enum" else [value]
+            if not all(type(option) is str for option in options):
+                raise _Unsupported(keyword)  # jsonschema's equal() on non-text is not modelled
+            allowed = frozenset(options)
+            return lambda x: type(x) is str and x in allowed
+        case "pattern":
+            search = re.compile(value).search
+            return lambda x: type(x) is not str or search(x) is not None
+        case "minLength":
+            return lambda x: type(x) is not str or len(x) >= value
+        case "maxLength":
+            return lambda x: type(x) is not str or len(x) <= value
+        case "minimum":
+            return lambda x: type(x) not in number or not x < value
+        case "maximum":
+            return lambda x: type(x) not in number or not x > value
+        case "minItems":
+            return lambda x: type(x) is not list or len(x) >= value
+        case "items":
+            if "prefixItems" in schema:
+                raise _Unsupported(keyword)
+            item = _compile(value, ref)
+            return lambda x: type(x) is not list or all(map(item, x))
+        case "required":
+            needed = tuple(value)
+            return lambda x: type(x) is not dict or all(key in x for key in needed)
+        case "dependentRequired":
+            pairs = tuple((key, tuple(needs)) for key, needs in value.items())
+            return lambda x: (
+                type(x) is not dict
+                or all(need in x for key, needs in pairs if key in x for need in needs)
+            )
+        case "properties":
+            return _properties_check({key: _compile(sub, ref) for key, sub in value.items()}, None)
+        case "additionalProperties":
+            if "patternProperties" in schema:
+                raise _Unsupported(keyword)
+            known = {key: _always for key in schema.get("properties", {})}
+            return _properties_check(known, _compile(value, ref))
+        case "allOf" | "anyOf" | "oneOf":
+            parts = tuple(_compile(sub, ref) for sub in value)
+            if keyword == "allOf":
+                return lambda x: all(part(x) for part in parts)
+            if keyword == "anyOf":
+                return lambda x: any(part(x) for part in parts)
+            return lambda x: sum(1 for part in parts if part(x)) == 1
+        case "not":
+            inner = _compile(value, ref)
+            return lambda x: not inner(x)
+        case "if":
+            condition = _compile(value, ref)
+            then = _compile(schema.get("then", True), ref)
+            otherwise = _compile(schema.get("else", True), ref)
+            return lambda x: then(x) if condition(x) else otherwise(x)
+    raise _Unsupported(keyword)
+
+
+def _properties_check(known: dict[str, _Check], others: _Check | None) -> _Check:
+    """`properties` (others None: keys not listed pass) or `additionalProperties`."""
+
+    def check(instance: Any) -> bool:
+        if type(instance) is not dict:
+            return True
+        for key, item in instance.items():
+            rule = known.get(key, others)
+            if rule is not None and not rule(item):
+                return False
+        return True
+
+    return check
