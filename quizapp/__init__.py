@@ -10,12 +10,30 @@ from config import CONFIGS, development_secret_key
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
+class QuizApp(Flask):
+    """Flask, plus one retry of a view whose database connection dropped (a database
+    restart, a killed backend): the pool gives the retry a fresh connection. Views commit
+    once at the end, and submissions and reviews are guarded against replays, so running
+    the view again cannot count anything twice."""
+
+    def dispatch_request(self):
+        from quizapp.extensions import db
+
+        try:
+            return super().dispatch_request()
+        except sa.exc.DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            db.session.rollback()
+            return super().dispatch_request()
+
+
 def create_app(config: str | dict | None = None) -> Flask:
     """`config` is a name from config.CONFIGS or a dict of overrides on the testing config;
     by default QUIZAPP_CONFIG (development when unset) picks the class."""
     import os
 
-    app = Flask(
+    app = QuizApp(
         __name__,
         template_folder=str(PROJECT_DIR / "templates"),
         instance_path=str(PROJECT_DIR / "instance"),
@@ -66,6 +84,7 @@ def register_extensions(app: Flask) -> None:
     )
 
     db.init_app(app)
+    app.teardown_appcontext(close_session_even_if_the_connection_died)
     with app.app_context():
         tune_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
@@ -119,6 +138,19 @@ def register_commands(app: Flask) -> None:
     from quizapp.cli import register
 
     register(app)
+
+
+def close_session_even_if_the_connection_died(_error: BaseException | None) -> None:
+    """Ends the request's session before Flask-SQLAlchemy removes it (teardowns run last
+    registered first). Closing rolls back on the connection; if the database dropped it
+    meanwhile (a restart, a killed backend) that would turn an answered request into a
+    500, so the connection is discarded instead."""
+    from quizapp.extensions import db
+
+    try:
+        db.session.close()
+    except sa.exc.DBAPIError:
+        db.session().invalidate()
 
 
 def database_is_reachable() -> bool:

@@ -18,6 +18,16 @@ class Attempt(db.Model):
         # learner's submitted attempts (with score) per lesson.
         sa.Index("ix_attempts_lesson_first", "lesson_id", "number", "submitted_at"),
         sa.Index("ix_attempts_lesson_user", "lesson_id", "user_id", "submitted_at", "score"),
+        # At most one open (unsubmitted) attempt per learner and lesson, even when two
+        # requests start one at the same moment (migration 0003).
+        sa.Index(
+            "uq_attempts_open_per_lesson",
+            "user_id",
+            "lesson_id",
+            unique=True,
+            postgresql_where=sa.text("submitted_at IS NULL"),
+            sqlite_where=sa.text("submitted_at IS NULL"),
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

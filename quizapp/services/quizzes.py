@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -88,8 +89,17 @@ def start_attempt(
         started_at=now,
         question_count=len(chosen),
     )
-    session.add(attempt)
-    session.flush()
+    try:
+        # The partial unique index allows one open attempt per learner and lesson: when a
+        # concurrent request (double click, two tabs) opened one first, use that one.
+        with session.begin_nested():
+            session.add(attempt)
+            session.flush()
+    except IntegrityError:
+        concurrent = open_attempt(session, user_id, lesson.id)
+        if concurrent is None:
+            raise
+        return concurrent
     # One INSERT for all the answers (the unit of work sends one per answer on SQLite,
     # which cannot hand back a multi-row INSERT's ids in order), then one SELECT.
     session.execute(

@@ -19,6 +19,7 @@ def lesson(bundled_course):
 def test_an_attempt_has_no_flashcards_and_a_fixed_layout(lesson, make_user):
     user = make_user()
     attempt = quizzes.start_attempt(db.session, user.id, lesson, utcnow(), seed=42)
+    quizzes.submit_attempt(db.session, attempt, {}, utcnow())
     again = quizzes.start_attempt(db.session, user.id, lesson, utcnow(), seed=42)
     assert [a.question_id for a in attempt.answers] == [a.question_id for a in again.answers]
     assert [a.display_order for a in attempt.answers] == [a.display_order for a in again.answers]
@@ -77,3 +78,11 @@ def test_concurrent_submissions_grade_once(app, lesson, make_user):
         )
     )
     assert graded == question_count
+
+
+def test_a_second_start_while_one_is_open_returns_the_open_attempt(lesson, make_user):
+    user = make_user()
+    first = quizzes.start_attempt(db.session, user.id, lesson, utcnow(), seed=1)
+    second = quizzes.start_attempt(db.session, user.id, lesson, utcnow(), seed=2)
+    assert second.id == first.id
+    assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 1

@@ -1,0 +1,275 @@
+"""Fixtures of the security proofs: the site's HTML routes and a learner's own things."""
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from config import database_url
+from quizapp.extensions import db
+from quizapp.models import Card, Question
+from quizapp.models.types import utcnow
+from quizapp.services import accounts, catalog, quizzes
+
+COURSE = "curso-flask"
+LESSON = "clase-3-que-es-flask"
+
+# The fault test needs PostgreSQL (pg_terminate_backend); CI runs a PostgreSQL pass.
+if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"):
+    collect_ignore = ["test_database_restart.py"]
+
+
+@pytest.fixture
+def html_routes(app) -> list[tuple[str, str, object]]:
+    """(endpoint, method, rule) of every route but static files and the JSON API."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or rule.endpoint.split(".")[0] in ("bootstrap", "api"):
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            routes.append((rule.endpoint, method, rule))
+    return routes
+
+
+@pytest.fixture
+def owned_ids(bundled_course):
+    """`owned_ids(owner)`: a submitted attempt, a flashcard and an API token of `owner`,
+    and real values for every other URL argument, as strings."""
+
+    def make(owner) -> dict[str, str]:
+        lesson = catalog.find_lesson(db.session, COURSE, LESSON)
+        attempt = quizzes.start_attempt(db.session, owner.id, lesson, utcnow())
+        quizzes.submit_attempt(db.session, attempt, {}, utcnow())
+        _token, api_token = accounts.create_api_token(db.session, owner, "security tests")
+        db.session.commit()
+        card = db.session.scalar(
+            sa.select(Card).where(Card.user_id == owner.id).order_by(Card.id).limit(1)
+        )
+        question = db.session.scalar(
+            sa.select(Question).where(Question.lesson_id == lesson.id).order_by(Question.id)
+        )
+        return {
+            "course_slug": COURSE,
+            "lesson_slug": LESSON,
+            "attempt_id": str(attempt.id),
+            "card_id": str(card.id),
+            "reps": str(card.reps),
+            "question_id": str(question.id),
+            "user_id": str(owner.id),
+            "token_id": str(api_token.id),
+            "draft_id": "draft-3-00000000",
+            "code": "en",
+            "lesson_id": str(lesson.id),
+        }
+
+    return make
+
+
+@pytest.fixture
+def path_of():
+    """`path_of(rule, ids)`: the rule's URL with its arguments filled from `ids`."""
+
+    def fill(rule, ids: dict[str, str]) -> str:
+        path = rule.rule
+        for argument in rule.arguments:
+            value = ids[argument]
+            path = path.replace(f"<int:{argument}>", value).replace(f"<{argument}>", value)
+        return path
+
+    return fill
+
+
+# --- a real server -----------------------------------------------------------------------------
+# As tests/e2e does: gunicorn serving `quizapp:create_app()` on a free port, its database
+# prepared by the `quizapp` command line; here with 2 workers of 4 threads, on a SQLite file
+# or (given TEST_DATABASE_URL) on a fresh PostgreSQL database of its own.
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+SERVER_PASSWORD = "correct-horse-battery"  # noqa: S105  (test accounts)
+
+
+@dataclass
+class LiveServer:
+    url: str
+    database_url: str  # SQLAlchemy URL of the server's database
+    log_path: Path
+    process: subprocess.Popen
+    learners: list[str]
+    backend: str
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def call(self, method: str, path: str, token: str | None = None, body=None, timeout=30):
+        """One request; returns (status, parsed JSON or None). Never raises on HTTP errors."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, method=method)  # noqa: S310
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, raw = error.code, error.read()
+        try:
+            return status, json.loads(raw) if raw else None
+        except ValueError:
+            return status, None
+
+    def token_for(self, email: str) -> str:
+        status, body = self.call(
+            "POST", "/api/v1/tokens", body={"email": email, "password": SERVER_PASSWORD}
+        )
+        assert status == 201, (status, body)
+        return body["token"]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _server_env(database: str, workdir: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("QUIZAPP_")}
+    env.update(
+        DATABASE_URL=database,
+        QUIZAPP_CONFIG="development",
+        SECRET_KEY="security-tests-secret-key-not-for-production",
+        # The load is the point here, not the limits (tested in tests/web and tests/api).
+        LOGIN_RATE_LIMIT="100000 per minute",
+        API_RATE_LIMIT="100000 per minute",
+        IMPORT_UPLOAD_DIR=str(workdir / "uploads"),
+        PYTHONUNBUFFERED="1",
+    )
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def _prepare_database(database: str, emails: list[str]) -> None:
+    """The schema, the bundled course and the learners, through the `quizapp` commands
+    (run in this process: a dozen fresh interpreters would cost more than the test)."""
+    from quizapp import create_app
+    from quizapp.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(database)})
+    runner = app.test_cli_runner()
+    commands = [["db", "upgrade"], ["content", "load"]] + [
+        ["users", "create", email, "--password", SERVER_PASSWORD] for email in emails
+    ]
+    try:
+        for command in commands:
+            result = runner.invoke(args=command)
+            if result.exit_code != 0:
+                raise RuntimeError(f"quizapp {' '.join(command)}: {result.output}")
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@contextlib.contextmanager
+def _fresh_postgresql_database(workdir: Path):
+    """A database of its own for the server, next to TEST_DATABASE_URL's, dropped after."""
+    admin_url = sa.engine.make_url(database_url(os.environ["TEST_DATABASE_URL"]))
+    name = f"{admin_url.database}_srv_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    name = f"{name}_{uuid.uuid4().hex[:6]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _wait_until_healthy(server: LiveServer, timeout: float = 40.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"the server exited ({server.process.returncode})")
+        with contextlib.suppress(OSError):
+            if server.call("GET", "/healthz", timeout=2)[0] == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"/healthz did not answer within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def _live_server(backend: str, workdir: Path, learners: int):
+    if shutil.which("gunicorn", path=str(VENV_BIN)) is None:
+        pytest.fail(f"gunicorn not found in {VENV_BIN}")
+    with contextlib.ExitStack() as stack:
+        if backend == "postgresql":
+            database = stack.enter_context(_fresh_postgresql_database(workdir))
+        else:
+            database = f"sqlite:///{workdir / 'server.db'}"
+        env = _server_env(database, workdir)
+        emails = [f"learner{number}@example.org" for number in range(1, learners + 1)]
+        try:
+            _prepare_database(database, emails)
+        except RuntimeError as error:
+            pytest.fail(f"preparing the server's database: {error}")
+        log_path = workdir / "server.log"
+        log = stack.enter_context(log_path.open("ab"))
+        port = _free_port()
+        process = subprocess.Popen(  # noqa: S603  (our own gunicorn, fixed arguments)
+            [
+                str(VENV_BIN / "gunicorn"),
+                *("--workers", "2", "--threads", "4", "--timeout", "60"),
+                *("--bind", f"127.0.0.1:{port}", "--no-control-socket"),
+                *("--access-logfile", "-", "--error-logfile", "-"),
+                "quizapp:create_app()",
+            ],
+            env=env,
+            cwd=PROJECT_DIR,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        server = LiveServer(
+            f"http://127.0.0.1:{port}", database_url(database), log_path, process, emails, backend
+        )
+        stack.callback(_stop, process)
+        try:
+            _wait_until_healthy(server)
+        except RuntimeError as error:
+            pytest.fail(f"the server did not start: {error}\n{server.log_tail()}")
+        yield server
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def live_server_factory(tmp_path_factory):
+    """`with live_server_factory("sqlite" | "postgresql", learners=10) as server:`"""
+
+    def start(backend: str, learners: int = 10):
+        return _live_server(backend, tmp_path_factory.mktemp(f"server-{backend}"), learners)
+
+    return start
