@@ -533,3 +533,17 @@ def test_write_then_parse_gives_the_same_questions(questions):
 
     assert parsed.errors == []
     assert parsed.questions == questions
+
+
+GIFT_ALPHABET = st.sampled_from(list("{}=~#%:->\\/\n $[]TF.0123456789abcXYZ áé\t"))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(GIFT_ALPHABET, max_size=200) | st.text(max_size=200))
+def test_arbitrary_text_never_makes_the_parser_raise(text):
+    """Whatever is uploaded, the parser answers with questions and `file:line` errors."""
+    result = parse_gift(text, "upload.gift")
+    for file, line, message in result.errors:
+        assert file == "upload.gift"
+        assert isinstance(line, int)
+        assert message

@@ -343,3 +343,60 @@ def test_a_card_reviewed_meanwhile_is_reviewed_again_from_its_new_state(lesson, 
     assert [card.reps for card in again] == [2, 3, 2]
     assert [row[7] for row in _stored_cards(user.id)] == [2, 3, 2]
     assert len(_stored_logs(user.id)) == 6
+
+
+def _add_questions(lesson: Lesson, count: int) -> list[int]:
+    """`count` flashcards in one INSERT, for a learner with a very large deck."""
+    db.session.execute(
+        sa.insert(Question),
+        [
+            {
+                "course_id": lesson.course_id,
+                "lesson_id": lesson.id,
+                "external_id": f"bulk-{number}",
+                "type": "flashcard",
+                "prompt_md": f"Tarjeta {number}",
+                "tags": [],
+                "data": {"back": "Dorso"},
+                "content_hash": f"bulk-{number}",
+            }
+            for number in range(count)
+        ],
+    )
+    return list(
+        db.session.scalars(sa.select(Question.id).where(Question.external_id.like("bulk-%")))
+    )
+
+
+def test_the_due_queue_is_the_same_statements_for_5000_cards_as_for_5(lesson, make_user, queries):
+    from quizapp.services.review_queue import review_queue
+
+    question_ids = _add_questions(lesson, 5000)
+    small, large = make_user(), make_user()
+    now = utcnow()
+    _insert_missing_cards(db.session, small.id, question_ids[:5], now)
+    _insert_missing_cards(db.session, large.id, question_ids, now)
+    db.session.commit()
+    counts = []
+    for user in (small, large):
+        review_queue(db.session, user.id, now)  # warm the identity map the same way
+        db.session.rollback()
+        with queries.counting():
+            queue = review_queue(db.session, user.id, now, limit=20)
+        assert queue.cards
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_due_queue_reads_cards_through_the_user_due_index(app, bundled_course):
+    indexes = {index["name"] for index in sa.inspect(db.engine).get_indexes("cards")}
+    assert "ix_cards_user_due" in indexes
+    if db.engine.dialect.name != "sqlite":
+        return  # PostgreSQL's planner picks by table size; the index is there (above)
+    plan = db.session.execute(
+        sa.text(
+            "EXPLAIN QUERY PLAN SELECT id FROM cards WHERE user_id = 1 AND due <= '2030-01-01' "
+            "ORDER BY due LIMIT 20"
+        )
+    ).all()
+    assert any("ix_cards_user_due" in str(row) for row in plan), plan
