@@ -49,6 +49,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
@@ -96,6 +97,12 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user_from_cookie)
+
+
+def register_url_converters(app: Flask) -> None:
+    from quizapp.routing import CONVERTERS
+
+    app.url_map.converters.update(CONVERTERS)
 
 
 def register_blueprints(app: Flask) -> None:

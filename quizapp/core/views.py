@@ -1,10 +1,18 @@
 """Site-wide endpoints: the language switcher and the load balancer's health check."""
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 
 from quizapp.security import safe_next_path
 
 bp = Blueprint("core", __name__)
+
+
+@bp.before_app_request
+def refuse_nul_characters():
+    """No form or query value may hold a NUL: PostgreSQL cannot store or even compare
+    it, and no legitimate input contains one."""
+    if any("\x00" in value for value in request.values.values()):
+        abort(400)
 
 
 @bp.route("/lang/<code>", methods=["POST"])

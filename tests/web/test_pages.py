@@ -79,3 +79,16 @@ def test_spanish_is_the_default_without_accept_language(client):
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="es">' in page
     assert "Cursos" in page
+
+
+@pytest.mark.parametrize(
+    "path", ["/attempts/2147483648", "/courses/x%00y", "/courses/curso-flask/x%00y/quiz"]
+)
+def test_ids_and_slugs_no_database_can_hold_are_404(client, auth, make_user, path):
+    auth.login(make_user().email)
+    assert client.get(path).status_code == 404
+
+
+def test_a_nul_character_in_a_form_is_refused(client):
+    response = client.post("/auth/login", data={"email": "a\x00@example.org", "password": "x"})
+    assert response.status_code == 400
