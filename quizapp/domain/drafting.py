@@ -23,9 +23,9 @@ from quizapp.domain.drafting_rules import (
 )
 from quizapp.domain.lesson_notes import read_notes, sentences
 from quizapp.domain.questions.registry import (
+    check_question,
     describe_right_answer,
     normalise_question,
-    validate_question,
 )
 
 # The question types the rules draft: bold terms and names → cloze; definitions → flashcard
@@ -101,9 +101,9 @@ def _finish(
     for raw, (rule, confidence, source) in candidates:
         raw["section"] = source.section.anchor
         raw["id"] = draft_id(lesson_number, raw)
-        if validate_question(raw):
+        question, problems = check_question(raw)
+        if problems:
             continue
-        question = normalise_question(raw)
         question.pop("lesson", None)
         keys = (question["id"], prompt_key(question), answer_key(question))
         if keys[0] in seen_ids or keys[1] in seen_prompts or keys[2] in seen_answers:

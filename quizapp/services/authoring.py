@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from quizapp.domain.questions.registry import normalise_question, validate_question
+from quizapp.domain.questions.registry import check_question
 from quizapp.domain.slugs import slugify, unique_slug
 from quizapp.models import Course, Lesson, Question
 from quizapp.services.question_store import apply_question, question_dict
@@ -119,10 +119,9 @@ def lesson_questions(session: Session, lesson: Lesson) -> list[Question]:
 
 def checked_question(raw: dict[str, Any]) -> dict[str, Any]:
     """The normalised question, or AuthoringError with every problem the registry found."""
-    problems = validate_question(raw)
+    question, problems = check_question(raw)
     if problems:
         raise AuthoringError(problems)
-    question = normalise_question(raw)
     question.pop("lesson", None)
     return question
 

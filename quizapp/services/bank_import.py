@@ -15,8 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from quizapp.domain.questions.registry import normalise_question, semantic_problems
-from quizapp.domain.questions.schema import question_problems
+from quizapp.domain.questions.registry import check_question
 from quizapp.domain.slugs import slugify
 from quizapp.models import Choice, Course, Lesson, Question
 from quizapp.services.question_store import apply_question, choice_rows, content_hash, type_data
@@ -131,7 +130,7 @@ def plan_import(
         if target is None:
             plan.errors.append(_no_lesson_message(filename, line, raw))
             continue
-        normalised, problems = _checked(question)
+        normalised, problems = check_question(question)
         if problems:
             plan.errors += [f"{filename}:{line}: {question.get('id')}: {p}" for p in problems]
             continue
@@ -266,16 +265,6 @@ def _no_lesson_message(filename: str, line: int, raw: dict[str, Any]) -> str:
             "which the course does not have"
         )
     return f"{filename}:{line}: question {raw.get('id')!r} has no lesson; choose a target lesson"
-
-
-def _checked(question: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """`validate_question` and `normalise_question` in one pass: the registry's structural
-    check, then its type rules on the normalised dict, which is kept rather than rebuilt."""
-    problems = question_problems(question)
-    if problems:
-        return question, [problem.message for problem in problems]
-    normalised = normalise_question(question)
-    return normalised, [problem.message for problem in semantic_problems(normalised)]
 
 
 def _stored_states(session: Session, course_id: int) -> dict[str, sa.Row]:

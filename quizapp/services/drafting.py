@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.domain.bank import dump_bank
 from quizapp.domain.drafting import Draft, draft_questions
-from quizapp.domain.questions.registry import normalise_question, validate_question
+from quizapp.domain.questions.registry import check_question
 from quizapp.models import Course, Lesson, Question
 from quizapp.services.question_store import apply_question, question_dict
 
@@ -99,10 +99,9 @@ def accept_draft(
     if draft is None:
         raise DraftError([f"the draft {draft_id!r} is no longer proposed for this lesson"])
     question = edited_question(draft.question, edits or DraftEdits())
-    problems = validate_question(question)
+    question, problems = check_question(question)
     if problems:
         raise DraftError(problems)
-    question = normalise_question(question)
     question.pop("lesson", None)
     highest = session.scalar(
         sa.select(sa.func.max(Question.position)).where(Question.lesson_id == lesson.id)

@@ -64,17 +64,6 @@ def normalise_question(raw: dict[str, Any]) -> dict[str, Any]:
     return question
 
 
-def question_problems_of(question: dict[str, Any]) -> list[Problem]:
-    """Structural problems of `question` (raw or normalised), else its type's own rules.
-
-    Problem paths of the type rules are in the normalised form.
-    """
-    problems = question_problems(question)
-    if problems:
-        return problems
-    return semantic_problems(normalise_question(question))
-
-
 def semantic_problems(question: dict[str, Any]) -> list[Problem]:
     """The type's own rules (blank markers, one right choice…) on a structurally valid question."""
     return QUESTION_TYPES[question["type"]].validate(question)
@@ -82,7 +71,17 @@ def semantic_problems(question: dict[str, Any]) -> list[Problem]:
 
 def validate_question(question: dict[str, Any]) -> list[str]:
     """Human-readable problems of a question; empty when it can be saved and graded."""
-    return [problem.message for problem in question_problems_of(question)]
+    return check_question(question)[1]
+
+
+def check_question(raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Validate and normalise in one pass: (the normalised question, no problems), or
+    (the raw question, its problems). Saves callers normalising a second time."""
+    problems = question_problems(raw)
+    if problems:
+        return raw, [problem.message for problem in problems]
+    question = normalise_question(raw)
+    return question, [problem.message for problem in semantic_problems(question)]
 
 
 def grade_response(question: dict[str, Any], response: Any) -> GradeResult:
@@ -129,6 +128,7 @@ def _type_of(question: dict[str, Any]) -> QuestionType:
 
 __all__ = [
     "QUESTION_TYPES",
+    "check_question",
     "describe_right_answer",
     "example_response",
     "grade_response",
