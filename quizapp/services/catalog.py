@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from quizapp.models import Course, Lesson, Question
 
@@ -55,8 +55,12 @@ def find_course(session: Session, slug: str) -> Course | None:
 
 
 def find_lesson(session: Session, course_slug: str, lesson_slug: str) -> Lesson | None:
+    # The pages show the course too: fill it from the join instead of a second query.
     return session.scalar(
-        sa.select(Lesson).join(Course).where(Course.slug == course_slug, Lesson.slug == lesson_slug)
+        sa.select(Lesson)
+        .join(Course)
+        .options(contains_eager(Lesson.course))
+        .where(Course.slug == course_slug, Lesson.slug == lesson_slug)
     )
 
 
