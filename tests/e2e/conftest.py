@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import stop_process
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 CHROMIUM = Path(os.environ.get("QUIZAPP_CHROMIUM", "/usr/bin/chromium"))
@@ -192,16 +194,10 @@ def server(tmp_path_factory) -> Iterator[Server]:
     try:
         _wait_until_healthy(running)
     except RuntimeError as error:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_process(process)
         pytest.fail(f"the e2e server did not start: {error}\n{running.log_tail()}")
     yield running
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
+    stop_process(process)
 
 
 # --- the browser -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from quizapp.extensions import db
 from quizapp.models import Card, Question
 from quizapp.models.types import utcnow
 from quizapp.services import accounts, catalog, quizzes
+from tests.processes import stop_process
 
 COURSE = "curso-flask"
 LESSON = "clase-3-que-es-flask"
@@ -248,21 +249,12 @@ def _live_server(backend: str, workdir: Path, learners: int):
         server = LiveServer(
             f"http://127.0.0.1:{port}", database_url(database), log_path, process, emails, backend
         )
-        stack.callback(_stop, process)
+        stack.callback(stop_process, process)
         try:
             _wait_until_healthy(server)
         except RuntimeError as error:
             pytest.fail(f"the server did not start: {error}\n{server.log_tail()}")
         yield server
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
