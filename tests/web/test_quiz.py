@@ -85,8 +85,16 @@ def test_a_tampered_choice_is_a_form_error_not_a_500(client, learner):
 def test_a_missing_answer_is_a_form_error(client, learner):
     attempt_id, token = _open_quiz(client)
     data = quiz_post(attempt_id, token)
-    first_key = next(key for key in data if key.startswith("q"))
-    del data[first_key]
+    # A single-choice answer is required (ticking no box of a multiple-response question
+    # is a valid answer), and question order is random per attempt.
+    single = db.session.scalar(
+        sa.select(Answer)
+        .where(Answer.attempt_id == attempt_id)
+        .join(Answer.question)
+        .where(sa.text("questions.type = 'single_choice'"))
+        .limit(1)
+    )
+    del data[f"q{single.id}"]
     response = client.post(QUIZ, data=data)
     assert response.status_code == 200
     assert "Please answer this question." in response.get_data(as_text=True)
