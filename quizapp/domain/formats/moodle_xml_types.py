@@ -1,0 +1,286 @@
+"""One converter per Moodle question type: a `<question>` element to a QuizApp question dict.
+
+Each converter also lists what of the Moodle question QuizApp cannot keep (`dropped`), so
+the importer can report it, and collects the question's embedded files (`media`)."""
+
+from __future__ import annotations
+
+import base64
+import re
+import xml.etree.ElementTree as ET  # noqa: S405 - Element type only; parsing is defused
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from quizapp.domain.formats import moodle_cloze
+from quizapp.domain.formats.rich_text import html_to_plain, to_markdown
+from quizapp.domain.gift_parse import DEFAULT_CLOZE_PROMPT
+
+FULL = 99.999  # Moodle writes one third as 33.33333: three of them are full marks
+_PLACEHOLDER = "QZBLANK{}QZ"
+_PLACEHOLDERS = re.compile(r"QZBLANK(\d+)QZ")
+
+
+class Skipped(Exception):
+    """A question of a known type that QuizApp still cannot hold (the reason is reported)."""
+
+
+@dataclass
+class Converted:
+    question: dict
+    dropped: list[str] = field(default_factory=list)
+    media: dict[str, bytes] = field(default_factory=dict)
+
+
+def plain(element: ET.Element, path: str) -> str:
+    found = element.find(path)
+    return (found.text or "").strip() if found is not None else ""
+
+
+def title(element: ET.Element) -> str | None:
+    name = element.findtext("name/text") or ""
+    return name if name.strip() else None
+
+
+class _Reader:
+    """Reads one `<question>`: its rich texts (with their files) and common parts."""
+
+    def __init__(self, element: ET.Element) -> None:
+        self.element = element
+        self.out = Converted({})
+
+    def drop(self, what: str) -> None:
+        self.out.dropped.append(what)
+
+    def rich(self, holder: ET.Element | None, raw: bool = False) -> str:
+        """Markdown of a `<x format="..."><text>…</text><file …/></x>` element."""
+        if holder is None:
+            return ""
+        for file in holder.findall("file"):
+            self._keep_file(file)
+        text = holder.findtext("text") or ""
+        return text if raw else to_markdown(text, holder.get("format"))
+
+    def rich_at(self, path: str) -> str:
+        return self.rich(self.element.find(path))
+
+    def optional(self, holder: ET.Element | None) -> str | None:
+        text = self.rich(holder)
+        return text if text.strip() else None
+
+    def _keep_file(self, file: ET.Element) -> None:
+        name = file.get("name") or ""
+        if (file.get("encoding") or "base64") != "base64" or not name:
+            self.drop(f"an embedded file {name!r} that is not base64")
+            return
+        data = base64.b64decode(file.text or "")
+        if self.out.media.get(name, data) != data:
+            self.drop(f"a second, different embedded file named {name!r}")
+            return
+        self.out.media[name] = data
+
+    def base(self, qtype: str) -> dict:
+        element = self.element
+        question = {
+            "type": qtype,
+            "title": title(element),
+            "prompt": self.rich_at("questiontext"),
+        }
+        self._common_notes()
+        return question
+
+    def finish(self, question: dict) -> Converted:
+        question["explanation"] = self.optional(self.element.find("generalfeedback"))
+        tags = [tag.findtext("text") or "" for tag in self.element.findall("tags/tag")]
+        question["tags"] = [tag for tag in tags if tag.strip()]
+        self.out.question = question
+        return self.out
+
+    def _common_notes(self) -> None:
+        element = self.element
+        combined = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
+        if any(plain(element, f"{name}/text") for name in combined):
+            self.drop("combined feedback (correct / partially correct / incorrect)")
+        if element.findall("hint"):
+            self.drop("hints for multiple tries")
+        if plain(element, "hidden") == "1":
+            self.drop("hidden in Moodle (imported as visible)")
+
+    def answers(self) -> list[tuple[float, ET.Element]]:
+        return [(_fraction(a), a) for a in self.element.findall("answer")]
+
+
+def _fraction(answer: ET.Element) -> float:
+    try:
+        return float(answer.get("fraction", "0"))
+    except ValueError:
+        raise ValueError(f"answer fraction {answer.get('fraction')!r} is not a number") from None
+
+
+def _flag(element: ET.Element, path: str, default: bool) -> bool:
+    value = plain(element, path).lower()
+    return default if not value else value in ("1", "true", "yes")
+
+
+# --- the types ------------------------------------------------------------------------
+
+
+def multichoice(element: ET.Element) -> Converted:
+    reader = _Reader(element)
+    single = _flag(element, "single", True)
+    question = reader.base("single_choice" if single else "multiple_response")
+    if not _flag(element, "shuffleanswers", True):
+        reader.drop("fixed answer order (QuizApp always shuffles choices)")
+    numbering = plain(element, "answernumbering")
+    if numbering not in ("", "abc", "none"):
+        reader.drop(f"answer numbering {numbering!r} (QuizApp does not number choices)")
+    answers = reader.answers()
+    choices = [
+        {"text": reader.rich(a), "feedback": reader.optional(a.find("feedback"))}
+        for _, a in answers
+    ]
+    if single:
+        full = [i for i, (fraction, _) in enumerate(answers) if fraction >= FULL]
+        if len(full) != 1:
+            raise Skipped(f"a single-answer question needs one right answer, it has {len(full)}")
+        if any(0 < fraction < FULL for fraction, _ in answers):
+            reader.drop("partial credit on a single-answer question")
+        if any(fraction < 0 for fraction, _ in answers):
+            reader.drop("penalties for wrong answers of a single-answer question")
+        for index, choice in enumerate(choices):
+            choice["correct"] = index == full[0]
+    else:
+        for (fraction, _), choice in zip(answers, choices, strict=True):
+            choice["weight"] = fraction
+    question["choices"] = choices
+    return reader.finish(question)
+
+
+def truefalse(element: ET.Element) -> Converted:
+    reader = _Reader(element)
+    question = reader.base("true_false")
+    by_side: dict[str, tuple[float, str | None]] = {}
+    for fraction, answer in reader.answers():
+        side = html_to_plain(answer.findtext("text") or "").lower()
+        by_side[side] = (fraction, reader.optional(answer.find("feedback")))
+    if set(by_side) != {"true", "false"}:
+        raise ValueError("a true/false question needs a 'true' and a 'false' answer")
+    question["answer"] = by_side["true"][0] > by_side["false"][0]
+    question["feedback_true"] = by_side["true"][1]
+    question["feedback_false"] = by_side["false"][1]
+    return reader.finish(question)
+
+
+def shortanswer(element: ET.Element) -> Converted:
+    reader = _Reader(element)
+    question = reader.base("short_answer")
+    if plain(element, "usecase") == "1":
+        reader.drop("case-sensitive matching (usecase; QuizApp ignores case)")
+    answers = []
+    for fraction, answer in reader.answers():
+        # Moodle keeps answers as plain text; grading trims and collapses spaces anyway.
+        text = answer.findtext("text") or ""
+        feedback = reader.optional(answer.find("feedback"))
+        if text.strip() == "*":
+            reader.drop("the `*` any-other-answer and its feedback")
+            continue
+        if "*" in text:
+            reader.drop("`*` wildcards inside answers (matched literally)")
+        answers.append({"text": text, "weight": max(fraction, 0.0), "feedback": feedback})
+    question["answers"] = answers
+    question["accent_insensitive"] = False
+    return reader.finish(question)
+
+
+def numerical(element: ET.Element) -> Converted:
+    reader = _Reader(element)
+    question = reader.base("numeric")
+    if element.findall("units/unit") or plain(element, "unitgradingtype") not in ("", "0"):
+        reader.drop("units (ignored: only the number is graded)")
+    answers = []
+    for fraction, answer in reader.answers():
+        text = html_to_plain(answer.findtext("text") or "")
+        feedback = reader.optional(answer.find("feedback"))
+        if text == "*":
+            reader.drop("the `*` any-other-answer and its feedback")
+            continue
+        tolerance = plain(answer, "tolerance") or "0"
+        answers.append(
+            {
+                "value": _number(text),
+                "tolerance": abs(_number(tolerance)),
+                "weight": max(fraction, 0.0),
+                "feedback": feedback,
+            }
+        )
+    question["answers"] = answers
+    return reader.finish(question)
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number") from None
+
+
+def matching(element: ET.Element) -> Converted:
+    reader = _Reader(element)
+    question = reader.base("matching")
+    if not _flag(element, "shuffleanswers", True):
+        reader.drop("fixed answer order (QuizApp always shuffles)")
+    pairs, distractors = [], []
+    for sub in element.findall("subquestion"):
+        left = reader.rich(sub)
+        right = sub.findtext("answer/text") or ""
+        if left.strip():
+            pairs.append({"left": left, "right": right})
+        elif right.strip():
+            distractors.append(right)
+    question["pairs"] = pairs
+    question["distractors"] = distractors
+    return reader.finish(question)
+
+
+def cloze(element: ET.Element) -> Converted:
+    """Embedded answers are cut out of the raw text before it becomes Markdown (which would
+    escape their syntax); the text before the paragraph of the first blank is the prompt."""
+    reader = _Reader(element)
+    holder = element.find("questiontext")
+    raw = reader.rich(holder, raw=True)
+    blanks: list[moodle_cloze.Blank] = []
+
+    def cut(match: re.Match[str]) -> str:
+        try:
+            blanks.append(moodle_cloze.read_blank(match))
+        except moodle_cloze.NotABlank as exc:
+            raise Skipped(f"its blank {match[0][:40]!r} is {exc}") from None
+        return _PLACEHOLDER.format(len(blanks))
+
+    marked = moodle_cloze.EMBEDDED.sub(cut, raw)
+    if not blanks:
+        raise Skipped("it has no embedded answers")
+    fmt = holder.get("format") if holder is not None else None
+    full = _PLACEHOLDERS.sub(lambda m: f"{{{{{m[1]}}}}}", to_markdown(marked, fmt))
+    first = full.find("{{1}}")
+    split = full.rfind("\n\n", 0, first)
+    question = {"type": "cloze", "title": title(element)}
+    question["prompt"] = full[:split] if split >= 0 else DEFAULT_CLOZE_PROMPT
+    question["text"] = full[split + 2 :] if split >= 0 else full
+    question["blanks"] = [blank.blank for blank in blanks]
+    for blank in blanks:
+        reader.out.dropped += blank.dropped
+    if len({blank.weight for blank in blanks}) > 1:
+        reader.drop("different marks per blank (each blank counts the same)")
+    reader._common_notes()
+    return reader.finish(question)
+
+
+CONVERTERS: dict[str, Callable[[ET.Element], Converted]] = {
+    "multichoice": multichoice,
+    "truefalse": truefalse,
+    "shortanswer": shortanswer,
+    "numerical": numerical,
+    "matching": matching,
+    "cloze": cloze,
+    "multianswer": cloze,  # the type's internal name; exports write "cloze"
+}
