@@ -18,6 +18,7 @@ from quizapp.domain.formats.rich_text import html_to_markdown, html_to_plain
 CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _PLACEHOLDER = "QZANKIBLANK{}QZ"
 _PLACEHOLDERS = re.compile(r"QZANKIBLANK(\d+)QZ")
+# The prompt of a cloze whose source has no instructions (GIFT's importer uses the same).
 CLOZE_PROMPT = "Completa la frase."
 # The hidden field of QuizApp's own decks (see anki.py) is not content.
 _ID_FIELDS = {"quizapp id"}

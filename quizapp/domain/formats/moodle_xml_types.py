@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from quizapp.domain.formats import moodle_cloze
+from quizapp.domain.formats.anki_notes import CLOZE_PROMPT
 from quizapp.domain.formats.rich_text import html_to_plain, to_markdown
-from quizapp.domain.gift_parse import DEFAULT_CLOZE_PROMPT
 
 FULL = 99.999  # Moodle writes one third as 33.33333: three of them are full marks
 _PLACEHOLDER = "QZBLANK{}QZ"
@@ -264,7 +264,7 @@ def cloze(element: ET.Element) -> Converted:
     first = full.find("{{1}}")
     split = full.rfind("\n\n", 0, first)
     question = {"type": "cloze", "title": title(element)}
-    question["prompt"] = full[:split] if split >= 0 else DEFAULT_CLOZE_PROMPT
+    question["prompt"] = full[:split] if split >= 0 else CLOZE_PROMPT
     question["text"] = full[split + 2 :] if split >= 0 else full
     question["blanks"] = [blank.blank for blank in blanks]
     for blank in blanks:
