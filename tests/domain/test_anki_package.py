@@ -188,7 +188,7 @@ def test_basic_reversed_and_cloze_notes_become_questions(data, source):
     assert (basic["prompt"], basic["back"]) == ("¿Capital de **Francia**?", "París")
     assert basic["tags"] == ["geo", "europa"]
     reverse = questions[question_id("guidRev", "-reverse")]
-    assert (reverse["prompt"], reverse["back"]) == ("dog ![](dog.png)", "perro")
+    assert (reverse["prompt"], reverse["back"]) == ("dog ![dog.png](media:dog.png)", "perro")
     first, second = (
         questions[question_id("guidCloze", "-c1")],
         questions[question_id("guidCloze", "-c2")],
@@ -216,7 +216,7 @@ def test_a_genanki_deck_reads_back_with_its_media(tmp_path: Path):
     collection = open_package((tmp_path / "deck.apkg").read_bytes())
     result = notes_to_questions(collection)
     assert [q["type"] for q, _ in result.questions] == ["flashcard", "cloze"]
-    assert result.questions[0][0]["prompt"] == "Front ![](logo.png)"
+    assert result.questions[0][0]["prompt"] == "Front ![logo.png](media:logo.png)"
     assert collection.media == {"logo.png": PNG}
 
 

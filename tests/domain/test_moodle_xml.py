@@ -51,10 +51,10 @@ def test_fixture_multichoice_single_answer_with_images_and_audio():
     assert question["id"] == "greeting"
     assert question["title"] == "Greeting"
     assert question["category"] == "Default for testhead/Multichoice"
-    assert "[Listen to this greeting:](@@PLUGINFILE@@/bonjour.mp3)" in question["prompt"]
+    assert "[Listen to this greeting:](media:bonjour.mp3)" in question["prompt"]
     assert "What language is being spoken?" in question["prompt"]
     texts = [choice["text"] for choice in question["choices"]]
-    assert texts[1] == "![French flag](@@PLUGINFILE@@/flag-france.jpg) French"
+    assert texts[1] == "![French flag](media:flag-france.jpg) French"
     assert [choice["correct"] for choice in question["choices"]] == [False, True, False, False]
     assert [choice["feedback"] for choice in question["choices"]][:2] == [
         "Sorry, listen again.",
@@ -79,8 +79,8 @@ def test_fixture_truefalse_feedback_follows_the_answer_picked():
     assert (first["answer"], second["answer"]) == (False, True)
     assert "incorrect" in first["feedback_true"]
     assert "correct" in first["feedback_false"]
-    assert "![Thumb up](@@PLUGINFILE@@/thumbup.jpg)" in first["feedback_false"]
-    assert first["explanation"].startswith("![Informations](@@PLUGINFILE@@/infos.jpg)")
+    assert "![Thumb up](media:thumbup.jpg)" in first["feedback_false"]
+    assert first["explanation"].startswith("![Informations](media:infos.jpg)")
     assert (
         "[documentation about Moodle](http://docs.moodle.org/en/About_Moodle"
         in (first["explanation"])

@@ -11,11 +11,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from urllib.parse import quote, unquote
 
 from quizapp.domain.formats.anki_package import Collection
 from quizapp.domain.formats.rich_text import html_to_markdown, html_to_plain
 
 CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+_SOUND = re.compile(r"\[sound:([^\]]+)\]")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(<?([^)>\s]+)>?\)")
 _PLACEHOLDER = "QZANKIBLANK{}QZ"
 _PLACEHOLDERS = re.compile(r"QZANKIBLANK(\d+)QZ")
 # The prompt of a cloze whose source has no instructions (GIFT's importer uses the same).
@@ -31,6 +34,8 @@ class AnkiImport:
 
     questions: list[tuple[dict, int]] = field(default_factory=list)
     card_of: dict[str, int] = field(default_factory=dict)  # question id → Anki card id
+    # The package's files that the questions reference, by their `media:` target.
+    media: dict[str, bytes] = field(default_factory=dict)
     unsupported: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -58,6 +63,7 @@ def notes_to_questions(collection: Collection) -> AnkiImport:
                 out.unsupported.append((position, problem))
                 continue
             question["tags"] = list(note["tags"])
+            _point_at_media(question, collection.media, out.media)
             out.questions.append((question, position))
             out.card_of[question["id"]] = card["id"]
     return out
@@ -144,3 +150,21 @@ def _cloze(text: str, number: int) -> dict | None:
     markdown = _PLACEHOLDERS.sub(lambda m: f"{{{{{m[1]}}}}}", html_to_markdown(marked))
     blanks = [{"answers": [a], "options": None, "accent_insensitive": False} for a in answers]
     return {"type": "cloze", "prompt": CLOZE_PROMPT, "text": markdown, "blanks": blanks}
+
+
+def _point_at_media(question: dict, files: dict[str, bytes], used: dict[str, bytes]) -> None:
+    """Images and `[sound:x.mp3]` of the package's media as `![name](media:name)`, the
+    form the importer swaps for stored files (alt text: the file name, Anki has none)."""
+
+    def image(match: re.Match[str]) -> str:
+        name = unquote(match[2])
+        if name not in files:
+            return match[0]
+        target = quote(name)
+        used[target] = files[name]
+        return f"![{match[1] or name}](media:{target})"
+
+    for key in ("prompt", "back", "text", "explanation"):
+        if question.get(key):
+            text = _SOUND.sub(lambda m: f"![{m[1]}]({quote(m[1])})", question[key])
+            question[key] = _IMAGE.sub(image, text)

@@ -38,7 +38,7 @@ class MoodleParseResult:
 
     `questions[i]` is a question dict (validate and normalise it before saving) with a
     `category` key, found at `lines[i]`, whose embedded files are `media[i]` (name →
-    bytes, referenced from its Markdown as `@@PLUGINFILE@@/name`); `errors` are
+    bytes, referenced from its Markdown as `media:name`); `errors` are
     `(file, line, message)`, and so is `unsupported` (skipped questions and parts not kept).
     """
 

@@ -10,12 +10,15 @@ import re
 import xml.etree.ElementTree as ET  # noqa: S405 - Element type only; parsing is defused
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from quizapp.domain.formats import moodle_cloze
 from quizapp.domain.formats.anki_notes import CLOZE_PROMPT
 from quizapp.domain.formats.rich_text import html_to_plain, to_markdown
 
 FULL = 99.999  # Moodle writes one third as 33.33333: three of them are full marks
+_PLUGINFILE = "@@PLUGINFILE@@/"
+MEDIA_SCHEME = "media:"  # how QuizApp Markdown points at a stored file (domain/media_refs)
 _PLACEHOLDER = "QZBLANK{}QZ"
 _PLACEHOLDERS = re.compile(r"QZBLANK(\d+)QZ")
 
@@ -29,6 +32,12 @@ class Converted:
     question: dict
     dropped: list[str] = field(default_factory=list)
     media: dict[str, bytes] = field(default_factory=dict)
+
+
+def media_references(markdown: str) -> str:
+    """`@@PLUGINFILE@@/name` (Moodle's link to a file embedded in the question) as
+    `media:name`, which the importer points at the stored file."""
+    return markdown.replace(_PLUGINFILE, MEDIA_SCHEME)
 
 
 def plain(element: ET.Element, path: str) -> str:
@@ -58,7 +67,7 @@ class _Reader:
         for file in holder.findall("file"):
             self._keep_file(file)
         text = holder.findtext("text") or ""
-        return text if raw else to_markdown(text, holder.get("format"))
+        return text if raw else media_references(to_markdown(text, holder.get("format")))
 
     def rich_at(self, path: str) -> str:
         return self.rich(self.element.find(path))
@@ -68,7 +77,8 @@ class _Reader:
         return text if text.strip() else None
 
     def _keep_file(self, file: ET.Element) -> None:
-        name = file.get("name") or ""
+        # Keyed as the text references it: Moodle URL-encodes names in @@PLUGINFILE@@ links.
+        name = quote(file.get("name") or "")
         if (file.get("encoding") or "base64") != "base64" or not name:
             self.drop(f"an embedded file {name!r} that is not base64")
             return
@@ -260,7 +270,8 @@ def cloze(element: ET.Element) -> Converted:
     if not blanks:
         raise Skipped("it has no embedded answers")
     fmt = holder.get("format") if holder is not None else None
-    full = _PLACEHOLDERS.sub(lambda m: f"{{{{{m[1]}}}}}", to_markdown(marked, fmt))
+    markdown = media_references(to_markdown(marked, fmt))
+    full = _PLACEHOLDERS.sub(lambda m: f"{{{{{m[1]}}}}}", markdown)
     first = full.find("{{1}}")
     split = full.rfind("\n\n", 0, first)
     question = {"type": "cloze", "title": title(element)}
