@@ -16,6 +16,7 @@ import zstandard
 
 from quizapp.domain.formats.anki_notes import notes_to_questions, question_id
 from quizapp.domain.formats.anki_package import MAX_TOTAL_BYTES, PackageRefused, open_package
+from quizapp.domain.formats.rich_text import html_to_markdown
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -274,3 +275,9 @@ def test_what_is_not_a_zip_is_refused(data):
 def test_a_zip_without_a_collection_is_refused():
     with pytest.raises(PackageRefused, match="no Anki collection"):
         open_package(_package({"readme.txt": b"hi"}))
+
+
+@pytest.mark.parametrize("text", ["dog.png", "https://example.com/x", "/etc/passwd"])
+def test_fields_that_look_like_paths_or_urls_are_just_text(text):
+    # BeautifulSoup warns about such markup; under filterwarnings=error that would raise.
+    assert html_to_markdown(text) == text

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 
 import nh3
+from bs4 import MarkupResemblesLocatorWarning
 from markdownify import MarkdownConverter
 
 # Moodle's names for the format of a text (`format="..."` on questiontext, feedback…).
@@ -35,7 +37,10 @@ def html_to_markdown(text: str) -> str:
     if not text or not text.strip():
         return ""
     clean = nh3.clean(text, url_schemes={"http", "https", "mailto", "data"})
-    markdown = _Converter().convert(clean)
+    with warnings.catch_warnings():
+        # A field that is just "dog.png" or a URL is content here, not a mistaken path.
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        markdown = _Converter().convert(clean)
     return _BLANK_LINES.sub("\n\n", markdown).strip()
 
 
