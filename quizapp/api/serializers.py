@@ -12,9 +12,10 @@ from quizapp.domain.rendering import render_markdown
 from quizapp.models import ApiToken, Attempt, Card, Course, Lesson, Question
 from quizapp.services.bank_import import ImportPlan, summary
 from quizapp.services.catalog import CourseSummary, LessonSummary
+from quizapp.services.item_analysis import flag_codes, question_title
 from quizapp.services.progress import LearnerProgress
 from quizapp.services.question_store import question_dict
-from quizapp.services.stats import CourseDashboard, flag_codes, question_title
+from quizapp.services.stats import CourseDashboard
 
 
 def iso(value: datetime | date | None) -> str | None:

@@ -16,7 +16,17 @@ from quizapp.api.validation import ApiError, check_id, parse_json_body, validate
 from quizapp.domain.questions.registry import is_gradable
 from quizapp.extensions import db, limiter
 from quizapp.models import Lesson
-from quizapp.services import accounts, bank_import, catalog, progress, quizzes, reviews, stats
+from quizapp.services import (
+    accounts,
+    bank_import,
+    catalog,
+    deck,
+    progress,
+    quizzes,
+    ratings,
+    review_queue,
+    stats,
+)
 from quizapp.services.question_store import question_dict
 
 _SLUG = re.compile(schemas.SLUG)
@@ -160,7 +170,7 @@ def start_attempt(course: str, lesson: str):
         db.session, user.id, found, moment, size=current_app.config["QUIZ_DEFAULT_SIZE"] or None
     )
     # As opening the lesson page does: the lesson's flashcards join the learner's deck.
-    reviews.ensure_lesson_flashcards(db.session, user.id, found.id, moment)
+    deck.ensure_lesson_flashcards(db.session, user.id, found.id, moment)
     attempt_id = attempt.id
     db.session.commit()
     # The commit expired it: read it back with its questions (not one query per answer).
@@ -243,10 +253,10 @@ def submit_attempt(attempt_id: int, body: dict):
 def review_due(query: dict):
     scope = None
     if "course" in query:
-        scope = reviews.find_scope(db.session, query["course"], query.get("lesson"))
+        scope = review_queue.find_scope(db.session, query["course"], query.get("lesson"))
         if scope is None:
             raise ApiError(404, "not_found", "No such course or lesson.")
-    found = reviews.review_queue(
+    found = review_queue.review_queue(
         db.session, current_api_user().id, _now(), scope, limit=query["limit"]
     )
     return {
@@ -264,7 +274,7 @@ def _fuzzing() -> bool:
 def _answer_and_rate(user_id: int, card_id: int, body: dict, moment):
     """Grade the response; a wrong one is rated Again by the service, a right one gets
     the learner's rating."""
-    card = reviews.get_card(db.session, user_id, card_id)
+    card = ratings.get_card(db.session, user_id, card_id)
     question = question_dict(card.question)
     if not is_gradable(question["type"]):
         raise ApiError(422, "invalid_request", "response: flashcards are rated, not answered.")
@@ -274,7 +284,7 @@ def _answer_and_rate(user_id: int, card_id: int, body: dict, moment):
         f"response ({question['type']})",
     )
     options = {"duration_ms": body.get("duration_ms"), "enable_fuzzing": _fuzzing()}
-    outcome = reviews.answer_card(
+    outcome = ratings.answer_card(
         db.session,
         user_id,
         card_id,
@@ -284,8 +294,8 @@ def _answer_and_rate(user_id: int, card_id: int, body: dict, moment):
         **options,
     )
     if outcome.rated:
-        return outcome.card, reviews.AGAIN, outcome.grade
-    card = reviews.rate_card(
+        return outcome.card, review_queue.AGAIN, outcome.grade
+    card = ratings.rate_card(
         db.session,
         user_id,
         card_id,
@@ -317,7 +327,7 @@ def review_card(card_id: int, body: dict):
         if body.get("response") is not None:
             card, rating, grade = _answer_and_rate(user_id, card_id, body, moment)
         else:
-            card = reviews.rate_card(
+            card = ratings.rate_card(
                 db.session,
                 user_id,
                 card_id,
@@ -328,11 +338,11 @@ def review_card(card_id: int, body: dict):
                 enable_fuzzing=_fuzzing(),
             )
             rating, grade = body["rating"], None
-    except reviews.CardNotFound:
+    except ratings.CardNotFound:
         raise ApiError(404, "not_found", "No such card.") from None
-    except reviews.StaleReview as error:
+    except ratings.StaleReview as error:
         raise ApiError(409, "stale_review", str(error)) from None
-    except reviews.ReviewError as error:
+    except ratings.ReviewError as error:
         raise ApiError(422, "invalid_request", str(error)) from None
     db.session.commit()
     return serializers.review_result(card, rating, grade)

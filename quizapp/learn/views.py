@@ -58,7 +58,7 @@ def lesson(course_slug: str, lesson_slug: str):
 
 def _add_lesson_flashcards(lesson) -> None:
     from quizapp import clock
-    from quizapp.services.reviews import ensure_lesson_flashcards
+    from quizapp.services.deck import ensure_lesson_flashcards
 
     if ensure_lesson_flashcards(db.session, current_user.id, lesson.id, clock.now()):
         db.session.commit()

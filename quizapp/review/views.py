@@ -24,7 +24,7 @@ from quizapp.domain.scheduling import format_interval
 from quizapp.extensions import db
 from quizapp.review import answer_parsing
 from quizapp.review.forms import RatingForm, ReviewSettingsForm
-from quizapp.services import review_queue, reviews
+from quizapp.services import ratings, review_queue, review_settings
 from quizapp.services.question_store import question_dict
 
 bp = Blueprint("review", __name__)
@@ -139,8 +139,8 @@ def queue():
 def answer(card_id: int):
     moment = clock.now()
     try:
-        card = reviews.get_card(db.session, current_user.id, card_id)
-    except reviews.CardNotFound:
+        card = ratings.get_card(db.session, current_user.id, card_id)
+    except ratings.CardNotFound:
         abort(404)
     question = question_dict(card.question)
     if not is_gradable(question["type"]):
@@ -167,7 +167,7 @@ def answer(card_id: int):
         )
     response = answer_parsing.read_response(form, question, layout)
     try:
-        outcome = reviews.answer_card(
+        outcome = ratings.answer_card(
             db.session,
             current_user.id,
             card.id,
@@ -177,7 +177,7 @@ def answer(card_id: int):
             duration_ms=form.duration_ms.data,
             enable_fuzzing=_fuzzing(),
         )
-    except reviews.StaleReview:
+    except ratings.StaleReview:
         return _stale_review()
     if outcome.rated:
         db.session.commit()
@@ -199,7 +199,7 @@ def rate(card_id: int):
         abort(400)
     moment = clock.now()
     try:
-        reviews.rate_card(
+        ratings.rate_card(
             db.session,
             current_user.id,
             card_id,
@@ -209,9 +209,9 @@ def rate(card_id: int):
             duration_ms=form.duration_ms.data,
             enable_fuzzing=_fuzzing(),
         )
-    except reviews.CardNotFound:
+    except ratings.CardNotFound:
         abort(404)
-    except reviews.StaleReview:
+    except ratings.StaleReview:
         return _stale_review()
     db.session.commit()
     _note_review(moment)
@@ -226,7 +226,7 @@ def settings():
         form.retention_percent.data = round(current_user.desired_retention * 100)
         form.daily_new_limit.data = current_user.daily_new_limit
     if form.validate_on_submit():
-        reviews.update_review_settings(
+        review_settings.update_review_settings(
             db.session,
             current_user.id,
             form.retention_percent.data / 100,

@@ -272,7 +272,7 @@ def _load_selected_choices(session: Session, answers: list[Answer]) -> None:
 
 
 def _count_answers_as_reviews(session: Session, attempt: Attempt, now: datetime) -> None:
-    from quizapp.services.reviews import record_quiz_answers
+    from quizapp.services.quiz_reviews import record_quiz_answers
 
     outcomes = [(answer.question_id, bool(answer.is_correct)) for answer in attempt.answers]
     record_quiz_answers(session, attempt.user_id, outcomes, now)

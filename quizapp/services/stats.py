@@ -30,10 +30,6 @@ from quizapp.services.item_analysis import (
     sort_questions,
 )
 
-# Re-exported for callers that still reach item analysis through this module (quizapp.api).
-from quizapp.services.item_analysis import flag_codes as flag_codes
-from quizapp.services.item_analysis import question_title as question_title
-
 
 @dataclass(frozen=True)
 class LessonStats:

@@ -79,7 +79,7 @@ def test_open_attempts_belong_to_api_learners_and_answer_their_own_questions(dat
 
 
 def test_written_rows_match_and_read_back_through_the_services(app, database_uri, dataset):
-    from quizapp.services import reviews, stats
+    from quizapp.services import review_queue, stats
 
     write_dataset(database_uri, dataset)
     counts = table_counts(database_uri)
@@ -101,7 +101,7 @@ def test_written_rows_match_and_read_back_through_the_services(app, database_uri
         for c in _rows(dataset, "cards")
         if c["user_id"] == user and c["reps"] > 0 and c["due"] <= dataset.now
     )
-    assert reviews.review_queue(db.session, user, now).review_count == due
+    assert review_queue.review_queue(db.session, user, now).review_count == due
 
 
 def test_ratio_is_throughput_over_hello_world():

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Card, Lesson, Question, ReviewLog
 from quizapp.models.types import utcnow
-from quizapp.services import catalog, quizzes, reviews
-from quizapp.services.reviews import _insert_missing_cards
+from quizapp.services import catalog, quiz_reviews, quizzes
+from quizapp.services.deck import insert_missing_cards
 from tests.api.conftest import Api
 from tests.conftest import PASSWORD, csrf_token_from
 from tests.quiz_answers import quiz_post
@@ -78,7 +78,7 @@ def test_a_ten_question_submission_runs_a_bounded_number_of_statements(lesson, m
     attempt = quizzes.start_attempt(db.session, user_id, lesson, utcnow(), size=10, seed=3)
     # Two of the questions were met before (their cards exist), eight are new.
     for answer in attempt.answers[:2]:
-        reviews.record_quiz_answer(db.session, user_id, answer.question_id, True, NOW)
+        quiz_reviews.record_quiz_answers(db.session, user_id, [(answer.question_id, True)], NOW)
     # Single-choice questions answered, the others left blank.
     responses = {a.id: 0 for a in attempt.answers if a.question.type == "single_choice"}
     assert 0 < len(responses) < 10
@@ -208,7 +208,7 @@ def _give_due_cards(user, count: int) -> None:
     interleaved = [q for group in zip(*by_lesson.values(), strict=False) for q in group]
     question_ids = interleaved[:count]
     assert len(question_ids) == count
-    _insert_missing_cards(db.session, user.id, question_ids, utcnow())
+    insert_missing_cards(db.session, user.id, question_ids, utcnow())
     db.session.commit()
 
 
@@ -291,13 +291,17 @@ def test_a_batch_stores_what_one_review_per_answer_stores(lesson, make_user):
     outcomes = [(question_id, index % 3 != 0) for index, question_id in enumerate(ids)]
     one_by_one, batched = make_user(), make_user()
     for user in (one_by_one, batched):  # a card met before, reviewed once already
-        reviews.record_quiz_answer(db.session, user.id, ids[0], True, NOW, enable_fuzzing=False)
+        quiz_reviews.record_quiz_answers(
+            db.session, user.id, [(ids[0], True)], NOW, enable_fuzzing=False
+        )
     later = NOW + timedelta(days=2)
     expected = [
-        reviews.record_quiz_answer(db.session, one_by_one.id, q, ok, later, enable_fuzzing=False)
+        quiz_reviews.record_quiz_answers(
+            db.session, one_by_one.id, [(q, ok)], later, enable_fuzzing=False
+        )[0]
         for q, ok in outcomes
     ]
-    cards = reviews.record_quiz_answers(
+    cards = quiz_reviews.record_quiz_answers(
         db.session, batched.id, outcomes, later, enable_fuzzing=False
     )
     assert [card.question_id for card in cards] == ids
@@ -312,7 +316,9 @@ def test_a_question_answered_twice_is_reviewed_twice(lesson, make_user):
     first, second = (question.id for question in quizzes.quiz_questions(db.session, lesson)[:2])
     user = make_user()
     outcomes = [(first, True), (second, True), (first, False)]
-    cards = reviews.record_quiz_answers(db.session, user.id, outcomes, NOW, enable_fuzzing=False)
+    cards = quiz_reviews.record_quiz_answers(
+        db.session, user.id, outcomes, NOW, enable_fuzzing=False
+    )
     assert cards[0] is cards[2]
     assert (cards[2].reps, cards[1].reps) == (2, 1)
     assert [(q, rating) for q, rating, _source, _at in _stored_logs(user.id)] == [
@@ -325,7 +331,7 @@ def test_a_question_answered_twice_is_reviewed_twice(lesson, make_user):
 def test_a_card_reviewed_meanwhile_is_reviewed_again_from_its_new_state(lesson, make_user):
     ids = [question.id for question in quizzes.quiz_questions(db.session, lesson)[:3]]
     user = make_user()
-    cards = reviews.record_quiz_answers(
+    cards = quiz_reviews.record_quiz_answers(
         db.session, user.id, [(q, True) for q in ids], NOW, enable_fuzzing=False
     )
     # Another request reviews the second card; this session still holds the old state.
@@ -336,7 +342,7 @@ def test_a_card_reviewed_meanwhile_is_reviewed_again_from_its_new_state(lesson, 
         .execution_options(synchronize_session=False)
     )
     later = NOW + timedelta(days=1)
-    again = reviews.record_quiz_answers(
+    again = quiz_reviews.record_quiz_answers(
         db.session, user.id, [(q, False) for q in ids], later, enable_fuzzing=False
     )
     db.session.commit()
@@ -374,8 +380,8 @@ def test_the_due_queue_is_the_same_statements_for_5000_cards_as_for_5(lesson, ma
     question_ids = _add_questions(lesson, 5000)
     small, large = make_user(), make_user()
     now = utcnow()
-    _insert_missing_cards(db.session, small.id, question_ids[:5], now)
-    _insert_missing_cards(db.session, large.id, question_ids, now)
+    insert_missing_cards(db.session, small.id, question_ids[:5], now)
+    insert_missing_cards(db.session, large.id, question_ids, now)
     db.session.commit()
     counts = []
     for user in (small, large):

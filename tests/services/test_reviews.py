@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Card, Lesson, Question, ReviewLog
-from quizapp.services import review_queue, reviews
+from quizapp.services import deck, quiz_reviews, ratings, review_queue, review_settings
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
@@ -42,7 +42,7 @@ def logs_of(card: Card) -> list[ReviewLog]:
 
 def studied_card(user, q: Question, due: datetime) -> Card:
     """A card reviewed before and now due at `due` (placed directly: ordering tests)."""
-    card = reviews.ensure_card(db.session, user.id, q.id, NOW)
+    card = deck.ensure_card(db.session, user.id, q.id, NOW)
     card.state, card.step, card.stability, card.difficulty = 2, None, 5.0, 5.0
     card.last_review, card.due, card.reps = due - timedelta(days=5), due, 3
     db.session.flush()
@@ -56,13 +56,13 @@ def learner(make_user, bundled_course):
 
 def test_replaying_ratings_through_the_service_matches_fsrs(learner):
     q = questions_of(1, "flashcard")[0]
-    card = reviews.ensure_card(db.session, learner.id, q.id, NOW)
+    card = deck.ensure_card(db.session, learner.id, q.id, NOW)
     direct_card = fsrs.Card(card_id=1, due=NOW)
     direct = fsrs.Scheduler(desired_retention=0.9, enable_fuzzing=False)
     now = NOW
     for rating in (3, 3, 1, 3, 2, 4, 1, 3):
         now = max(now, card.due)
-        card = reviews.rate_card(db.session, learner.id, card.id, rating, now, enable_fuzzing=False)
+        card = ratings.rate_card(db.session, learner.id, card.id, rating, now, enable_fuzzing=False)
         direct_card, _log = direct.review_card(direct_card, fsrs.Rating(rating), now)
         assert card.due == direct_card.due
         assert card.state == int(direct_card.state)
@@ -76,8 +76,8 @@ def test_replaying_ratings_through_the_service_matches_fsrs(learner):
 def test_the_learners_desired_retention_drives_the_schedule(learner):
     q = questions_of(1, "flashcard")[0]
     learner.desired_retention = 0.8
-    card = reviews.ensure_card(db.session, learner.id, q.id, NOW)
-    card = reviews.rate_card(db.session, learner.id, card.id, 4, NOW, enable_fuzzing=False)
+    card = deck.ensure_card(db.session, learner.id, q.id, NOW)
+    card = ratings.rate_card(db.session, learner.id, card.id, 4, NOW, enable_fuzzing=False)
     direct = fsrs.Scheduler(desired_retention=0.8, enable_fuzzing=False)
     expected, _log = direct.review_card(fsrs.Card(card_id=1, due=NOW), fsrs.Rating.Easy, NOW)
     assert card.due == expected.due
@@ -85,7 +85,7 @@ def test_the_learners_desired_retention_drives_the_schedule(learner):
 
 def test_a_right_quiz_answer_creates_the_card_rated_good(learner):
     q = question("c1-flask-lenguaje")
-    card = reviews.record_quiz_answer(db.session, learner.id, q.id, True, NOW)
+    card = quiz_reviews.record_quiz_answers(db.session, learner.id, [(q.id, True)], NOW)[0]
     assert (card.user_id, card.question_id, card.reps) == (learner.id, q.id, 1)
     assert card.state == fsrs.State.Learning
     assert card.due == NOW + timedelta(minutes=10)
@@ -96,9 +96,9 @@ def test_a_right_quiz_answer_creates_the_card_rated_good(learner):
 
 def test_a_wrong_quiz_answer_updates_the_existing_card_rated_again(learner):
     q = question("c1-flask-lenguaje")
-    first = reviews.record_quiz_answer(db.session, learner.id, q.id, True, NOW)
+    first = quiz_reviews.record_quiz_answers(db.session, learner.id, [(q.id, True)], NOW)[0]
     later = NOW + timedelta(days=1)
-    card = reviews.record_quiz_answer(db.session, learner.id, q.id, False, later)
+    card = quiz_reviews.record_quiz_answers(db.session, learner.id, [(q.id, False)], later)[0]
     assert card.id == first.id
     assert card.reps == 2
     assert card.last_review == later
@@ -108,8 +108,8 @@ def test_a_wrong_quiz_answer_updates_the_existing_card_rated_again(learner):
 
 
 def test_opening_a_lesson_adds_its_flashcards_once(learner):
-    added = reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
-    again = reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+    added = deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+    again = deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
     cards = db.session.scalars(sa.select(Card).where(Card.user_id == learner.id)).all()
     assert added == len(questions_of(1, "flashcard")) == 3
     assert again == 0
@@ -131,7 +131,7 @@ def test_the_queue_shows_the_most_overdue_card_first(learner):
 
 
 def test_due_reviews_come_before_new_cards(learner):
-    reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW - timedelta(days=9))
+    deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW - timedelta(days=9))
     studied = studied_card(learner, questions_of(1, "single_choice")[0], NOW - timedelta(hours=1))
     queue = review_queue.review_queue(db.session, learner.id, NOW)
     assert queue.cards[0].id == studied.id
@@ -140,13 +140,13 @@ def test_due_reviews_come_before_new_cards(learner):
 
 def test_new_cards_are_limited_per_day(learner):
     learner.daily_new_limit = 2
-    reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+    deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
     queue = review_queue.review_queue(db.session, learner.id, NOW)
     assert (queue.new_count, len(queue.cards)) == (2, 2)
-    reviews.rate_card(db.session, learner.id, queue.cards[0].id, 3, NOW)
+    ratings.rate_card(db.session, learner.id, queue.cards[0].id, 3, NOW)
     assert review_queue.review_queue(db.session, learner.id, NOW).new_count == 1
     second = review_queue.review_queue(db.session, learner.id, NOW).cards[0]
-    reviews.rate_card(db.session, learner.id, second.id, 3, NOW)
+    ratings.rate_card(db.session, learner.id, second.id, 3, NOW)
     later_today = review_queue.review_queue(db.session, learner.id, NOW + timedelta(hours=3))
     assert later_today.new_count == 0
     assert later_today.review_count == 2  # the two learning cards are due again
@@ -157,8 +157,8 @@ def test_new_cards_are_limited_per_day(learner):
 def test_cards_met_in_a_quiz_do_not_use_up_the_new_card_limit(learner):
     learner.daily_new_limit = 1
     for q in questions_of(1, "single_choice")[:3]:
-        reviews.record_quiz_answer(db.session, learner.id, q.id, True, NOW)
-    reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+        quiz_reviews.record_quiz_answers(db.session, learner.id, [(q.id, True)], NOW)
+    deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
     assert review_queue.new_cards_introduced_today(db.session, learner.id, NOW) == 0
     assert review_queue.review_queue(db.session, learner.id, NOW).new_count == 1
 
@@ -184,43 +184,43 @@ def test_retired_questions_leave_the_queue(learner):
 
 
 def test_rating_another_learners_card_is_not_found(learner, make_user):
-    card = reviews.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
+    card = deck.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
     other = make_user()
-    with pytest.raises(reviews.CardNotFound):
-        reviews.rate_card(db.session, other.id, card.id, 3, NOW)
-    with pytest.raises(reviews.CardNotFound):
-        reviews.rate_card(db.session, learner.id, 999_999, 3, NOW)
+    with pytest.raises(ratings.CardNotFound):
+        ratings.rate_card(db.session, other.id, card.id, 3, NOW)
+    with pytest.raises(ratings.CardNotFound):
+        ratings.rate_card(db.session, learner.id, 999_999, 3, NOW)
     assert card.reps == 0
 
 
 @pytest.mark.parametrize("rating", [0, 5, -1, None, "3"])
 def test_a_rating_outside_one_to_four_is_refused(learner, rating):
-    card = reviews.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
-    with pytest.raises(reviews.InvalidRating):
-        reviews.rate_card(db.session, learner.id, card.id, rating, NOW)
+    card = deck.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
+    with pytest.raises(ratings.InvalidRating):
+        ratings.rate_card(db.session, learner.id, card.id, rating, NOW)
 
 
 def test_a_replayed_rating_is_not_counted_twice(learner):
-    card = reviews.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
-    reviews.rate_card(db.session, learner.id, card.id, 3, NOW, expected_reps=0)
-    with pytest.raises(reviews.StaleReview):
-        reviews.rate_card(db.session, learner.id, card.id, 3, NOW, expected_reps=0)
+    card = deck.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
+    ratings.rate_card(db.session, learner.id, card.id, 3, NOW, expected_reps=0)
+    with pytest.raises(ratings.StaleReview):
+        ratings.rate_card(db.session, learner.id, card.id, 3, NOW, expected_reps=0)
     assert card.reps == 1
     assert len(logs_of(card)) == 1
 
 
 def test_forgetting_a_graduated_card_counts_a_lapse(learner):
-    card = reviews.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
-    card = reviews.rate_card(db.session, learner.id, card.id, 4, NOW, enable_fuzzing=False)
-    card = reviews.rate_card(db.session, learner.id, card.id, 1, card.due, enable_fuzzing=False)
+    card = deck.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
+    card = ratings.rate_card(db.session, learner.id, card.id, 4, NOW, enable_fuzzing=False)
+    card = ratings.rate_card(db.session, learner.id, card.id, 1, card.due, enable_fuzzing=False)
     assert (card.lapses, card.state) == (1, fsrs.State.Relearning)
 
 
 def test_a_wrong_answer_in_review_is_rated_again(learner):
     q = question("c1-flask-lenguaje")
-    card = reviews.ensure_card(db.session, learner.id, q.id, NOW)
+    card = deck.ensure_card(db.session, learner.id, q.id, NOW)
     wrong = 1  # "JavaScript"
-    outcome = reviews.answer_card(db.session, learner.id, card.id, wrong, NOW, expected_reps=0)
+    outcome = ratings.answer_card(db.session, learner.id, card.id, wrong, NOW, expected_reps=0)
     assert outcome.rated
     assert not outcome.grade.correct
     assert [log.rating for log in logs_of(card)] == [1]
@@ -229,8 +229,8 @@ def test_a_wrong_answer_in_review_is_rated_again(learner):
 
 def test_a_right_answer_in_review_waits_for_the_learners_rating(learner):
     q = question("c1-flask-lenguaje")
-    card = reviews.ensure_card(db.session, learner.id, q.id, NOW)
-    outcome = reviews.answer_card(db.session, learner.id, card.id, 0, NOW, expected_reps=0)
+    card = deck.ensure_card(db.session, learner.id, q.id, NOW)
+    outcome = ratings.answer_card(db.session, learner.id, card.id, 0, NOW, expected_reps=0)
     assert outcome.grade.correct
     assert not outcome.rated
     assert set(outcome.previews) == {1, 2, 3, 4}
@@ -239,21 +239,21 @@ def test_a_right_answer_in_review_waits_for_the_learners_rating(learner):
 
 
 def test_flashcards_are_rated_not_answered(learner):
-    card = reviews.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
-    with pytest.raises(reviews.ReviewError):
-        reviews.answer_card(db.session, learner.id, card.id, "anything", NOW)
+    card = deck.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
+    with pytest.raises(ratings.ReviewError):
+        ratings.answer_card(db.session, learner.id, card.id, "anything", NOW)
 
 
 def test_the_summary_counts_this_sittings_ratings_and_the_next_due_card(learner):
-    reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+    deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
     choice, true_false = questions_of(1, "single_choice")[0], questions_of(1, "true_false")[0]
-    earlier = reviews.ensure_card(db.session, learner.id, choice.id, NOW)
-    reviews.rate_card(db.session, learner.id, earlier.id, 3, NOW - timedelta(hours=2))
-    reviews.record_quiz_answer(db.session, learner.id, true_false.id, True, NOW)
+    earlier = deck.ensure_card(db.session, learner.id, choice.id, NOW)
+    ratings.rate_card(db.session, learner.id, earlier.id, 3, NOW - timedelta(hours=2))
+    quiz_reviews.record_quiz_answers(db.session, learner.id, [(true_false.id, True)], NOW)
     first, second, third = review_queue.review_queue(db.session, learner.id, NOW).cards[:3]
-    reviews.rate_card(db.session, learner.id, first.id, 1, NOW, enable_fuzzing=False)
-    reviews.rate_card(db.session, learner.id, second.id, 3, NOW, enable_fuzzing=False)
-    reviews.rate_card(db.session, learner.id, third.id, 3, NOW, enable_fuzzing=False)
+    ratings.rate_card(db.session, learner.id, first.id, 1, NOW, enable_fuzzing=False)
+    ratings.rate_card(db.session, learner.id, second.id, 3, NOW, enable_fuzzing=False)
+    ratings.rate_card(db.session, learner.id, third.id, 3, NOW, enable_fuzzing=False)
     summary = review_queue.session_summary(db.session, learner.id, NOW - timedelta(minutes=5), NOW)
     assert (summary.reviewed, summary.remembered, summary.ratings) == (3, 2, {1: 1, 3: 2})
     assert summary.next_due == NOW + timedelta(minutes=1)
@@ -261,7 +261,7 @@ def test_the_summary_counts_this_sittings_ratings_and_the_next_due_card(learner)
 
 def test_the_next_due_date_is_tomorrow_when_the_new_card_limit_holds_cards_back(learner):
     learner.daily_new_limit = 0
-    reviews.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+    deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
     assert review_queue.review_queue(db.session, learner.id, NOW).total == 0
     assert review_queue.next_due(db.session, learner.id, NOW) == datetime(2025, 3, 4, tzinfo=UTC)
 
@@ -271,11 +271,11 @@ def test_there_is_no_next_due_date_without_cards(learner):
 
 
 def test_review_settings_are_stored(learner):
-    reviews.update_review_settings(db.session, learner.id, 0.85, 10)
+    review_settings.update_review_settings(db.session, learner.id, 0.85, 10)
     assert (learner.desired_retention, learner.daily_new_limit) == (0.85, 10)
 
 
 @pytest.mark.parametrize(("retention", "limit"), [(0.79, 10), (0.98, 10), (0.9, -1), (0.9, 10_000)])
 def test_review_settings_out_of_range_are_refused(learner, retention, limit):
     with pytest.raises(ValueError, match="between"):
-        reviews.update_review_settings(db.session, learner.id, retention, limit)
+        review_settings.update_review_settings(db.session, learner.id, retention, limit)

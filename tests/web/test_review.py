@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Card, Lesson, Question, ReviewLog, User
-from quizapp.services import reviews
+from quizapp.services import deck, quiz_reviews
+from quizapp.services.question_store import question_dict
 from tests.conftest import csrf_token_from
 from tests.quiz_answers import _right_fields, _wrong_fields
 
@@ -36,7 +37,7 @@ def lesson(number: int) -> Lesson:
 
 
 def flashcards(user, lesson_number: int = 1) -> list[Card]:
-    reviews.ensure_lesson_flashcards(db.session, user.id, lesson(lesson_number).id, NOW)
+    deck.ensure_lesson_flashcards(db.session, user.id, lesson(lesson_number).id, NOW)
     db.session.commit()
     return list(
         db.session.scalars(
@@ -53,7 +54,7 @@ def flashcards(user, lesson_number: int = 1) -> list[Card]:
 
 
 def objective_card(user, external_id: str = "c1-flask-lenguaje") -> Card:
-    card = reviews.ensure_card(db.session, user.id, question(external_id).id, NOW)
+    card = deck.ensure_card(db.session, user.id, question(external_id).id, NOW)
     db.session.commit()
     return card
 
@@ -117,7 +118,7 @@ def test_a_full_review_answers_a_question_then_rates_a_flashcard(client, learner
     learner.daily_new_limit = 1
     db.session.commit()
     objective = objective_card(learner)
-    reviews.record_quiz_answer(db.session, learner.id, objective.question_id, True, NOW)
+    quiz_reviews.record_quiz_answers(db.session, learner.id, [(objective.question_id, True)], NOW)
     flashcard = flashcards(learner)[0]
     db.session.commit()
     client.application.config["CLOCK"] = NOW + timedelta(hours=1)
@@ -189,7 +190,7 @@ def test_a_wrong_answer_is_rated_again_and_shows_the_right_answer(client, learne
 def test_each_objective_type_can_be_answered_in_review(client, learner, external_id):
     card = objective_card(learner, external_id)
     page = page_of(client.get("/review"))
-    q = reviews.question_dict(card.question)
+    q = question_dict(card.question)
     right = client.post(
         f"/review/{card.id}/answer",
         data={

@@ -1,0 +1,98 @@
+"""Deck membership: which questions a learner has a card for, and cards joining the deck
+(new, due at once), created once even when two requests race for the same card."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from quizapp.domain.scheduling import as_utc
+from quizapp.models import Card, Question
+
+
+def insert_missing_cards(
+    session: Session, user_id: int, question_ids: list[int], now: datetime
+) -> int:
+    """Insert new cards, skipping any that exist (also one inserted concurrently)."""
+    if not question_ids:
+        return 0
+    moment = as_utc(now)
+    rows = [
+        {
+            "user_id": user_id,
+            "question_id": question_id,
+            "state": 1,
+            "step": 0,
+            "due": moment,
+            "reps": 0,
+            "lapses": 0,
+            "created_at": moment,
+        }
+        for question_id in question_ids
+    ]
+    dialect = session.connection().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(Card)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["user_id", "question_id"])
+            .returning(Card.id)
+        )
+        # RETURNING counts what was inserted; rowcount is -1 for psycopg here.
+        return len(session.execute(statement).all())
+    created = 0
+    for row in rows:  # other databases: one savepoint per card
+        try:
+            with session.begin_nested():
+                session.execute(sa.insert(Card).values(row))
+            created += 1
+        except sa.exc.IntegrityError:
+            pass
+    return created
+
+
+def ensure_card(session: Session, user_id: int, question_id: int, now: datetime) -> Card:
+    """The learner's card for this question, created (new, due now) when missing."""
+    card = _find_card(session, user_id, question_id)
+    if card is None:
+        insert_missing_cards(session, user_id, [question_id], now)
+        card = _find_card(session, user_id, question_id)
+    assert card is not None  # noqa: S101  (inserted or already there)
+    return card
+
+
+def _find_card(session: Session, user_id: int, question_id: int) -> Card | None:
+    return session.scalar(
+        sa.select(Card).where(Card.user_id == user_id, Card.question_id == question_id)
+    )
+
+
+def cards_by_question(session: Session, user_id: int, question_ids: list[int]) -> dict[int, Card]:
+    """The learner's existing cards for these questions, by question id."""
+    rows = session.scalars(
+        sa.select(Card).where(Card.user_id == user_id, Card.question_id.in_(question_ids))
+    )
+    return {card.question_id: card for card in rows}
+
+
+def ensure_lesson_flashcards(session: Session, user_id: int, lesson_id: int, now: datetime) -> int:
+    """Put the lesson's active flashcards into the learner's deck; returns how many were new.
+
+    Called when the learner opens the lesson; safe to call on every visit."""
+    missing = session.scalars(
+        sa.select(Question.id)
+        .where(
+            Question.lesson_id == lesson_id,
+            Question.type == "flashcard",
+            Question.retired_at.is_(None),
+            ~sa.exists().where(Card.user_id == user_id, Card.question_id == Question.id),
+        )
+        .order_by(Question.position, Question.id)
+    ).all()
+    created = insert_missing_cards(session, user_id, list(missing), now)
+    session.flush()
+    return created

@@ -1,0 +1,169 @@
+"""Quiz answers counted as reviews: a submitted attempt reschedules each answered question's
+card (wrong → Again, right → Good) in a constant number of statements."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from quizapp.domain.scheduling import as_utc, build_scheduler, is_lapse, review
+from quizapp.models import Card, ReviewLog
+from quizapp.services.deck import cards_by_question, insert_missing_cards
+from quizapp.services.ratings import StaleReview, apply_review
+from quizapp.services.review_queue import AGAIN, learner_retention
+
+GOOD = 3
+QUIZ_RETRIES = 3
+
+
+def record_quiz_answers(
+    session: Session,
+    user_id: int,
+    outcomes: list[tuple[int, bool]],
+    now: datetime,
+    *,
+    enable_fuzzing: bool = True,
+) -> list[Card]:
+    """Quiz answers, as (question id, correct), count as reviews at submission time: wrong
+    → Again, right → Good; cards are created for questions met for the first time.
+
+    A constant number of statements whatever the number of answers: one SELECT of the
+    cards (plus one INSERT and one SELECT of the missing ones), the learner's retention
+    once, one UPDATE of the cards (executemany) and one INSERT of the logs. Returns the
+    cards in the order of `outcomes`."""
+    if not outcomes:
+        return []
+    question_ids = list(dict.fromkeys(question_id for question_id, _correct in outcomes))
+    cards = cards_by_question(session, user_id, question_ids)
+    missing = [question_id for question_id in question_ids if question_id not in cards]
+    if missing:
+        insert_missing_cards(session, user_id, missing, now)
+        cards.update(cards_by_question(session, user_id, missing))
+    retention = learner_retention(session, user_id)
+    reviewed: list[Card] = []
+    for batch in _batches_of_distinct_questions(outcomes):
+        pairs = [(cards[question_id], GOOD if correct else AGAIN) for question_id, correct in batch]
+        reviewed += _apply_quiz_reviews(session, pairs, now, retention, enable_fuzzing)
+    return reviewed
+
+
+def _batches_of_distinct_questions(
+    outcomes: list[tuple[int, bool]],
+) -> list[list[tuple[int, bool]]]:
+    """Consecutive runs without a repeated question: a question answered twice is reviewed
+    twice, the second time from the state the first review left."""
+    batches: list[list[tuple[int, bool]]] = [[]]
+    seen: set[int] = set()
+    for question_id, correct in outcomes:
+        if question_id in seen:
+            batches.append([])
+            seen.clear()
+        seen.add(question_id)
+        batches[-1].append((question_id, correct))
+    return batches
+
+
+class _StaleBatch(Exception):
+    """A card of the batch changed since it was read; the batch's UPDATE is undone."""
+
+
+_BATCH_UPDATE = (
+    sa.update(Card.__table__)
+    .where(
+        Card.__table__.c.id == sa.bindparam("card_id"),
+        Card.__table__.c.reps == sa.bindparam("read_reps"),
+    )
+    .values(
+        state=sa.bindparam("new_state"),
+        step=sa.bindparam("new_step"),
+        stability=sa.bindparam("new_stability"),
+        difficulty=sa.bindparam("new_difficulty"),
+        due=sa.bindparam("new_due"),
+        last_review=sa.bindparam("new_last_review"),
+        reps=sa.bindparam("new_reps"),
+        lapses=sa.bindparam("new_lapses"),
+    )
+)
+
+
+def _apply_quiz_reviews(
+    session: Session,
+    pairs: list[tuple[Card, int]],
+    now: datetime,
+    retention: float,
+    enable_fuzzing: bool,
+) -> list[Card]:
+    """Reschedule distinct cards and log their quiz reviews, each once, as `apply_review`
+    does one card: the UPDATE only matches the `reps` each card was read with. When a card
+    was reviewed meanwhile in another request, the whole batch is undone (savepoint) and
+    its cards go one at a time, each retried from its new state."""
+    scheduler = build_scheduler(retention, enable_fuzzing=enable_fuzzing)
+    changes = []
+    for card, rating in pairs:
+        state = review(scheduler, card, rating, now)
+        changes.append(
+            {
+                "state": state.state,
+                "step": state.step,
+                "stability": state.stability,
+                "difficulty": state.difficulty,
+                "due": as_utc(state.due),
+                "last_review": as_utc(state.last_review) if state.last_review else None,
+                "reps": card.reps + 1,
+                "lapses": card.lapses + int(is_lapse(card, rating)),
+            }
+        )
+    params = [
+        {"card_id": card.id, "read_reps": card.reps} | {f"new_{k}": v for k, v in change.items()}
+        for (card, _rating), change in zip(pairs, changes, strict=True)
+    ]
+    if not session.connection().dialect.supports_sane_multi_rowcount:
+        return [
+            _review_quiz_card(session, card, rating, now, enable_fuzzing) for card, rating in pairs
+        ]
+    try:
+        with session.begin_nested():
+            result = session.execute(_BATCH_UPDATE, params)
+            if result.rowcount != len(params):
+                raise _StaleBatch
+    except _StaleBatch:
+        return [
+            _review_quiz_card(session, card, rating, now, enable_fuzzing) for card, rating in pairs
+        ]
+    for (card, _rating), change in zip(pairs, changes, strict=True):
+        for key, value in change.items():
+            # What session.refresh(card) would read back, without a statement per card.
+            set_committed_value(card, key, value)
+    # One INSERT for the batch's logs (an executemany: nothing is read back).
+    session.execute(
+        sa.insert(ReviewLog),
+        [
+            {
+                "card_id": card.id,
+                "user_id": card.user_id,
+                "rating": rating,
+                "reviewed_at": as_utc(now),
+                "duration_ms": None,
+                "source": "quiz",
+            }
+            for card, rating in pairs
+        ],
+    )
+    return [card for card, _rating in pairs]
+
+
+def _review_quiz_card(
+    session: Session, card: Card, rating: int, now: datetime, enable_fuzzing: bool
+) -> Card:
+    """One quiz review, retried from the card's new state when it was reviewed meanwhile."""
+    for _attempt in range(QUIZ_RETRIES):
+        try:
+            return apply_review(
+                session, card, rating, now, source="quiz", enable_fuzzing=enable_fuzzing
+            )
+        except StaleReview:
+            session.refresh(card)  # reviewed meanwhile in another request: review the new state
+    raise StaleReview("This card is being reviewed elsewhere; try again.")
