@@ -1,4 +1,6 @@
-"""Builds quiz form posts from an attempt: all right, or deliberately wrong, per type."""
+"""Builds quiz form posts from an attempt: all right, or deliberately wrong, per type.
+
+Choice and matching values are places in the shown order (`layout`), as on the page."""
 
 import sqlalchemy as sa
 
@@ -8,7 +10,29 @@ from quizapp.models import Attempt
 from quizapp.services.question_store import question_dict
 
 
-def _right_fields(prefix: str, question: dict) -> dict[str, object]:
+def _as_places(fields: dict[str, object], question: dict, layout: list) -> dict[str, object]:
+    """Authored positions in `fields` → the values the page shows for them."""
+    if not (question.get("choices") or question.get("pairs")) or not layout:
+        return fields
+    place = {pos: index for index, pos in enumerate(layout)}
+    out: dict[str, object] = {}
+    for name, value in fields.items():
+        if isinstance(value, list):
+            out[name] = [str(place[int(v)]) for v in value]
+        else:
+            out[name] = str(place[int(value)])
+    return out
+
+
+def _right_fields(prefix: str, question: dict, layout: list | None = None) -> dict[str, object]:
+    return _as_places(_authored_right(prefix, question), question, layout or [])
+
+
+def _wrong_fields(prefix: str, question: dict, layout: list | None = None) -> dict[str, object]:
+    return _as_places(_authored_wrong(prefix, question), question, layout or [])
+
+
+def _authored_right(prefix: str, question: dict) -> dict[str, object]:
     kind = question["type"]
     if kind == "single_choice":
         right = next(i for i, c in enumerate(question["choices"]) if c.get("correct"))
@@ -34,7 +58,7 @@ def _right_fields(prefix: str, question: dict) -> dict[str, object]:
     raise AssertionError(f"no quiz field for {kind}")
 
 
-def _wrong_fields(prefix: str, question: dict) -> dict[str, object]:
+def _authored_wrong(prefix: str, question: dict) -> dict[str, object]:
     kind = question["type"]
     if kind == "single_choice":
         wrong = next(i for i, c in enumerate(question["choices"]) if not c.get("correct"))
@@ -63,5 +87,5 @@ def quiz_post(attempt_id: int, csrf_token: str, wrong: set[int] = frozenset()) -
     data: dict[str, object] = {"csrf_token": csrf_token, "attempt_id": str(attempt_id)}
     for answer in attempt.answers:
         builder = _wrong_fields if answer.position in wrong else _right_fields
-        data.update(builder(f"q{answer.id}", question_dict(answer.question)))
+        data.update(builder(f"q{answer.id}", question_dict(answer.question), answer.display_order))
     return data

@@ -66,7 +66,7 @@ ERROR = obj(
 
 POSITION = {"type": "integer", "minimum": 0, "maximum": 999}
 RESPONSE_BY_TYPE: dict[str, dict[str, Any]] = {
-    "single_choice": {**POSITION, "description": "original position of the chosen option"},
+    "single_choice": {**POSITION, "description": "`position` of the chosen option as listed"},
     "multiple_response": array(POSITION, maxItems=100, uniqueItems=True),
     "true_false": BOOLEAN,
     "short_answer": text(500),
@@ -219,8 +219,10 @@ PUBLIC_QUESTION = obj(
         "back": STRING,
     },
     required=["id", "type", "title", "prompt", "prompt_html", "section", "tags"],
-    description="A question without its answers. Options are listed in display order with "
-    "their original `position`: responses use those positions.",
+    description="A question without its answers. Options are listed in display order (an "
+    "attempt's or a review's own shuffle); each `position` is the option's place in that "
+    "list, not its authored position, and responses name options by it. Staff listings keep "
+    "the authored order.",
 )
 STAFF_QUESTION = {
     "allOf": [

@@ -1,13 +1,15 @@
 """Plain JSON shapes of the service results (documented in quizapp.api.schemas).
 
-Questions go out in two forms: public (no right answers, options as `{position, text}` so
-responses name original positions) and, for staff, with the answer key."""
+Questions go out in two forms: public (no right answers, options as `{position, text}` in
+the order shown, `position` being the place in that order, which is what responses name:
+never the authored position, which would give the key away) and, for staff, with the
+answer key (authored order)."""
 
 from datetime import UTC, date, datetime
 from typing import Any
 
 from quizapp.domain.questions.registry import describe_right_answer, grade_response
-from quizapp.domain.quiz_layout import matching_options, restore_response
+from quizapp.domain.quiz_layout import matching_options, response_as_places, restore_response
 from quizapp.domain.rendering import render_markdown
 from quizapp.models import ApiToken, Attempt, Card, Course, Lesson, Question
 from quizapp.services.bank_import import ImportPlan, summary
@@ -76,15 +78,17 @@ def lesson_item(item: LessonSummary) -> dict[str, Any]:
 
 
 def _options(texts: list[str], order: list[int] | None) -> list[dict[str, Any]]:
-    positions = order if order else range(len(texts))
-    return [{"position": pos, "text": texts[pos]} for pos in positions if 0 <= pos < len(texts)]
+    """Options in `order` (authored positions), each named by its place in that order."""
+    positions = [pos for pos in (order or range(len(texts))) if 0 <= pos < len(texts)]
+    return [{"position": place, "text": texts[pos]} for place, pos in enumerate(positions)]
 
 
 def public_question(
     question: dict[str, Any], layout: list | None = None, *, with_back: bool = False
 ) -> dict[str, Any]:
     """The question as a learner may see it before answering, options in `layout` order
-    (an attempt's shuffle) or in original order. Keys follow the data, as quiz_layout does."""
+    (an attempt's or a review's shuffle; staff get the authored order). Keys follow the
+    data, as quiz_layout does."""
     out: dict[str, Any] = {
         "id": question["id"],
         "type": question["type"],
@@ -161,7 +165,7 @@ def attempt_result(attempt: Attempt, lesson: Lesson) -> dict[str, Any]:
                 "answer_id": answer.id,
                 "position": answer.position,
                 "question": public_question(question, answer.display_order),
-                "response": answer.response,
+                "response": response_as_places(question, answer.display_order, response),
                 "score": answer.score or 0.0,
                 "correct": bool(answer.is_correct),
                 "right_answer": describe_right_answer(question),
@@ -197,12 +201,12 @@ def card_state(card: Card) -> dict[str, Any]:
     }
 
 
-def due_card(card: Card) -> dict[str, Any]:
+def due_card(card: Card, layout: list) -> dict[str, Any]:
     question = question_dict(card.question)
     return {
         "card": card_state(card),
         "lesson": lesson_ref(card.question.lesson),
-        "question": public_question(question, with_back=True),
+        "question": public_question(question, layout, with_back=True),
     }
 
 

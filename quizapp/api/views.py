@@ -2,6 +2,7 @@
 quizapp.api.schemas. Each route is declared once with `route(...)` (quizapp.api.routing),
 which also puts it in the OpenAPI document; handlers call one service and commit."""
 
+import random
 import re
 from typing import Any
 
@@ -14,6 +15,7 @@ from quizapp.api.openapi import build_document
 from quizapp.api.routing import OPERATIONS, bp, route
 from quizapp.api.validation import ApiError, check_id, parse_json_body, validate
 from quizapp.domain.questions.registry import is_gradable
+from quizapp.domain.quiz_layout import response_from_places, review_layout, shuffle_options
 from quizapp.extensions import db, limiter
 from quizapp.models import Lesson
 from quizapp.services import (
@@ -138,7 +140,13 @@ def list_questions(course: str, lesson: str):
     if current_api_user().is_staff:
         questions = [serializers.staff_question(row, found) for row in rows]
     else:
-        questions = [serializers.public_question(question_dict(row)) for row in rows]
+        # Options in a fresh random order each time: the authored order would give the
+        # key away (authors write the right choice first).
+        rng = random.SystemRandom()
+        questions = [
+            serializers.public_question(question, shuffle_options(question, rng))
+            for question in map(question_dict, rows)
+        ]
     return {"lesson": serializers.lesson_ref(found), "questions": questions}
 
 
@@ -153,7 +161,7 @@ def list_questions(course: str, lesson: str):
     description="201 with a new attempt (the lesson's flashcards join the caller's deck); "
     "200 with the caller's open (unsubmitted) attempt at this lesson when there is one. "
     "Questions come in the attempt's order with options shuffled; answer with the options' "
-    "original `position`.",
+    "`position`, their place in this attempt's order (it says nothing of the authored order).",
     responses={201: schemas.ATTEMPT_STARTED, 200: schemas.ATTEMPT_STARTED},
     errors=(409,),
 )
@@ -188,6 +196,16 @@ def _domain_response(question: dict, response: Any) -> Any:
     return response
 
 
+def _from_places(question: dict, layout: list, response: Any) -> Any:
+    """An API response (positions are places in the shown order) → the grader's shape."""
+    return response_from_places(question, layout, _domain_response(question, response))
+
+
+def _review_layout(card) -> list:
+    """The order a review card's options are listed in (and its response is read by)."""
+    return review_layout(question_dict(card.question), card.id, card.reps, current_app.secret_key)
+
+
 def _responses(attempt, answers: list[dict]) -> dict[int, Any]:
     by_id = {answer.id: answer for answer in attempt.answers}
     responses: dict[int, Any] = {}
@@ -210,7 +228,7 @@ def _responses(attempt, answers: list[dict]) -> dict[int, Any]:
             schemas.RESPONSE_BY_TYPE[question["type"]],
             f"answers[{index}].response ({question['type']})",
         )
-        responses[answer.id] = _domain_response(question, response)
+        responses[answer.id] = _from_places(question, answer.display_order, response)
     return responses
 
 
@@ -263,7 +281,7 @@ def review_due(query: dict):
         "review_count": found.review_count,
         "new_count": found.new_count,
         "total": found.total,
-        "cards": [serializers.due_card(card) for card in found.cards],
+        "cards": [serializers.due_card(card, _review_layout(card)) for card in found.cards],
     }
 
 
@@ -288,7 +306,7 @@ def _answer_and_rate(user_id: int, card_id: int, body: dict, moment):
         db.session,
         user_id,
         card_id,
-        _domain_response(question, body["response"]),
+        _from_places(question, _review_layout(card), body["response"]),
         moment,
         expected_reps=body.get("expected_reps"),
         **options,

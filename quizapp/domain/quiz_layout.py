@@ -1,8 +1,12 @@
 """How a quiz attempt is laid out: which questions, in what order, with options shuffled.
 
 The layout is drawn once from a seeded random generator when the attempt starts and
-stored with it, so a reload or a replayed form shows exactly the same quiz."""
+stored with it, so a reload or a replayed form shows exactly the same quiz. Learners see
+and send options by their place in that order; the mapping back to authored positions
+(which grading and statistics use) happens here, on the server."""
 
+import hashlib
+import hmac
 import random
 from typing import Any
 
@@ -34,6 +38,60 @@ def shuffle_options(question: dict[str, Any], rng: random.Random) -> Layout:
     if question.get("blanks"):
         return [_shuffled(len(blank.get("options") or []), rng) for blank in question["blanks"]]
     return []
+
+
+def review_layout(question: dict[str, Any], card_id: int, reps: int, key: str | bytes) -> Layout:
+    """The display order of a review card's options, fixed for one review (the page and the
+    answer it posts agree) and reshuffled by the next. Seeded by a keyed hash of the card
+    and its review count: a plain `card:reps` seed would let anyone recompute the shuffle
+    and read the authored order back."""
+    secret = key.encode() if isinstance(key, str) else key
+    digest = hmac.new(secret, f"{card_id}:{reps}".encode(), hashlib.sha256).digest()
+    rng = random.Random(digest)  # noqa: S311  (display order; the seed is secret)
+    return shuffle_options(question, rng)
+
+
+def _place_map(question: dict[str, Any], layout: Layout) -> dict[int, int]:
+    """Place on the page → authored position, for a choice or matching question."""
+    if question.get("choices"):
+        count = len(question["choices"])
+    else:
+        count = len(matching_options(question)) if question.get("pairs") else 0
+    if layout and all(isinstance(pos, int) for pos in layout):
+        return dict(enumerate(layout))  # type: ignore[arg-type]
+    return {place: place for place in range(count)}
+
+
+def _map_response(question: dict[str, Any], mapping: dict[int, int], response: Any) -> Any:
+    """`response` with each position replaced by `mapping[position]`; a position the
+    mapping lacks names no option and is left out (unanswered: it scores 0)."""
+    if response is None or not (question.get("choices") or question.get("pairs")):
+        return response  # true/false, text, numbers and cloze texts name no position
+
+    def known(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and value in mapping
+
+    if question.get("pairs"):
+        if not isinstance(response, dict):
+            return response
+        return {item: mapping[value] for item, value in response.items() if known(value)}
+    if isinstance(response, list):
+        return sorted(mapping[value] for value in response if known(value))
+    return mapping[response] if known(response) else None
+
+
+def response_from_places(question: dict[str, Any], layout: Layout, response: Any) -> Any:
+    """A response that names options by their place in this attempt's (or review's)
+    display order → the same response by authored position, which grading, storage and
+    statistics use. Learners only ever see and send places, so the page never tells which
+    authored option (authors usually write the right one first) a value stands for."""
+    return _map_response(question, _place_map(question, layout), response)
+
+
+def response_as_places(question: dict[str, Any], layout: Layout, response: Any) -> Any:
+    """The inverse of `response_from_places`: a stored response in display places."""
+    mapping = {pos: place for place, pos in _place_map(question, layout).items()}
+    return _map_response(question, mapping, response)
 
 
 def matching_options(question: dict[str, Any]) -> list[str]:

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SubmitField
 
-from quizapp.learn.question_fields import FIELD_BUILDERS
+from quizapp.learn.question_fields import FIELD_BUILDERS, read_response
 from quizapp.models import Attempt
 from quizapp.services.question_store import question_dict
 
@@ -42,8 +42,7 @@ def read_responses(form: FlaskForm, attempt: Attempt) -> dict[int, object]:
     responses = {}
     for answer in attempt.answers:
         question = question_dict(answer.question)
-        builder = FIELD_BUILDERS[question["type"]]
-        responses[answer.id] = builder.read(
+        responses[answer.id] = read_response(
             form, answer_prefix(answer.id), question, answer.display_order
         )
     return responses

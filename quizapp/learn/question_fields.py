@@ -2,8 +2,9 @@
 
 The quiz page and the review page both build their forms here, so a question type is
 answered the same way everywhere. Each builder adds its fields to a form class, reads
-the learner's response back in the shape the grader expects, and describes a stored
-response in words for the results page."""
+the learner's response back, and describes a stored response in words for the results
+page. Option values are places in the shown order (never authored positions, which
+would give the key away); `read_response` maps them back to the grader's shape."""
 
 from typing import Any
 
@@ -14,7 +15,7 @@ from wtforms import RadioField, SelectChoice, SelectField, SelectMultipleField, 
 from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from quizapp.domain.quiz_layout import matching_options
+from quizapp.domain.quiz_layout import matching_options, response_from_places
 from quizapp.domain.rendering import render_markdown
 
 ANSWER_REQUIRED = _l("Please answer this question.")
@@ -60,8 +61,8 @@ class FieldBuilder:
 class SingleChoiceFields(FieldBuilder):
     def add_fields(self, form_class, prefix, question, layout):
         choices = [
-            SelectChoice(str(pos), render_inline(question["choices"][pos]["text"]))
-            for pos in layout
+            SelectChoice(str(place), render_inline(question["choices"][pos]["text"]))
+            for place, pos in enumerate(layout)
         ]
         setattr(
             form_class,
@@ -81,7 +82,8 @@ class SingleChoiceFields(FieldBuilder):
 class MultipleResponseFields(FieldBuilder):
     def add_fields(self, form_class, prefix, question, layout):
         choices = [
-            SelectChoice(pos, render_inline(question["choices"][pos]["text"])) for pos in layout
+            SelectChoice(place, render_inline(question["choices"][pos]["text"]))
+            for place, pos in enumerate(layout)
         ]
         setattr(form_class, prefix, MultiCheckboxField(_l("Answer"), choices=choices, coerce=int))
 
@@ -146,7 +148,7 @@ class MatchingFields(FieldBuilder):
     def add_fields(self, form_class, prefix, question, layout):
         options = matching_options(question)
         choices = [SelectChoice("", _l("Choose…"))] + [
-            SelectChoice(str(pos), options[pos]) for pos in layout
+            SelectChoice(str(place), options[pos]) for place, pos in enumerate(layout)
         ]
         for i, pair in enumerate(question["pairs"]):
             setattr(
@@ -217,3 +219,10 @@ FIELD_BUILDERS: dict[str, FieldBuilder] = {
     "matching": MatchingFields(),
     "cloze": ClozeFields(),
 }
+
+
+def read_response(form, prefix: str, question: dict, layout: list) -> Any:
+    """The learner's response in the shape `grade_response` expects: the fields read, their
+    places in the shown order mapped back to authored positions."""
+    shown = FIELD_BUILDERS[question["type"]].read(form, prefix, question, layout)
+    return response_from_places(question, layout, shown)

@@ -3,14 +3,15 @@
 A thin adapter over the quiz page's field builders (quizapp.learn.question_fields) so a
 question type is answered the same way everywhere; swapping the builders touches only here."""
 
-import random
 import re
 from typing import Any
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import Field
 
-from quizapp.domain.quiz_layout import shuffle_options
+from quizapp.domain.quiz_layout import review_layout
+from quizapp.learn import question_fields
 from quizapp.learn.question_fields import FIELD_BUILDERS
 from quizapp.review.forms import AnswerForm
 
@@ -19,10 +20,9 @@ _BLANK = re.compile(r"\{\{\s*(\d+)\s*\}\}")
 
 
 def answer_layout(question: dict[str, Any], card_id: int, reps: int) -> list:
-    """The shuffled display order of the options. Seeded by the card and its review count,
-    so the page and the form it posts agree, while each new review reshuffles."""
-    rng = random.Random(f"{card_id}:{reps}")  # noqa: S311  (display order, not security)
-    return shuffle_options(question, rng)
+    """The shuffled display order of the options: the page and the form it posts agree,
+    each new review reshuffles, and nobody without the secret key can recompute it."""
+    return review_layout(question, card_id, reps, current_app.secret_key)
 
 
 def build_answer_form(question: dict[str, Any], layout: list, **kwargs) -> FlaskForm:
@@ -42,7 +42,7 @@ def answer_fields(form: FlaskForm, question: dict[str, Any], layout: list) -> li
 
 def read_response(form: FlaskForm, question: dict[str, Any], layout: list) -> Any:
     """The response in the shape `grade_response` expects (docs/bank-format.md)."""
-    return FIELD_BUILDERS[question["type"]].read(form, PREFIX, question, layout)
+    return question_fields.read_response(form, PREFIX, question, layout)
 
 
 def describe_response(question: dict[str, Any], response: Any) -> str:

@@ -3,7 +3,7 @@ responses in the API's shape (original positions) that are all right or delibera
 
 import pytest
 
-from quizapp.domain.quiz_layout import matching_options
+from quizapp.domain.quiz_layout import matching_options, response_as_places
 from quizapp.extensions import db
 from quizapp.models import Answer
 from quizapp.services.question_store import question_dict
@@ -106,6 +106,16 @@ def wrong_response(question: dict):
     return "-987654" if question["type"] == "numeric" else "zzz-mal"
 
 
+def as_places(question: dict, layout: list, response):
+    """An authored-position response (right_response, wrong_response) as the API takes it:
+    positions are places in the order the options were listed."""
+    if question.get("pairs"):
+        response = dict(enumerate(response)) if isinstance(response, list) else response
+        response = {int(key): value for key, value in response.items()}
+    shown = response_as_places(question, layout, response)
+    return {str(k): v for k, v in shown.items()} if isinstance(shown, dict) else shown
+
+
 def definition_of(answer_id: int) -> dict:
     """The normalised question behind one question of an attempt (read from the database)."""
     return question_dict(db.session.get(Answer, answer_id).question)
@@ -115,7 +125,9 @@ def all_right(started: dict, wrong: frozenset[int] = frozenset()) -> dict:
     """A submit body answering every question right except the positions in `wrong`."""
     answers = []
     for item in started["questions"]:
-        question = definition_of(item["answer_id"])
+        answer = db.session.get(Answer, item["answer_id"])
+        question = question_dict(answer.question)
         make = wrong_response if item["position"] in wrong else right_response
-        answers.append({"answer_id": item["answer_id"], "response": make(question)})
+        response = as_places(question, answer.display_order, make(question))
+        answers.append({"answer_id": item["answer_id"], "response": response})
     return {"answers": answers}

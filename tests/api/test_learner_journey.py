@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from quizapp.domain.quiz_layout import matching_options
 from quizapp.extensions import db
 from quizapp.models import Answer, AnswerChoice, Attempt, Card, ReviewLog
 from quizapp.models.types import utcnow
@@ -92,14 +93,23 @@ def test_staff_get_the_answer_key(staff_api):
     assert any(c.get("correct") for c in choice["definition"]["choices"])
 
 
-def test_an_attempt_lists_shuffled_options_by_original_position(learner_api):
+def test_an_attempt_lists_shuffled_options_by_their_place_not_the_authored_one(learner_api):
     attempt = learner_api.post(f"{LESSON_PATH}/attempts").get_json()
     stored = db.session.get(Attempt, attempt["id"])
     for item, answer in zip(attempt["questions"], stored.answers, strict=True):
         assert item["answer_id"] == answer.id
-        if "options" in item["question"] and item["question"]["type"] != "matching":
-            shown = [option["position"] for option in item["question"]["options"]]
-            assert shown == answer.display_order
+        if "options" in item["question"]:
+            options = item["question"]["options"]
+            assert [option["position"] for option in options] == list(range(len(options)))
+            question = question_dict(answer.question)
+            texts = (
+                [c["text"] for c in question["choices"]]
+                if question.get("choices")
+                else matching_options(question)
+            )
+            assert [option["text"] for option in options] == [
+                texts[pos] for pos in answer.display_order
+            ]
 
 
 def test_starting_again_returns_the_open_attempt(learner_api):

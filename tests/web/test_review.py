@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Card, Lesson, Question, ReviewLog, User
+from quizapp.review import answer_parsing
 from quizapp.services import deck, quiz_reviews
 from quizapp.services.question_store import question_dict
 from tests.conftest import csrf_token_from
@@ -165,7 +166,9 @@ def test_a_full_review_answers_a_question_then_rates_a_flashcard(client, learner
 def test_a_wrong_answer_is_rated_again_and_shows_the_right_answer(client, learner):
     card = objective_card(learner)
     page = page_of(client.get("/review"))
-    data = {"csrf_token": csrf_token_from(page), "reps": "0", "answer": "1"}
+    q = question_dict(card.question)
+    wrong = _wrong_fields("answer", q, answer_parsing.answer_layout(q, card.id, 0))
+    data = {"csrf_token": csrf_token_from(page), "reps": "0", **wrong}
     result = page_of(client.post(f"/review/{card.id}/answer", data=data))
     assert "text-danger" in result
     assert "Python" in result  # the right answer
@@ -196,7 +199,7 @@ def test_each_objective_type_can_be_answered_in_review(client, learner, external
         data={
             "csrf_token": csrf_token_from(page),
             "reps": "0",
-            **_right_fields("answer", q),
+            **_right_fields("answer", q, answer_parsing.answer_layout(q, card.id, 0)),
         },
     )
     assert "text-success" in page_of(right)
@@ -206,7 +209,7 @@ def test_each_objective_type_can_be_answered_in_review(client, learner, external
         data={
             "csrf_token": csrf_token_from(page),
             "reps": "0",
-            **_wrong_fields("answer", q),
+            **_wrong_fields("answer", q, answer_parsing.answer_layout(q, card.id, 0)),
         },
     )
     assert "text-success" not in page_of(wrong)
