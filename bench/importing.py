@@ -9,7 +9,7 @@ from pathlib import Path
 from bench import REPO_DIR, VENV_BIN
 from bench.content import import_bank
 from bench.dataset import IMPORT_COURSE
-from quizapp.domain.gift import write_gift
+from quizapp.domain.formats.gift import write_gift
 
 
 def write_gift_file(path: Path, count: int) -> tuple[Path, int]:

@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
+from quizapp.domain.formats.registry import exportable, get_format, importable
 from quizapp.extensions import db
 from quizapp.models.types import utcnow
 
@@ -69,7 +70,7 @@ def content_list(as_json: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def questions_validate(files: tuple[Path, ...]) -> None:
     """Check YAML bank files; prints file:line: message per problem and exits 1 on any."""
-    from quizapp.domain.bank import check_banks, parse_bank
+    from quizapp.domain.formats.bank import check_banks, parse_bank
 
     banks = [parse_bank(path.read_text(encoding="utf-8"), str(path)) for path in files]
     errors = [error for bank in banks for error in bank.errors] + check_banks(banks)
@@ -143,15 +144,15 @@ main = FlaskGroup(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["gift", "yaml", "csv"]),
-    help="Default: from the file extension.",
+    type=click.Choice([fmt.name for fmt in importable()]),
+    help="Default: from the file's extension and first lines.",
 )
 def questions_import(file: Path, course_slug: str, lesson_key: str | None, fmt: str | None) -> None:
-    """Import a GIFT, YAML or Anki CSV/TSV file into a course, keyed by question id
+    """Import a question file (GIFT, YAML, Anki CSV/TSV…) into a course, keyed by question id
     (re-importing updates). Errors print as file:line: message; nothing is then written.
     Questions missing from the file are kept (only `content load` retires)."""
     from quizapp.services import authoring, catalog
-    from quizapp.services.bank_import import apply_import, decode_upload, plan_import, summary
+    from quizapp.services.bank_import import apply_import, plan_import, summary
 
     course = catalog.find_course(db.session, course_slug)
     if course is None:
@@ -163,10 +164,7 @@ def questions_import(file: Path, course_slug: str, lesson_key: str | None, fmt: 
         )
         if lesson is None:
             _fail([f"error: course {course_slug!r} has no lesson {lesson_key!r}"])
-    text, errors = decode_upload(file.read_bytes(), str(file))
-    if errors:
-        _fail(errors)
-    plan = plan_import(db.session, course, lesson, text, str(file), fmt)
+    plan = plan_import(db.session, course, lesson, file.read_bytes(), str(file), fmt)
     for item in plan.unsupported:
         click.echo(f"warning: {item}", err=True)
     if not plan.ok:
@@ -179,7 +177,9 @@ def questions_import(file: Path, course_slug: str, lesson_key: str | None, fmt: 
 
 @questions_cli.command("export")
 @click.option("--course", "course_slug", required=True, help="Slug of the course.")
-@click.option("--format", "fmt", required=True, type=click.Choice(["gift", "yaml", "csv", "apkg"]))
+@click.option(
+    "--format", "fmt", required=True, type=click.Choice([fmt.name for fmt in exportable()])
+)
 @click.option(
     "-o",
     "--output",
@@ -199,7 +199,7 @@ def questions_export(course_slug: str, fmt: str, output: Path) -> None:
     export = export_course_file(db.session, course, fmt)
     for question_id, reason in export.skipped:
         click.echo(f"warning: {question_id}: skipped: {reason}", err=True)
-    if str(output) == "-" and fmt != "apkg":
+    if str(output) == "-" and not get_format(fmt).binary:
         click.echo(export.data.decode("utf-8"), nl=False)
         return
     output.write_bytes(export.data)

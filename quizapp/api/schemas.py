@@ -3,6 +3,7 @@ the views validate requests with them and quizapp.api.openapi builds the documen
 
 from typing import Any
 
+from quizapp.domain.formats.registry import importable
 from quizapp.domain.questions.registry import QUESTION_TYPES
 
 # PostgreSQL text cannot hold NUL; the API refuses it in every string it accepts.
@@ -11,7 +12,8 @@ SLUG = r"^[a-z0-9][a-z0-9-]{0,159}$"
 # Ids beyond a 32-bit integer column name nothing; the views answer 404 before querying.
 MAX_ID = 2**31 - 1
 QUESTION_TYPE_NAMES = sorted(QUESTION_TYPES)
-FORMATS = ["gift", "yaml", "csv"]
+# The formats table's importable rows (a binary one only as a multipart upload).
+FORMATS = [fmt.name for fmt in importable()]
 
 
 def text(max_length: int, min_length: int = 0, **extra: Any) -> dict[str, Any]:

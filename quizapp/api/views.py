@@ -14,6 +14,7 @@ from quizapp.api.auth import current_api_user
 from quizapp.api.openapi import build_document
 from quizapp.api.routing import OPERATIONS, bp, route
 from quizapp.api.validation import ApiError, check_id, parse_json_body, validate
+from quizapp.domain.formats.registry import get_format
 from quizapp.domain.questions.registry import is_gradable
 from quizapp.domain.quiz_layout import response_from_places, review_layout, shuffle_options
 from quizapp.extensions import db, limiter
@@ -406,18 +407,17 @@ def _import_lesson(course, key: str | int | None) -> Lesson | None:
     raise ApiError(422, "unknown_lesson", f"lesson: no lesson {key!r} in this course.")
 
 
-def _import_source(body: dict) -> tuple[str, str, str | None]:
-    """(text, filename, format) from a multipart upload or a JSON body."""
+def _import_source(body: dict) -> tuple[str | bytes, str, str | None]:
+    """(content, filename, format) from a multipart upload (bytes) or a JSON body (text)."""
     if "files" in body:
         upload = body["files"]["file"]
         fmt = body.get("format")
-        filename = upload.filename or f"upload.{fmt or 'txt'}"
-        text, errors = bank_import.decode_upload(upload.read(), filename)
-        if errors:
-            raise ApiError(422, "invalid_file", "The file is not UTF-8 text.", errors)
-        return text, filename, fmt
+        return upload.read(), upload.filename or f"upload.{fmt or 'txt'}", fmt
     fmt = body["format"]
-    return body["text"], body.get("filename") or f"upload.{fmt}", fmt
+    found = get_format(fmt)
+    if found is not None and found.binary:
+        raise ApiError(422, "invalid_file", f"format: send a {fmt} file as a multipart upload.")
+    return body["text"], body.get("filename") or f"upload{found.extension if found else ''}", fmt
 
 
 @route(
@@ -425,7 +425,7 @@ def _import_source(body: dict) -> tuple[str, str, str | None]:
     "POST",
     tag="authoring",
     staff=True,
-    summary="Import a question file (GIFT, YAML or Anki CSV/TSV) into a course",
+    summary="Import a question file (any importable format: GIFT, YAML, Anki CSV/TSV…)",
     description="One transaction: a file with any error imports nothing and answers 422 "
     "with every `file:line: message` in `error.details`. `dry_run` only plans.",
     body=schemas.IMPORT_JSON_REQUEST,
@@ -435,8 +435,8 @@ def _import_source(body: dict) -> tuple[str, str, str | None]:
 def import_questions(course: str, body: dict):
     found = _course_or_404(course)
     lesson = _import_lesson(found, body.get("lesson"))
-    text, filename, fmt = _import_source(body)
-    plan = bank_import.plan_import(db.session, found, lesson, text, filename, fmt)
+    content, filename, fmt = _import_source(body)
+    plan = bank_import.plan_import(db.session, found, lesson, content, filename, fmt)
     if plan.errors:
         raise ApiError(
             422,

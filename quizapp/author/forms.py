@@ -23,6 +23,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from quizapp.domain.formats.registry import importable
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 # Empty rows offered beyond the filled ones, so the editor works without JavaScript.
 SPARE_ROWS = 2
@@ -418,11 +420,9 @@ class MoveForm(FlaskForm):
 
 # --- imports ------------------------------------------------------------------------------
 
-FORMAT_CHOICES = [
-    SelectChoice("auto", _l("From the file name")),
-    SelectChoice("gift", "GIFT (Moodle)"),
-    SelectChoice("yaml", "YAML"),
-    SelectChoice("csv", _l("CSV/TSV (Anki text)")),
+# The formats table's importable rows; "auto" detects by extension and content.
+FORMAT_CHOICES = [SelectChoice("auto", _l("From the file name and contents"))] + [
+    SelectChoice(fmt.name, _l(fmt.label)) for fmt in importable()
 ]
 
 

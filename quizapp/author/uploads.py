@@ -3,11 +3,13 @@
 The text waits in a folder (instance/uploads by default) under a random token, the only
 thing the browser gets back, with who uploaded it, so nobody else can confirm it."""
 
+import base64
+import binascii
 import json
 import re
 import secrets
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -22,7 +24,8 @@ class PendingUpload:
     lesson_slug: str | None
     filename: str
     fmt: str | None
-    text: str
+    # The file as uploaded: a binary format (an Anki deck) is parsed from its bytes.
+    data: bytes
 
 
 def _folder(base: str | Path) -> Path:
@@ -35,7 +38,8 @@ def save_upload(folder_path: str | Path, upload: PendingUpload) -> str:
     folder = _folder(folder_path)
     _remove_stale(folder)
     token = secrets.token_urlsafe(24)
-    (folder / f"{token}.json").write_text(json.dumps(asdict(upload)), encoding="utf-8")
+    stored = {**asdict(upload), "data": base64.b64encode(upload.data).decode("ascii")}
+    (folder / f"{token}.json").write_text(json.dumps(stored), encoding="utf-8")
     return token
 
 
@@ -45,7 +49,8 @@ def load_upload(folder_path: str | Path, token: str, user_id: int) -> PendingUpl
     path = _folder(folder_path) / f"{token}.json"
     try:
         upload = PendingUpload(**json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
+        upload = replace(upload, data=base64.b64decode(upload.data, validate=True))
+    except (OSError, ValueError, TypeError, binascii.Error):
         return None
     return upload if upload.user_id == user_id else None
 

@@ -28,6 +28,7 @@ from quizapp.author.forms import (
     MoveForm,
 )
 from quizapp.author.uploads import PendingUpload, discard_upload, load_upload, save_upload
+from quizapp.domain.formats.registry import exportable, get_format, importable
 from quizapp.domain.rendering import render_markdown
 from quizapp.extensions import db
 from quizapp.models import Course, Lesson, Question
@@ -66,7 +67,11 @@ def index():
     lessons = authoring.lessons_by_course(db.session)
     has_dashboard = "dashboard.course" in current_app.view_functions
     return render_template(
-        "author/index.html", courses=courses, lessons=lessons, has_dashboard=has_dashboard
+        "author/index.html",
+        courses=courses,
+        lessons=lessons,
+        has_dashboard=has_dashboard,
+        export_formats=exportable(),
     )
 
 
@@ -264,8 +269,12 @@ def _plan(course: Course, upload: PendingUpload) -> bank_import.ImportPlan:
     if upload.lesson_slug:
         lesson = authoring.find_lesson(db.session, course, upload.lesson_slug) or abort(404)
     return bank_import.plan_import(
-        db.session, course, lesson, upload.text, upload.filename, upload.fmt
+        db.session, course, lesson, upload.data, upload.filename, upload.fmt
     )
+
+
+def _import_page(**context):
+    return render_template("author/import.html", import_formats=importable(), **context)
 
 
 @bp.route("/courses/<course_slug>/import", methods=["GET", "POST"])
@@ -274,25 +283,22 @@ def import_questions(course_slug: str):
     course = _course_or_404(course_slug)
     form = _import_form(course)
     if not form.validate_on_submit():
-        return render_template("author/import.html", form=form, course=course, plan=None)
+        return _import_page(form=form, course=course, plan=None)
     storage = form.file.data
     filename = Path(storage.filename or "upload").name
-    text, errors = bank_import.decode_upload(storage.read(), filename)
     upload = PendingUpload(
         user_id=current_user.id,
         course_slug=course.slug,
         lesson_slug=form.lesson.data or None,
         filename=filename,
         fmt=None if form.format.data == "auto" else form.format.data,
-        text=text,
+        data=storage.read(),
     )
     plan = _plan(course, upload)
-    plan.errors = errors or plan.errors
     confirm = ConfirmImportForm()
     if plan.ok:
         confirm.token.data = save_upload(_upload_folder(), upload)
-    return render_template(
-        "author/import.html",
+    return _import_page(
         form=form,
         course=course,
         plan=plan,
@@ -314,8 +320,7 @@ def confirm_import(course_slug: str):
         return redirect(url_for(".import_questions", course_slug=course.slug))
     plan = _plan(course, upload)
     if not plan.ok:
-        return render_template(
-            "author/import.html",
+        return _import_page(
             form=_import_form(course),
             course=course,
             plan=plan,
@@ -341,9 +346,10 @@ def confirm_import(course_slug: str):
 @bp.route("/courses/<course_slug>/export")
 def export_questions(course_slug: str):
     course = _course_or_404(course_slug)
-    fmt = request.args.get("format", "yaml")
-    if fmt not in bank_export.FORMATS:
+    found = get_format(request.args.get("format", "yaml"))
+    if found is None or found.write is None:
         abort(404)
+    fmt = found.name
     export = bank_export.export_course_file(db.session, course, fmt)
     return Response(
         export.data,

@@ -1,4 +1,5 @@
-"""Imports one question file (GIFT, YAML or Anki CSV/TSV) into a course: plan, then apply.
+"""Imports one question file (any importable format of the formats table) into a course:
+plan, then apply.
 
 `plan_import` writes nothing: it parses, validates and compares with the stored questions
 so the instructor can see what will be created, updated or left unchanged. `apply_import`
@@ -8,27 +9,18 @@ retires: questions missing from the file stay (only `content load` of whole bank
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import PurePath
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from quizapp.domain.formats.registry import detect_format, get_format, naming_hint
 from quizapp.domain.questions.registry import check_question
 from quizapp.domain.slugs import slugify
 from quizapp.models import Choice, Course, Lesson, Question
 from quizapp.services.question_store import apply_question, choice_rows, content_hash, type_data
 
-FORMATS = ("gift", "yaml", "csv")
-_EXTENSIONS = {
-    ".gift": "gift",
-    ".txt": "gift",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".csv": "csv",
-    ".tsv": "csv",
-}
 # Keys a parser may add that are not part of the stored question.
 _PLACEMENT_KEYS = ("lesson", "category")
 
@@ -81,19 +73,6 @@ class ImportPlan:
         return not self.errors
 
 
-@dataclass
-class _Parsed:
-    """A parser's output in one shape: (question, line) pairs plus messages."""
-
-    questions: list[tuple[dict[str, Any], int]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    unsupported: list[str] = field(default_factory=list)
-
-
-def detect_format(filename: str) -> str | None:
-    return _EXTENSIONS.get(PurePath(filename).suffix.lower())
-
-
 def decode_upload(data: bytes, filename: str) -> tuple[str, list[str]]:
     """The file's text (UTF-8, a BOM dropped) or an error message for it."""
     try:
@@ -107,19 +86,30 @@ def plan_import(
     session: Session,
     course: Course,
     lesson: Lesson | None,
-    text: str,
+    source: str | bytes,
     filename: str,
     fmt: str | None = None,
 ) -> ImportPlan:
-    """Parse and check `text`; `lesson` (when given) receives every question of the file."""
-    fmt = fmt or detect_format(filename)
+    """Parse and check a file (its bytes, or its text); `lesson` (when given) receives every
+    question of the file. `fmt` names a format of the table; None detects it."""
+    head = source.encode("utf-8") if isinstance(source, str) else source
+    found = get_format(fmt) if fmt else detect_format(filename, head)
     plan = ImportPlan(course.id, filename, fmt or "", lesson.id if lesson else None)
-    if fmt not in FORMATS:
+    if found is None or found.parse is None:
         plan.errors.append(
-            f"{filename}:1: unknown format; name the file .gift, .yaml or .csv, or choose one"
+            f"{filename}:1: unknown format; name the file {naming_hint()}, or choose one"
         )
         return plan
-    parsed = _PARSERS[fmt](text, filename)
+    plan.fmt = found.name
+    if found.binary:
+        content: str | bytes = head
+    elif isinstance(source, bytes):
+        content, plan.errors = decode_upload(source, filename)
+        if plan.errors:
+            return plan
+    else:
+        content = source
+    parsed = found.parse(content, filename)
     plan.errors += parsed.errors
     plan.unsupported += parsed.unsupported
     lessons = _lesson_keys(session, course)
@@ -183,54 +173,6 @@ def summary(plan: ImportPlan) -> str:
         f"{len(plan.unchanged)} unchanged, {len(plan.unsupported)} unsupported, "
         f"{len(plan.kept)} not in the file kept (file imports never retire)"
     )
-
-
-# --- parsers ------------------------------------------------------------------------------
-
-
-def _parse_yaml(text: str, filename: str) -> _Parsed:
-    from quizapp.domain.bank import parse_bank
-
-    result = parse_bank(text, filename)
-    return _Parsed(
-        questions=[(q, result.ids.get(q["id"], 1)) for q in result.questions],
-        errors=[str(error) for error in result.errors],
-    )
-
-
-def _parse_gift(text: str, filename: str) -> _Parsed:
-    from quizapp.domain.gift import parse_gift
-
-    result = parse_gift(text, filename)
-    return _Parsed(
-        questions=list(zip(result.questions, result.lines, strict=True)),
-        errors=[f"{file}:{line}: {message}" for file, line, message in result.errors],
-        unsupported=[
-            f"{file}:{line}: {kind} question{f' {title!r}' if title else ''} is not supported; "
-            "skipped"
-            for file, line, kind, title in result.unsupported
-        ],
-    )
-
-
-def _parse_csv(text: str, filename: str) -> _Parsed:
-    from quizapp.domain.anki import read_anki_text
-
-    questions, errors = read_anki_text(text, filename)
-    return _Parsed(
-        questions=[(question, _line_of(text, question["prompt"])) for question in questions],
-        errors=[f"{file}:{line}: {message}" for file, line, message in errors],
-    )
-
-
-def _line_of(text: str, snippet: str) -> int:
-    """Where a card's front first appears (the Anki reader does not keep row lines)."""
-    first = snippet.strip().splitlines()[0] if snippet.strip() else ""
-    position = text.find(first) if first else -1
-    return text.count("\n", 0, position) + 1 if position >= 0 else 1
-
-
-_PARSERS = {"yaml": _parse_yaml, "gift": _parse_gift, "csv": _parse_csv}
 
 
 # --- placing and comparing ----------------------------------------------------------------

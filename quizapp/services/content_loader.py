@@ -10,8 +10,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from quizapp.domain.bank import BankError, BankParseResult, check_banks, parse_bank
 from quizapp.domain.course_markdown import ParsedCourse, parse_course_markdown
+from quizapp.domain.formats.bank import BankError, BankParseResult, check_banks, parse_bank
 from quizapp.domain.slugs import slugify
 from quizapp.models import Course, Lesson, Question
 from quizapp.services.question_store import apply_question

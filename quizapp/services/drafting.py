@@ -11,8 +11,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from quizapp.domain.bank import dump_bank
 from quizapp.domain.drafting import Draft, draft_questions
+from quizapp.domain.formats.bank import dump_bank
 from quizapp.domain.questions.registry import check_question
 from quizapp.models import Course, Lesson, Question
 from quizapp.services.question_store import apply_question, question_dict

@@ -10,7 +10,7 @@ from pathlib import Path
 import genanki
 import pytest
 
-from quizapp.domain.anki import build_apkg, card_id, read_anki_text, write_anki_text
+from quizapp.domain.formats.anki import build_apkg, card_id, read_anki_text, write_anki_text
 from quizapp.domain.questions.registry import validate_question
 
 

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 import yaml
 
-from quizapp.domain.bank import BankError, check_banks, dump_bank, parse_bank, parse_banks
+from quizapp.domain.formats.bank import BankError, check_banks, dump_bank, parse_bank, parse_banks
 
 
 def bank(text: str) -> str:

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from quizapp.domain.bank import dump_bank, parse_bank
 from quizapp.domain.course_markdown import parse_course_markdown
 from quizapp.domain.drafting import DRAFT_TYPES, draft_questions
 from quizapp.domain.drafting_sentences import turned_around
+from quizapp.domain.formats.bank import dump_bank, parse_bank
 from quizapp.domain.lesson_notes import paragraph_anchor, read_notes
 from quizapp.domain.questions.registry import describe_right_answer, validate_question
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizapp.domain.gift import parse_gift, write_gift
+from quizapp.domain.formats.gift import parse_gift, write_gift
 
 
 def parse_one(text: str) -> dict:

@@ -37,8 +37,8 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.domain.gift import parse_gift
-from quizapp.domain.gift_parse import DEFAULT_CLOZE_PROMPT
+from quizapp.domain.formats.gift import parse_gift
+from quizapp.domain.formats.gift_parse import DEFAULT_CLOZE_PROMPT
 from quizapp.domain.questions.registry import validate_question
 
 CORPUS = Path(__file__).parent / "gift_conformance"

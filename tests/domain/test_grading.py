@@ -268,7 +268,7 @@ def test_grading_a_flashcard_is_a_caller_error() -> None:
 def _bundled_questions() -> list[dict]:
     from pathlib import Path
 
-    from quizapp.domain.bank import parse_bank
+    from quizapp.domain.formats.bank import parse_bank
 
     folder = Path(__file__).resolve().parents[2] / "questions" / "curso-flask"
     return [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizapp.domain.bank import dump_bank, parse_bank
+from quizapp.domain.formats.bank import dump_bank, parse_bank
 from quizapp.domain.questions import (
     QUESTION_TYPES,
     grade_response,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from quizapp.domain.gift_parse import BLANK, SPECIAL
+from quizapp.domain.formats.gift_parse import BLANK, SPECIAL
 
 # An answer that starts like a weight or a format tag would be misread, so it gets an
 # explicit [markdown] tag first: the parser strips only one tag and reads no weight after it.

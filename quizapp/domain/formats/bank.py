@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from quizapp.domain.formats.base import ExportCourse, ParsedFile, WrittenFile
 from quizapp.domain.questions.base import Path, Problem
 from quizapp.domain.questions.registry import (
     normalise_question,
@@ -254,3 +255,22 @@ def dump_bank(questions: Sequence[dict[str, Any]], lesson: int | str | None = No
         width=100,
         default_flow_style=False,
     )
+
+
+def read_bank_file(text: str, filename: str) -> ParsedFile:
+    """The formats table's YAML parser: `parse_bank`, each question at its id's line."""
+    result = parse_bank(text, filename)
+    return ParsedFile(
+        questions=[(q, result.ids.get(q["id"], 1)) for q in result.questions],
+        errors=[str(error) for error in result.errors],
+    )
+
+
+def write_bank_file(course: ExportCourse) -> WrittenFile:
+    """One course-wide bank: every question names its lesson by number."""
+    questions = [
+        {**question, "lesson": lesson.number}
+        for lesson in course.lessons
+        for question in lesson.questions
+    ]
+    return WrittenFile(dump_bank(questions).encode("utf-8"))

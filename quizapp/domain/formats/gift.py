@@ -6,11 +6,19 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from quizapp.domain.gift_parse import DEFAULT_CLOZE_PROMPT, GiftSyntaxError, parse_question
-from quizapp.domain.gift_write import Inexpressible, render_question
+from quizapp.domain.formats.base import ExportCourse, ParsedFile, WrittenFile
+from quizapp.domain.formats.gift_parse import DEFAULT_CLOZE_PROMPT, GiftSyntaxError, parse_question
+from quizapp.domain.formats.gift_write import Inexpressible, render_question
 from quizapp.domain.slugs import slugify, unique_slug
 
-__all__ = ["GiftParseResult", "GiftWriteResult", "parse_gift", "write_gift"]
+__all__ = [
+    "GiftParseResult",
+    "GiftWriteResult",
+    "parse_gift",
+    "read_gift_file",
+    "write_gift",
+    "write_gift_file",
+]
 
 _ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]*")
 # Moodle writes a question's idnumber and tags as comments: // [id:x] [tag:a] [tag:b]
@@ -172,3 +180,28 @@ def write_gift(questions: list[dict]) -> GiftWriteResult:
             parts.append(f"{_CATEGORY} {' '.join(category.split())}")
         parts.append(body)
     return GiftWriteResult("\n\n".join(parts) + "\n" if parts else "", skipped)
+
+
+def read_gift_file(text: str, filename: str) -> ParsedFile:
+    """The formats table's GIFT parser: `parse_gift` as `file:line: message` strings."""
+    result = parse_gift(text, filename)
+    return ParsedFile(
+        questions=list(zip(result.questions, result.lines, strict=True)),
+        errors=[f"{file}:{line}: {message}" for file, line, message in result.errors],
+        unsupported=[
+            f"{file}:{line}: {kind} question{f' {title!r}' if title else ''} is not supported; "
+            "skipped"
+            for file, line, kind, title in result.unsupported
+        ],
+    )
+
+
+def write_gift_file(course: ExportCourse) -> WrittenFile:
+    """A course as one GIFT file, each lesson under `$CATEGORY: <course>/<lesson>`."""
+    questions = [
+        {**question, "category": f"{course.slug}/{lesson.slug}"}
+        for lesson in course.lessons
+        for question in lesson.questions
+    ]
+    result = write_gift(questions)
+    return WrittenFile(result.text.encode("utf-8"), list(result.skipped))

@@ -6,13 +6,15 @@ import csv
 import hashlib
 import io
 import re
+import tempfile
 from pathlib import Path
 
 import genanki
 import nh3
 from markdown_it import MarkdownIt
 
-from quizapp.domain.gift_parse import BLANK, MISSING_WORD
+from quizapp.domain.formats.base import ExportCourse, ParsedFile, WrittenFile
+from quizapp.domain.formats.gift_parse import BLANK, MISSING_WORD
 from quizapp.domain.questions.registry import describe_right_answer
 
 Error = tuple[str, int, str]
@@ -20,6 +22,12 @@ Error = tuple[str, int, str]
 # Anki's text importer names its separators; a single character is taken literally.
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " ", "colon": ":"}
 _HEADER = re.compile(r"#([a-z][a-z ]*):(.*)", re.IGNORECASE)
+# The header names Anki writes and reads (Anki's text importer, 2.1.55 and later).
+_ANKI_HEADER = re.compile(
+    r"#(separator|html|tags|columns|notetype|deck|notetype column|deck column|tags column"
+    r"|guid column):",
+    re.IGNORECASE,
+)
 _MODEL_NAME = "QuizApp flashcard"
 _CSS = ".card { font-family: sans-serif; font-size: 20px; text-align: left; }"
 _markdown = MarkdownIt("js-default")
@@ -49,6 +57,26 @@ def read_anki_text(text: str, filename: str) -> tuple[list[dict], list[Error]]:
     Columns default to front, back, tags; the separator defaults to tab for `.tsv`
     (and `.txt`) and comma for `.csv`. Fields are kept as written: Markdown or HTML.
     """
+    cards, errors = _read_cards(text, filename)
+    return [card for card, _ in cards], errors
+
+
+def read_anki_file(text: str, filename: str) -> ParsedFile:
+    """The formats table's Anki text parser: cards with the line of their row."""
+    cards, errors = _read_cards(text, filename)
+    return ParsedFile(
+        questions=cards, errors=[f"{file}:{line}: {message}" for file, line, message in errors]
+    )
+
+
+def looks_like_anki_text(head: bytes) -> bool:
+    """Anki's own exports open with `#separator:`/`#html:`… header lines, whatever the
+    file is named (Anki names them `.txt`, which GIFT uses too)."""
+    first = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace")
+    return _ANKI_HEADER.match(first.strip()) is not None
+
+
+def _read_cards(text: str, filename: str) -> tuple[list[tuple[dict, int]], list[Error]]:
     lines = text.replace("\r\n", "\n").split("\n")
     headers, body_start = _read_headers(lines)
     separator = _separator(headers.get("separator"), filename)
@@ -58,7 +86,7 @@ def read_anki_text(text: str, filename: str) -> tuple[list[dict], list[Error]]:
     common_tags = headers.get("tags", "").split()
     body = "\n".join(lines[body_start:])
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=separator)
-    questions: list[dict] = []
+    cards: list[tuple[dict, int]] = []
     errors: list[Error] = []
     seen: dict[str, int] = {}
     previous = 0
@@ -74,8 +102,8 @@ def read_anki_text(text: str, filename: str) -> tuple[list[dict], list[Error]]:
             errors.append((filename, line, f"same front as line {seen[card['id']]}"))
         else:
             seen[card["id"]] = line
-            questions.append(card)
-    return questions, errors
+            cards.append((card, line))
+    return cards, errors
 
 
 def _read_headers(lines: list[str]) -> tuple[dict[str, str], int]:
@@ -231,3 +259,28 @@ def build_apkg(
         decks.append(deck)
     genanki.Package(decks).write_to_file(str(path))
     return decks
+
+
+# --- the formats table's writers ---------------------------------------------------------
+
+
+def _cardless(course: ExportCourse) -> list[tuple[str, str]]:
+    return [
+        (question["id"], "no single answer text for a card")
+        for question in course.questions()
+        if card_sides(question) is None
+    ]
+
+
+def write_anki_file(course: ExportCourse) -> WrittenFile:
+    return WrittenFile(write_anki_text(course.questions()).encode("utf-8"), _cardless(course))
+
+
+def write_apkg_file(course: ExportCourse) -> WrittenFile:
+    with tempfile.TemporaryDirectory(prefix="quizapp-apkg-") as folder:
+        path = Path(folder) / "deck.apkg"
+        build_apkg(
+            course.title, [(lesson.title, lesson.questions) for lesson in course.lessons], path
+        )
+        data = path.read_bytes()
+    return WrittenFile(data, _cardless(course))

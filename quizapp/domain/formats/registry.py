@@ -1,0 +1,99 @@
+"""The one table of interchange formats, read by every import and export.
+
+The CLI's `--format` choices, the web import form and export links, the API's `format`
+enum and file-type detection all come from `FORMATS`; a new format is a module in this
+package plus one row here (tests/domain/test_formats.py checks that every row is reachable
+from the CLI, the web pages and the API schema)."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from quizapp.domain.formats.anki import (
+    looks_like_anki_text,
+    read_anki_file,
+    write_anki_file,
+    write_apkg_file,
+)
+from quizapp.domain.formats.bank import read_bank_file, write_bank_file
+from quizapp.domain.formats.base import N_, Format
+from quizapp.domain.formats.gift import read_gift_file, write_gift_file
+
+# Table order is the order of the choices shown, and breaks ties of a shared extension:
+# a `.txt` file is GIFT unless it opens with Anki's headers.
+FORMATS: tuple[Format, ...] = (
+    Format(
+        name="yaml",
+        label=N_("YAML bank"),
+        extensions=(".yaml", ".yml"),
+        media_type="application/yaml; charset=utf-8",
+        carries=N_("every question type and field; export then import gives the same bank"),
+        parse=read_bank_file,
+        write=write_bank_file,
+    ),
+    Format(
+        name="gift",
+        label=N_("GIFT (Moodle)"),
+        extensions=(".gift", ".txt"),
+        media_type="text/plain; charset=utf-8",
+        carries=N_(
+            "every type but flashcards and clozes with several blanks; ids and tags in comments"
+        ),
+        parse=read_gift_file,
+        write=write_gift_file,
+    ),
+    Format(
+        name="csv",
+        label=N_("CSV/TSV (Anki text)"),
+        extensions=(".csv", ".tsv", ".txt"),
+        media_type="text/csv; charset=utf-8",
+        carries=N_("cards: front, back and tags (other types as their prompt and right answer)"),
+        parse=read_anki_file,
+        write=write_anki_file,
+        sniff=looks_like_anki_text,
+    ),
+    Format(
+        name="apkg",
+        label=N_("Anki deck (.apkg)"),
+        extensions=(".apkg",),
+        media_type="application/octet-stream",
+        carries=N_("cards in a deck per course and a sub-deck per lesson"),
+        write=write_apkg_file,
+        binary=True,
+    ),
+)
+
+# How much of a file `sniff` sees.
+SNIFF_BYTES = 4096
+
+
+def get_format(name: str | None) -> Format | None:
+    return next((fmt for fmt in FORMATS if fmt.name == name), None)
+
+
+def importable() -> list[Format]:
+    return [fmt for fmt in FORMATS if fmt.parse is not None]
+
+
+def exportable() -> list[Format]:
+    return [fmt for fmt in FORMATS if fmt.write is not None]
+
+
+def detect_format(filename: str, head: bytes = b"") -> Format | None:
+    """The importable format of a file, from its extension and its first bytes.
+
+    Among the formats that claim the extension (all of them when it is unknown), one whose
+    `sniff` recognises the content wins; otherwise the first that claims the extension."""
+    suffix = PurePath(filename).suffix.lower()
+    claimed = [fmt for fmt in importable() if suffix in fmt.extensions]
+    head = head[:SNIFF_BYTES]
+    for fmt in claimed or importable():
+        if fmt.sniff is not None and fmt.sniff(head):
+            return fmt
+    return claimed[0] if claimed else None
+
+
+def naming_hint() -> str:
+    """`.yaml, .gift or .csv`: the extensions that choose a format, for error messages."""
+    names = [fmt.extension for fmt in importable()]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
