@@ -159,7 +159,7 @@ def test_duplicate_ids_across_files_are_reported_in_the_later_file() -> None:
     assert check_banks(results) == errors
 
 
-def test_yaml_anchors_and_merge_keys_are_read() -> None:
+def test_yaml_anchors_and_aliases_are_refused_at_their_line() -> None:
     text = bank(
         """
         questions:
@@ -169,8 +169,10 @@ def test_yaml_anchors_and_merge_keys_are_read() -> None:
         """
     )
     result = parse_bank(text, "f.yaml")
-    assert result.errors == []
-    assert [q["id"] for q in result.questions] == ["a", "b"]
+    assert [str(error) for error in result.errors] == [
+        "f.yaml:2: YAML anchors and aliases (&card, *card) are not allowed; write each question out"
+    ]
+    assert result.questions == []
 
 
 ALL_TYPES = bank(

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from quizapp.domain.formats.base import ExportCourse, ParsedFile, WrittenFile
+from quizapp.domain.formats.safe_yaml import UntrustedLoader, YamlLimitError, check_size
 from quizapp.domain.questions.base import Path, Problem
 from quizapp.domain.questions.registry import (
     normalise_question,
@@ -61,21 +62,16 @@ class _LineMap:
                 return self.lines[path[:end]]
         return 1
 
-    def walk(self, loader: yaml.SafeLoader, node: yaml.Node, path: Path, active: set[int]) -> None:
+    def walk(self, loader: UntrustedLoader, node: yaml.Node, path: Path) -> None:
+        # The loader refuses aliases, so every node is met once: the walk is linear.
         self.lines.setdefault(path, node.start_mark.line + 1)
-        if id(node) in active:  # an alias pointing back at its own ancestor
-            return
-        active.add(id(node))
         if isinstance(node, yaml.MappingNode):
-            self._walk_mapping(loader, node, path, active)
+            self._walk_mapping(loader, node, path)
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
-                self.walk(loader, item, (*path, index), active)
-        active.discard(id(node))
+                self.walk(loader, item, (*path, index))
 
-    def _walk_mapping(
-        self, loader: yaml.SafeLoader, node: yaml.MappingNode, path: Path, active: set[int]
-    ) -> None:
+    def _walk_mapping(self, loader: UntrustedLoader, node: yaml.MappingNode, path: Path) -> None:
         seen: set[Any] = set()
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
@@ -86,25 +82,28 @@ class _LineMap:
                 self.duplicates.append((key_path, key_node.start_mark.line + 1))
             seen.add(key)
             self.lines[key_path] = key_node.start_mark.line + 1
-            self.walk(loader, value_node, key_path, active)
+            self.walk(loader, value_node, key_path)
 
 
 def _load_yaml(text: str) -> tuple[Any, _LineMap]:
     """The YAML data and where each piece was written; raises yaml.YAMLError or ValueError."""
-    loader = yaml.SafeLoader(text)
+    check_size(text)
+    loader = UntrustedLoader(text)
     try:
         node = loader.get_single_node()
         line_map = _LineMap()
         if node is None:
             return None, line_map
         # Walk before constructing: construction flattens `<<` merges in place.
-        line_map.walk(loader, node, (), set())
+        line_map.walk(loader, node, ())
         return loader.construct_document(node), line_map
     finally:
         loader.dispose()
 
 
 def _yaml_error(error: Exception, text: str, filename: str) -> BankError:
+    if isinstance(error, YamlLimitError):
+        return BankError(filename, error.line, error.message)
     mark = getattr(error, "problem_mark", None)
     if mark is not None:
         problem, context = error.problem, error.context  # type: ignore[attr-defined]
@@ -214,6 +213,10 @@ class _BankDumper(yaml.SafeDumper):
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: Any) -> bool:
+        # Two questions sharing one list must not come out as &id001/*id001: banks refuse them.
+        return True
 
 
 # PyYAML writes these bare, and reading them back turns them into other characters.
