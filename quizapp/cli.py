@@ -3,6 +3,7 @@ commands. Each command is a thin shell over a service."""
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from flask.cli import AppGroup, FlaskGroup
 
 from quizapp.domain.formats.registry import exportable, get_format, importable
 from quizapp.extensions import db
+from quizapp.models import Course
 from quizapp.models.types import utcnow
 
 content_cli = AppGroup("content", help="Load and list courses (Markdown notes + YAML banks).")
@@ -147,10 +149,31 @@ main = FlaskGroup(
     type=click.Choice([fmt.name for fmt in importable()]),
     help="Default: from the file's extension and first lines.",
 )
-def questions_import(file: Path, course_slug: str, lesson_key: str | None, fmt: str | None) -> None:
-    """Import a question file (GIFT, YAML, Anki CSV/TSV…) into a course, keyed by question id
-    (re-importing updates). Errors print as file:line: message; nothing is then written.
-    Questions missing from the file are kept (only `content load` retires)."""
+@click.option(
+    "--category",
+    "categories",
+    multiple=True,
+    metavar="CATEGORY=LESSON",
+    help="Put a file category (its path or last part) in a lesson (number, slug or title).",
+)
+@click.option(
+    "--with-history",
+    "history_for",
+    metavar="EMAIL",
+    help="Anki packages: the review log becomes this learner's FSRS history of the cards.",
+)
+def questions_import(
+    file: Path,
+    course_slug: str,
+    lesson_key: str | None,
+    fmt: str | None,
+    categories: tuple[str, ...],
+    history_for: str | None,
+) -> None:
+    """Import a question file (GIFT, YAML, Moodle XML, Anki CSV/TSV or .apkg…) into a course,
+    keyed by question id (re-importing updates). Errors print as file:line: message;
+    nothing is then written. Questions missing from the file are kept (only `content load`
+    retires)."""
     from quizapp.services import authoring, catalog
     from quizapp.services.bank_import import apply_import, plan_import, summary
 
@@ -164,15 +187,48 @@ def questions_import(file: Path, course_slug: str, lesson_key: str | None, fmt: 
         )
         if lesson is None:
             _fail([f"error: course {course_slug!r} has no lesson {lesson_key!r}"])
-    plan = plan_import(db.session, course, lesson, file.read_bytes(), str(file), fmt)
+    mapping = _category_mapping(categories)
+    data = file.read_bytes()
+    plan = plan_import(db.session, course, lesson, data, str(file), fmt, mapping)
     for item in plan.unsupported:
         click.echo(f"warning: {item}", err=True)
     if not plan.ok:
         db.session.rollback()
         _fail(plan.errors)
-    apply_import(db.session, plan, utcnow())
+    now = utcnow()
+    apply_import(db.session, plan, now)
+    history = _import_history(course, plan.fmt, data, history_for, now) if history_for else ""
     db.session.commit()
-    click.echo(summary(plan))
+    click.echo(summary(plan) + history)
+
+
+def _category_mapping(pairs: tuple[str, ...]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        category, _, lesson = pair.rpartition("=")
+        if not category.strip() or not lesson.strip():
+            _fail([f"error: --category wants CATEGORY=LESSON, not {pair!r}"])
+        mapping[category.strip()] = lesson.strip()
+    return mapping
+
+
+def _import_history(course: Course, fmt: str, data: bytes, email: str, now: datetime) -> str:
+    """Replay an Anki package's review log for one learner (same transaction as the import)."""
+    from quizapp.services.accounts import find_user_by_email
+    from quizapp.services.anki_history import import_review_history
+
+    if fmt != "apkg":
+        db.session.rollback()
+        _fail(["error: --with-history reads an Anki package's review log (.apkg/.colpkg)"])
+    learner = find_user_by_email(db.session, email)
+    if learner is None:
+        db.session.rollback()
+        _fail([f"error: no user {email!r}"])
+    result = import_review_history(db.session, learner.id, course, data, now)
+    return (
+        f"; history for {email}: {result.cards} cards, {result.reviews} reviews"
+        f" ({result.kept} cards already reviewed here kept their own)"
+    )
 
 
 @questions_cli.command("export")

@@ -52,6 +52,8 @@ class ImportPlan:
     errors: list[str] = field(default_factory=list)
     # Always empty: a file import never retires (see the module docstring).
     retired: list[str] = field(default_factory=list)
+    # Files the questions carry, by question id then `media:` target (see ParsedFile).
+    media: dict[str, dict[str, bytes]] = field(default_factory=dict)
 
     def ids(self, action: str) -> list[str]:
         return [item.question["id"] for item in self.items if item.action == action]
@@ -89,9 +91,12 @@ def plan_import(
     source: str | bytes,
     filename: str,
     fmt: str | None = None,
+    category_lessons: dict[str, str] | None = None,
 ) -> ImportPlan:
     """Parse and check a file (its bytes, or its text); `lesson` (when given) receives every
-    question of the file. `fmt` names a format of the table; None detects it."""
+    question of the file. `fmt` names a format of the table; None detects it.
+    `category_lessons` maps a file's category (its whole path, or its last part) to a lesson
+    number, slug or title, for categories whose names are not the course's lessons."""
     head = source.encode("utf-8") if isinstance(source, str) else source
     found = get_format(fmt) if fmt else detect_format(filename, head)
     plan = ImportPlan(course.id, filename, fmt or "", lesson.id if lesson else None)
@@ -112,10 +117,17 @@ def plan_import(
     parsed = found.parse(content, filename)
     plan.errors += parsed.errors
     plan.unsupported += parsed.unsupported
+    plan.media = parsed.media
+    if parsed.media:
+        names = sorted({name for files in parsed.media.values() for name in files})
+        plan.unsupported.append(
+            f"{filename}:1: embedded files are not stored yet (no media storage): "
+            + ", ".join(names)
+        )
     lessons = _lesson_keys(session, course)
     stored = _stored_states(session, course.id)
     for raw, line in parsed.questions:
-        target = lesson or _lesson_of(raw, lessons)
+        target = lesson or _lesson_of(raw, lessons, category_lessons or {})
         question = {k: v for k, v in raw.items() if k not in _PLACEMENT_KEYS}
         if target is None:
             plan.errors.append(_no_lesson_message(filename, line, raw))
@@ -188,14 +200,17 @@ def _lesson_keys(session: Session, course: Course) -> dict[str, Lesson]:
     return keys
 
 
-def _lesson_of(raw: dict[str, Any], lessons: dict[str, Lesson]) -> Lesson | None:
+def _lesson_of(
+    raw: dict[str, Any], lessons: dict[str, Lesson], category_lessons: dict[str, str]
+) -> Lesson | None:
     if raw.get("lesson") is not None:
         return lessons.get(str(raw["lesson"]))
     category = raw.get("category")
     if category:
         # Our exports write `$CATEGORY: <course>/<lesson>`; the last part names the lesson.
         last = str(category).rstrip("/").rsplit("/", 1)[-1].strip()
-        return lessons.get(last) or lessons.get(slugify(last))
+        named = category_lessons.get(str(category), category_lessons.get(last, last))
+        return lessons.get(named) or lessons.get(slugify(named))
     return None
 
 

@@ -69,8 +69,9 @@ def test_an_anki_text_file_parses_through_its_row():
     assert (card["prompt"], card["back"], card["tags"], line) == ("Front", "Back", ["tag"], 4)
 
 
-def test_a_write_only_format_is_not_offered_for_import():
-    apkg = get_format("apkg")
-    assert apkg.parse is None
-    assert apkg not in importable()
-    assert detect_format("deck.apkg", b"PK\x03\x04") is None
+def test_moodle_xml_and_anki_packages_are_detected_by_extension_and_content():
+    assert detect_format("questions.xml", b"<?xml").name == "moodle-xml"
+    assert detect_format("deck.apkg", b"PK\x03\x04").name == "apkg"
+    assert detect_format("collection.colpkg", b"PK\x03\x04").name == "apkg"
+    assert detect_format("upload", b"PK\x03\x04rest").name == "apkg"
+    assert get_format("moodle-xml") in exportable()

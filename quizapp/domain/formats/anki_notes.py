@@ -34,8 +34,8 @@ class AnkiImport:
 
     questions: list[tuple[dict, int]] = field(default_factory=list)
     card_of: dict[str, int] = field(default_factory=dict)  # question id → Anki card id
-    # The package's files that the questions reference, by their `media:` target.
-    media: dict[str, bytes] = field(default_factory=dict)
+    # The package's files each question references: id → {`media:` target → bytes}.
+    media: dict[str, dict[str, bytes]] = field(default_factory=dict)
     unsupported: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -63,7 +63,9 @@ def notes_to_questions(collection: Collection) -> AnkiImport:
                 out.unsupported.append((position, problem))
                 continue
             question["tags"] = list(note["tags"])
-            _point_at_media(question, collection.media, out.media)
+            used = _point_at_media(question, collection.media)
+            if used:
+                out.media[question["id"]] = used
             out.questions.append((question, position))
             out.card_of[question["id"]] = card["id"]
     return out
@@ -152,9 +154,10 @@ def _cloze(text: str, number: int) -> dict | None:
     return {"type": "cloze", "prompt": CLOZE_PROMPT, "text": markdown, "blanks": blanks}
 
 
-def _point_at_media(question: dict, files: dict[str, bytes], used: dict[str, bytes]) -> None:
+def _point_at_media(question: dict, files: dict[str, bytes]) -> dict[str, bytes]:
     """Images and `[sound:x.mp3]` of the package's media as `![name](media:name)`, the
     form the importer swaps for stored files (alt text: the file name, Anki has none)."""
+    used: dict[str, bytes] = {}
 
     def image(match: re.Match[str]) -> str:
         name = unquote(match[2])
@@ -168,3 +171,4 @@ def _point_at_media(question: dict, files: dict[str, bytes], used: dict[str, byt
         if question.get(key):
             text = _SOUND.sub(lambda m: f"![{m[1]}]({quote(m[1])})", question[key])
             question[key] = _IMAGE.sub(image, text)
+    return used

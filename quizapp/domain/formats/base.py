@@ -25,6 +25,9 @@ class ParsedFile:
     questions: list[tuple[dict[str, Any], int]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
+    # Files a question carries (Moodle's embedded files, an Anki package's media): question
+    # id → {target of its `media:` references → bytes}, for the importer to store.
+    media: dict[str, dict[str, bytes]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

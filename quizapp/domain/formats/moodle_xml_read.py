@@ -78,6 +78,9 @@ def parse_moodle_xml(data: bytes | str, filename: str) -> MoodleParseResult:
         line = exc.position[0] if exc.position else 1
         result.errors.append((filename, line, f"not well-formed XML: {exc}"))
         return result
+    except (LookupError, ValueError) as exc:  # e.g. an encoding Python does not know
+        result.errors.append((filename, 1, f"cannot read the XML: {exc}"))
+        return result
     if root.tag != "quiz":
         result.errors.append((filename, 1, f"expected a Moodle <quiz> file, found <{root.tag}>"))
         return result

@@ -6,6 +6,7 @@ the importer can report it, and collects the question's embedded files (`media`)
 from __future__ import annotations
 
 import base64
+import math
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - Element type only; parsing is defused
 from collections.abc import Callable
@@ -100,6 +101,8 @@ class _Reader:
 
     def finish(self, question: dict) -> Converted:
         question["explanation"] = self.optional(self.element.find("generalfeedback"))
+        if self.element.findtext("quizapp_section"):
+            question["section"] = self.element.findtext("quizapp_section")
         tags = [tag.findtext("text") or "" for tag in self.element.findall("tags/tag")]
         question["tags"] = [tag for tag in tags if tag.strip()]
         self.out.question = question
@@ -121,9 +124,15 @@ class _Reader:
 
 def _fraction(answer: ET.Element) -> float:
     try:
-        return float(answer.get("fraction", "0"))
+        return _finite(float(answer.get("fraction", "0")))
     except ValueError:
         raise ValueError(f"answer fraction {answer.get('fraction')!r} is not a number") from None
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("infinite or NaN")
+    return value
 
 
 def _flag(element: ET.Element, path: str, default: bool) -> bool:
@@ -197,7 +206,7 @@ def shortanswer(element: ET.Element) -> Converted:
             reader.drop("`*` wildcards inside answers (matched literally)")
         answers.append({"text": text, "weight": max(fraction, 0.0), "feedback": feedback})
     question["answers"] = answers
-    question["accent_insensitive"] = False
+    question["accent_insensitive"] = plain(element, "quizapp_accent_insensitive") == "1"
     return reader.finish(question)
 
 
@@ -214,21 +223,20 @@ def numerical(element: ET.Element) -> Converted:
             reader.drop("the `*` any-other-answer and its feedback")
             continue
         tolerance = plain(answer, "tolerance") or "0"
-        answers.append(
-            {
-                "value": _number(text),
-                "tolerance": abs(_number(tolerance)),
-                "weight": max(fraction, 0.0),
-                "feedback": feedback,
-            }
-        )
+        weight = max(fraction, 0.0)
+        if plain(answer, "quizapp_min") and plain(answer, "quizapp_max"):  # our own range
+            low, high = _number(plain(answer, "quizapp_min")), _number(plain(answer, "quizapp_max"))
+            answers.append({"min": low, "max": high, "weight": weight, "feedback": feedback})
+            continue
+        value = {"value": _number(text), "tolerance": abs(_number(tolerance))}
+        answers.append({**value, "weight": weight, "feedback": feedback})
     question["answers"] = answers
     return reader.finish(question)
 
 
 def _number(text: str) -> float:
     try:
-        return float(text.replace(",", "."))
+        return _finite(float(text.replace(",", ".")))
     except ValueError:
         raise ValueError(f"{text!r} is not a number") from None
 
@@ -278,6 +286,9 @@ def cloze(element: ET.Element) -> Converted:
     question["prompt"] = full[:split] if split >= 0 else CLOZE_PROMPT
     question["text"] = full[split + 2 :] if split >= 0 else full
     question["blanks"] = [blank.blank for blank in blanks]
+    for number in plain(element, "quizapp_accent_insensitive_blanks").split():
+        if number.isdigit() and 0 < int(number) <= len(blanks):
+            question["blanks"][int(number) - 1]["accent_insensitive"] = True
     for blank in blanks:
         reader.out.dropped += blank.dropped
     if len({blank.weight for blank in blanks}) > 1:

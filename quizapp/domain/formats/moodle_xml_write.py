@@ -2,8 +2,10 @@
 
 Texts are written in Moodle's `markdown` format, so our Markdown travels unchanged and
 reads back exactly. A `category` key on a question emits a category when it changes.
-Moodle has no flashcards: they are listed in `skipped`. Not carried: `section`,
-`accent_insensitive` (read back False) and numeric ranges, which become value ± tolerance."""
+Moodle has no flashcards: they are listed in `skipped`. What Moodle has no field for
+(`section`, accent-insensitive matching, numeric ranges) travels in `quizapp_*` elements,
+which Moodle ignores and our reader reads back, so an export re-imports unchanged; Moodle
+itself sees ranges as value ± tolerance."""
 
 from __future__ import annotations
 
@@ -89,6 +91,8 @@ def _question(question: dict, writer: _Writer, files: FileResolver) -> ET.Elemen
     _sub(element, "hidden", "0")
     _sub(element, "idnumber", question["id"])
     writer.body(element, question, files)
+    if question.get("section"):
+        _sub(element, "quizapp_section", question["section"])
     if question.get("tags"):
         tags = _sub(element, "tags")
         for tag in question["tags"]:
@@ -131,6 +135,8 @@ def _true_false(element: ET.Element, question: dict, files: FileResolver) -> Non
 
 def _short_answer(element: ET.Element, question: dict, files: FileResolver) -> None:
     _sub(element, "usecase", "0")
+    if question.get("accent_insensitive"):
+        _sub(element, "quizapp_accent_insensitive", "1")
     for item in question["answers"]:
         answer = _plain_answer(element, item["weight"], item["text"])
         _rich(answer, "feedback", item.get("feedback"), files)
@@ -145,6 +151,9 @@ def _numeric(element: ET.Element, question: dict, files: FileResolver) -> None:
         answer = _plain_answer(element, item["weight"], format_number(value))
         _rich(answer, "feedback", item.get("feedback"), files)
         _sub(answer, "tolerance", format_number(tolerance))
+        if "min" in item:
+            _sub(answer, "quizapp_min", format_number(item["min"]))
+            _sub(answer, "quizapp_max", format_number(item["max"]))
 
 
 def _matching(element: ET.Element, question: dict, files: FileResolver) -> None:
@@ -165,8 +174,11 @@ def _cloze_prompt(question: dict) -> str:
     return f"{question['prompt']}\n\n{BLANK_MARKER.sub(embed, question['text'])}"
 
 
-def _nothing(element: ET.Element, question: dict, files: FileResolver) -> None:
-    del element, question, files
+def _cloze(element: ET.Element, question: dict, files: FileResolver) -> None:
+    del files
+    numbers = [str(n) for n, b in enumerate(question["blanks"], 1) if b.get("accent_insensitive")]
+    if numbers:
+        _sub(element, "quizapp_accent_insensitive_blanks", " ".join(numbers))
 
 
 @dataclass(frozen=True)
@@ -183,5 +195,5 @@ _TYPES = {
     "short_answer": _Writer("shortanswer", _short_answer),
     "numeric": _Writer("numerical", _numeric),
     "matching": _Writer("matching", _matching),
-    "cloze": _Writer("cloze", _nothing, _cloze_prompt),
+    "cloze": _Writer("cloze", _cloze, _cloze_prompt),
 }

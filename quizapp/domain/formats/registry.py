@@ -15,9 +15,11 @@ from quizapp.domain.formats.anki import (
     write_anki_file,
     write_apkg_file,
 )
+from quizapp.domain.formats.anki_apkg import looks_like_zip, read_apkg_file
 from quizapp.domain.formats.bank import read_bank_file, write_bank_file
 from quizapp.domain.formats.base import N_, Format
 from quizapp.domain.formats.gift import read_gift_file, write_gift_file
+from quizapp.domain.formats.moodle_xml import read_moodle_file, write_moodle_file
 
 # Table order is the order of the choices shown, and breaks ties of a shared extension:
 # a `.txt` file is GIFT unless it opens with Anki's headers.
@@ -53,13 +55,31 @@ FORMATS: tuple[Format, ...] = (
         sniff=looks_like_anki_text,
     ),
     Format(
+        name="moodle-xml",
+        label=N_("Moodle XML"),
+        extensions=(".xml",),
+        media_type="application/xml; charset=utf-8",
+        carries=N_(
+            "categories as lessons, every type but flashcards, feedback, tags, ids and "
+            "embedded files; other Moodle types are reported per question"
+        ),
+        parse=read_moodle_file,
+        write=write_moodle_file,
+        binary=True,  # parsed from bytes: the XML declaration names the encoding
+    ),
+    Format(
         name="apkg",
         label=N_("Anki deck (.apkg)"),
-        extensions=(".apkg",),
+        extensions=(".apkg", ".colpkg"),
         media_type="application/octet-stream",
-        carries=N_("cards in a deck per course and a sub-deck per lesson"),
+        carries=N_(
+            "import: Basic, reversed and Cloze notes with tags and media (and your review "
+            "history if asked); export: a deck per course and a sub-deck per lesson"
+        ),
+        parse=read_apkg_file,
         write=write_apkg_file,
         binary=True,
+        sniff=looks_like_zip,
     ),
 )
 

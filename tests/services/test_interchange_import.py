@@ -1,0 +1,119 @@
+"""Moodle XML and Anki packages through the one import service: lessons from categories
+(or a mapping), unsupported parts reported, refused files write nothing, Anki history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import Card, Course, Lesson, Question, ReviewLog
+from quizapp.services.anki_history import import_review_history
+from quizapp.services.bank_import import apply_import, plan_import
+from tests.domain.test_anki_package import legacy_package
+from tests.domain.test_moodle_xml import BILLION_LAUGHS, _conformance_folder
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+def _course() -> Course:
+    return db.session.scalar(sa.select(Course).where(Course.slug == "curso-flask"))
+
+
+def _lesson(number: int) -> Lesson:
+    return db.session.scalar(
+        sa.select(Lesson).where(Lesson.course_id == _course().id, Lesson.number == number)
+    )
+
+
+def _count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Question))
+
+
+def _questions(prefix: str) -> dict[str, Question]:
+    rows = db.session.scalars(sa.select(Question).where(Question.external_id.like(prefix + "%")))
+    return {row.external_id: row for row in rows}
+
+
+def test_a_moodle_fixture_imports_into_the_chosen_lesson(bundled_course):
+    data = (_conformance_folder() / "multichoice.xml").read_bytes()
+    plan = plan_import(db.session, _course(), _lesson(2), data, "multichoice.xml")
+    assert plan.errors == []
+    assert plan.fmt == "moodle-xml"
+    assert plan.created == ["greeting"]
+    apply_import(db.session, plan, NOW)
+    db.session.commit()
+    question = _questions("greeting")["greeting"]
+    assert question.type == "single_choice"
+    assert question.lesson_id == _lesson(2).id
+    assert [choice.is_correct for choice in question.choices] == [False, True, False, False]
+
+
+def test_categories_map_to_lessons_by_name_or_by_the_mapping(bundled_course):
+    data = (_conformance_folder() / "nested_categories_with_questions.xml").read_bytes()
+    unmapped = plan_import(db.session, _course(), None, data, "nested.xml")
+    assert any("names lesson 'Iota'" in error for error in unmapped.errors)
+    mapping = {"Iota": "1", "Iota/Kappa": "2", "Lambda": "3", "Iota/Mu": "clase-3-que-es-flask"}
+    plan = plan_import(db.session, _course(), None, data, "nested.xml", category_lessons=mapping)
+    assert plan.errors == []
+    lessons = {item.question["id"]: item.lesson_id for item in plan.items}
+    assert lessons == {
+        "iota-question": _lesson(1).id,
+        "kappa-question": _lesson(2).id,
+        "lambda-question": _lesson(3).id,
+        "mu-question": _lesson(3).id,
+    }
+    assert any("essay question 'Kappa Essay Question'" in line for line in plan.unsupported)
+
+
+def test_a_hostile_xml_file_writes_nothing(bundled_course):
+    before = _count()
+    plan = plan_import(db.session, _course(), _lesson(1), BILLION_LAUGHS, "evil.xml")
+    assert plan.items == []
+    assert plan.errors[0].startswith("evil.xml:2: refused:")
+    assert _count() == before
+
+
+def test_an_anki_package_imports_and_a_damaged_one_is_refused(bundled_course):
+    plan = plan_import(db.session, _course(), _lesson(1), legacy_package(), "deck.apkg")
+    assert plan.errors == []
+    assert plan.fmt == "apkg"
+    assert len(plan.created) == 5
+    apply_import(db.session, plan, NOW)
+    db.session.commit()
+    types = sorted(q.type for q in _questions("anki-").values())
+    assert types == ["cloze", "cloze", "flashcard", "flashcard", "flashcard"]
+    before = _count()
+    broken = plan_import(db.session, _course(), _lesson(1), b"PK\x03\x04junk", "bad.apkg")
+    assert broken.errors == ["bad.apkg:1: not an Anki package (the file is not a zip archive)"]
+    assert _count() == before
+
+
+def test_the_review_log_becomes_the_learners_fsrs_history(bundled_course, make_user):
+    day = 24 * 3600 * 1000
+    start = int(datetime(2026, 11, 1, tzinfo=UTC).timestamp() * 1000)
+    # The basic note's card (id 10): Again, Good a day later, Good four days later.
+    revlog = [
+        (start, 10, 1, 8000, 0),
+        (start + day, 10, 3, 4000, 1),
+        (start + 5 * day, 10, 3, 3000, 1),
+    ]
+    data = legacy_package(revlog=revlog)
+    plan = plan_import(db.session, _course(), _lesson(1), data, "deck.apkg")
+    apply_import(db.session, plan, NOW)
+    learner = make_user("learner")
+    result = import_review_history(db.session, learner.id, _course(), data, NOW)
+    db.session.commit()
+    assert (result.cards, result.reviews) == (1, 3)
+    card = db.session.scalar(sa.select(Card).where(Card.user_id == learner.id))
+    assert card.reps == 3
+    assert card.state == 2  # review
+    assert card.due > datetime(2026, 11, 6, tzinfo=UTC)
+    logs = db.session.scalars(
+        sa.select(ReviewLog).where(ReviewLog.user_id == learner.id).order_by(ReviewLog.reviewed_at)
+    ).all()
+    assert [log.rating for log in logs] == [1, 3, 3]
+    assert logs[0].reviewed_at == datetime(2026, 11, 1, tzinfo=UTC)
+    again = import_review_history(db.session, learner.id, _course(), data, NOW)
+    assert (again.cards, again.kept) == (0, 1)
