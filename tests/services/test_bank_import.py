@@ -99,7 +99,8 @@ def test_questions_without_a_lesson_need_a_target_lesson(bundled_course):
 def test_unknown_extension_is_an_error(bundled_course):
     plan = plan_import(db.session, _course(), _lesson(1), GIFT, "extra.doc", None)
     assert plan.errors == [
-        "extra.doc:1: unknown format; name the file .yaml, .gift, .csv, .xml or .apkg, or choose one"
+        "extra.doc:1: unknown format; name the file .yaml, .gift, .csv, .xml or .apkg, "
+        "or choose one"
     ]
 
 

@@ -1,0 +1,41 @@
+"""The API's import takes Moodle XML and Anki packages as multipart uploads."""
+
+import io
+
+from tests.domain.test_anki_package import legacy_package
+from tests.domain.test_moodle_xml import BILLION_LAUGHS, _conformance_folder
+
+COURSE = "curso-flask"
+
+
+def _upload(staff_api, data: bytes, filename: str, lesson: str = "3"):
+    return staff_api.post(
+        f"/courses/{COURSE}/import",
+        data={"file": (io.BytesIO(data), filename), "lesson": lesson},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_moodle_xml_upload_imports_and_reports_what_it_skipped(staff_api):
+    data = (_conformance_folder() / "qtype_shortanswer_testquestion.moodle.xml").read_bytes()
+    response = _upload(staff_api, data, "moodle.xml")
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["format"] == "moodle-xml"
+    assert body["created"] == ["shortanswer-001"]
+    assert any("any-other-answer" in line for line in body["unsupported"])
+
+
+def test_an_anki_package_upload_imports_its_cards(staff_api):
+    response = _upload(staff_api, legacy_package(), "deck.apkg")
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["format"] == "apkg"
+    assert len(response.get_json()["created"]) == 5
+
+
+def test_hostile_files_are_unprocessable_and_import_nothing(staff_api):
+    response = _upload(staff_api, BILLION_LAUGHS, "evil.xml")
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"][0].startswith("evil.xml:2: refused:")
+    response = _upload(staff_api, b"PK\x03\x04 not really", "bad.apkg")
+    assert response.status_code == 422
