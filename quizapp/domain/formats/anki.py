@@ -231,13 +231,22 @@ def flashcard_model() -> genanki.Model:
 
 
 def build_apkg(
-    course_title: str, lessons: list[tuple[str, list[dict]]], path: str | Path
+    course_title: str,
+    lessons: list[tuple[str, list[dict]]],
+    path: str | Path,
+    media: dict[str, bytes] | None = None,
 ) -> list[genanki.Deck]:
     """Write an `.apkg`: a deck for the course and a `Course::Lesson` sub-deck per lesson.
 
     Note GUIDs come from question ids (`genanki.guid_for`), so importing a newer export
-    updates the cards (and keeps their review history) instead of duplicating them.
+    updates the cards (and keeps their review history) instead of duplicating them. What a
+    card shows, and the media files it carries, is `anki_deck`'s (which builds on
+    `card_sides`, hence the import here).
     """
+    from quizapp.domain.formats.anki_deck import deck_sides, media_for_card
+
+    media = media or {}
+    shipped: set[str] = set()
     model = flashcard_model()
     course = " ".join(course_title.replace("::", ":").split())
     decks = [genanki.Deck(_stable_id(course), course)]
@@ -245,19 +254,29 @@ def build_apkg(
         name = f"{course}::{' '.join(lesson_title.replace('::', ':').split())}"
         deck = genanki.Deck(_stable_id(name), name)
         for question in questions:
-            sides = card_sides(question)
+            sides = deck_sides(question)
             if sides is None:
                 continue
+            fields = []
+            for side in sides:
+                markdown, used = media_for_card(side, media)
+                shipped |= used
+                fields.append(markdown_to_html(markdown))
             deck.add_note(
                 genanki.Note(
                     model=model,
-                    fields=[markdown_to_html(side) for side in sides],
+                    fields=fields,
                     guid=genanki.guid_for(question["id"]),
                     tags=[_anki_tag(t) for t in question.get("tags") or []],
                 )
             )
         decks.append(deck)
-    genanki.Package(decks).write_to_file(str(path))
+    package = genanki.Package(decks)
+    with tempfile.TemporaryDirectory(prefix="quizapp-apkg-media-") as folder:
+        for name in sorted(shipped):  # genanki packs files from disk, named as referenced
+            (Path(folder) / name).write_bytes(media[name])
+        package.media_files = [str(Path(folder) / name) for name in sorted(shipped)]
+        package.write_to_file(str(path))
     return decks
 
 
@@ -279,8 +298,7 @@ def write_anki_file(course: ExportCourse) -> WrittenFile:
 def write_apkg_file(course: ExportCourse) -> WrittenFile:
     with tempfile.TemporaryDirectory(prefix="quizapp-apkg-") as folder:
         path = Path(folder) / "deck.apkg"
-        build_apkg(
-            course.title, [(lesson.title, lesson.questions) for lesson in course.lessons], path
-        )
+        lessons = [(lesson.title, lesson.questions) for lesson in course.lessons]
+        build_apkg(course.title, lessons, path, course.media)
         data = path.read_bytes()
     return WrittenFile(data, _cardless(course))

@@ -45,6 +45,9 @@ class ExportCourse:
     slug: str
     title: str
     lessons: list[ExportLesson]
+    # Stored media the questions reference (`media:<name>` → bytes), for formats that
+    # carry files (an .apkg's media, Moodle XML's embedded files).
+    media: dict[str, bytes] = field(default_factory=dict)
 
     def questions(self) -> list[dict[str, Any]]:
         return [question for lesson in self.lessons for question in lesson.questions]
