@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from quizapp.domain.formats.anki_notes import notes_to_questions
 from quizapp.domain.formats.anki_package import Collection, open_package
 from quizapp.models import Course, Question
-from quizapp.services.reviews import ensure_card, rate_card
+from quizapp.services.deck import ensure_card
+from quizapp.services.ratings import rate_card
 
 # Anki's revlog types: 0 learning, 1 review, 2 relearning, 3 filtered deck, 4 manual
 # (a reschedule, not a rating), 5 rescheduled; ease 0 is not a rating either.
