@@ -175,7 +175,7 @@ def questions_import(
     nothing is then written. Questions missing from the file are kept (only `content load`
     retires)."""
     from quizapp.services import authoring, catalog
-    from quizapp.services.bank_import import apply_import, plan_import, summary
+    from quizapp.services.bank_import import apply_import, category_mapping, plan_import, summary
 
     course = catalog.find_course(db.session, course_slug)
     if course is None:
@@ -187,7 +187,9 @@ def questions_import(
         )
         if lesson is None:
             _fail([f"error: course {course_slug!r} has no lesson {lesson_key!r}"])
-    mapping = _category_mapping(categories)
+    mapping, problems = category_mapping(list(categories))
+    if problems:
+        _fail([f"error: --category {problem}" for problem in problems])
     data = file.read_bytes()
     plan = plan_import(db.session, course, lesson, data, str(file), fmt, mapping)
     for item in plan.unsupported:
@@ -200,16 +202,6 @@ def questions_import(
     history = _import_history(course, plan.fmt, data, history_for, now) if history_for else ""
     db.session.commit()
     click.echo(summary(plan) + history)
-
-
-def _category_mapping(pairs: tuple[str, ...]) -> dict[str, str]:
-    mapping = {}
-    for pair in pairs:
-        category, _, lesson = pair.rpartition("=")
-        if not category.strip() or not lesson.strip():
-            _fail([f"error: --category wants CATEGORY=LESSON, not {pair!r}"])
-        mapping[category.strip()] = lesson.strip()
-    return mapping
 
 
 def _import_history(course: Course, fmt: str, data: bytes, email: str, now: datetime) -> str:

@@ -430,6 +430,15 @@ class ImportForm(FlaskForm):
     file = FileField(_l("File"), [FileRequired()])
     format = SelectField(_l("Format"), choices=FORMAT_CHOICES)
     lesson = SelectField(_l("Target lesson"))
+    categories = TextAreaField(
+        _l("Categories to lessons"),
+        [Optional(), Length(max=5000)],
+        description=_l(
+            "One CATEGORY=LESSON per line (lesson number, slug or title), for categories of "
+            "the file whose names are not this course's lessons."
+        ),
+    )
+    with_history = BooleanField(_l("Also make the package's review log my review history"))
     submit = SubmitField(_l("Preview the import"))
 
 

@@ -9,7 +9,7 @@ import json
 import re
 import secrets
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -26,6 +26,10 @@ class PendingUpload:
     fmt: str | None
     # The file as uploaded: a binary format (an Anki deck) is parsed from its bytes.
     data: bytes
+    # The import page's choices: categories → lessons, and an Anki package's review log
+    # as the uploader's history.
+    categories: dict[str, str] = field(default_factory=dict)
+    with_history: bool = False
 
 
 def _folder(base: str | Path) -> Path:

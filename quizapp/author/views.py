@@ -33,7 +33,7 @@ from quizapp.domain.rendering import render_markdown
 from quizapp.extensions import db
 from quizapp.models import Course, Lesson, Question
 from quizapp.models.types import utcnow
-from quizapp.services import authoring, bank_export, bank_import, catalog
+from quizapp.services import anki_history, authoring, bank_export, bank_import, catalog
 
 bp = Blueprint("author", __name__, url_prefix="/instructor")
 
@@ -269,7 +269,7 @@ def _plan(course: Course, upload: PendingUpload) -> bank_import.ImportPlan:
     if upload.lesson_slug:
         lesson = authoring.find_lesson(db.session, course, upload.lesson_slug) or abort(404)
     return bank_import.plan_import(
-        db.session, course, lesson, upload.data, upload.filename, upload.fmt
+        db.session, course, lesson, upload.data, upload.filename, upload.fmt, upload.categories
     )
 
 
@@ -286,6 +286,10 @@ def import_questions(course_slug: str):
         return _import_page(form=form, course=course, plan=None)
     storage = form.file.data
     filename = Path(storage.filename or "upload").name
+    categories, problems = bank_import.category_mapping((form.categories.data or "").splitlines())
+    if problems:
+        form.categories.errors = [*form.categories.errors, *problems]
+        return _import_page(form=form, course=course, plan=None)
     upload = PendingUpload(
         user_id=current_user.id,
         course_slug=course.slug,
@@ -293,6 +297,8 @@ def import_questions(course_slug: str):
         filename=filename,
         fmt=None if form.format.data == "auto" else form.format.data,
         data=storage.read(),
+        categories=categories,
+        with_history=form.with_history.data,
     )
     plan = _plan(course, upload)
     confirm = ConfirmImportForm()
@@ -327,7 +333,20 @@ def confirm_import(course_slug: str):
             confirm=None,
             target=upload.lesson_slug,
         )
-    bank_import.apply_import(db.session, plan, utcnow())
+    now = utcnow()
+    bank_import.apply_import(db.session, plan, now)
+    if upload.with_history and plan.fmt == "apkg":
+        history = anki_history.import_review_history(
+            db.session, current_user.id, course, upload.data, now
+        )
+        flash(
+            _(
+                "Your review history: %(cards)d cards, %(reviews)d reviews.",
+                cards=history.cards,
+                reviews=history.reviews,
+            ),
+            "info",
+        )
     db.session.commit()
     discard_upload(_upload_folder(), confirm.token.data)
     flash(

@@ -143,6 +143,22 @@ def plan_import(
     return plan
 
 
+def category_mapping(lines: list[str]) -> tuple[dict[str, str], list[str]]:
+    """`CATEGORY=LESSON` lines (the CLI's `--category`, the import page's box) as the
+    `category_lessons` of `plan_import`, and a message for each line that is not one."""
+    mapping: dict[str, str] = {}
+    problems = []
+    for line in (item.strip() for item in lines):
+        category, _, lesson = line.rpartition("=")
+        if not line:
+            continue
+        if not category.strip() or not lesson.strip():
+            problems.append(f"{line!r}: write CATEGORY=LESSON")
+            continue
+        mapping[category.strip()] = lesson.strip()
+    return mapping, problems
+
+
 def apply_import(session: Session, plan: ImportPlan, now: datetime) -> ImportPlan:
     """Write the plan (created, updated, restored); the caller commits. `now` stamps nothing
     yet but keeps the service signature uniform with the loader.

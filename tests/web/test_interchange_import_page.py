@@ -1,0 +1,81 @@
+"""The import page with Moodle XML categories mapped to lessons and an Anki package whose
+review log becomes the uploader's history."""
+
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import Card, Lesson, Question, ReviewLog
+from tests.conftest import csrf_token_from
+from tests.domain.test_anki_package import legacy_package
+from tests.domain.test_moodle_xml import _conformance_folder
+
+PATH = "/instructor/courses/curso-flask/import"
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    return {"IMPORT_UPLOAD_DIR": str(tmp_path / "uploads")}
+
+
+@pytest.fixture
+def instructor(client, auth, make_user, bundled_course):
+    user = make_user("instructor")
+    auth.login(user.email)
+    return user
+
+
+def _upload(client, data: bytes, filename: str, **fields):
+    page = client.get(PATH).get_data(as_text=True)
+    form = {"csrf_token": csrf_token_from(page), "format": "auto", "lesson": "", **fields}
+    form["file"] = (io.BytesIO(data), filename)
+    return client.post(PATH, data=form, content_type="multipart/form-data").get_data(as_text=True)
+
+
+def _confirm(client, preview_html: str):
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', preview_html).group(1)
+    return client.post(
+        f"{PATH}/confirm", data={"csrf_token": csrf_token_from(preview_html), "token": token}
+    )
+
+
+def _lesson_of(external_id: str) -> int:
+    question = db.session.scalar(sa.select(Question).where(Question.external_id == external_id))
+    return db.session.get(Lesson, question.lesson_id).number
+
+
+def test_moodle_categories_are_mapped_to_lessons_on_the_page(client, instructor):
+    data = (_conformance_folder() / "nested_categories_with_questions.xml").read_bytes()
+    unmapped = _upload(client, data, "nested.xml")
+    assert "names lesson &#39;Iota&#39;" in unmapped
+    mapping = "Iota = 1\nIota/Kappa=2\nLambda=2\nMu=clase-3-que-es-flask\n"
+    preview = _upload(client, data, "nested.xml", categories=mapping)
+    assert "essay question" in preview
+    assert _confirm(client, preview).status_code == 302
+    assert [_lesson_of(q) for q in ("iota-question", "kappa-question", "mu-question")] == [1, 2, 3]
+
+
+def test_a_malformed_mapping_line_is_shown_on_the_form(client, instructor):
+    data = (_conformance_folder() / "truefalse.xml").read_bytes()
+    html = _upload(client, data, "tf.xml", categories="no equals sign")
+    assert "write CATEGORY=LESSON" in html
+    assert 'name="token"' not in html
+
+
+def test_an_anki_package_with_my_history(client, instructor):
+    data = legacy_package(revlog=[(1_700_000_000_000, 10, 3, 4000, 0)])
+    preview = _upload(client, data, "deck.apkg", lesson="clase-1-introduccion", with_history="y")
+    assert _confirm(client, preview).status_code == 302
+    card = db.session.scalar(sa.select(Card).where(Card.user_id == instructor.id))
+    assert card.reps == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ReviewLog)
+            .where(ReviewLog.user_id == instructor.id)
+        )
+        == 1
+    )
