@@ -406,3 +406,30 @@ def test_flashcards_are_skipped_with_a_reason():
 def test_reading_any_bytes_never_raises(data):
     result = parse_moodle_xml(data, "fuzz.xml")
     assert all(isinstance(line, int) for _, line, _ in result.errors)
+
+
+def test_stored_media_travel_embedded_and_read_back_as_the_same_references():
+    from quizapp.domain.formats.base import ExportCourse, ExportLesson
+    from quizapp.domain.formats.moodle_xml import read_moodle_file, write_moodle_file
+
+    name = "b" * 64 + ".png"
+    question = normalise_question(
+        {
+            "id": "q-img",
+            "type": "true_false",
+            "prompt": f"¿Es el logo? ![logo de Flask](media:{name})",
+            "answer": True,
+            "explanation": "[media desconocido](media:otro.png)",
+        }
+    )
+    lesson = ExportLesson(1, "clase-1", "Clase 1", [question])
+    course = ExportCourse("curso", "Curso", [lesson], media={name: b"\x89PNG data"})
+    xml = write_moodle_file(course).data
+    assert f'<file name="{name}" encoding="base64">'.encode() in xml
+    assert f"@@PLUGINFILE@@/{name}".encode() in xml
+    parsed = read_moodle_file(xml, "curso.xml")
+    ((read, _),) = parsed.questions
+    assert read["prompt"] == question["prompt"]
+    assert read["explanation"] == "[media desconocido](media:otro.png)"
+    assert read["category"] == "Curso/Clase 1"
+    assert parsed.media == {"q-img": {name: b"\x89PNG data"}}

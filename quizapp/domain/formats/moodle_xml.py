@@ -3,6 +3,8 @@ shapes every format shares (file:line messages, a course by lessons)."""
 
 from __future__ import annotations
 
+import re
+
 from quizapp.domain.formats.base import ExportCourse, ParsedFile, WrittenFile
 from quizapp.domain.formats.moodle_xml_read import parse_moodle_xml
 from quizapp.domain.formats.moodle_xml_write import FileResolver, write_moodle_xml
@@ -28,11 +30,35 @@ def lesson_category(course: ExportCourse, title: str) -> str:
     return "/".join(part.replace("/", " - ") for part in (course.title, title))
 
 
-def write_moodle_file(course: ExportCourse, files: FileResolver | None = None) -> WrittenFile:
+def write_moodle_file(course: ExportCourse) -> WrittenFile:
     questions = [
         {**question, "category": lesson_category(course, lesson.title)}
         for lesson in course.lessons
         for question in lesson.questions
     ]
-    result = write_moodle_xml(questions, files) if files else write_moodle_xml(questions)
+    result = write_moodle_xml(questions, embedded_files(course.media))
     return WrittenFile(result.text.encode("utf-8"), list(result.skipped))
+
+
+# `](media:<name>)`: how our Markdown points at a stored file (image or link).
+_MEDIA_TARGET = re.compile(r"(\]\(\s*<?)media:([^\s)>]+)")
+
+
+def embedded_files(media: dict[str, bytes]) -> FileResolver:
+    """Moodle keeps a text's files inside it: each stored file a text references is
+    embedded beside it and referenced as `@@PLUGINFILE@@/<name>` (which our reader turns
+    back into `media:<name>`)."""
+
+    def resolve(text: str) -> tuple[str, dict[str, bytes]]:
+        used: dict[str, bytes] = {}
+
+        def swap(match: re.Match[str]) -> str:
+            name = match[2]
+            if name not in media:
+                return match[0]
+            used[name] = media[name]
+            return f"{match[1]}@@PLUGINFILE@@/{name}"
+
+        return _MEDIA_TARGET.sub(swap, text), used
+
+    return resolve
