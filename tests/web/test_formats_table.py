@@ -34,7 +34,6 @@ def test_every_format_is_a_choice_of_the_cli(runner):
         assert fmt.name in import_help, fmt.name
     for fmt in exportable():
         assert fmt.name in export_help, fmt.name
-    assert "apkg" not in import_help.split("--format")[1].split("\n")[0]
 
 
 def test_every_importable_format_is_a_choice_of_the_web_import_page(staff):
