@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g, has_app_context
 
 from config import CONFIGS, development_secret_key
 
@@ -12,9 +12,11 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 class QuizApp(Flask):
     """Flask, plus one retry of a view whose database connection dropped (a database
-    restart, a killed backend): the pool gives the retry a fresh connection. Views commit
-    once at the end, and submissions and reviews are guarded against replays, so running
-    the view again cannot count anything twice."""
+    restart, a killed backend): the pool gives the retry a fresh connection. Only while
+    nothing of the request can have been saved: once a COMMIT was sent (even one whose
+    answer was lost with the connection) the view is not run again, and the error
+    handler answers 503 instead. Submissions and reviews are guarded against replays,
+    so a client that retries after a 503 cannot count anything twice either."""
 
     def dispatch_request(self):
         from quizapp.extensions import db
@@ -22,10 +24,19 @@ class QuizApp(Flask):
         try:
             return super().dispatch_request()
         except sa.exc.DBAPIError as error:
-            if not error.connection_invalidated:
+            if not error.connection_invalidated or g.get(COMMIT_SENT):
                 raise
             db.session.rollback()
             return super().dispatch_request()
+
+
+COMMIT_SENT = "quizapp_commit_sent"
+
+
+def note_commit_sent(_connection) -> None:
+    """Engine "commit" event: it fires just before the COMMIT goes to the database."""
+    if has_app_context():
+        setattr(g, COMMIT_SENT, True)
 
 
 def create_app(config: str | dict | None = None) -> Flask:
@@ -88,6 +99,7 @@ def register_extensions(app: Flask) -> None:
     app.teardown_appcontext(close_session_even_if_the_connection_died)
     with app.app_context():
         tune_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
+        sa.event.listen(db.engine, "commit", note_commit_sent)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     bootstrap.init_app(app)
@@ -159,13 +171,3 @@ def close_session_even_if_the_connection_died(_error: BaseException | None) -> N
     except sa.exc.DBAPIError:
         db.session().invalidate()
 
-
-def database_is_reachable() -> bool:
-    from quizapp.extensions import db
-
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-        return True
-    except sa.exc.SQLAlchemyError:
-        db.session.rollback()
-        return False

@@ -1,11 +1,51 @@
-"""Error pages: HTML for the site, JSON `{"error": {code, message}}` under /api/."""
+"""Error pages: HTML for the site, JSON `{"error": {code, message}}` under /api/.
 
+A database that is unreachable, read-only or full answers 503 with a page that says
+nothing was saved (the request's transaction is rolled back), never a 500."""
+
+import sqlite3
+
+import sqlalchemy as sa
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from quizapp.extensions import db
+
+RETRY_AFTER_SECONDS = 30
+# SQLSTATE classes and codes (PostgreSQL appendix A): connection exceptions, operator
+# intervention (admin shutdown, cannot connect now), insufficient resources (disk full).
+_PG_UNAVAILABLE = ("08", "57P")
+_PG_READ_ONLY = ("25006", "53")
+_SQLITE_READ_ONLY = ("SQLITE_READONLY", "SQLITE_FULL")
+_SQLITE_UNAVAILABLE = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR")
+
+
+def database_failure(error: BaseException) -> str | None:
+    """ "read-only" (writes refused: read-only database or full disk), "unavailable"
+    (unreachable, restarting, locked too long) or None for any other error."""
+    if not isinstance(error, sa.exc.DBAPIError):
+        return None
+    original = error.orig
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate:
+        if sqlstate.startswith(_PG_READ_ONLY):
+            return "read-only"
+        if sqlstate.startswith(_PG_UNAVAILABLE):
+            return "unavailable"
+    if isinstance(original, sqlite3.Error):
+        name = getattr(original, "sqlite_errorname", "")
+        if name.startswith(_SQLITE_READ_ONLY):
+            return "read-only"
+        if name.startswith(_SQLITE_UNAVAILABLE):
+            return "unavailable"
+    if error.connection_invalidated:
+        return "unavailable"
+    if isinstance(error, sa.exc.OperationalError) and not isinstance(original, sqlite3.Error):
+        return "unavailable"  # e.g. psycopg could not connect at all (no SQLSTATE then)
+    return None
 
 
 def _wants_json() -> bool:
@@ -27,7 +67,17 @@ def _page_messages() -> dict[int, str]:
         413: _("The file is too large."),
         429: _("Too many attempts. Please wait a moment and try again."),
         500: _("Something went wrong on our side. Please try again in a moment."),
+        503: _("The site is unavailable right now. Please try again in a moment."),
     }
+
+
+def _error_page(status: int, message: str):
+    try:
+        return render_template("errors/error.html", status=status, message=message), status
+    except Exception:  # the layout itself needs the database (the user's name)
+        return f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{escape(message)}</p>", (
+            status
+        )
 
 
 def handle_http_exception(error: HTTPException):
@@ -36,24 +86,59 @@ def handle_http_exception(error: HTTPException):
         code = (error.name or "error").lower().replace(" ", "_")
         return _json_error(status, code, error.description or error.name)
     message = _page_messages().get(status, error.description)
-    return render_template("errors/error.html", status=status, message=message), status
+    return _error_page(status, message)
 
 
 def handle_csrf_error(error: CSRFError):
     if _wants_json():
         return _json_error(400, "csrf", error.description)
     message = _("The form expired or was sent from elsewhere. Reload the page and try again.")
-    return render_template("errors/error.html", status=400, message=message), 400
+    return _error_page(400, message)
+
+
+def handle_database_failure(failure: str):
+    """503: the transaction is rolled back, so nothing of the request was saved."""
+    from quizapp.core.health import remember_refused_write
+
+    if failure == "read-only":
+        remember_refused_write(current_app._get_current_object())
+        current_app.logger.warning(
+            "database refused a write on %s %s", request.method, request.path
+        )
+        code, english = "database_read_only", "The database accepts no changes right now; "
+        english += "nothing was saved. Try again later."
+        message = _(
+            "The site cannot save changes right now. Nothing was saved; please try again later."
+        )
+    else:
+        current_app.logger.warning("database unavailable on %s %s", request.method, request.path)
+        code, english = "database_unavailable", "The database is unavailable; try again shortly."
+        message = _("The site cannot reach its database right now. Please try again in a moment.")
+    response = _json_error(503, code, english) if _wants_json() else _error_page(503, message)
+    if isinstance(response, tuple):
+        response = current_app.make_response(response)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _roll_back() -> None:
+    try:
+        db.session.rollback()
+    except sa.exc.SQLAlchemyError:
+        db.session().invalidate()
 
 
 def handle_unexpected_error(error: Exception):
-    db.session.rollback()
+    _roll_back()
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
+    failure = database_failure(error)
+    if failure is not None:
+        return handle_database_failure(failure)
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     if _wants_json():
         return _json_error(500, "internal_error", "An unexpected error occurred.")
-    return render_template("errors/error.html", status=500, message=_page_messages()[500]), 500
+    return _error_page(500, _page_messages()[500])
 
 
 def register(app: Flask) -> None:

@@ -31,7 +31,16 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Redis down must not take the site with it: each worker then counts in its own memory
+# (Flask-Limiter logs "Rate limit storage unreachable - falling back to in-memory storage"
+# and pings Redis again with a growing back-off), and any other storage error is logged
+# and lets the request through rather than answering 500.
+limiter = Limiter(
+    key_func=get_remote_address,
+    default_limits=[],
+    in_memory_fallback_enabled=True,
+    swallow_errors=True,
+)
 
 
 def select_locale() -> str:

@@ -3,11 +3,13 @@
 The API reads no cookie and no session: only `Authorization: Bearer <token>` identifies the
 caller, so a logged-in browser cannot be made to call it (no CSRF surface)."""
 
+import sqlalchemy as sa
 from flask import current_app, g
 from flask import request as flask_request
 from flask_limiter.util import get_remote_address
 
 from quizapp.api.validation import ApiError
+from quizapp.errors import database_failure
 from quizapp.extensions import db
 from quizapp.models import User
 from quizapp.models.types import utcnow
@@ -45,11 +47,21 @@ def authenticate(staff: bool = False) -> User:
         db.session.rollback()
         raise ApiError(401, "invalid_token", "The token is unknown or revoked.")
     if db.session.dirty:
-        db.session.commit()
+        _commit_last_use()
     if staff and not user.is_staff:
         raise ApiError(403, "forbidden", "This route is for instructors and admins.")
     g.api_user = user
     return user
+
+
+def _commit_last_use() -> None:
+    """"Last used" is a courtesy: a database that refuses writes still serves API reads."""
+    try:
+        db.session.commit()
+    except sa.exc.DBAPIError as error:
+        if database_failure(error) != "read-only":
+            raise
+        db.session.rollback()
 
 
 def current_api_user() -> User:

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 
+from quizapp.core import health
 from quizapp.security import safe_next_path
 
 bp = Blueprint("core", __name__)
@@ -24,11 +25,9 @@ def switch_language(code: str):
 
 @bp.route("/healthz")
 def healthz():
-    from quizapp import database_is_reachable
-
-    if database_is_reachable():
-        return {"status": "ok"}, 200
-    return {"status": "unavailable", "database": "unreachable"}, 503
+    """Each dependency's state; 503 when the database cannot serve (see core/health.py)."""
+    body, status = health.report()
+    return body, status, {"Cache-Control": "no-store"}
 
 
 @bp.route("/favicon.ico")

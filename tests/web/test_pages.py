@@ -45,7 +45,7 @@ def test_security_headers_on_every_page(client):
 def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
 def test_language_switcher_changes_the_ui(client):
