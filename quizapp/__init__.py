@@ -170,4 +170,3 @@ def close_session_even_if_the_connection_died(_error: BaseException | None) -> N
         db.session.close()
     except sa.exc.DBAPIError:
         db.session().invalidate()
-

@@ -55,7 +55,7 @@ def authenticate(staff: bool = False) -> User:
 
 
 def _commit_last_use() -> None:
-    """"Last used" is a courtesy: a database that refuses writes still serves API reads."""
+    """The "last used" stamp is a courtesy: a read-only database still serves API reads."""
     try:
         db.session.commit()
     except sa.exc.DBAPIError as error:
