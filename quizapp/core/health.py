@@ -39,7 +39,7 @@ def _read_only_setting() -> bool:
 
 
 def database_state() -> str:
-    """ "ok", "read-only" or "unreachable"."""
+    """One of ok, read-only, unreachable."""
     try:
         read_only = _read_only_setting()
     except sa.exc.SQLAlchemyError as error:
@@ -51,7 +51,7 @@ def database_state() -> str:
 
 
 def rate_limit_storage_state() -> str | None:
-    """ "ok" or "unreachable" for a configured Redis; None with in-memory counting."""
+    """ok or unreachable for a configured Redis; None with in-memory counting."""
     if current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         return None
     return "ok" if limiter.storage.check() else "unreachable"
