@@ -102,6 +102,21 @@ def users_create(email: str, role: str, password: str | None, name: str) -> None
     click.echo(f"created {user.email} ({user.role})")
 
 
+@users_cli.command("disable")
+@click.argument("email")
+def users_disable(email: str) -> None:
+    """Disable an account: it cannot log in, and its sessions and API tokens stop working."""
+    from quizapp import clock
+    from quizapp.services.accounts import disable_user, find_user_by_email
+
+    user = find_user_by_email(db.session, email)
+    if user is None:
+        _fail([f"error: no account {email}"])
+    disable_user(db.session, user, clock.now())
+    db.session.commit()
+    click.echo(f"disabled {user.email}; its sessions and API tokens no longer work")
+
+
 @click.command("demo")
 def demo() -> None:
     """Create the demo accounts (printed once) and some learning history."""

@@ -1,5 +1,9 @@
-"""Response hardening and the rule for where `next` may send a user."""
+"""Response hardening, the rule for where `next` may send a user, and what text no
+database can store."""
 
+import re
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Response, current_app
@@ -43,3 +47,31 @@ def safe_next_path(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+# Half of a UTF-16 surrogate pair: JSON can escape one ("\ud800"), but it is not text and
+# no database encodes it. NUL: PostgreSQL can neither store nor compare it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unstorable_text_problem(text: str) -> str | None:
+    """Why `text` cannot be stored (English), or None when it can."""
+    if "\x00" in text:
+        return "Strings must not contain NUL characters."
+    if not text.isascii() and _LONE_SURROGATE.search(text):
+        return "Strings must be valid Unicode text."
+    return None
+
+
+def strings_in(value: Any) -> Iterator[str]:
+    """Every string in a JSON value, keys included; iterative, so deep nesting is safe."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)

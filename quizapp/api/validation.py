@@ -10,17 +10,28 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from quizapp.api.schemas import MAX_ID
+from quizapp.security import unstorable_text_problem
+
+# An error names the rejected value but never echoes more than this much of it (a 1 MB
+# string sent in must not come back as a 1 MB error).
+MAX_ECHO = 200
+
+
+def shorten(text: str, limit: int = MAX_ECHO) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ApiError(Exception):
-    """Answered as `{"error": {"code", "message"[, "details"]}}` with `status`."""
+    """Answered as `{"error": {"code", "message"[, "details"]}}` with `status`; the message
+    and each detail are capped (see MAX_ECHO)."""
 
     def __init__(self, status: int, code: str, message: str, details: list[str] | None = None):
+        message = shorten(message, 4 * MAX_ECHO)
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
-        self.details = details
+        self.details = None if details is None else [shorten(d, 4 * MAX_ECHO) for d in details]
 
     def body(self) -> dict[str, Any]:
         error: dict[str, Any] = {"code": self.code, "message": self.message}
@@ -51,18 +62,22 @@ def validate(value: Any, schema: dict[str, Any], what: str = "body") -> None:
     error = best_match(_validator(schema).iter_errors(value))
     if error is not None:
         where = _where(error.absolute_path) if error.absolute_path else what
-        raise ApiError(422, "invalid_request", f"{where}: {error.message}")
+        # jsonschema puts repr(value) in its message: keep the message, shorten the value.
+        message = error.message.replace(repr(error.instance), shorten(repr(error.instance)))
+        raise ApiError(422, "invalid_request", f"{shorten(where)}: {message}")
 
 
 def _check_values(value: Any) -> None:
-    """NUL cannot be stored by PostgreSQL; NaN/Infinity (which Python's JSON reader
-    accepts) cannot be stored as JSON. Iterative, so deep nesting cannot overflow."""
+    """Text no database stores (NUL, a lone surrogate: quizapp.security) and NaN/Infinity
+    (which Python's JSON reader accepts) cannot be stored as JSON. Iterative, so deep
+    nesting cannot overflow."""
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            if "\x00" in item:
-                raise ApiError(422, "invalid_request", "Strings must not contain NUL characters.")
+            problem = unstorable_text_problem(item)
+            if problem:
+                raise ApiError(422, "invalid_request", problem)
         elif isinstance(item, float):
             if not math.isfinite(item):
                 raise ApiError(422, "invalid_request", "Numbers must be finite.")

@@ -14,10 +14,11 @@ from quizapp.api.auth import current_api_user
 from quizapp.api.openapi import build_document
 from quizapp.api.routing import OPERATIONS, bp, route
 from quizapp.api.validation import ApiError, check_id, parse_json_body, validate
+from quizapp.auth.limits import login_budget
 from quizapp.domain.formats.registry import get_format
 from quizapp.domain.questions.registry import is_gradable
 from quizapp.domain.quiz_layout import response_from_places, review_layout, shuffle_options
-from quizapp.extensions import db, limiter
+from quizapp.extensions import db
 from quizapp.models import Lesson
 from quizapp.services import (
     accounts,
@@ -61,17 +62,12 @@ def _lesson_or_404(course_slug: str, lesson_slug: str) -> Lesson:
 # --- tokens ---------------------------------------------------------------------------------
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _token_email_key() -> str:
+def _requested_email() -> str | None:
     try:
         body = parse_json_body()
     except ApiError:
-        body = None
-    email = body.get("email") if isinstance(body, dict) else None
-    return "api-token-email:" + (accounts.normalise_email(email) if isinstance(email, str) else "")
+        return None
+    return body.get("email") if isinstance(body, dict) else None
 
 
 @route(
@@ -84,10 +80,10 @@ def _token_email_key() -> str:
     responses={201: schemas.TOKEN_CREATED},
     errors=(401,),
     description="The token is shown once; only its SHA-256 is stored. Revoke it on the "
-    "account page. Rate-limited like the login form.",
+    "account page; a password change, logging out everywhere or a disabled account revokes "
+    "every token. Shares the login form's budget (per address and per account).",
 )
-@limiter.limit(_login_limit)
-@limiter.limit(_login_limit, key_func=_token_email_key)
+@login_budget(_requested_email)
 def create_token(body: dict):
     user = accounts.authenticate(db.session, body["email"], body["password"])
     if user is None:

@@ -51,6 +51,10 @@ class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Log out"))
 
 
+class LogoutEverywhereForm(FlaskForm):
+    submit = SubmitField(_l("Log out everywhere"))
+
+
 # --- API tokens (the account page) -----------------------------------------------------------
 
 

@@ -4,16 +4,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from quizapp import clock
 from quizapp.auth.forms import (
     ApiTokenForm,
     LoginForm,
+    LogoutEverywhereForm,
     LogoutForm,
     PasswordChangeForm,
     RegisterForm,
     RevokeTokenForm,
 )
+from quizapp.auth.limits import login_budget
 from quizapp.extensions import db, limiter
-from quizapp.models.types import utcnow
 from quizapp.security import safe_next_path
 from quizapp.services import accounts
 
@@ -35,24 +37,24 @@ def fresh_session() -> None:
         session["lang"] = language
 
 
-def _login_limit() -> str:
+def _register_limit() -> str:
     from flask import current_app
 
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _login_email_key() -> str:
-    return "login:" + accounts.normalise_email(request.form.get("email", ""))
+    return current_app.config["REGISTER_RATE_LIMIT"]
 
 
 @bp.route("/auth/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
 def register():
+    """A new email and a taken one get the same answer: the login page and one message
+    (the app sends no mail, so it cannot tell the owner privately). A new learner then
+    logs in with the password just chosen; a taken email's account is left untouched."""
     if current_user.is_authenticated:
         return redirect(url_for("learn.home"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(
+            accounts.register_learner(
                 db.session,
                 form.email.data,
                 form.password.data,
@@ -62,20 +64,25 @@ def register():
             show_account_error(form, error)
         else:
             db.session.commit()
-            fresh_session()
-            login_user(user)
-            flash(_("Welcome! Your account is ready."), "success")
-            return redirect(url_for("learn.home"))
+            session["login_email"] = accounts.normalise_email(form.email.data)
+            flash(
+                _(
+                    "Thank you. Log in now with this email and the password you chose. If the "
+                    "email already had an account, nothing changed: use that account's password."
+                ),
+                "info",
+            )
+            return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
+@login_budget(lambda: request.form.get("email"))
 def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
+        form.email.data = session.pop("login_email", None)  # just registered
     if form.validate_on_submit():
         user = accounts.authenticate(db.session, form.email.data, form.password.data)
         if user is None:
@@ -118,7 +125,11 @@ def change_password():
     if form.validate_on_submit():
         try:
             accounts.change_password(
-                current_user, form.current_password.data, form.new_password.data
+                db.session,
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                clock.now(),
             )
         except accounts.AccountError as error:
             show_account_error(form, error)
@@ -127,9 +138,28 @@ def change_password():
             # Every other session and remember cookie is void now; keep this one going.
             fresh_session()
             login_user(current_user._get_current_object())
-            flash(_("Your password is changed; other sessions are logged out."), "success")
+            flash(
+                _(
+                    "Your password is changed; other sessions are logged out and your API "
+                    "tokens are revoked."
+                ),
+                "success",
+            )
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", **_token_section(password_form=form)), 400
+
+
+@bp.route("/account/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    if not LogoutEverywhereForm().validate_on_submit():
+        abort(400)
+    accounts.log_out_everywhere(db.session, current_user, clock.now())
+    db.session.commit()
+    logout_user()
+    fresh_session()
+    flash(_("You are logged out everywhere, and your API tokens are revoked."), "info")
+    return redirect(url_for("learn.home"))
 
 
 # --- API tokens on the account page (issue 7) ------------------------------------------------
@@ -166,7 +196,7 @@ def revoke_api_token(token_id: int):
     if not RevokeTokenForm().validate_on_submit():
         abort(400)
     if token_id > 2**31 - 1 or not accounts.revoke_api_token(
-        db.session, current_user, token_id, utcnow()
+        db.session, current_user, token_id, clock.now()
     ):
         abort(404)
     db.session.commit()

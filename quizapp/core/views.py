@@ -3,16 +3,20 @@
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 
 from quizapp.core import health
-from quizapp.security import safe_next_path
+from quizapp.security import safe_next_path, strings_in, unstorable_text_problem
 
 bp = Blueprint("core", __name__)
 
 
 @bp.before_app_request
-def refuse_nul_characters():
-    """No form or query value may hold a NUL: PostgreSQL cannot store or even compare
-    it, and no legitimate input contains one."""
-    if any("\x00" in value for value in request.values.values()):
+def refuse_unstorable_text():
+    """No form, query or JSON field may hold text no database stores (NUL, a lone
+    surrogate; see quizapp.security); no legitimate input does. The API answers its own
+    422 for JSON; pages read JSON bodies too (Flask-WTF fills forms from them)."""
+    texts = [text for item in request.values.items(multi=True) for text in item]
+    if request.is_json and not request.path.startswith("/api/"):
+        texts.extend(strings_in(request.get_json(silent=True)))
+    if any(unstorable_text_problem(text) for text in texts):
         abort(400)
 
 

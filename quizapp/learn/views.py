@@ -114,7 +114,7 @@ def quiz(course_slug: str, lesson_slug: str):
 def _submitted_attempt_in_form():
     """A replayed or double-submitted form names an attempt that is already graded."""
     posted = request.form.get("attempt_id", "") if request.method == "POST" else ""
-    if not posted.isdigit() or len(posted) > 9:  # larger ids do not fit the column
+    if not (posted.isascii() and posted.isdigit()) or len(posted) > 9:  # "²" is a digit too
         return None
     attempt = quizzes.attempt_for_user(db.session, int(posted), current_user.id)
     return attempt if attempt is not None and attempt.is_submitted else None

@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -118,6 +119,34 @@ def create_user(
     return user
 
 
+def register_learner(
+    session: Session, email: str, password: str, display_name: str = ""
+) -> User | None:
+    """The new learner, or None when the email already has an account (nothing changes
+    then). Both cases check the same password rules and hash the password once, so that
+    neither the answer nor its timing tells whether an account exists (OWASP ASVS V6):
+    the view answers both alike."""
+    email = normalise_email(email)
+    problems = password_problems(password, email)
+    if problems:
+        raise AccountError(problems, field="password")
+    password_hash = generate_password_hash(password)
+    if find_user_by_email(session, email) is not None:
+        return None
+    user = User(
+        email=email,
+        display_name=display_name or email.split("@")[0],
+        password_hash=password_hash,
+        role="learner",
+    )
+    try:
+        with session.begin_nested():
+            session.add(user)
+    except IntegrityError:
+        return None  # a concurrent registration of the same email won
+    return user
+
+
 # A hash of a fixed password so that unknown emails cost as much time as wrong passwords.
 _DUMMY_HASH = generate_password_hash("timing-equaliser-password")
 _CURRENT_METHOD = _DUMMY_HASH.split("$", 1)[0]
@@ -141,14 +170,16 @@ def needs_rehash(password_hash: str) -> bool:
     return password_hash.split("$", 1)[0] != _CURRENT_METHOD
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(session: Session, user: User, current: str, new: str, now: datetime) -> None:
+    """A new password ends every session and revokes every API token (whoever knew the
+    old password may have made one)."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError([(N_("The current password is wrong."), {})], field="current_password")
     problems = password_problems(new, user.email)
     if problems:
         raise AccountError(problems, field="new_password")
     user.password_hash = generate_password_hash(new)
-    end_all_sessions(user)
+    log_out_everywhere(session, user, now)
 
 
 def set_role(session: Session, user: User, role: str) -> None:
@@ -161,6 +192,22 @@ def set_role(session: Session, user: User, role: str) -> None:
 def end_all_sessions(user: User) -> None:
     """Invalidates every session and remember cookie of the user (they carry the version)."""
     user.session_version += 1
+
+
+def log_out_everywhere(session: Session, user: User, now: datetime) -> int:
+    """Every session, remember cookie and API token of the user stops working; returns
+    how many tokens were revoked. Used by "log out everywhere", a password change and
+    disabling the account."""
+    end_all_sessions(user)
+    return revoke_all_api_tokens(session, user, now)
+
+
+def disable_user(session: Session, user: User, now: datetime) -> None:
+    """A disabled account cannot log in, and nothing issued before keeps working, even if
+    it is enabled again later."""
+    user.active = False
+    log_out_everywhere(session, user, now)
+    session.flush()
 
 
 def hash_token(token: str) -> str:
@@ -203,6 +250,15 @@ def user_for_api_token(session: Session, token: str, now: datetime) -> User | No
     if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_PRECISION:
         api_token.last_used_at = now
     return api_token.user
+
+
+def revoke_all_api_tokens(session: Session, user: User, now: datetime) -> int:
+    result = session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return result.rowcount
 
 
 def revoke_api_token(session: Session, user: User, token_id: int, now: datetime) -> bool:

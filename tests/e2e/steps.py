@@ -65,6 +65,11 @@ def register(page: Page, email: str, name: str, password: str) -> None:
     page.locator("#password").fill(password)
     page.locator("#confirm").fill(password)
     page.locator("#submit").click()
+    # Registering ends on the login page, the email filled in (a taken email looks alike).
+    page.wait_for_url(re.compile(r"/auth/login$"))
+    expect(page.locator("#email")).to_have_value(email)
+    page.locator("#password").fill(password)
+    page.locator("#submit").click()
     page.wait_for_url(re.compile(r"/$"))
     expect(page.locator(".alert-success")).to_be_visible()
 

@@ -5,4 +5,4 @@ reason elsewhere, a failure with CI=true). Kept free of Playwright imports on pu
 def test_chromium_starts_and_reaches_the_server(page, server):
     response = page.goto("/healthz")
     assert response.status == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok"}

@@ -71,6 +71,7 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("auth.change_password", "POST"): expect(learner=400),  # the empty form is refused
     ("auth.create_api_token", "POST"): SIGNED_IN,  # the page shows the new token once
     ("auth.revoke_api_token", "POST"): expect(learner=302, other=404, instructor=404),
+    ("auth.logout_everywhere", "POST"): expect(learner=302),  # ends the session: last
     # instructor area
     ("author.index", "GET"): STAFF,
     ("author.preview", "POST"): STAFF,
@@ -121,6 +122,9 @@ def test_every_route_has_an_expectation(html_routes):
     assert all(set(row) == set(ROLES) for row in EXPECTED.values())
 
 
+LOGGING_OUT = {("auth.logout", "POST"), ("auth.logout_everywhere", "POST")}
+
+
 def _matches(response, expected) -> bool:
     if expected == LOGIN:
         location = urlsplit(response.headers.get("Location", ""))
@@ -145,8 +149,8 @@ def test_each_route_answers_each_role_as_expected(
         assert auth.login(users[role].email).status_code == 302
     token = csrf_token_from(client.get("/auth/login").get_data(as_text=True))
 
-    # Logging out ends the session: it goes last.
-    routes = sorted(html_routes, key=lambda r: (r[0], r[1]) == ("auth.logout", "POST"))
+    # Logging out ends the session: those go last.
+    routes = sorted(html_routes, key=lambda r: (r[0], r[1]) in LOGGING_OUT)
     wrong = []
     for endpoint, method, rule in routes:
         expected = EXPECTED[(endpoint, method)][role]

@@ -61,7 +61,7 @@ def _database_fingerprint() -> str:
 def post_routes(html_routes):
     """Form posts, with logging out last (it ends the session)."""
     posts = [(endpoint, rule) for endpoint, method, rule in html_routes if method == "POST"]
-    return sorted(posts, key=lambda post: post[0] == "auth.logout")
+    return sorted(posts, key=lambda post: post[0] in ("auth.logout", "auth.logout_everywhere"))
 
 
 def _refusals(client, path: str, form: dict, foreign_token: str) -> list[str]:

@@ -1,6 +1,9 @@
 """No route answers a 500, whatever it is sent: junk is posted to every route of the app,
 as a learner and as staff, with CSRF off so the junk reaches the views themselves."""
 
+import re
+from urllib.parse import quote
+
 import pytest
 import sqlalchemy as sa
 
@@ -19,6 +22,13 @@ JUNK_FORMS = [
 ]
 # For each URL argument: a value that exists (so the junk reaches the view) and junk.
 JUNK_ARGUMENT = {"int": "2147483648", "str": "x%00y"}
+LOGGING_OUT = ("auth.logout", "auth.logout_everywhere")  # they end the session: last
+# Put in every field a page or the API knows of: NUL, a digit int() refuses ("²".isdigit()
+# is true), a number no column holds, and half a surrogate pair ("\ud800", which JSON can
+# escape; pages read JSON bodies too); in a form or query, invalid UTF-8 (%ED%A0%80).
+JUNK_VALUES = {"nul": "\x00", "unicode digit": "²", "overlong number": "9" * 40}
+LONE_SURROGATE_JSON = "\ud800"
+LONE_SURROGATE_URL = "%ED%A0%80"
 
 
 @pytest.fixture
@@ -54,7 +64,7 @@ def _real_arguments(user_id: int) -> dict[str, str]:
 def _requests(app, real: dict[str, str]) -> list[tuple[str, str]]:
     requests = set()
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in ("static", "auth.logout") or rule.endpoint.startswith("bootstrap."):
+        if rule.endpoint in ("static", *LOGGING_OUT) or rule.endpoint.startswith("bootstrap."):
             continue
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
             for junk in (False, True):
@@ -80,6 +90,62 @@ def _server_errors(client, method: str, path: str) -> list[str]:
     return failures
 
 
+def _field_names(app, client, requests: list[tuple[str, str]]) -> list[str]:
+    """Every form field of the pages this user sees, and every property of the API's
+    request schemas."""
+    from quizapp.api import schemas
+
+    names = set()
+    for method, path in requests:
+        if method == "GET" and not path.startswith("/api/"):
+            names.update(re.findall(r'name="([^"]+)"', client.get(path).get_data(as_text=True)))
+    stack = [value for value in vars(schemas).values() if isinstance(value, dict | list)]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            names.update(
+                item.get("properties", {}) if isinstance(item.get("properties"), dict) else ()
+            )
+            stack.extend(value for value in item.values() if isinstance(value, dict | list))
+        else:
+            stack.extend(value for value in item if isinstance(value, dict | list))
+    names.discard("csrf_token")  # CSRF is off here; a junk token would only be ignored
+    return sorted(names)
+
+
+def _junk_in_every_field(client, method: str, path: str, names: list[str]) -> list[str]:
+    """The request once per kind of junk, that junk in all the fields at once: as a query
+    for a GET, else as a form and as a JSON body."""
+    surrogate_query = "&".join(f"{quote(name)}={LONE_SURROGATE_URL}" for name in names)
+    sent = []
+    if method == "GET":
+        for kind, value in JUNK_VALUES.items():
+            sent.append((kind, {"query_string": {name: value for name in names}}))
+        sent.append(("lone surrogate", {"query_string": surrogate_query}))
+    else:
+        for kind, value in JUNK_VALUES.items():
+            sent.append((f"form {kind}", {"data": {name: value for name in names}}))
+            sent.append((f"JSON {kind}", {"json": {name: value for name in names}}))
+        sent.append(
+            (
+                "form lone surrogate",
+                {
+                    "data": surrogate_query,
+                    "content_type": "application/x-www-form-urlencoded",
+                },
+            )
+        )
+        sent.append(
+            ("JSON lone surrogate", {"json": {name: LONE_SURROGATE_JSON for name in names}})
+        )
+    failures = []
+    for kind, request in sent:
+        response = client.open(path, method=method, **request)
+        if response.status_code >= 500:
+            failures.append(f"{method} {path} {kind} in every field -> {response.status_code}")
+    return failures
+
+
 @pytest.mark.parametrize("role", ["learner", "instructor"])
 def test_junk_to_every_route_never_gets_a_500(app, client, make_user, bundled_course, role):
     user = make_user(role)
@@ -88,5 +154,11 @@ def test_junk_to_every_route_never_gets_a_500(app, client, make_user, bundled_co
     requests = _requests(app, real)
     assert len(requests) > 100
     failures = [f for method, path in requests for f in _server_errors(client, method, path)]
+    names = _field_names(app, client, requests)
+    assert {"email", "attempt_id", "answers", "text"} <= set(names)
+    for method, path in requests:
+        if "2147483648" not in path and "x%00y" not in path:  # junk that reaches the view
+            failures += _junk_in_every_field(client, method, path, names)
+    failures += _server_errors(client, "POST", "/account/logout-everywhere")
     failures += _server_errors(client, "POST", "/auth/logout")
     assert failures == []
