@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, g, has_app_context
+from flask import Flask
 
 from config import CONFIGS, development_secret_key
 
@@ -12,11 +12,14 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 class QuizApp(Flask):
     """Flask, plus one retry of a view whose database connection dropped (a database
-    restart, a killed backend): the pool gives the retry a fresh connection. Only while
-    nothing of the request can have been saved: once a COMMIT was sent (even one whose
-    answer was lost with the connection) the view is not run again, and the error
-    handler answers 503 instead. Submissions and reviews are guarded against replays,
-    so a client that retries after a 503 cannot count anything twice either."""
+    restart, a killed backend): the pool gives the retry a fresh connection. Only where
+    nothing can be saved twice: the connection failed on a statement (its transaction
+    dies with it), or the server reported ending the session (SQLSTATE 57P..., e.g.
+    AdminShutdown from pg_terminate_backend), which rolls its transaction back even when
+    the COMMIT was what failed. A COMMIT whose answer was merely lost with the connection
+    may have been applied: that view is not run again and the error handler answers 503.
+    Views that commit twice (the quiz page starts an attempt, API authentication stamps
+    "last used") are idempotent up to each commit, so a retry after the first is safe."""
 
     def dispatch_request(self):
         from quizapp.extensions import db
@@ -24,19 +27,37 @@ class QuizApp(Flask):
         try:
             return super().dispatch_request()
         except sa.exc.DBAPIError as error:
-            if not error.connection_invalidated or g.get(COMMIT_SENT):
+            if not _safe_to_run_again(error):
+                if error.connection_invalidated:
+                    self.logger.warning(COMMIT_ANSWER_LOST, error.orig)
                 raise
             db.session.rollback()
+            self.logger.warning("database connection lost (%s); running the view again", error.orig)
             return super().dispatch_request()
 
 
-COMMIT_SENT = "quizapp_commit_sent"
+COMMIT_ANSWER_LOST = "database connection lost at COMMIT (%s): not run again, answered 503"
 
 
-def note_commit_sent(_connection) -> None:
-    """Engine "commit" event: it fires just before the COMMIT goes to the database."""
-    if has_app_context():
-        setattr(g, COMMIT_SENT, True)
+def _server_ended_the_session(error: BaseException | None) -> bool:
+    return (getattr(error, "sqlstate", None) or "").startswith("57P")
+
+
+def _safe_to_run_again(error: sa.exc.DBAPIError) -> bool:
+    if not error.connection_invalidated:
+        return False
+    # SQLAlchemy reports a failed COMMIT (or connect) without a statement.
+    return error.statement is not None or _server_ended_the_session(error.orig)
+
+
+def treat_termination_as_disconnect(context) -> None:
+    """Engine "handle_error" event: psycopg reports AdminShutdown (pg_terminate_backend, a
+    server shutting down) as an ordinary error on a connection it still calls open, so
+    SQLAlchemy would hand that dead connection out again. As a disconnect, it and every
+    pooled connection older than it (killed in the same sweep, even if a ping still
+    answers) are replaced."""
+    if _server_ended_the_session(context.original_exception):
+        context.is_disconnect = True
 
 
 def create_app(config: str | dict | None = None) -> Flask:
@@ -99,7 +120,7 @@ def register_extensions(app: Flask) -> None:
     app.teardown_appcontext(close_session_even_if_the_connection_died)
     with app.app_context():
         tune_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
-        sa.event.listen(db.engine, "commit", note_commit_sent)
+        sa.event.listen(db.engine, "handle_error", treat_termination_as_disconnect)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     bootstrap.init_app(app)

@@ -96,7 +96,7 @@ def handle_csrf_error(error: CSRFError):
     return _error_page(400, message)
 
 
-def handle_database_failure(failure: str):
+def handle_database_failure(failure: str, error: Exception):
     """503: the transaction is rolled back, so nothing of the request was saved."""
     from quizapp.core.health import remember_refused_write
 
@@ -111,7 +111,9 @@ def handle_database_failure(failure: str):
             "The site cannot save changes right now. Nothing was saved; please try again later."
         )
     else:
-        current_app.logger.warning("database unavailable on %s %s", request.method, request.path)
+        current_app.logger.warning(
+            "database unavailable on %s %s: %s", request.method, request.path, _summary(error)
+        )
         code, english = "database_unavailable", "The database is unavailable; try again shortly."
         message = _("The site cannot reach its database right now. Please try again in a moment.")
     response = _json_error(503, code, english) if _wants_json() else _error_page(503, message)
@@ -119,6 +121,12 @@ def handle_database_failure(failure: str):
         response = current_app.make_response(response)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _summary(error: Exception) -> str:
+    original = getattr(error, "orig", None)
+    sqlstate = getattr(original, "sqlstate", None)
+    return f"{type(original or error).__name__} {sqlstate or ''} {str(original or error)[:200]}"
 
 
 def _roll_back() -> None:
@@ -134,7 +142,7 @@ def handle_unexpected_error(error: Exception):
         return handle_http_exception(error)
     failure = database_failure(error)
     if failure is not None:
-        return handle_database_failure(failure)
+        return handle_database_failure(failure, error)
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     if _wants_json():
         return _json_error(500, "internal_error", "An unexpected error occurred.")

@@ -16,7 +16,7 @@ def refuse_unstorable_text():
     texts = [text for item in request.values.items(multi=True) for text in item]
     if request.is_json and not request.path.startswith("/api/"):
         texts.extend(strings_in(request.get_json(silent=True)))
-    if any(unstorable_text_problem(text) for text in texts):
+    if any(isinstance(text, str) and unstorable_text_problem(text) for text in texts):
         abort(400)
 
 

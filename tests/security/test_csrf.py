@@ -61,7 +61,8 @@ def _database_fingerprint() -> str:
 def post_routes(html_routes):
     """Form posts, with logging out last (it ends the session)."""
     posts = [(endpoint, rule) for endpoint, method, rule in html_routes if method == "POST"]
-    return sorted(posts, key=lambda post: post[0] in ("auth.logout", "auth.logout_everywhere"))
+    last = {"auth.logout_everywhere": 1, "auth.logout": 2}
+    return sorted(posts, key=lambda post: last.get(post[0], 0))
 
 
 def _refusals(client, path: str, form: dict, foreign_token: str) -> list[str]:
