@@ -192,10 +192,12 @@ def _lessons(
     lessons: list[ParsedLesson] = []
     seen_numbers: dict[int, ParsedLesson] = {}
     seen_slugs: dict[str, ParsedLesson] = {}
+    highest = 0  # kept as we go: max(seen_numbers) per heading would be quadratic
     for index, head in enumerate(heads):
         end = heads[index + 1].start if index + 1 < len(heads) else len(lines)
         heading = inline_text(head.inlines[0])
-        number, title = _split_heading(heading, max(seen_numbers, default=0) + 1)
+        number, title = _split_heading(heading, highest + 1)
+        highest = max(highest, number)
         lesson = ParsedLesson(
             number=number,
             slug=slugify(heading),

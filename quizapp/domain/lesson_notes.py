@@ -4,6 +4,7 @@ with the paragraph anchors the rendered lesson uses, for drafting and coverage."
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -203,23 +204,21 @@ def _line(token: Token) -> int:
 def _plain(inline: Token) -> tuple[str, list[tuple[int, int]]]:
     """Visible text (bare URLs dropped, hard breaks as newlines) and the bold spans."""
     parts: list[str] = []
+    size = 0  # len("".join(parts)), kept as parts grow (summing per child is quadratic)
     strong: list[tuple[int, int]] = []
     opened: list[int] = []
     in_bare_link = False
     for child in inline.children or []:
-        size = sum(len(part) for part in parts)
         if child.type == "link_open" and child.markup == "linkify":
             in_bare_link = True
         elif child.type == "link_close":
             in_bare_link = False
         elif in_bare_link:
             continue
-        elif child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type == "softbreak":
-            parts.append(" ")
-        elif child.type == "hardbreak":
-            parts.append("\n")
+        elif child.type in ("text", "code_inline", "softbreak", "hardbreak"):
+            part = {"softbreak": " ", "hardbreak": "\n"}.get(child.type, child.content)
+            parts.append(part)
+            size += len(part)
         elif child.type == "strong_open":
             opened.append(size)
         elif child.type == "strong_close" and opened:
@@ -281,8 +280,11 @@ def sentences(block: TextBlock) -> list[Sentence]:
             lead = len(raw) - len(raw.lstrip())
             text = raw.strip()
             base = offset + start + lead
+            # Spans are sorted by start: only those starting inside the sentence are looked at.
+            first = bisect_left(block.strong, (base, -1))
+            last = bisect_left(block.strong, (base + len(text) + 1, -1))
             spans = [
-                (s - base, e - base) for s, e in block.strong if s >= base and e <= base + len(text)
+                (s - base, e - base) for s, e in block.strong[first:last] if e <= base + len(text)
             ]
             if len(text.split()) >= 3:
                 found.append(Sentence(text, spans, block))

@@ -110,12 +110,13 @@ def _heading_opens(tokens: list[Token]) -> list[Token]:
 
 def _anchors_for(tokens: list[Token]) -> list[tuple[str, str]]:
     taken: set[str] = set()
+    counters: dict[str, int] = {}
     anchors: list[tuple[str, str]] = []
     for index, token in enumerate(tokens):
         if token.type != "heading_open":
             continue
         title = inline_text(tokens[index + 1])
-        anchors.append((unique_slug(slugify(title), taken), title))
+        anchors.append((unique_slug(slugify(title), taken, counters=counters), title))
     return anchors
 
 

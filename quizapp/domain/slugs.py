@@ -21,16 +21,22 @@ def slugify(text: str) -> str:
     return _NON_ALNUM.sub("-", ascii_text).strip("-")
 
 
-def unique_slug(base: str, taken: set[str], fallback: str = "seccion") -> str:
+def unique_slug(
+    base: str, taken: set[str], fallback: str = "seccion", counters: dict[str, int] | None = None
+) -> str:
     """Return `base` (or `fallback` if empty), suffixed -2, -3… until not in `taken`.
 
     The chosen slug is added to `taken` so repeated calls de-duplicate a whole page.
+    Callers that pick many slugs pass one `counters` dict to all calls: each stem then goes
+    on from its last suffix instead of trying -2, -3… again (n equal titles cost n, not n²).
     """
     stem = base or fallback
     candidate = stem
-    counter = 2
+    counter = counters.get(stem, 2) if counters is not None else 2
     while candidate in taken:
         candidate = f"{stem}-{counter}"
         counter += 1
+    if counters is not None:
+        counters[stem] = counter
     taken.add(candidate)
     return candidate

@@ -7,7 +7,9 @@ import hashlib
 import io
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import genanki
 import nh3
@@ -90,9 +92,12 @@ def _read_cards(text: str, filename: str) -> tuple[list[tuple[dict, int]], list[
     errors: list[Error] = []
     seen: dict[str, int] = {}
     previous = 0
-    for row in reader:
+    for row in _rows(reader):
         line = body_start + previous + 1
         previous = reader.line_num
+        if isinstance(row, csv.Error):
+            errors.append((filename, line, f"cannot read the row: {row}"))
+            break
         if not any(cell.strip() for cell in row):
             continue
         card, problem = _card(row, layout, common_tags)
@@ -104,6 +109,15 @@ def _read_cards(text: str, filename: str) -> tuple[list[tuple[dict, int]], list[
             seen[card["id"]] = line
             cards.append((card, line))
     return cards, errors
+
+
+def _rows(reader: Any) -> Iterator[list[str] | csv.Error]:
+    """The reader's rows, then the csv.Error that stopped it, if one did (a field over
+    csv's 128 KiB limit, a NUL): a `file:line` problem, not a crash."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        yield error
 
 
 def _read_headers(lines: list[str]) -> tuple[dict[str, str], int]:

@@ -16,7 +16,7 @@ from quizapp.domain.questions.registry import (
     question_to_yaml,
     semantic_problems,
 )
-from quizapp.domain.questions.schema import file_problems
+from quizapp.domain.questions.schema import MAX_PROBLEMS, file_problems
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -130,7 +130,14 @@ def parse_bank(text: str, filename: str) -> BankParseResult:
         return result
     problems = file_problems(data)
     result.errors += [_error(filename, line_map, problem.path, problem) for problem in problems]
-    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+    if len(problems) >= MAX_PROBLEMS:
+        message = f"more than {MAX_PROBLEMS} problems; the rest of the file was not checked"
+        result.errors.append(BankError(filename, 1, message))
+    if (
+        len(problems) >= MAX_PROBLEMS
+        or not isinstance(data, dict)
+        or not isinstance(data.get("questions"), list)
+    ):
         result.errors.sort(key=lambda error: error.line)
         return result
     if isinstance(data.get("lesson"), int | str):

@@ -22,8 +22,10 @@ __all__ = [
 
 _ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]*")
 # Moodle writes a question's idnumber and tags as comments: // [id:x] [tag:a] [tag:b]
-_ID_COMMENT = re.compile(r"\[id:([^\]]+)\]")
-_TAG_COMMENT = re.compile(r"\[tag:((?:\\\]|[^\]])+)\]")
+# Neither holds a `[`: so a search stops at the next one instead of scanning to the end
+# of the comment from every `[id:` (quadratic on a comment of many unclosed `[id:`).
+_ID_COMMENT = re.compile(r"\[id:([^\]\[]+)\]")
+_TAG_COMMENT = re.compile(r"\[tag:((?:\\\]|[^\]\[])+)\]")
 _CATEGORY = "$CATEGORY:"
 
 Location = tuple[str, int, str]
@@ -142,6 +144,7 @@ def _assign_ids(
     idempotent; repeats within the file get -2, -3… in file order.
     """
     taken: set[str] = set()
+    counters: dict[str, int] = {}
     for index, gift_id in enumerate(gift_ids):
         if gift_id is None:
             continue
@@ -156,7 +159,7 @@ def _assign_ids(
             continue
         digest = hashlib.sha1(sources[index].encode("utf-8"), usedforsecurity=False)
         base = slugify(question["title"] or "") or f"gift-{digest.hexdigest()[:10]}"
-        question["id"] = unique_slug(base, taken)
+        question["id"] = unique_slug(base, taken, counters=counters)
 
 
 def write_gift(questions: list[dict]) -> GiftWriteResult:

@@ -24,6 +24,10 @@ _TYPE_NAMES = {
 }
 
 
+# Past this many problems a file is not worth checking further: the author fixes these first.
+MAX_PROBLEMS = 200
+
+
 @cache
 def bank_schema() -> dict[str, Any]:
     """The JSON Schema of a bank file, shipped beside the domain package."""
@@ -60,11 +64,14 @@ def _problems(
 ) -> list[Problem]:
     if quick is not None and _plain(instance) and quick(instance):
         return []
-    # Invalid (or unusual) input: jsonschema finds and words every problem.
+    # Invalid (or unusual) input: jsonschema finds and words every problem, up to a limit
+    # (a file of a million broken items would otherwise be checked and worded in full).
     seen: dict[tuple[Path, str], Problem] = {}
     for error in validator.iter_errors(instance):
         for problem in _translate(error):
             seen.setdefault((problem.path, problem.message), problem)
+        if len(seen) >= MAX_PROBLEMS:
+            break
     return list(seen.values())
 
 
