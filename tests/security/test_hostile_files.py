@@ -54,7 +54,7 @@ class Entrances:
         return response.status_code, response.get_data(as_text=True)
 
     def api_upload(self, filename: str, data: bytes) -> tuple[int, str]:
-        body, content_type = multipart({"lesson": "1"}, filename, data)
+        body, content_type = multipart({"lesson": "1", "dry_run": "true"}, filename, data)
         response = self.client.post(
             f"/api/v1/courses/{COURSE}/import",
             headers={"Authorization": f"Bearer {self.token}"},
