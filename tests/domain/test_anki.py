@@ -142,6 +142,36 @@ def test_write_then_read_gives_the_same_flashcards(separator):
     assert questions == cards
 
 
+FORMULAS = [
+    flashcard("=HYPERLINK(\"http://x\")", "+1+2", ["@tag", "-minus"]),
+    flashcard("-3 es negativo", "@SUM(A1)"),
+    flashcard("\tTabulado", "=1+1"),
+]
+
+
+def _cells(text: str) -> list[str]:
+    rows = [line for line in text.split("\n") if line and not line.startswith("#")]
+    return [cell.strip('"') for row in rows for cell in row.split("\t")]
+
+
+def test_cells_that_a_spreadsheet_would_evaluate_are_made_inert():
+    cells = _cells(write_anki_text(FORMULAS))
+    assert cells
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert ' =HYPERLINK(""http://x"")' in cells
+
+
+def test_inert_cells_read_back_as_the_same_cards():
+    questions, errors = read_anki_text(write_anki_text(FORMULAS), "cards.txt")
+    assert errors == []
+    # Fronts and backs are read stripped, escaped or not: "\tTabulado" is "Tabulado".
+    assert [(q["prompt"], q["back"], q["tags"]) for q in questions] == [
+        ('=HYPERLINK("http://x")', "+1+2", ["@tag", "-minus"]),
+        ("-3 es negativo", "@SUM(A1)", []),
+        ("Tabulado", "=1+1", []),
+    ]
+
+
 def test_other_types_export_their_right_answer_as_the_back():
     question = {
         "id": "q",

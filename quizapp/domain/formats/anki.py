@@ -211,8 +211,21 @@ def write_anki_text(questions: list[dict], separator: str = "\t") -> str:
     for question in questions:
         sides = card_sides(question)
         if sides is not None:
-            writer.writerow([*sides, " ".join(_anki_tag(t) for t in question.get("tags") or [])])
+            tags = " ".join(_anki_tag(t) for t in question.get("tags") or [])
+            writer.writerow([_inert(cell) for cell in (*sides, tags)])
     return out.getvalue()
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV
+# Injection"), as the dashboard's CSVs guard against too.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(cell: str) -> str:
+    """A leading space keeps a spreadsheet from evaluating the cell. Unlike the apostrophe
+    of the other CSVs it changes no card: Anki shows the field as HTML, where a leading
+    space does not show, and `read_anki_text` strips fronts, backs and tags."""
+    return " " + cell if cell.startswith(FORMULA_TRIGGERS) else cell
 
 
 def _anki_tag(tag: str) -> str:
