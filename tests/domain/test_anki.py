@@ -143,7 +143,7 @@ def test_write_then_read_gives_the_same_flashcards(separator):
 
 
 FORMULAS = [
-    flashcard("=HYPERLINK(\"http://x\")", "+1+2", ["@tag", "-minus"]),
+    flashcard('=HYPERLINK("http://x")', "+1+2", ["@tag", "-minus"]),
     flashcard("-3 es negativo", "@SUM(A1)"),
     flashcard("\tTabulado", "=1+1"),
 ]
