@@ -1,6 +1,62 @@
-"""Helpers for the tests that run the app in a real server process."""
+"""The one harness for tests that run the app in a real gunicorn process (the browser
+journeys, the concurrency and database-restart proofs): a free port, the environment, the
+server started on it, waited for on /healthz, and stopped however the test ends."""
 
+import contextlib
+import os
+import socket
 import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+
+
+@dataclass
+class ServedApp:
+    """A running `gunicorn "quizapp:create_app()"` and where its output goes."""
+
+    url: str
+    database_url: str  # SQLAlchemy URL of the server's database
+    log_path: Path
+    process: subprocess.Popen
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(database_url: str, **settings: str) -> dict[str, str]:
+    """This environment without QUIZAPP_* and REDIS_URL (the server keeps its rate limits
+    in memory), in the development configuration, plus `settings`."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("QUIZAPP_")}
+    env.pop("REDIS_URL", None)
+    env.update(
+        DATABASE_URL=database_url,
+        QUIZAPP_CONFIG="development",
+        SECRET_KEY="test-server-secret-key-not-for-production",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(settings)
+    return env
+
+
+def has_gunicorn() -> bool:
+    return (VENV_BIN / "gunicorn").exists()
 
 
 def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
@@ -11,3 +67,56 @@ def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
+
+
+def _wait_until_healthy(served: ServedApp, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if served.process.poll() is not None:
+            raise RuntimeError(f"the server exited ({served.process.returncode})")
+        with (
+            contextlib.suppress(OSError, urllib.error.URLError),
+            urllib.request.urlopen(f"{served.url}/healthz", timeout=2) as response,  # noqa: S310
+        ):
+            if response.status == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"/healthz did not answer within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def serve(
+    env: dict[str, str],
+    log_path: Path,
+    *,
+    workers: int = 1,
+    threads: int = 4,
+    startup_timeout: float = 40.0,
+) -> Iterator[ServedApp]:
+    """gunicorn on a free port of 127.0.0.1 with `env`, its output appended to `log_path`;
+    yields once /healthz answers (RuntimeError with the log's tail if it never does) and
+    stops the server on the way out."""
+    port = free_port()
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(  # noqa: S603  (our own gunicorn, fixed arguments)
+            [
+                str(VENV_BIN / "gunicorn"),
+                *("--workers", str(workers), "--threads", str(threads), "--timeout", "60"),
+                *("--bind", f"127.0.0.1:{port}", "--no-control-socket"),
+                *("--access-logfile", "-", "--error-logfile", "-"),
+                "quizapp:create_app()",
+            ],
+            env=env,
+            cwd=PROJECT_DIR,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    served = ServedApp(f"http://127.0.0.1:{port}", env["DATABASE_URL"], log_path, process)
+    try:
+        try:
+            _wait_until_healthy(served, startup_timeout)
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}\n{served.log_tail()}") from None
+        yield served
+    finally:
+        stop_process(process)

@@ -9,22 +9,15 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.processes import stop_process
+from tests.processes import PROJECT_DIR, VENV_BIN, ServedApp, has_gunicorn, serve, server_env
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
 CHROMIUM = Path(os.environ.get("QUIZAPP_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -68,40 +61,6 @@ def unavailable(reason: str):
 # --- the server ------------------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    url: str
-    database_url: str
-    log_path: Path
-    process: subprocess.Popen
-
-    def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _server_env(database_url: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("QUIZAPP_")}
-    env.update(
-        DATABASE_URL=database_url,
-        QUIZAPP_CONFIG="development",
-        SECRET_KEY="e2e-secret-key-not-for-production",
-        # Every journey logs in through the form; the real limit is tested in tests/web.
-        LOGIN_RATE_LIMIT="1000 per minute",
-        PYTHONUNBUFFERED="1",
-    )
-    env.pop("REDIS_URL", None)
-    return env
-
-
 def _prepare_database(env: dict[str, str], log) -> None:
     """The schema, the bundled course, the demo history and an instructor, all through
     the `quizapp` command line as an operator would do it."""
@@ -137,67 +96,27 @@ def _prepare_database(env: dict[str, str], log) -> None:
             raise RuntimeError(f"{' '.join(command[1:])} failed (exit {done.returncode})")
 
 
-def _wait_until_healthy(server: Server, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"the server exited ({server.process.returncode})")
-        health = f"{server.url}/healthz"
-        with (
-            contextlib.suppress(OSError, urllib.error.URLError),
-            urllib.request.urlopen(health, timeout=2) as response,  # noqa: S310
-        ):
-            if response.status == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"/healthz did not answer within {timeout:.0f} s")
-
-
 @pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[Server]:
+def server(tmp_path_factory) -> Iterator[ServedApp]:
     """gunicorn serving `quizapp:create_app()` (development config) on a free port, with
     a fresh SQLite file prepared by the CLI; stopped at the end of the session."""
-    if shutil.which("gunicorn", path=str(VENV_BIN)) is None:
+    if not has_gunicorn():
         unavailable(f"gunicorn not found in {VENV_BIN}")
     workdir = tmp_path_factory.mktemp("e2e-server")
-    database_url = f"sqlite:///{workdir / 'quizapp-e2e.db'}"
-    env = _server_env(database_url)
+    # Every journey logs in through the form; the real limit is tested in tests/web.
+    env = server_env(f"sqlite:///{workdir / 'quizapp-e2e.db'}", LOGIN_RATE_LIMIT="1000 per minute")
     log_path = workdir / "server.log"
-    port = _free_port()
     with log_path.open("ab") as log:
         try:
             _prepare_database(env, log)
         except (RuntimeError, subprocess.TimeoutExpired) as error:
             pytest.fail(f"preparing the e2e database: {error}\n{log_path.read_text()}")
-        process = subprocess.Popen(  # noqa: S603  (our own gunicorn, fixed arguments)
-            [
-                str(VENV_BIN / "gunicorn"),
-                "--workers",
-                "1",
-                "--threads",
-                "4",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--no-control-socket",
-                "--access-logfile",
-                "-",
-                "--error-logfile",
-                "-",
-                "quizapp:create_app()",
-            ],
-            env=env,
-            cwd=PROJECT_DIR,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    running = Server(f"http://127.0.0.1:{port}", database_url, log_path, process)
-    try:
-        _wait_until_healthy(running)
-    except RuntimeError as error:
-        stop_process(process)
-        pytest.fail(f"the e2e server did not start: {error}\n{running.log_tail()}")
-    yield running
-    stop_process(process)
+    with contextlib.ExitStack() as stack:
+        try:
+            running = stack.enter_context(serve(env, log_path))
+        except RuntimeError as error:
+            pytest.fail(f"the e2e server did not start: {error}")
+        yield running
 
 
 # --- the browser -----------------------------------------------------------------------------

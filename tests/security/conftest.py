@@ -3,11 +3,6 @@
 import contextlib
 import json
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -22,7 +17,7 @@ from quizapp.extensions import db
 from quizapp.models import Card, Question
 from quizapp.models.types import utcnow
 from quizapp.services import accounts, catalog, quizzes
-from tests.processes import stop_process
+from tests.processes import VENV_BIN, ServedApp, has_gunicorn, serve, server_env
 
 COURSE = "curso-flask"
 LESSON = "clase-3-que-es-flask"
@@ -97,25 +92,13 @@ def path_of():
 # prepared by the `quizapp` command line; here with 2 workers of 4 threads, on a SQLite file
 # or (given TEST_DATABASE_URL) on a fresh PostgreSQL database of its own.
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
 SERVER_PASSWORD = "correct-horse-battery"  # noqa: S105  (test accounts)
 
 
 @dataclass
-class LiveServer:
-    url: str
-    database_url: str  # SQLAlchemy URL of the server's database
-    log_path: Path
-    process: subprocess.Popen
+class LiveServer(ServedApp):
     learners: list[str]
     backend: str
-
-    def log_tail(self, lines: int = 60) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
 
     def call(self, method: str, path: str, token: str | None = None, body=None, timeout=30):
         """One request; returns (status, parsed JSON or None). Never raises on HTTP errors."""
@@ -141,28 +124,6 @@ class LiveServer:
         )
         assert status == 201, (status, body)
         return body["token"]
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _server_env(database: str, workdir: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("QUIZAPP_")}
-    env.update(
-        DATABASE_URL=database,
-        QUIZAPP_CONFIG="development",
-        SECRET_KEY="security-tests-secret-key-not-for-production",
-        # The load is the point here, not the limits (tested in tests/web and tests/api).
-        LOGIN_RATE_LIMIT="100000 per minute",
-        API_RATE_LIMIT="100000 per minute",
-        IMPORT_UPLOAD_DIR=str(workdir / "uploads"),
-        PYTHONUNBUFFERED="1",
-    )
-    env.pop("REDIS_URL", None)
-    return env
 
 
 def _prepare_database(database: str, emails: list[str]) -> None:
@@ -203,58 +164,34 @@ def _fresh_postgresql_database(workdir: Path):
         admin.dispose()
 
 
-def _wait_until_healthy(server: LiveServer, timeout: float = 40.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"the server exited ({server.process.returncode})")
-        with contextlib.suppress(OSError):
-            if server.call("GET", "/healthz", timeout=2)[0] == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"/healthz did not answer within {timeout:.0f} s")
-
-
 @contextlib.contextmanager
 def _live_server(backend: str, workdir: Path, learners: int):
-    if shutil.which("gunicorn", path=str(VENV_BIN)) is None:
+    if not has_gunicorn():
         pytest.fail(f"gunicorn not found in {VENV_BIN}")
     with contextlib.ExitStack() as stack:
         if backend == "postgresql":
             database = stack.enter_context(_fresh_postgresql_database(workdir))
         else:
             database = f"sqlite:///{workdir / 'server.db'}"
-        env = _server_env(database, workdir)
+        # The load is the point here, not the limits (tested in tests/web and tests/api).
+        env = server_env(
+            database,
+            LOGIN_RATE_LIMIT="100000 per minute",
+            API_RATE_LIMIT="100000 per minute",
+            IMPORT_UPLOAD_DIR=str(workdir / "uploads"),
+        )
         emails = [f"learner{number}@example.org" for number in range(1, learners + 1)]
         try:
             _prepare_database(database, emails)
         except RuntimeError as error:
             pytest.fail(f"preparing the server's database: {error}")
-        log_path = workdir / "server.log"
-        log = stack.enter_context(log_path.open("ab"))
-        port = _free_port()
-        process = subprocess.Popen(  # noqa: S603  (our own gunicorn, fixed arguments)
-            [
-                str(VENV_BIN / "gunicorn"),
-                *("--workers", "2", "--threads", "4", "--timeout", "60"),
-                *("--bind", f"127.0.0.1:{port}", "--no-control-socket"),
-                *("--access-logfile", "-", "--error-logfile", "-"),
-                "quizapp:create_app()",
-            ],
-            env=env,
-            cwd=PROJECT_DIR,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        server = LiveServer(
-            f"http://127.0.0.1:{port}", database_url(database), log_path, process, emails, backend
-        )
-        stack.callback(stop_process, process)
         try:
-            _wait_until_healthy(server)
+            served = stack.enter_context(serve(env, workdir / "server.log", workers=2))
         except RuntimeError as error:
-            pytest.fail(f"the server did not start: {error}\n{server.log_tail()}")
-        yield server
+            pytest.fail(f"the server did not start: {error}")
+        yield LiveServer(
+            served.url, database_url(database), served.log_path, served.process, emails, backend
+        )
 
 
 @pytest.fixture(scope="module")
