@@ -156,6 +156,45 @@ def make_user(app):
     return factory
 
 
+class QueryCounter:
+    """The SQL statements sent to the database (not BEGIN/COMMIT/ROLLBACK) while a `with`
+    block runs: `with count_queries: ...`, then `len(count_queries)`."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+        self._active = False
+
+    def before_cursor_execute(self, conn, cursor, statement, parameters, context, executemany):
+        skip = statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK"))
+        if self._active and not skip:
+            self.statements.append(" ".join(statement.split()))
+
+    def __enter__(self) -> "QueryCounter":
+        self.statements.clear()
+        self._active = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._active = False
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def selects(self) -> list[str]:
+        return [s for s in self.statements if s.upper().startswith("SELECT")]
+
+    def report(self) -> str:
+        return "\n".join(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    counter = QueryCounter()
+    sa.event.listen(db.engine, "before_cursor_execute", counter.before_cursor_execute)
+    yield counter
+    sa.event.remove(db.engine, "before_cursor_execute", counter.before_cursor_execute)
+
+
 @pytest.fixture
 def bundled_course(app):
     """The course shipped in questions/, loaded through the real loader."""

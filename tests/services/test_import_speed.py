@@ -1,9 +1,6 @@
 """A file import costs a bounded number of SQL statements, however many questions it holds:
 new questions and their choices go in as bulk INSERTs, changed ones are read in one go."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 import sqlalchemy as sa
 
@@ -37,35 +34,20 @@ def _gift(count: int, prefix: str, variant: str = "") -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-@contextmanager
-def _counted() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-
-
-def _import(text: str, reads_only: bool = False) -> tuple[int, list[str]]:
+def _import(count_queries, text: str, reads_only: bool = False) -> tuple[int, list[str]]:
     """Plan and apply `text` into lesson 1; the number of statements (SELECTs only when
     `reads_only`) and the ids written."""
     course = db.session.scalar(sa.select(Course).where(Course.slug == "curso-flask"))
     lesson = db.session.scalar(
         sa.select(Lesson).where(Lesson.course_id == course.id, Lesson.number == 1)
     )
-    with _counted() as statements:
+    with count_queries:
         plan = plan_import(db.session, course, lesson, text, "speed.gift", "gift")
         assert plan.errors == []
         apply_import(db.session, plan, utcnow())
         db.session.flush()
     db.session.commit()
-    if reads_only:
-        statements = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    statements = count_queries.selects() if reads_only else count_queries.statements
     return len(statements), plan.created + plan.updated
 
 
@@ -80,10 +62,10 @@ def _stored(prefix: str) -> list[Question]:
 
 
 @pytest.mark.usefixtures("bundled_course")
-def test_creating_ten_times_more_questions_adds_no_statement_per_question():
-    small, written = _import(_gift(200, "small"))
+def test_creating_ten_times_more_questions_adds_no_statement_per_question(count_queries):
+    small, written = _import(count_queries, _gift(200, "small"))
     assert len(written) == 200
-    large, written = _import(_gift(2000, "large"))
+    large, written = _import(count_queries, _gift(2000, "large"))
     assert len(written) == 2000
     assert large <= small + BATCH_ALLOWANCE
 
@@ -116,11 +98,11 @@ def test_creating_ten_times_more_questions_adds_no_statement_per_question():
 
 
 @pytest.mark.usefixtures("bundled_course")
-def test_reimporting_changed_questions_reads_them_without_a_query_per_question():
-    _import(_gift(200, "small"))
-    _import(_gift(2000, "large"))
-    small, _ = _import(_gift(200, "small", variant=" (bis)"), reads_only=True)
-    large, written = _import(_gift(2000, "large", variant=" (bis)"), reads_only=True)
+def test_reimporting_changed_questions_reads_them_without_a_query_per_question(count_queries):
+    _import(count_queries, _gift(200, "small"))
+    _import(count_queries, _gift(2000, "large"))
+    small, _ = _import(count_queries, _gift(200, "small", variant=" (bis)"), reads_only=True)
+    large, written = _import(count_queries, _gift(2000, "large", variant=" (bis)"), reads_only=True)
     assert len(written) == 2000
     # The unit of work batches the UPDATEs as it can; what must not grow is the reading.
     assert large == small

@@ -2,7 +2,6 @@
 small number of statements that does not grow with the number of questions or cards."""
 
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,42 +22,6 @@ QUIZ = f"/courses/{COURSE}/{LESSON}/quiz"
 SUBMISSION_BUDGET = 15
 
 
-class QueryCounter:
-    """SQL statements sent to the database (not BEGIN/COMMIT/ROLLBACK), while counting."""
-
-    def __init__(self):
-        self.statements: list[str] = []
-        self._active = False
-
-    def before_cursor_execute(self, conn, cursor, statement, parameters, context, executemany):
-        skip = statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK"))
-        if self._active and not skip:
-            self.statements.append(" ".join(statement.split()))
-
-    @contextmanager
-    def counting(self):
-        self.statements.clear()
-        self._active = True
-        try:
-            yield self
-        finally:
-            self._active = False
-
-    def __len__(self) -> int:
-        return len(self.statements)
-
-    def report(self) -> str:
-        return "\n".join(self.statements)
-
-
-@pytest.fixture
-def queries(app):
-    counter = QueryCounter()
-    sa.event.listen(db.engine, "before_cursor_execute", counter.before_cursor_execute)
-    yield counter
-    sa.event.remove(db.engine, "before_cursor_execute", counter.before_cursor_execute)
-
-
 @pytest.fixture
 def lesson(bundled_course) -> Lesson:
     return catalog.find_lesson(db.session, COURSE, LESSON)
@@ -72,7 +35,9 @@ def _set_quiz_size(lesson: Lesson, size: int) -> None:
 # --- submitting a quiz ---------------------------------------------------------------------
 
 
-def test_a_ten_question_submission_runs_a_bounded_number_of_statements(lesson, make_user, queries):
+def test_a_ten_question_submission_runs_a_bounded_number_of_statements(
+    lesson, make_user, count_queries
+):
     user_id, lesson_id = make_user().id, lesson.id
     assert len(quizzes.quiz_questions(db.session, lesson)) >= 10
     attempt = quizzes.start_attempt(db.session, user_id, lesson, utcnow(), size=10, seed=3)
@@ -85,11 +50,11 @@ def test_a_ten_question_submission_runs_a_bounded_number_of_statements(lesson, m
     db.session.commit()
     db.session.expunge_all()
     attempt = quizzes.open_attempt(db.session, user_id, lesson_id)  # as the quiz page does
-    with queries.counting():
+    with count_queries:
         outcome = quizzes.submit_attempt(db.session, attempt, responses, utcnow())
     db.session.commit()
     assert outcome.newly_submitted
-    assert len(queries) <= SUBMISSION_BUDGET, queries.report()
+    assert len(count_queries) <= SUBMISSION_BUDGET, count_queries.report()
     assert db.session.scalar(sa.select(sa.func.count(Card.id))) == 10
     assert db.session.scalar(sa.select(sa.func.count(ReviewLog.id))) == 12
     cards = db.session.scalars(sa.select(Card)).all()
@@ -107,17 +72,17 @@ def _open_quiz(client) -> tuple[int, str]:
     return attempt_id, csrf_token_from(page)
 
 
-def test_the_quiz_post_does_not_grow_with_the_quiz(client, auth, make_user, lesson, queries):
+def test_the_quiz_post_does_not_grow_with_the_quiz(client, auth, make_user, lesson, count_queries):
     counts = []
     for size in (5, 15):
         _set_quiz_size(lesson, size)
         auth.login(make_user().email)
         attempt_id, token = _open_quiz(client)
         data = quiz_post(attempt_id, token, wrong={0})
-        with queries.counting():
+        with count_queries:
             response = client.post(QUIZ, data=data)
         assert response.headers["Location"] == f"/attempts/{attempt_id}"
-        counts.append(len(queries))
+        counts.append(len(count_queries))
         auth.logout()
     assert counts[0] == counts[1], counts
 
@@ -127,7 +92,7 @@ def test_the_quiz_post_does_not_grow_with_the_quiz(client, auth, make_user, less
 
 @pytest.mark.parametrize("first_visit", [True, False], ids=["new-attempt", "open-attempt"])
 def test_the_quiz_page_does_not_grow_with_the_quiz(
-    client, auth, make_user, lesson, queries, first_visit
+    client, auth, make_user, lesson, count_queries, first_visit
 ):
     counts = []
     for size in (5, 15):
@@ -135,11 +100,11 @@ def test_the_quiz_page_does_not_grow_with_the_quiz(
         auth.login(make_user().email)
         if not first_visit:
             client.get(QUIZ)  # starts the attempt; the next visit shows it again
-        with queries.counting():
+        with count_queries:
             response = client.get(QUIZ)
         assert response.status_code == 200
         assert response.get_data(as_text=True).count('name="attempt_id"') == 1
-        counts.append(len(queries))
+        counts.append(len(count_queries))
         auth.logout()
     attempts = db.session.scalars(sa.select(Attempt).order_by(Attempt.id)).all()
     assert [a.question_count for a in attempts] == [5, 15]
@@ -165,7 +130,7 @@ def _course_lessons() -> list[Lesson]:
 
 @pytest.mark.parametrize("path", [f"/courses/{COURSE}/{LESSON}", "/dashboard"])
 def test_learner_pages_do_not_grow_with_the_learners_history(
-    client, auth, make_user, bundled_course, queries, path
+    client, auth, make_user, bundled_course, count_queries, path
 ):
     lessons = _course_lessons()
     counts = []
@@ -173,10 +138,10 @@ def test_learner_pages_do_not_grow_with_the_learners_history(
         auth.login(make_user().email)
         _submit_quizzes(client, taken)
         client.get(path)
-        with queries.counting():
+        with count_queries:
             response = client.get(path)
         assert response.status_code == 200, path
-        counts.append(len(queries))
+        counts.append(len(count_queries))
         auth.logout()
     assert counts[0] == counts[1], counts
 
@@ -213,7 +178,7 @@ def _give_due_cards(user, count: int) -> None:
 
 
 def test_the_due_queue_api_does_not_grow_with_the_queue(
-    client, make_user, bundled_course, token_for, queries
+    client, make_user, bundled_course, token_for, count_queries
 ):
     counts = []
     for size in (3, 20):
@@ -221,18 +186,18 @@ def test_the_due_queue_api_does_not_grow_with_the_queue(
         _give_due_cards(user, size)
         api = Api(client, token_for(user), user)
         api.get("/review/due?limit=100")
-        with queries.counting():
+        with count_queries:
             response = api.get("/review/due?limit=100")
         assert response.status_code == 200
         body = response.get_json()
         assert len(body["cards"]) == size
         assert len({card["lesson"]["slug"] for card in body["cards"]}) == min(size, 3)
-        counts.append(len(queries))
+        counts.append(len(count_queries))
     assert counts[0] == counts[1], counts
 
 
 def test_the_review_page_does_not_grow_with_the_queue(
-    client, auth, make_user, bundled_course, queries
+    client, auth, make_user, bundled_course, count_queries
 ):
     counts = []
     for size in (3, 20):
@@ -240,10 +205,10 @@ def test_the_review_page_does_not_grow_with_the_queue(
         _give_due_cards(user, size)
         auth.login(user.email)
         client.get("/review")
-        with queries.counting():
+        with count_queries:
             response = client.get("/review")
         assert response.status_code == 200
-        counts.append(len(queries))
+        counts.append(len(count_queries))
         auth.logout()
     assert counts[0] == counts[1], counts
 
@@ -374,7 +339,9 @@ def _add_questions(lesson: Lesson, count: int) -> list[int]:
     )
 
 
-def test_the_due_queue_is_the_same_statements_for_5000_cards_as_for_5(lesson, make_user, queries):
+def test_the_due_queue_is_the_same_statements_for_5000_cards_as_for_5(
+    lesson, make_user, count_queries
+):
     from quizapp.services.review_queue import review_queue
 
     question_ids = _add_questions(lesson, 5000)
@@ -387,10 +354,10 @@ def test_the_due_queue_is_the_same_statements_for_5000_cards_as_for_5(lesson, ma
     for user in (small, large):
         review_queue(db.session, user.id, now)  # warm the identity map the same way
         db.session.rollback()
-        with queries.counting():
+        with count_queries:
             queue = review_queue(db.session, user.id, now, limit=20)
         assert queue.cards
-        counts.append(len(queries))
+        counts.append(len(count_queries))
     assert counts[0] == counts[1], counts
 
 

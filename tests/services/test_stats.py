@@ -20,7 +20,7 @@ import pytest
 
 from quizapp.extensions import db
 from quizapp.services import item_analysis, progress, stats
-from tests.services.stats_factories import (
+from tests.factories import (
     add_attempt,
     add_card,
     add_review,

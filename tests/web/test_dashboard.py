@@ -7,12 +7,11 @@ import re
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models.types import utcnow
 from quizapp.services import stats
-from tests.services.stats_factories import (
+from tests.factories import (
     add_attempt,
     add_card,
     add_review,
@@ -39,32 +38,6 @@ def learner(make_user):
 @pytest.fixture
 def instructor(make_user):
     return make_user("instructor")
-
-
-@pytest.fixture
-def count_queries(app):
-    """Counts the SQL statements sent while the `with` block runs."""
-
-    class Counter:
-        def __init__(self):
-            self.statements: list[str] = []
-
-        def __call__(self, conn, cursor, statement, parameters, context, executemany):
-            self.statements.append(statement)
-
-        def __enter__(self):
-            self.statements.clear()
-            sa.event.listen(db.engine, "before_cursor_execute", self)
-            return self
-
-        def __exit__(self, *exc):
-            sa.event.remove(db.engine, "before_cursor_execute", self)
-
-        @property
-        def count(self) -> int:
-            return len(self.statements)
-
-    return Counter()
 
 
 def text_of(html: str) -> str:
@@ -429,9 +402,9 @@ def test_learners_csv_content(client, auth, course, instructor):
 
 def measure(client, count_queries, path: str) -> int:
     db.session.expire_all()
-    with count_queries as counter:
+    with count_queries:
         assert client.get(path).status_code == 200
-    return counter.count
+    return len(count_queries)
 
 
 def test_course_dashboard_query_count_does_not_grow_with_data(

@@ -1,5 +1,6 @@
-"""Helpers for the dashboard tests: insert courses, attempts, answers, cards and reviews
-directly through the models (no quiz or review service needed)."""
+"""Shared builders for tests: courses, attempts, answers, cards and reviews inserted
+directly through the models (no quiz or review service needed), and users without the
+cost of hashing a password."""
 
 from datetime import datetime, timedelta
 
