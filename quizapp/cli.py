@@ -189,7 +189,7 @@ def questions_import(
     keyed by question id (re-importing updates). Errors print as file:line: message;
     nothing is then written. Questions missing from the file are kept (only `content load`
     retires)."""
-    from quizapp.services import authoring, catalog
+    from quizapp.services import catalog
     from quizapp.services.bank_import import apply_import, category_mapping, plan_import, summary
 
     course = catalog.find_course(db.session, course_slug)
@@ -197,9 +197,7 @@ def questions_import(
         _fail([f"error: no course {course_slug!r}"])
     lesson = None
     if lesson_key:
-        lesson = authoring.find_lesson(db.session, course, lesson_key) or next(
-            (item for item in course.lessons if str(item.number) == lesson_key), None
-        )
+        lesson = catalog.find_lesson(db.session, course_slug, lesson_key)
         if lesson is None:
             _fail([f"error: course {course_slug!r} has no lesson {lesson_key!r}"])
     mapping, problems = category_mapping(list(categories))

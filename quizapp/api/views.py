@@ -397,9 +397,9 @@ def course_stats(course: str):
 def _import_lesson(course, key: str | int | None) -> Lesson | None:
     if key is None or key == "":
         return None
-    for lesson in course.lessons:
-        if lesson.slug == str(key) or str(lesson.number) == str(key):
-            return lesson
+    lesson = catalog.find_lesson(db.session, course.slug, str(key))
+    if lesson is not None:
+        return lesson
     raise ApiError(422, "unknown_lesson", f"lesson: no lesson {key!r} in this course.")
 
 

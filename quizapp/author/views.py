@@ -31,9 +31,11 @@ from quizapp.author.uploads import PendingUpload, discard_upload, load_upload, s
 from quizapp.domain.formats.registry import exportable, get_format, importable
 from quizapp.domain.rendering import render_markdown
 from quizapp.extensions import db
+from quizapp.lookups import course_or_404, lesson_or_404
 from quizapp.models import Course, Lesson, Question
 from quizapp.models.types import utcnow
 from quizapp.services import anki_history, authoring, bank_export, bank_import, catalog
+from quizapp.services.question_store import question_dict
 
 bp = Blueprint("author", __name__, url_prefix="/instructor")
 
@@ -43,14 +45,6 @@ bp = Blueprint("author", __name__, url_prefix="/instructor")
 def require_staff():
     """Every route of the area is for staff: anonymous users log in, learners get 403."""
     return None
-
-
-def _course_or_404(course_slug: str) -> Course:
-    return catalog.find_course(db.session, course_slug) or abort(404)
-
-
-def _lesson_or_404(course_slug: str, lesson_slug: str) -> Lesson:
-    return catalog.find_lesson(db.session, course_slug, lesson_slug) or abort(404)
 
 
 def _question_or_404(question_id: int) -> Question:
@@ -89,7 +83,7 @@ def preview():
 
 @bp.route("/courses/<course_slug>/lessons/new", methods=["GET", "POST"])
 def new_lesson(course_slug: str):
-    course = _course_or_404(course_slug)
+    course = course_or_404(course_slug)
     form = LessonForm()
     if request.method == "GET":
         form.number.data = authoring.next_lesson_number(db.session, course)
@@ -98,7 +92,7 @@ def new_lesson(course_slug: str):
 
 @bp.route("/courses/<course_slug>/lessons/<lesson_slug>/edit", methods=["GET", "POST"])
 def edit_lesson(course_slug: str, lesson_slug: str):
-    lesson = _lesson_or_404(course_slug, lesson_slug)
+    lesson = lesson_or_404(course_slug, lesson_slug)
     form = LessonForm(obj=lesson)
     return _lesson_editor(form, lesson.course, lesson)
 
@@ -142,7 +136,7 @@ def _lesson_editor(form: LessonForm, course: Course, lesson: Lesson | None):
 
 @bp.route("/courses/<course_slug>/lessons/<lesson_slug>/questions")
 def lesson_questions(course_slug: str, lesson_slug: str):
-    lesson = _lesson_or_404(course_slug, lesson_slug)
+    lesson = lesson_or_404(course_slug, lesson_slug)
     move_form = MoveForm()
     move_form.lesson.choices = [
         SelectChoice(other.id, f"{other.number}. {other.title}") for other in lesson.course.lessons
@@ -161,12 +155,12 @@ def lesson_questions(course_slug: str, lesson_slug: str):
 
 @bp.route("/courses/<course_slug>/lessons/<lesson_slug>/questions/new", methods=["GET", "POST"])
 def new_question(course_slug: str, lesson_slug: str):
-    lesson = _lesson_or_404(course_slug, lesson_slug)
+    lesson = lesson_or_404(course_slug, lesson_slug)
     form_class = QUESTION_FORMS.get(request.args.get("type", "")) or abort(404)
     form = form_class(data=form_class.initial(None))
     if form.validate_on_submit():
         try:
-            authoring.create_question(db.session, lesson, form.to_question())
+            authoring.create_question(db.session, lesson, form.to_question(), utcnow())
         except authoring.AuthoringError as error:
             db.session.rollback()
             form.form_errors.extend(error.errors)
@@ -187,7 +181,7 @@ def new_question(course_slug: str, lesson_slug: str):
 def edit_question(question_id: int):
     question = _question_or_404(question_id)
     form_class = QUESTION_FORMS.get(question.type) or abort(404)
-    form = form_class(data=form_class.initial(authoring.editable_dict(question)))
+    form = form_class(data=form_class.initial(question_dict(question)))
     if form.validate_on_submit():
         try:
             changed = authoring.update_question(db.session, question, form.to_question())
@@ -267,7 +261,7 @@ def _import_form(course: Course) -> ImportForm:
 def _plan(course: Course, upload: PendingUpload) -> bank_import.ImportPlan:
     lesson = None
     if upload.lesson_slug:
-        lesson = authoring.find_lesson(db.session, course, upload.lesson_slug) or abort(404)
+        lesson = lesson_or_404(course.slug, upload.lesson_slug)
     return bank_import.plan_import(
         db.session, course, lesson, upload.data, upload.filename, upload.fmt, upload.categories
     )
@@ -280,7 +274,7 @@ def _import_page(**context):
 @bp.route("/courses/<course_slug>/import", methods=["GET", "POST"])
 def import_questions(course_slug: str):
     """Step 1: upload a file and see what it would do; nothing is written yet."""
-    course = _course_or_404(course_slug)
+    course = course_or_404(course_slug)
     form = _import_form(course)
     if not form.validate_on_submit():
         return _import_page(form=form, course=course, plan=None)
@@ -316,7 +310,7 @@ def import_questions(course_slug: str):
 @bp.route("/courses/<course_slug>/import/confirm", methods=["POST"])
 def confirm_import(course_slug: str):
     """Step 2: apply the previewed file in one transaction (planned again, so it is current)."""
-    course = _course_or_404(course_slug)
+    course = course_or_404(course_slug)
     confirm = ConfirmImportForm()
     if not confirm.validate_on_submit():
         abort(400)
@@ -364,7 +358,7 @@ def confirm_import(course_slug: str):
 
 @bp.route("/courses/<course_slug>/export")
 def export_questions(course_slug: str):
-    course = _course_or_404(course_slug)
+    course = course_or_404(course_slug)
     found = get_format(request.args.get("format", "yaml"))
     if found is None or found.write is None:
         abort(404)

@@ -7,9 +7,10 @@ from quizapp.auth.decorators import staff_required
 from quizapp.dashboard import csv_export
 from quizapp.domain.statistics import MIN_ATTEMPTS_TO_JUDGE
 from quizapp.extensions import db
+from quizapp.lookups import course_or_404
 from quizapp.models import User
 from quizapp.models.types import utcnow
-from quizapp.services import catalog, item_analysis, progress, stats
+from quizapp.services import item_analysis, progress, stats
 
 bp = Blueprint("dashboard", __name__)
 
@@ -47,7 +48,7 @@ def _dashboard_cache_seconds() -> float:
 @bp.route("/instructor/courses/<course_slug>")
 @staff_required
 def course(course_slug: str):
-    found = catalog.find_course(db.session, course_slug) or abort(404)
+    found = course_or_404(course_slug)
     sort, order = _sort_arguments()
     page = request.args.get("page", 1, type=int)
     dashboard = stats.cached_course_dashboard(
@@ -68,7 +69,7 @@ def course(course_slug: str):
 @bp.route("/instructor/courses/<course_slug>/learners/<int:user_id>")
 @staff_required
 def learner_detail(course_slug: str, user_id: int):
-    found = catalog.find_course(db.session, course_slug) or abort(404)
+    found = course_or_404(course_slug)
     user = db.session.get(User, user_id) or abort(404)
     learner_progress = progress.learner_progress(db.session, user, utcnow(), course=found)
     return render_template("dashboard/learner_detail.html", course=found, progress=learner_progress)
@@ -77,7 +78,7 @@ def learner_detail(course_slug: str, user_id: int):
 @bp.route("/instructor/courses/<course_slug>/questions.csv")
 @staff_required
 def questions_csv(course_slug: str):
-    found = catalog.find_course(db.session, course_slug) or abort(404)
+    found = course_or_404(course_slug)
     sort, order = _sort_arguments()
     analysed = item_analysis.question_statistics(db.session, found)
     questions = item_analysis.sort_questions(analysed, sort, order)
@@ -91,7 +92,7 @@ def questions_csv(course_slug: str):
 @bp.route("/instructor/courses/<course_slug>/learners.csv")
 @staff_required
 def learners_csv(course_slug: str):
-    found = catalog.find_course(db.session, course_slug) or abort(404)
+    found = course_or_404(course_slug)
     return csv_export.csv_response(
         f"{found.slug}-learners.csv",
         csv_export.LEARNER_EXPORT_HEADER,

@@ -9,9 +9,10 @@ from quizapp.auth.decorators import staff_required
 from quizapp.domain.questions.registry import describe_right_answer
 from quizapp.drafts.forms import AcceptDraftForm, DiscardDraftForm
 from quizapp.extensions import db
+from quizapp.lookups import lesson_or_404
 from quizapp.models import Lesson
 from quizapp.models.types import utcnow
-from quizapp.services import catalog, coverage, drafting
+from quizapp.services import coverage, drafting
 
 bp = Blueprint("drafts", __name__)
 
@@ -24,10 +25,6 @@ _DRAFT_ID = re.compile(r"draft-\d+-[0-9a-f]{8}")
 def require_staff():
     """Every page here is for staff: anonymous users log in, learners get 403."""
     return None
-
-
-def _lesson_or_404(course_slug: str, lesson_slug: str) -> Lesson:
-    return catalog.find_lesson(db.session, course_slug, lesson_slug) or abort(404)
 
 
 def _discarded(value: str | None) -> list[str]:
@@ -46,7 +43,7 @@ def _drafts_url(lesson: Lesson, discarded: list[str]) -> str:
 
 @bp.route(f"{LESSON_URL}/coverage")
 def lesson_coverage(course_slug: str, lesson_slug: str):
-    lesson = _lesson_or_404(course_slug, lesson_slug)
+    lesson = lesson_or_404(course_slug, lesson_slug)
     rows = coverage.lesson_coverage(db.session, lesson)
     return render_template(
         "drafts/coverage.html",
@@ -59,7 +56,7 @@ def lesson_coverage(course_slug: str, lesson_slug: str):
 
 @bp.route(f"{LESSON_URL}/drafts")
 def lesson_drafts(course_slug: str, lesson_slug: str):
-    lesson = _lesson_or_404(course_slug, lesson_slug)
+    lesson = lesson_or_404(course_slug, lesson_slug)
     discarded = _discarded(request.args.get("discarded"))
     drafts = drafting.lesson_drafts(db.session, lesson, hidden=frozenset(discarded))
     items = [
@@ -90,7 +87,7 @@ def lesson_drafts(course_slug: str, lesson_slug: str):
 
 @bp.route(f"{LESSON_URL}/drafts/<draft_id>/accept", methods=["POST"])
 def accept_draft(course_slug: str, lesson_slug: str, draft_id: str):
-    lesson = _lesson_or_404(course_slug, lesson_slug)
+    lesson = lesson_or_404(course_slug, lesson_slug)
     form = AcceptDraftForm()
     if not form.validate_on_submit():
         abort(400)
@@ -110,7 +107,7 @@ def accept_draft(course_slug: str, lesson_slug: str, draft_id: str):
 
 @bp.route(f"{LESSON_URL}/drafts/<draft_id>/discard", methods=["POST"])
 def discard_draft(course_slug: str, lesson_slug: str, draft_id: str):
-    lesson = _lesson_or_404(course_slug, lesson_slug)
+    lesson = lesson_or_404(course_slug, lesson_slug)
     form = DiscardDraftForm()
     if not form.validate_on_submit() or not _DRAFT_ID.fullmatch(draft_id):
         abort(400)

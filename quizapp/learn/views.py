@@ -16,15 +16,12 @@ from flask_login import current_user, login_required
 from quizapp.extensions import db
 from quizapp.learn.forms import StartQuizForm, build_quiz_form, quiz_items, read_responses
 from quizapp.learn.results import result_items
+from quizapp.lookups import course_or_404, lesson_or_404
 from quizapp.models import Lesson
 from quizapp.models.types import utcnow
 from quizapp.services import catalog, quizzes
 
 bp = Blueprint("learn", __name__)
-
-
-def _lesson_or_404(course_slug: str, lesson_slug: str):
-    return catalog.find_lesson(db.session, course_slug, lesson_slug) or abort(404)
 
 
 @bp.route("/")
@@ -34,14 +31,14 @@ def home():
 
 @bp.route("/courses/<course_slug>")
 def course(course_slug: str):
-    found = catalog.find_course(db.session, course_slug) or abort(404)
+    found = course_or_404(course_slug)
     lessons = catalog.lesson_summaries(db.session, found)
     return render_template("learn/course.html", course=found, lessons=lessons)
 
 
 @bp.route("/courses/<course_slug>/<lesson_slug>")
 def lesson(course_slug: str, lesson_slug: str):
-    found = _lesson_or_404(course_slug, lesson_slug)
+    found = lesson_or_404(course_slug, lesson_slug)
     history = None
     if current_user.is_authenticated:
         history = quizzes.lesson_history(db.session, current_user.id, found.id)
@@ -67,7 +64,7 @@ def _add_lesson_flashcards(lesson) -> None:
 @bp.route("/courses/<course_slug>/<lesson_slug>/quiz", methods=["GET", "POST"])
 @login_required
 def quiz(course_slug: str, lesson_slug: str):
-    found = _lesson_or_404(course_slug, lesson_slug)
+    found = lesson_or_404(course_slug, lesson_slug)
     replayed = _submitted_attempt_in_form()
     if replayed is not None:
         flash(_("This attempt was already submitted; here is its result."), "info")
@@ -123,7 +120,7 @@ def _submitted_attempt_in_form():
 @bp.route("/courses/<course_slug>/<lesson_slug>/quiz/new", methods=["POST"])
 @login_required
 def new_attempt(course_slug: str, lesson_slug: str):
-    found = _lesson_or_404(course_slug, lesson_slug)
+    found = lesson_or_404(course_slug, lesson_slug)
     if StartQuizForm().validate_on_submit():
         size = current_app.config["QUIZ_DEFAULT_SIZE"] or None
         if quizzes.begin_retake(db.session, current_user.id, found, utcnow(), size=size):

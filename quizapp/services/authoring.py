@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from quizapp.domain.questions.registry import check_question
 from quizapp.domain.slugs import slugify, unique_slug
 from quizapp.models import Course, Lesson, Question
-from quizapp.services.question_store import apply_question, question_dict
+from quizapp.services.question_store import add_question, apply_question, next_position
 
 MAX_ID_LENGTH = 80
 
@@ -52,12 +52,6 @@ def lessons_by_course(session: Session) -> dict[int, list[tuple[Lesson, int]]]:
     for lesson in session.scalars(sa.select(Lesson).order_by(Lesson.course_id, Lesson.number)):
         outline.setdefault(lesson.course_id, []).append((lesson, counts.get(lesson.id, 0)))
     return outline
-
-
-def find_lesson(session: Session, course: Course, lesson_slug: str) -> Lesson | None:
-    return session.scalar(
-        sa.select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug)
-    )
 
 
 def next_lesson_number(session: Session, course: Course) -> int:
@@ -126,7 +120,9 @@ def checked_question(raw: dict[str, Any]) -> dict[str, Any]:
     return question
 
 
-def create_question(session: Session, lesson: Lesson, raw: dict[str, Any]) -> Question:
+def create_question(
+    session: Session, lesson: Lesson, raw: dict[str, Any], now: datetime
+) -> Question:
     """Add a question to the lesson; without an id, one is made from its title or prompt."""
     raw = dict(raw)
     taken = set(
@@ -139,13 +135,7 @@ def create_question(session: Session, lesson: Lesson, raw: dict[str, Any]) -> Qu
             raise AuthoringError([f"the id {raw['id']!r} is already used in this course"])
     else:
         raw["id"] = new_question_id(raw, taken)
-    question = checked_question(raw)
-    row = Question(course_id=lesson.course_id, lesson_id=lesson.id, content_hash="")
-    row.position = _next_position(session, lesson)
-    session.add(row)
-    apply_question(row, question)
-    session.flush()
-    return row
+    return add_question(session, lesson, checked_question(raw), now)
 
 
 def update_question(session: Session, row: Question, raw: dict[str, Any]) -> bool:
@@ -176,22 +166,10 @@ def move_question(session: Session, row: Question, lesson: Lesson) -> None:
         raise AuthoringError(["a question can only move to a lesson of its own course"])
     if lesson.id != row.lesson_id:
         row.lesson_id = lesson.id
-        row.position = _next_position(session, lesson)
+        row.position = next_position(session, lesson.id)
     session.flush()
-
-
-def editable_dict(row: Question) -> dict[str, Any]:
-    """The stored question as the editor fills its form."""
-    return question_dict(row)
 
 
 def new_question_id(raw: dict[str, Any], taken: set[str]) -> str:
     base = slugify(str(raw.get("title") or raw.get("prompt") or ""))[:40].strip("-")
     return unique_slug(base[:MAX_ID_LENGTH], taken, fallback="q")
-
-
-def _next_position(session: Session, lesson: Lesson) -> int:
-    highest = session.scalar(
-        sa.select(sa.func.max(Question.position)).where(Question.lesson_id == lesson.id)
-    )
-    return 0 if highest is None else highest + 1

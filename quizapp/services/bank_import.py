@@ -19,6 +19,7 @@ from quizapp.domain.formats.registry import detect_format, get_format, naming_hi
 from quizapp.domain.questions.registry import check_question
 from quizapp.domain.slugs import slugify
 from quizapp.models import Choice, Course, Lesson, Question
+from quizapp.services import question_store
 from quizapp.services.question_store import apply_question, choice_rows, content_hash, type_data
 
 # Keys a parser may add that are not part of the stored question.
@@ -282,10 +283,7 @@ def _kept(session: Session, plan: ImportPlan) -> list[str]:
 
 def _take_position(session: Session, next_position: dict[int, int], lesson_id: int) -> int:
     if lesson_id not in next_position:
-        highest = session.scalar(
-            sa.select(sa.func.max(Question.position)).where(Question.lesson_id == lesson_id)
-        )
-        next_position[lesson_id] = 0 if highest is None else highest + 1
+        next_position[lesson_id] = question_store.next_position(session, lesson_id)
     position = next_position[lesson_id]
     next_position[lesson_id] += 1
     return position

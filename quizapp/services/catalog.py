@@ -1,5 +1,6 @@
 """Read-side queries over the course catalogue, each a bounded number of SQL statements."""
 
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -50,17 +51,28 @@ def list_courses(session: Session) -> list[CourseSummary]:
     return [CourseSummary(course, lessons, questions) for course, lessons, questions in rows]
 
 
+# At most nine digits: a lesson number the integer column can hold.
+_LESSON_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
 def find_course(session: Session, slug: str) -> Course | None:
     return session.scalar(sa.select(Course).where(Course.slug == slug))
 
 
-def find_lesson(session: Session, course_slug: str, lesson_slug: str) -> Lesson | None:
+def find_lesson(session: Session, course_slug: str, lesson_key: str) -> Lesson | None:
+    """The course's lesson named by its slug, or by its number (`3`) as the command line
+    and the import API let people name it; a slug wins over a number that reads the same."""
+    named = Lesson.slug == lesson_key
+    if _LESSON_NUMBER.fullmatch(lesson_key):
+        named = sa.or_(named, Lesson.number == int(lesson_key))
     # The pages show the course too: fill it from the join instead of a second query.
     return session.scalar(
         sa.select(Lesson)
         .join(Course)
         .options(contains_eager(Lesson.course))
-        .where(Course.slug == course_slug, Lesson.slug == lesson_slug)
+        .where(Course.slug == course_slug, named)
+        .order_by((Lesson.slug == lesson_key).desc())
+        .limit(1)
     )
 
 

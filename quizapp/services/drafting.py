@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from quizapp.domain.drafting import Draft, draft_questions
 from quizapp.domain.formats.bank import dump_bank
 from quizapp.domain.questions.registry import check_question
-from quizapp.models import Course, Lesson, Question
-from quizapp.services.question_store import apply_question, question_dict
+from quizapp.models import Lesson, Question
+from quizapp.services.question_store import add_question, question_dict
 
 
 class DraftError(Exception):
@@ -31,12 +31,6 @@ class DraftEdits:
 
     prompt: str | None = None
     answer: str | None = None
-
-
-def find_lesson(session: Session, course_slug: str, lesson_key: str) -> Lesson | None:
-    """A lesson by its slug or number (`3`), as the command line names it."""
-    where = Lesson.number == int(lesson_key) if lesson_key.isdigit() else Lesson.slug == lesson_key
-    return session.scalar(sa.select(Lesson).join(Course).where(Course.slug == course_slug, where))
 
 
 def lesson_drafts(
@@ -103,21 +97,7 @@ def accept_draft(
     if problems:
         raise DraftError(problems)
     question.pop("lesson", None)
-    highest = session.scalar(
-        sa.select(sa.func.max(Question.position)).where(Question.lesson_id == lesson.id)
-    )
-    row = Question(
-        course_id=lesson.course_id,
-        lesson_id=lesson.id,
-        content_hash="",
-        position=0 if highest is None else highest + 1,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(row)
-    apply_question(row, question)
-    session.flush()
-    return row
+    return add_question(session, lesson, question, now)
 
 
 # --- the editable parts of a draft -----------------------------------------------------------

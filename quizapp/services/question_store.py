@@ -3,9 +3,13 @@
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from quizapp.models import Choice, Question
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from quizapp.models import Choice, Lesson, Question
 
 COMMON_KEYS = ("id", "type", "title", "prompt", "explanation", "tags", "section")
 
@@ -53,6 +57,33 @@ def type_data(question: dict[str, Any]) -> dict[str, Any]:
         for key, value in question.items()
         if key not in COMMON_KEYS and key not in ("lesson", "category")
     }
+
+
+def next_position(session: Session, lesson_id: int) -> int:
+    """The place after the lesson's last question (retired ones keep theirs)."""
+    highest = session.scalar(
+        sa.select(sa.func.max(Question.position)).where(Question.lesson_id == lesson_id)
+    )
+    return 0 if highest is None else highest + 1
+
+
+def add_question(
+    session: Session, lesson: Lesson, question: dict[str, Any], now: datetime
+) -> Question:
+    """A new question (a valid normalised dict) at the end of the lesson: what the editor,
+    an accepted draft and a moved question all do."""
+    row = Question(
+        course_id=lesson.course_id,
+        lesson_id=lesson.id,
+        content_hash="",
+        position=next_position(session, lesson.id),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    apply_question(row, question)
+    session.flush()
+    return row
 
 
 def apply_question(row: Question, question: dict[str, Any]) -> bool:

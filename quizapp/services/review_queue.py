@@ -19,6 +19,7 @@ from quizapp.domain.scheduling import (
     preview_intervals,
 )
 from quizapp.models import Card, Course, Lesson, Question, ReviewLog, User
+from quizapp.services.catalog import find_lesson
 from quizapp.services.question_store import question_dict
 
 AGAIN = 1  # the rating of a forgotten card
@@ -98,9 +99,7 @@ def find_scope(
     if course is None:
         return None
     if lesson_slug:
-        lesson = session.scalar(
-            sa.select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug)
-        )
+        lesson = find_lesson(session, course.slug, lesson_slug)
         if lesson is None:
             return None
         return ReviewScope(course, lesson, [lesson.id])

@@ -9,6 +9,8 @@ from quizapp.models.types import utcnow
 from quizapp.services import authoring
 from quizapp.services.question_store import question_dict
 
+NOW = utcnow()
+
 CHOICE = {
     "type": "single_choice",
     "title": "Lenguaje",
@@ -26,29 +28,31 @@ def _lesson(number: int) -> Lesson:
 
 
 def test_a_new_question_gets_an_id_from_its_title_and_goes_last(bundled_course):
-    row = authoring.create_question(db.session, _lesson(1), CHOICE)
+    row = authoring.create_question(db.session, _lesson(1), CHOICE, NOW)
     assert row.external_id == "lenguaje"
     assert row.version == 1
     positions = [q.position for q in authoring.lesson_questions(db.session, _lesson(1))]
     assert row.position == max(positions)
-    again = authoring.create_question(db.session, _lesson(1), CHOICE)
+    again = authoring.create_question(db.session, _lesson(1), CHOICE, NOW)
     assert again.external_id == "lenguaje-2"
 
 
 def test_an_invalid_question_is_refused_with_the_registry_messages(bundled_course):
     bad = {**CHOICE, "choices": [{"text": "Python"}, {"text": "Ruby"}]}
     with pytest.raises(authoring.AuthoringError) as refused:
-        authoring.create_question(db.session, _lesson(1), bad)
+        authoring.create_question(db.session, _lesson(1), bad, NOW)
     assert "no choice is marked" in refused.value.errors[0]
 
 
 def test_an_id_in_use_is_refused(bundled_course):
     with pytest.raises(authoring.AuthoringError):
-        authoring.create_question(db.session, _lesson(1), {**CHOICE, "id": "c1-flask-lenguaje"})
+        authoring.create_question(
+            db.session, _lesson(1), {**CHOICE, "id": "c1-flask-lenguaje"}, NOW
+        )
 
 
 def test_editing_content_bumps_the_version_and_an_identical_save_does_not(bundled_course):
-    row = authoring.create_question(db.session, _lesson(1), CHOICE)
+    row = authoring.create_question(db.session, _lesson(1), CHOICE, NOW)
     assert not authoring.update_question(db.session, row, question_dict(row))
     assert row.version == 1
     edited = {
@@ -62,13 +66,13 @@ def test_editing_content_bumps_the_version_and_an_identical_save_does_not(bundle
 
 
 def test_the_type_and_id_cannot_be_changed_by_an_edit(bundled_course):
-    row = authoring.create_question(db.session, _lesson(1), CHOICE)
+    row = authoring.create_question(db.session, _lesson(1), CHOICE, NOW)
     authoring.update_question(db.session, row, {**question_dict(row), "id": "other"})
     assert row.external_id == "lenguaje"
 
 
 def test_retire_restore_and_move(bundled_course):
-    row = authoring.create_question(db.session, _lesson(1), CHOICE)
+    row = authoring.create_question(db.session, _lesson(1), CHOICE, NOW)
     authoring.retire_question(db.session, row, utcnow())
     assert not row.is_active
     assert row in authoring.lesson_questions(db.session, _lesson(1))
@@ -80,7 +84,7 @@ def test_retire_restore_and_move(bundled_course):
 
 
 def test_a_question_cannot_move_to_another_course(bundled_course):
-    row = authoring.create_question(db.session, _lesson(1), CHOICE)
+    row = authoring.create_question(db.session, _lesson(1), CHOICE, NOW)
     other = Course(slug="otro", title="Otro")
     db.session.add(other)
     db.session.flush()
