@@ -19,8 +19,9 @@ bp = Blueprint("dashboard", __name__)
 @login_required
 def learner():
     found = progress.learner_progress(db.session, current_user._get_current_object(), utcnow())
-    review_url = url_for("review.queue") if "review.queue" in current_app.view_functions else None
-    return render_template("dashboard/learner.html", progress=found, review_url=review_url)
+    return render_template(
+        "dashboard/learner.html", progress=found, review_url=url_for("review.queue")
+    )
 
 
 def _sort_arguments() -> tuple[str, str]:
@@ -30,13 +31,6 @@ def _sort_arguments() -> tuple[str, str]:
         sort if sort in item_analysis.SORT_KEYS else "position",
         order if order in ("asc", "desc") else "asc",
     )
-
-
-def question_editor_url(question_id: int) -> str:
-    # The authoring blueprint may not be there yet; the URL is part of the spec anyway.
-    if "author.edit_question" in current_app.view_functions:
-        return url_for("author.edit_question", question_id=question_id)
-    return f"{request.script_root}/instructor/questions/{question_id}/edit"
 
 
 def _dashboard_cache_seconds() -> float:
@@ -59,7 +53,6 @@ def course(course_slug: str):
         dashboard=dashboard,
         sort=sort,
         order=order,
-        editor_url=question_editor_url,
         question_title=item_analysis.question_title,
         min_attempts=MIN_ATTEMPTS_TO_JUDGE,
         per_page=stats.LEARNERS_PER_PAGE,
