@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 
 def register(app: Flask) -> None:
-    from quizapp.domain.rendering import render_markdown
+    from quizapp.domain.rendering import plain_text, render_markdown
     from quizapp.learn.forms import cloze_prompt
     from quizapp.learn.question_fields import render_inline
 
@@ -20,6 +20,7 @@ def register(app: Flask) -> None:
 
     app.jinja_env.globals["cloze_prompt"] = cloze_prompt
     app.jinja_env.filters["inline_markdown"] = render_inline
+    app.jinja_env.filters["plain_text"] = plain_text
 
     @app.template_filter("percent")
     def percent_filter(value: float | None) -> str:
@@ -30,7 +31,7 @@ def register(app: Flask) -> None:
         return {
             "current_locale": str(get_locale()),
             "languages": app.config["LANGUAGES"],
-            "nav_links": lambda: navigation_links(app),
+            "nav_links": navigation_links,
             "role_labels": {
                 "learner": _l("Learner"),
                 "instructor": _l("Instructor"),
@@ -39,7 +40,7 @@ def register(app: Flask) -> None:
         }
 
 
-# Area links of the navigation bar, shown when the endpoint exists and the user may use it.
+# Area links of the navigation bar, shown when the user may use them.
 NAV_LINKS = (
     ("review.queue", _l("Review"), False),
     ("dashboard.learner", _l("Dashboard"), False),
@@ -47,9 +48,9 @@ NAV_LINKS = (
 )
 
 
-def navigation_links(app: Flask) -> list[tuple[str, str]]:
+def navigation_links() -> list[tuple[str, str]]:
     return [
         (endpoint, str(label))
         for endpoint, label, staff_only in NAV_LINKS
-        if endpoint in app.view_functions and (current_user.is_staff or not staff_only)
+        if current_user.is_staff or not staff_only
     ]

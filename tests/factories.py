@@ -27,14 +27,20 @@ def make_course(
     lessons: int = 1,
     questions_per_lesson: int = 3,
     choices: int = 3,
+    body_md: str = "",
 ) -> Course:
-    """Single-choice questions whose first choice (position 0) is the right one."""
+    """Single-choice questions whose first choice (position 0) is the right one; every
+    lesson has `body_md` as its notes."""
     course = Course(slug=slug, title=f"Course {slug}")
     session.add(course)
     session.flush()
     for number in range(1, lessons + 1):
         lesson = Lesson(
-            course=course, number=number, slug=f"clase-{number}", title=f"Clase {number}"
+            course=course,
+            number=number,
+            slug=f"clase-{number}",
+            title=f"Clase {number}",
+            body_md=body_md,
         )
         session.add(lesson)
         session.flush()

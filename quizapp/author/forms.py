@@ -121,7 +121,11 @@ class QuestionForm(FlaskForm):
     prompt = TextAreaField(_l("Question (Markdown)"), [DataRequired()], render_kw={"rows": 4})
     explanation = TextAreaField(_l("Explanation (Markdown, optional)"), render_kw={"rows": 3})
     tags = StringField(_l("Tags (comma separated)"))
-    section = StringField(_l("Lesson section anchor (optional)"), [Optional(), Length(max=160)])
+    section = StringField(
+        _l("Lesson section anchor (optional)"),
+        [Optional(), Length(max=160)],
+        render_kw={"list": "lesson-sections", "autocomplete": "off"},
+    )
     submit = SubmitField(_l("Save question"))
 
     def to_question(self) -> dict[str, Any]:

@@ -51,6 +51,29 @@ def _question_or_404(question_id: int) -> Question:
     return db.session.get(Question, question_id) or abort(404)
 
 
+def _warn_on_unknown_section(lesson: Lesson, section: str | None) -> None:
+    if authoring.names_no_section(lesson, section):
+        flash(
+            _(
+                "The section “%(section)s” is not a heading of this lesson: the results "
+                "page cannot link to it. Pick one of the lesson's sections.",
+                section=section,
+            ),
+            "warning",
+        )
+
+
+def _question_page(form, lesson: Lesson, question: Question | None):
+    return render_template(
+        "author/question_form.html",
+        form=form,
+        lesson=lesson,
+        course=lesson.course,
+        question=question,
+        sections=authoring.lesson_sections(lesson),
+    )
+
+
 def _questions_url(lesson: Lesson) -> str:
     return url_for(".lesson_questions", course_slug=lesson.course.slug, lesson_slug=lesson.slug)
 
@@ -59,13 +82,8 @@ def _questions_url(lesson: Lesson) -> str:
 def index():
     courses = catalog.list_courses(db.session)
     lessons = authoring.lessons_by_course(db.session)
-    has_dashboard = "dashboard.course" in current_app.view_functions
     return render_template(
-        "author/index.html",
-        courses=courses,
-        lessons=lessons,
-        has_dashboard=has_dashboard,
-        export_formats=exportable(),
+        "author/index.html", courses=courses, lessons=lessons, export_formats=exportable()
     )
 
 
@@ -160,21 +178,16 @@ def new_question(course_slug: str, lesson_slug: str):
     form = form_class(data=form_class.initial(None))
     if form.validate_on_submit():
         try:
-            authoring.create_question(db.session, lesson, form.to_question(), utcnow())
+            row = authoring.create_question(db.session, lesson, form.to_question(), utcnow())
         except authoring.AuthoringError as error:
             db.session.rollback()
             form.form_errors.extend(error.errors)
         else:
             db.session.commit()
             flash(_("Question created."), "success")
+            _warn_on_unknown_section(lesson, row.section)
             return redirect(_questions_url(lesson))
-    return render_template(
-        "author/question_form.html",
-        form=form,
-        lesson=lesson,
-        course=lesson.course,
-        question=None,
-    )
+    return _question_page(form, lesson, None)
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -196,14 +209,9 @@ def edit_question(question_id: int):
                 else _("No changes to save."),
                 "success",
             )
+            _warn_on_unknown_section(question.lesson, question.section)
             return redirect(_questions_url(question.lesson))
-    return render_template(
-        "author/question_form.html",
-        form=form,
-        lesson=question.lesson,
-        course=question.lesson.course,
-        question=question,
-    )
+    return _question_page(form, question.lesson, question)
 
 
 @bp.route("/questions/<int:question_id>/retire", methods=["POST"])

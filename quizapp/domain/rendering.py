@@ -120,6 +120,14 @@ def _anchors_for(tokens: list[Token]) -> list[tuple[str, str]]:
     return anchors
 
 
+def plain_text(markdown: str) -> str:
+    """A Markdown snippet as one line of plain text for tables and labels: the visible
+    words of its paragraphs and headings, markup dropped (`code` loses its backticks, a
+    `______` blank stays)."""
+    tokens = _MD.parse(markdown or "")
+    return " ".join(inline_text(token) for token in tokens if token.type == "inline")
+
+
 def inline_text(inline: Token) -> str:
     """Visible text of a heading: markup dropped, whitespace collapsed."""
     parts: list[str] = []

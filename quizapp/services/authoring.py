@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from quizapp.domain.questions.registry import check_question
+from quizapp.domain.rendering import section_anchors
 from quizapp.domain.slugs import slugify, unique_slug
 from quizapp.models import Course, Lesson, Question
 from quizapp.services.question_store import add_question, apply_question, next_position
@@ -109,6 +110,19 @@ def lesson_questions(session: Session, lesson: Lesson) -> list[Question]:
             .order_by(Question.position, Question.id)
         )
     )
+
+
+def lesson_sections(lesson: Lesson) -> list[tuple[str, str]]:
+    """(anchor, heading) of each heading of the lesson's notes: the values a question's
+    `section` takes so that its results link to that part of the lesson."""
+    return section_anchors(lesson.body_md)
+
+
+def names_no_section(lesson: Lesson, section: str | None) -> bool:
+    """True when `section` is set but is neither a heading's anchor nor the lesson's own."""
+    if not section or section == lesson.slug:
+        return False
+    return section not in {anchor for anchor, _title in lesson_sections(lesson)}
 
 
 def checked_question(raw: dict[str, Any]) -> dict[str, Any]:

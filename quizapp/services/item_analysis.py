@@ -7,13 +7,14 @@ Data subset (as Moodle's default): each learner's FIRST attempt at a lesson
 counts and Cronbach's alpha all use that subset.
 """
 
-import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from quizapp.domain import statistics
+from quizapp.domain.questions.registry import is_gradable
+from quizapp.domain.rendering import plain_text
 from quizapp.domain.statistics import ItemFlags, ItemSums
 from quizapp.models import Answer, AnswerChoice, Attempt, Choice, Course, Lesson, Question
 
@@ -176,7 +177,10 @@ def question_statistics(
                 attempts=item.n,
                 facility=facility,
                 discrimination=discrimination,
-                flags=statistics.item_flags(facility, discrimination, item.n),
+                # Flashcards never appear in quizzes: nothing to judge, nothing to flag.
+                flags=statistics.item_flags(facility, discrimination, item.n)
+                if is_gradable(question.type)
+                else ItemFlags(),
                 choices=_choice_counts_of(choices.get(question.id, []), counts, item.n),
             )
         )
@@ -268,10 +272,7 @@ def flag_codes(flags: ItemFlags) -> list[str]:
 
 
 def question_title(question: Question) -> str:
-    """A one-line label: the title, or the prompt with its Markdown emphasis marks dropped
-    (a truncated `**bold` would otherwise show its asterisks)."""
-    text = question.title or " ".join(_MARKDOWN_MARKS.sub("", question.prompt_md).split())
+    """A one-line label: the title, or the prompt as plain text (a truncated `**bold`
+    would otherwise show its asterisks)."""
+    text = question.title or plain_text(question.prompt_md)
     return text if len(text) <= 80 else text[:79] + "…"
-
-
-_MARKDOWN_MARKS = re.compile(r"\*\*|__|`|^#+\s*", re.MULTILINE)

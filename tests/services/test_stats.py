@@ -112,6 +112,24 @@ def test_flags_on_the_data_set(course, data_set):
     assert items["l1-q4"].facility is None
 
 
+def test_a_flashcard_is_never_flagged_for_too_few_attempts(course, questions):
+    flashcard = questions[3]
+    flashcard.type, flashcard.data, flashcard.choices = "flashcard", {"back": "Back"}, []
+    db.session.flush()
+    items = by_external_id(item_analysis.question_statistics(db.session, course))
+    assert items["l1-q3"].flags.too_few_attempts == 0  # a quiz question: judged later
+    assert not items["l1-q4"].flags.any
+
+
+def test_a_question_label_is_its_prompt_as_plain_text(course, questions):
+    question = questions[0]
+    question.title = None
+    question.prompt_md = "¿Qué devuelve `render_template`? Un ______ de **HTML**."
+    assert item_analysis.question_title(question) == (
+        "¿Qué devuelve render_template? Un ______ de HTML."
+    )
+
+
 def test_flags_too_easy_and_negative_discrimination(course, lesson, questions):
     q1, q2, q3, _q4 = questions
     # q1: everyone right (facility 1 > 0.95). q2 right only for the two weakest learners:

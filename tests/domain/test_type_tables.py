@@ -1,0 +1,57 @@
+"""A question type is added whole or not at all: every type in the registry has its entry in
+every per-type table of every layer (quizapp.domain.questions.tables), and no table names a
+type the registry does not know."""
+
+import importlib
+import pkgutil
+
+import pytest
+
+import quizapp
+from quizapp.domain.questions.registry import QUESTION_TYPES, is_gradable
+from quizapp.domain.questions.tables import TYPE_TABLES, per_type_table
+
+# The layers that must have a table, so that one which stops registering is noticed too.
+# Hook: the answer fields of the quiz and review forms register as "answer fields" once
+# they live outside learn/; add the layer here then.
+LAYERS = {"editor form", "API response"}
+
+
+def _import_every_module() -> None:
+    """Tables register when their module is imported: import the whole package."""
+    for module in pkgutil.walk_packages(quizapp.__path__, "quizapp."):
+        importlib.import_module(module.name)
+
+
+_import_every_module()
+
+
+def _expected_types(gradable_only: bool) -> set[str]:
+    return {name for name in QUESTION_TYPES if is_gradable(name) or not gradable_only}
+
+
+def test_every_layer_has_registered_its_table():
+    assert set(TYPE_TABLES) >= LAYERS
+
+
+@pytest.mark.parametrize("layer", sorted(TYPE_TABLES))
+def test_the_table_has_an_entry_for_every_registered_type(layer):
+    table = TYPE_TABLES[layer]
+    missing = _expected_types(table.gradable_only) - set(table.entries)
+    assert not missing, f"{layer}: no entry for {sorted(missing)}"
+
+
+@pytest.mark.parametrize("layer", sorted(TYPE_TABLES))
+def test_the_table_names_only_registered_types(layer):
+    table = TYPE_TABLES[layer]
+    unknown = set(table.entries) - _expected_types(table.gradable_only)
+    assert not unknown, f"{layer}: entries for types the registry lacks: {sorted(unknown)}"
+
+
+def test_a_half_added_type_is_caught():
+    entries = {name: object() for name in QUESTION_TYPES if name != "cloze"}
+    table = per_type_table("a layer of this test", entries)
+    try:
+        assert _expected_types(table.gradable_only) - set(entries) == {"cloze"}
+    finally:
+        del TYPE_TABLES["a layer of this test"]
