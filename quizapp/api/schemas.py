@@ -1,10 +1,13 @@
 """JSON Schemas (draft 2020-12) of the API's request and response bodies, defined once:
 the views validate requests with them and quizapp.api.openapi builds the document from them."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from quizapp.domain.formats.registry import importable
 from quizapp.domain.questions.registry import QUESTION_TYPES
+from quizapp.domain.questions.tables import per_type_table
 
 # PostgreSQL text cannot hold NUL; the API refuses it in every string it accepts.
 NO_NUL = r"^[^\u0000]*$"
@@ -67,25 +70,62 @@ ERROR = obj(
 # --- responses to questions, by type (docs/bank-format.md) ----------------------------------
 
 POSITION = {"type": "integer", "minimum": 0, "maximum": 999}
-RESPONSE_BY_TYPE: dict[str, dict[str, Any]] = {
-    "single_choice": {**POSITION, "description": "`position` of the chosen option as listed"},
-    "multiple_response": array(POSITION, maxItems=100, uniqueItems=True),
-    "true_false": BOOLEAN,
-    "short_answer": text(500),
-    "numeric": {"anyOf": [{"type": "number"}, text(100)], "description": '3.5, "3,5"…'},
-    "matching": {
-        "anyOf": [
+
+
+def _as_sent(response: Any) -> Any:
+    return response
+
+
+def _pairs(response: dict[str, int] | list[int]) -> dict[int, int]:
+    """JSON object keys are strings (a list in left order is also accepted); grading
+    wants int left positions."""
+    if isinstance(response, list):
+        return dict(enumerate(response))
+    return {int(key): value for key, value in response.items()}
+
+
+@dataclass(frozen=True)
+class ResponseShape:
+    """How a response to one type is sent (its JSON Schema) and read into the shape
+    `grade_response` expects (after it validated)."""
+
+    schema: dict[str, Any]
+    to_domain: Callable[[Any], Any] = _as_sent
+
+
+RESPONSES: dict[str, ResponseShape] = per_type_table(
+    "API response",
+    {
+        "single_choice": ResponseShape(
+            {**POSITION, "description": "`position` of the chosen option as listed"}
+        ),
+        "multiple_response": ResponseShape(array(POSITION, maxItems=100, uniqueItems=True)),
+        "true_false": ResponseShape(BOOLEAN),
+        "short_answer": ResponseShape(text(500)),
+        "numeric": ResponseShape(
+            {"anyOf": [{"type": "number"}, text(100)], "description": '3.5, "3,5"…'}
+        ),
+        "matching": ResponseShape(
             {
-                "type": "object",
-                "patternProperties": {"^[0-9]{1,3}$": POSITION},
-                "additionalProperties": False,
-                "maxProperties": 100,
-                "description": "left position → option position",
+                "anyOf": [
+                    {
+                        "type": "object",
+                        "patternProperties": {"^[0-9]{1,3}$": POSITION},
+                        "additionalProperties": False,
+                        "maxProperties": 100,
+                        "description": "left position → option position",
+                    },
+                    array(POSITION, maxItems=100, description="option positions in left order"),
+                ]
             },
-            array(POSITION, maxItems=100, description="option positions in left order"),
-        ]
+            _pairs,
+        ),
+        "cloze": ResponseShape(array(text(200), maxItems=50, description="one text per blank")),
     },
-    "cloze": array(text(200), maxItems=50, description="one text per blank"),
+    gradable_only=True,
+)
+RESPONSE_BY_TYPE: dict[str, dict[str, Any]] = {
+    name: shape.schema for name, shape in RESPONSES.items()
 }
 RESPONSE = {
     "description": "A response in the shape of its question's type; null or absent = unanswered.",

@@ -184,13 +184,8 @@ def start_attempt(course: str, lesson: str):
 
 
 def _domain_response(question: dict, response: Any) -> Any:
-    """API JSON → the response `grade_response` expects: matching maps get int keys (a
-    list in left order is also accepted); every other type is already in shape."""
-    if question.get("pairs"):
-        if isinstance(response, list):
-            return dict(enumerate(response))
-        return {int(key): value for key, value in response.items()}
-    return response
+    """API JSON → the response `grade_response` expects, by the type's table entry."""
+    return schemas.RESPONSES[question["type"]].to_domain(response)
 
 
 def _from_places(question: dict, layout: list, response: Any) -> Any:

@@ -24,6 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from quizapp.domain.formats.registry import importable
+from quizapp.domain.questions.tables import per_type_table
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 # Empty rows offered beyond the filled ones, so the editor works without JavaScript.
@@ -395,19 +396,22 @@ class FlashcardForm(QuestionForm):
         return {"back": question["back"]}
 
 
-QUESTION_FORMS: dict[str, type[QuestionForm]] = {
-    form.type_name: form
-    for form in (
-        SingleChoiceForm,
-        MultipleResponseForm,
-        TrueFalseForm,
-        ShortAnswerForm,
-        NumericForm,
-        MatchingForm,
-        ClozeForm,
-        FlashcardForm,
-    )
-}
+QUESTION_FORMS: dict[str, type[QuestionForm]] = per_type_table(
+    "editor form",
+    {
+        form.type_name: form
+        for form in (
+            SingleChoiceForm,
+            MultipleResponseForm,
+            TrueFalseForm,
+            ShortAnswerForm,
+            NumericForm,
+            MatchingForm,
+            ClozeForm,
+            FlashcardForm,
+        )
+    },
+)
 
 
 # --- question actions ---------------------------------------------------------------------
