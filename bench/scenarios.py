@@ -49,6 +49,30 @@ def _cookie(cookie: str) -> dict[str, str]:
     return {"Cookie": cookie}
 
 
+def _page(
+    name: str,
+    title: str,
+    pool: list[HttpRequest],
+    *,
+    ratio: float | None = None,
+    p95_ms: float | None = None,
+    check_all: bool = False,
+) -> Scenario:
+    """A read scenario: wrk rotates the whole pool, the probes repeat its first request;
+    a p95 target is measured as latency (one connection per worker), a ratio as throughput."""
+    targets = [Target("ratio", ratio)] if ratio is not None else []
+    targets += [Target("p95_ms", p95_ms)] if p95_ms is not None else []
+    return Scenario(
+        name,
+        title,
+        pool,
+        pool[:1] * PROBES,
+        latency=p95_ms is not None,
+        targets=tuple(targets),
+        check_all=check_all,
+    )
+
+
 def build_scenarios(
     dataset: Dataset, cookies: dict[int, str], instructor_cookie: str, tokens: dict[int, str]
 ) -> list[Scenario]:
@@ -98,54 +122,12 @@ def build_scenarios(
         HttpRequest("GET", f"/instructor/courses/{BIG_COURSE}", _cookie(instructor_cookie))
     ]
     return [
-        Scenario(
-            "lesson",
-            "Lesson page (logged in)",
-            lesson_pages,
-            lesson_pages[:1] * PROBES,
-            check_all=True,
-        ),
-        Scenario(
-            "quiz",
-            "Quiz page, 10 questions",
-            quiz_pages,
-            quiz_pages[:1] * PROBES,
-            targets=(Target("ratio", 0.5),),
-            check_all=True,
-        ),
-        Scenario(
-            "due_queue",
-            "Due-review queue /review",
-            queue_pages,
-            queue_pages[:1] * PROBES,
-            latency=True,
-            targets=(Target("p95_ms", 20),),
-            check_all=True,
-        ),
-        Scenario(
-            "due_queue_api",
-            "Due-review queue API",
-            due_api,
-            due_api[:1] * PROBES,
-            latency=True,
-            targets=(Target("p95_ms", 20),),
-        ),
-        Scenario(
-            "learner_dashboard",
-            "Learner dashboard",
-            dashboards,
-            dashboards[:1] * PROBES,
-            targets=(Target("ratio", 0.3),),
-            check_all=True,
-        ),
-        Scenario(
-            "instructor_dashboard",
-            "Instructor dashboard, big course",
-            instructor,
-            instructor * PROBES,
-            latency=True,
-            targets=(Target("p95_ms", 150),),
-        ),
+        _page("lesson", "Lesson page (logged in)", lesson_pages, check_all=True),
+        _page("quiz", "Quiz page, 10 questions", quiz_pages, ratio=0.5, check_all=True),
+        _page("due_queue", "Due-review queue /review", queue_pages, p95_ms=20, check_all=True),
+        _page("due_queue_api", "Due-review queue API", due_api, p95_ms=20),
+        _page("learner_dashboard", "Learner dashboard", dashboards, ratio=0.3, check_all=True),
+        _page("instructor_dashboard", "Instructor dashboard, big course", instructor, p95_ms=150),
         Scenario(
             "submit",
             "Quiz submission (API)",
