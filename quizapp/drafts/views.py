@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from quizapp.auth.decorators import staff_required
-from quizapp.domain.questions.registry import describe_right_answer
+from quizapp.domain.questions.registry import describe_right_answer, draft_answer, main_text
 from quizapp.drafts.forms import AcceptDraftForm, DiscardDraftForm
 from quizapp.extensions import db
 from quizapp.lookups import lesson_or_404
@@ -66,8 +66,8 @@ def lesson_drafts(course_slug: str, lesson_slug: str):
             AcceptDraftForm(
                 formdata=None,
                 data={
-                    "prompt": drafting.main_text(draft.question),
-                    "answer": drafting.main_answer(draft.question),
+                    "prompt": main_text(draft.question),
+                    "answer": draft_answer(draft.question),
                     "discarded": ",".join(discarded),
                 },
             ),
@@ -81,7 +81,7 @@ def lesson_drafts(course_slug: str, lesson_slug: str):
         items=items,
         discarded=discarded,
         discard_form=DiscardDraftForm(discarded=",".join(discarded)),
-        main_answer=drafting.main_answer,
+        main_answer=draft_answer,
     )
 
 

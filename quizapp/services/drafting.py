@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.domain.drafting import Draft, draft_questions
 from quizapp.domain.formats.bank import dump_bank
+from quizapp.domain.questions import registry
 from quizapp.domain.questions.registry import check_question
 from quizapp.models import Lesson, Question
 from quizapp.services.question_store import add_question, question_dict
@@ -27,7 +27,7 @@ class DraftError(Exception):
 @dataclass(frozen=True)
 class DraftEdits:
     """What the drafts page lets an instructor change before accepting: the text the
-    learner reads and the main answer (see `main_answer`). None keeps the draft's."""
+    learner reads and the main answer (see `registry.draft_answer`). None keeps the draft's."""
 
     prompt: str | None = None
     answer: str | None = None
@@ -100,75 +100,18 @@ def accept_draft(
     return add_question(session, lesson, question, now)
 
 
-# --- the editable parts of a draft -----------------------------------------------------------
-
-_TRUE_WORDS = frozenset(("true", "verdadero", "v", "t", "sí", "si", "yes"))
-_FALSE_WORDS = frozenset(("false", "falso", "f", "no"))
-
-
-def main_text(question: dict[str, Any]) -> str:
-    """What the learner reads: a cloze's sentence, otherwise the prompt."""
-    return question["text"] if question["type"] == "cloze" else question["prompt"]
-
-
-def main_answer(question: dict[str, Any]) -> str | None:
-    """The answer as one line of text, or None where one line cannot hold it (choices,
-    pairs): those are edited in the question editor after accepting."""
-    kind = question["type"]
-    if kind == "flashcard":
-        return question["back"]
-    if kind == "true_false":
-        return "true" if question["answer"] else "false"
-    if kind == "numeric":
-        return f"{question['answers'][0]['value']:g}"
-    if kind == "cloze":
-        return " | ".join(blank["answers"][0] for blank in question["blanks"])
-    if kind == "short_answer":
-        return question["answers"][0]["text"]
-    return None
+# --- the editable parts of a draft (each type reads its own: domain/questions) -------------
 
 
 def edited_question(question: dict[str, Any], edits: DraftEdits) -> dict[str, Any]:
     """A copy of the question with the edits applied; DraftError on an unreadable answer."""
     result = copy.deepcopy(question)
     if edits.prompt is not None and edits.prompt.strip():
-        result["text" if result["type"] == "cloze" else "prompt"] = edits.prompt.strip()
+        result = registry.with_main_text(result, edits.prompt.strip())
     answer = (edits.answer or "").strip()
-    if not answer or answer == (main_answer(question) or ""):
+    if not answer or answer == (registry.draft_answer(question) or ""):
         return result
-    kind = result["type"]
-    if kind == "flashcard":
-        result["back"] = answer
-    elif kind == "true_false":
-        result["answer"] = _truth(answer)
-    elif kind == "numeric":
-        result["answers"][0]["value"] = _number(answer)
-    elif kind == "cloze":
-        _set_blank_answers(result, answer)
-    elif kind == "short_answer":
-        result["answers"][0]["text"] = answer
-    return result
-
-
-def _truth(text: str) -> bool:
-    word = text.casefold()
-    if word in _TRUE_WORDS:
-        return True
-    if word in _FALSE_WORDS:
-        return False
-    raise DraftError([f"answer {text!r}: write true or false"])
-
-
-def _number(text: str) -> float:
-    if not re.fullmatch(r"[-+]?\d+(?:[.,]\d+)?", text):
-        raise DraftError([f"answer {text!r} is not a number"])
-    return float(text.replace(",", "."))
-
-
-def _set_blank_answers(question: dict[str, Any], text: str) -> None:
-    answers = [part.strip() for part in text.split("|")]
-    if len(answers) != len(question["blanks"]) or not all(answers):
-        raise DraftError([f"give one answer per blank ({len(question['blanks'])}), separated by |"])
-    for blank, answer in zip(question["blanks"], answers, strict=True):
-        if answer not in blank["answers"]:
-            blank["answers"] = [answer]
+    try:
+        return registry.with_draft_answer(result, answer)
+    except ValueError as error:
+        raise DraftError([str(error)]) from None

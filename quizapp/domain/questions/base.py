@@ -58,6 +58,8 @@ class QuestionType(ABC):
     # Keys this type reads from a raw (YAML) question, shorthands included; any other
     # key beyond the common ones is unknown and kept for validation to report.
     raw_keys: ClassVar[tuple[str, ...]]
+    # The key of the text the learner reads: the prompt, or a cloze's sentence.
+    text_key: ClassVar[str] = "prompt"
 
     @abstractmethod
     def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
@@ -85,6 +87,16 @@ class QuestionType(ABC):
     @abstractmethod
     def to_yaml(self, question: dict[str, Any]) -> dict[str, Any]:
         """The type-specific keys in their shortest YAML form (parsing it gives them back)."""
+
+    def draft_answer(self, question: dict[str, Any]) -> str | None:
+        """The answer as one line of text for the drafts page, or None where one line
+        cannot hold it (choices, pairs): those are edited in the editor after accepting."""
+        return None
+
+    def with_draft_answer(self, question: dict[str, Any], text: str) -> dict[str, Any]:
+        """`question` (a copy the caller owns) with the one-line answer `text` written in;
+        ValueError with a message for the author when `text` cannot be read."""
+        raise ValueError("this type's answer is edited in the question editor")
 
 
 # --- building normalised dicts -------------------------------------------------------------

@@ -29,6 +29,7 @@ class Cloze(QuestionType):
 
     name = "cloze"
     raw_keys = ("text", "blanks")
+    text_key = "text"
 
     def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
         out = {"text": raw["text"]} if "text" in raw else {}
@@ -77,6 +78,19 @@ class Cloze(QuestionType):
 
     def to_yaml(self, question: dict[str, Any]) -> dict[str, Any]:
         return {"text": question["text"], "blanks": [_blank_to_yaml(b) for b in question["blanks"]]}
+
+    def draft_answer(self, question: dict[str, Any]) -> str | None:
+        return " | ".join(blank["answers"][0] for blank in question["blanks"])
+
+    def with_draft_answer(self, question: dict[str, Any], text: str) -> dict[str, Any]:
+        answers = [part.strip() for part in text.split("|")]
+        blanks = question["blanks"]
+        if len(answers) != len(blanks) or not all(answers):
+            raise ValueError(f"give one answer per blank ({len(blanks)}), separated by |")
+        for blank, answer in zip(blanks, answers, strict=True):
+            if answer not in blank["answers"]:
+                blank["answers"] = [answer]
+        return question
 
 
 def _normalise_blank(raw: Any) -> Any:

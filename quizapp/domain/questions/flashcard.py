@@ -29,3 +29,10 @@ class Flashcard(QuestionType):
 
     def to_yaml(self, question: dict[str, Any]) -> dict[str, Any]:
         return {"back": question["back"]}
+
+    def draft_answer(self, question: dict[str, Any]) -> str | None:
+        return question["back"]
+
+    def with_draft_answer(self, question: dict[str, Any], text: str) -> dict[str, Any]:
+        question["back"] = text
+        return question

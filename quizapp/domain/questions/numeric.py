@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -89,6 +90,18 @@ class Numeric(QuestionType):
                 out["tolerance"] = compact_number(only["tolerance"])
             return out
         return {"answers": [_answer_to_yaml(answer) for answer in answers]}
+
+    def draft_answer(self, question: dict[str, Any]) -> str | None:
+        return f"{question['answers'][0]['value']:g}"
+
+    def with_draft_answer(self, question: dict[str, Any], text: str) -> dict[str, Any]:
+        if not _DRAFT_NUMBER.fullmatch(text):
+            raise ValueError(f"answer {text!r} is not a number")
+        question["answers"][0]["value"] = float(text.replace(",", "."))
+        return question
+
+
+_DRAFT_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
 
 
 def _normalise_answer(raw: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from quizapp.domain.questions.base import GradeResult, Problem, QuestionType
@@ -103,6 +104,26 @@ def example_response(question: dict[str, Any], right: bool = True) -> Any:
     return _type_of(question).example_response(question, right)
 
 
+def main_text(question: dict[str, Any]) -> str:
+    """What the learner reads: a cloze's sentence, otherwise the prompt."""
+    return question[_type_of(question).text_key]
+
+
+def with_main_text(question: dict[str, Any], text: str) -> dict[str, Any]:
+    return {**question, _type_of(question).text_key: text}
+
+
+def draft_answer(question: dict[str, Any]) -> str | None:
+    """The answer as one line of text, or None where the editor must change it."""
+    return _type_of(question).draft_answer(question)
+
+
+def with_draft_answer(question: dict[str, Any], text: str) -> dict[str, Any]:
+    """A deep copy of `question` with the one-line answer written in (ValueError when
+    `text` cannot be read as this type's answer)."""
+    return _type_of(question).with_draft_answer(copy.deepcopy(question), text)
+
+
 def question_to_yaml(question: dict[str, Any]) -> dict[str, Any]:
     """The shortest YAML form of a normalised question, without its lesson (the bank adds it)."""
     out: dict[str, Any] = {"id": question["id"], "type": question["type"]}
@@ -130,11 +151,15 @@ __all__ = [
     "QUESTION_TYPES",
     "check_question",
     "describe_right_answer",
+    "draft_answer",
     "example_response",
     "grade_response",
     "is_gradable",
     "location",
+    "main_text",
     "normalise_question",
     "question_to_yaml",
     "validate_question",
+    "with_draft_answer",
+    "with_main_text",
 ]

@@ -63,6 +63,13 @@ class ShortAnswer(QuestionType):
             out["accent_insensitive"] = True
         return out
 
+    def draft_answer(self, question: dict[str, Any]) -> str | None:
+        return question["answers"][0]["text"]
+
+    def with_draft_answer(self, question: dict[str, Any], text: str) -> dict[str, Any]:
+        question["answers"][0]["text"] = text
+        return question
+
 
 def normalise_answer(raw: Any) -> Any:
     """A plain string is a fully-right answer without feedback."""

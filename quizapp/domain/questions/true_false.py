@@ -42,3 +42,18 @@ class TrueFalse(QuestionType):
             if question[key] is not None:
                 out[key] = question[key]
         return out
+
+    def draft_answer(self, question: dict[str, Any]) -> str | None:
+        return "true" if question["answer"] else "false"
+
+    def with_draft_answer(self, question: dict[str, Any], text: str) -> dict[str, Any]:
+        word = text.casefold()
+        if word not in _TRUE_WORDS | _FALSE_WORDS:
+            raise ValueError(f"answer {text!r}: write true or false")
+        question["answer"] = word in _TRUE_WORDS
+        return question
+
+
+# The words an author may type for the answer, in the course languages.
+_TRUE_WORDS = frozenset(("true", "verdadero", "v", "t", "sí", "si", "yes"))
+_FALSE_WORDS = frozenset(("false", "falso", "f", "no"))
