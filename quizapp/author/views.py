@@ -19,7 +19,6 @@ from wtforms import SelectChoice
 
 from quizapp.auth.decorators import staff_required
 from quizapp.author.forms import (
-    QUESTION_FORMS,
     ActionForm,
     ConfirmImportForm,
     ImportForm,
@@ -27,6 +26,7 @@ from quizapp.author.forms import (
     MarkdownPreviewForm,
     MoveForm,
 )
+from quizapp.author.question_forms import QUESTION_FORMS
 from quizapp.author.uploads import PendingUpload, discard_upload, load_upload, save_upload
 from quizapp.domain.formats.registry import exportable, get_format, importable
 from quizapp.domain.rendering import render_markdown

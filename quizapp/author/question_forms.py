@@ -1,0 +1,391 @@
+"""The question editors: one form per question type that turns its fields into a raw
+question dict (the bank format) and back; the registry validates it. QUESTION_FORMS is the
+editor layer's per-type table."""
+
+from typing import Any, ClassVar
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from quizapp.domain.questions.tables import per_type_table
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+# Empty rows offered beyond the filled ones, so the editor works without JavaScript.
+SPARE_ROWS = 2
+
+
+def _clean(value: str | None) -> str | None:
+    """Form text as the bank wants it: stripped, with empty meaning absent."""
+    value = (value or "").strip()
+    return value or None
+
+
+def _lines(value: str | None) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+def _alternatives(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split("|") if part.strip()]
+
+
+# --- rows of the dynamic lists ------------------------------------------------------------
+
+
+class ChoiceRow(Form):
+    text = StringField(_l("Choice"))
+    correct = BooleanField(_l("Correct"))
+    feedback = StringField(_l("Feedback"))
+
+
+class WeightedChoiceRow(ChoiceRow):
+    weight = FloatField(_l("Weight %"), [Optional(), NumberRange(min=-100, max=100)])
+
+
+class TextAnswerRow(Form):
+    text = StringField(_l("Accepted answer"))
+    weight = FloatField(_l("Weight %"), [Optional(), NumberRange(min=0, max=100)])
+    feedback = StringField(_l("Feedback"))
+
+
+class NumberAnswerRow(Form):
+    value = FloatField(_l("Value"), [Optional()])
+    tolerance = FloatField(_l("± tolerance"), [Optional(), NumberRange(min=0)])
+    min = FloatField(_l("or from"), [Optional()])
+    max = FloatField(_l("to"), [Optional()])
+    weight = FloatField(_l("Weight %"), [Optional(), NumberRange(min=0, max=100)])
+    feedback = StringField(_l("Feedback"))
+
+
+class PairRow(Form):
+    left = StringField(_l("Left side"))
+    right = StringField(_l("Right side"))
+
+
+class BlankRow(Form):
+    answers = StringField(_l("Answers (separate with |)"))
+    options = StringField(_l("Drop-down options (optional, separate with |)"))
+    accent_insensitive = BooleanField(_l("Ignore accents"))
+
+
+# --- question editors ---------------------------------------------------------------------
+
+
+class QuestionForm(FlaskForm):
+    """The fields every type shares; subclasses add theirs and convert both ways."""
+
+    type_name: ClassVar[str]
+    label: ClassVar[Any]
+    # (list field name, minimum rows) of the dynamic lists of the type.
+    row_lists: ClassVar[tuple[tuple[str, int], ...]] = ()
+
+    id = StringField(
+        _l("Id (optional, stable: used by imports)"),
+        [Optional(), Length(max=80), Regexp(ID_PATTERN, message=_l("Use a-z, 0-9, . _ and -"))],
+    )
+    title = StringField(_l("Title (optional)"), [Optional(), Length(max=200)])
+    prompt = TextAreaField(_l("Question (Markdown)"), [DataRequired()], render_kw={"rows": 4})
+    explanation = TextAreaField(_l("Explanation (Markdown, optional)"), render_kw={"rows": 3})
+    tags = StringField(_l("Tags (comma separated)"))
+    section = StringField(
+        _l("Lesson section anchor (optional)"),
+        [Optional(), Length(max=160)],
+        render_kw={"list": "lesson-sections", "autocomplete": "off"},
+    )
+    submit = SubmitField(_l("Save question"))
+
+    def to_question(self) -> dict[str, Any]:
+        raw: dict[str, Any] = {"type": self.type_name}
+        if _clean(self.id.data):
+            raw["id"] = _clean(self.id.data)
+        raw["title"] = _clean(self.title.data)
+        raw["prompt"] = (self.prompt.data or "").strip()
+        raw.update(self.type_fields())
+        raw["explanation"] = _clean(self.explanation.data)
+        raw["tags"] = [tag.strip() for tag in (self.tags.data or "").split(",") if tag.strip()]
+        raw["section"] = _clean(self.section.data)
+        return raw
+
+    def type_fields(self) -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def initial(cls, question: dict[str, Any] | None) -> dict[str, Any]:
+        """Form data for a normalised question (None: a blank form with empty rows)."""
+        if question is None:
+            data: dict[str, Any] = {}
+        else:
+            data = {
+                "id": question["id"],
+                "title": question.get("title") or "",
+                "prompt": question["prompt"],
+                "explanation": question.get("explanation") or "",
+                "tags": ", ".join(question.get("tags") or []),
+                "section": question.get("section") or "",
+                **cls.type_initial(question),
+            }
+        for name, minimum in cls.row_lists:
+            rows = data.get(name, [])
+            data[name] = rows + [{}] * max(SPARE_ROWS, minimum - len(rows))
+        return data
+
+    @classmethod
+    def type_initial(cls, question: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+
+class SingleChoiceForm(QuestionForm):
+    type_name = "single_choice"
+    label = _l("Single choice")
+    row_lists = (("choices", 4),)
+    choices = FieldList(FormField(ChoiceRow), label=_l("Choices"), min_entries=2)
+
+    def type_fields(self) -> dict[str, Any]:
+        return {
+            "choices": [
+                {
+                    "text": row["text"].strip(),
+                    "correct": bool(row["correct"]),
+                    "feedback": _clean(row["feedback"]),
+                }
+                for row in self.choices.data
+                if _clean(row["text"])
+            ]
+        }
+
+    @classmethod
+    def type_initial(cls, question: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "choices": [
+                dict(choice, feedback=choice["feedback"] or "") for choice in question["choices"]
+            ]
+        }
+
+
+class MultipleResponseForm(QuestionForm):
+    """Tick the right choices (they share the marks), or give weights as GIFT's %n%."""
+
+    type_name = "multiple_response"
+    label = _l("Multiple response")
+    row_lists = (("choices", 4),)
+    choices = FieldList(FormField(WeightedChoiceRow), label=_l("Choices"), min_entries=2)
+
+    def type_fields(self) -> dict[str, Any]:
+        rows = [row for row in self.choices.data if _clean(row["text"])]
+        weighted = any(row["weight"] is not None for row in rows)
+        choices = []
+        for row in rows:
+            choice: dict[str, Any] = {"text": row["text"].strip()}
+            if weighted:
+                choice["weight"] = row["weight"] or 0.0
+            else:
+                choice["correct"] = bool(row["correct"])
+            choice["feedback"] = _clean(row["feedback"])
+            choices.append(choice)
+        return {"choices": choices}
+
+    @classmethod
+    def type_initial(cls, question: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "choices": [
+                {
+                    "text": c["text"],
+                    "weight": c["weight"],
+                    "correct": c["weight"] > 0,
+                    "feedback": c["feedback"] or "",
+                }
+                for c in question["choices"]
+            ]
+        }
+
+
+class TrueFalseForm(QuestionForm):
+    type_name = "true_false"
+    label = _l("True / false")
+    answer = RadioField(
+        _l("Right answer"),
+        [InputRequired()],
+        choices=[SelectChoice("true", _l("True")), SelectChoice("false", _l("False"))],
+    )
+    feedback_true = StringField(_l("Feedback when the learner answers true"))
+    feedback_false = StringField(_l("Feedback when the learner answers false"))
+
+    def type_fields(self) -> dict[str, Any]:
+        return {
+            "answer": self.answer.data == "true",
+            "feedback_true": _clean(self.feedback_true.data),
+            "feedback_false": _clean(self.feedback_false.data),
+        }
+
+    @classmethod
+    def type_initial(cls, question: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "answer": "true" if question["answer"] else "false",
+            "feedback_true": question.get("feedback_true") or "",
+            "feedback_false": question.get("feedback_false") or "",
+        }
+
+
+class ShortAnswerForm(QuestionForm):
+    type_name = "short_answer"
+    label = _l("Short answer")
+    row_lists = (("answers", 3),)
+    answers = FieldList(FormField(TextAnswerRow), label=_l("Accepted answers"), min_entries=1)
+    accent_insensitive = BooleanField(_l("Accept answers without accents"))
+
+    def type_fields(self) -> dict[str, Any]:
+        return {
+            "answers": [
+                {
+                    "text": row["text"].strip(),
+                    "weight": 100.0 if row["weight"] is None else row["weight"],
+                    "feedback": _clean(row["feedback"]),
+                }
+                for row in self.answers.data
+                if _clean(row["text"])
+            ],
+            "accent_insensitive": bool(self.accent_insensitive.data),
+        }
+
+    @classmethod
+    def type_initial(cls, question: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "answers": [dict(a, feedback=a["feedback"] or "") for a in question["answers"]],
+            "accent_insensitive": question["accent_insensitive"],
+        }
+
+
+class NumericForm(QuestionForm):
+    """Each row is a value ± tolerance, or a range from min to max."""
+
+    type_name = "numeric"
+    label = _l("Numeric")
+    row_lists = (("answers", 2),)
+    answers = FieldList(FormField(NumberAnswerRow), label=_l("Accepted numbers"), min_entries=1)
+
+    def type_fields(self) -> dict[str, Any]:
+        answers = []
+        for row in self.answers.data:
+            weight = 100.0 if row["weight"] is None else row["weight"]
+            if row["value"] is not None:
+                answer = {"value": row["value"], "tolerance": row["tolerance"] or 0.0}
+            elif row["min"] is not None or row["max"] is not None:
+                answer = {"min": row["min"], "max": row["max"]}
+            else:
+                continue
+            answers.append({**answer, "weight": weight, "feedback": _clean(row["feedback"])})
+        return {"answers": answers}
+
+    @classmethod
+    def type_initial(cls, question: dict[str, Any]) -> dict[str, Any]:
+        return {"answers": [dict(a, feedback=a["feedback"] or "") for a in question["answers"]]}
+
+
+class MatchingForm(QuestionForm):
+    type_name = "matching"
+    label = _l("Matching")
+    row_lists = (("pairs", 4),)
+    pairs = FieldList(FormField(PairRow), label=_l("Pairs"), min_entries=2)
+    distractors = TextAreaField(
+        _l("Extra right-hand options (one per line)"), render_kw={"rows": 2}
+    )
+
+    def type_fields(self) -> dict[str, Any]:
+        return {
+            "pairs": [
+                {"left": (row["left"] or "").strip(), "right": (row["right"] or "").strip()}
+                for row in self.pairs.data
+                if _clean(row["left"]) or _clean(row["right"])
+            ],
+            "distractors": _lines(self.distractors.data),
+        }
+
+    @classmethod
+    def type_initial(cls, question: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "pairs": [dict(pair) for pair in question["pairs"]],
+            "distractors": "\n".join(question.get("distractors") or []),
+        }
+
+
+class ClozeForm(QuestionForm):
+    type_name = "cloze"
+    label = _l("Cloze (fill in the blanks)")
+    row_lists = (("blanks", 3),)
+    text = TextAreaField(
+        _l("Text with blanks written {{1}}, {{2}}…"), [DataRequired()], render_kw={"rows": 3}
+    )
+    blanks = FieldList(FormField(BlankRow), label=_l("Blanks"), min_entries=1)
+
+    def type_fields(self) -> dict[str, Any]:
+        blanks = []
+        for row in self.blanks.data:
+            answers = _alternatives(row["answers"])
+            if not answers:
+                continue
+            options = _alternatives(row["options"])
+            blanks.append(
+                {
+                    "answers": answers,
+                    "options": options or None,
+                    "accent_insensitive": bool(row["accent_insensitive"]),
+                }
+            )
+        return {"text": (self.text.data or "").strip(), "blanks": blanks}
+
+    @classmethod
+    def type_initial(cls, question: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "text": question["text"],
+            "blanks": [
+                {
+                    "answers": " | ".join(blank["answers"]),
+                    "options": " | ".join(blank["options"] or []),
+                    "accent_insensitive": blank["accent_insensitive"],
+                }
+                for blank in question["blanks"]
+            ],
+        }
+
+
+class FlashcardForm(QuestionForm):
+    type_name = "flashcard"
+    label = _l("Flashcard")
+    back = TextAreaField(_l("Back (Markdown)"), [DataRequired()], render_kw={"rows": 4})
+
+    def type_fields(self) -> dict[str, Any]:
+        return {"back": (self.back.data or "").strip()}
+
+    @classmethod
+    def type_initial(cls, question: dict[str, Any]) -> dict[str, Any]:
+        return {"back": question["back"]}
+
+
+QUESTION_FORMS: dict[str, type[QuestionForm]] = per_type_table(
+    "editor form",
+    {
+        form.type_name: form
+        for form in (
+            SingleChoiceForm,
+            MultipleResponseForm,
+            TrueFalseForm,
+            ShortAnswerForm,
+            NumericForm,
+            MatchingForm,
+            ClozeForm,
+            FlashcardForm,
+        )
+    },
+)
