@@ -224,3 +224,23 @@ def _describe(page: Page, keys: list[str]) -> list[str]:
             )
         )
     return described
+
+
+_OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = Array.from(document.querySelectorAll('body *')).filter((el) => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.right > width + 1;
+  }).slice(-8).map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (typeof el.className === 'string' && el.className ? '.' + el.className : ''));
+  return {scroll: document.documentElement.scrollWidth, width, wide};
+}"""
+
+
+def expect_no_horizontal_overflow(page: Page, viewport: dict) -> None:
+    """At `viewport`'s width the page scrolls only vertically (wide tables scroll inside
+    their own .table-responsive box); otherwise names the innermost elements that stick out."""
+    page.set_viewport_size(viewport)
+    page.wait_for_load_state("load")
+    found = page.evaluate(_OVERFLOW)
+    assert found["scroll"] <= found["width"], f"{page.url} is too wide at {viewport}: {found}"

@@ -8,13 +8,14 @@ from itertools import count
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import LEARNER_PASSWORD
+from tests.e2e.conftest import DESKTOP, LEARNER_PASSWORD, PHONE
 from tests.e2e.steps import (
     LESSON_3_URL,
     answer_quiz,
     bank_questions,
     ensure_language,
     expect_language,
+    expect_no_horizontal_overflow,
     find_question,
     register,
     switch_language,
@@ -142,6 +143,9 @@ def test_a_new_learner_learns_lesson_3(
     check_a11y(page, "dashboard")
     walk_with_tab(page)
     screenshot(page, "dashboard")
+    # On a phone the dashboard scrolls only vertically.
+    expect_no_horizontal_overflow(page, PHONE)
+    page.set_viewport_size(DESKTOP)
     findings.assert_none()
 
 
