@@ -5,6 +5,24 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from quizapp.domain.questions.tables import per_type_table
+
+# How to type a type's one-line answer (registry.draft_answer); None where the answer is
+# edited in the question editor after accepting.
+ANSWER_HINTS = per_type_table(
+    "draft answer hint",
+    {
+        "single_choice": None,
+        "multiple_response": None,
+        "true_false": _l("true or false"),
+        "short_answer": _l("The answer text."),
+        "numeric": _l("A number."),
+        "matching": None,
+        "cloze": _l("One answer per blank, separated by |."),
+        "flashcard": _l("The answer text."),
+    },
+)
+
 # Draft ids discarded on this page view, comma-separated (see views.discard_draft).
 DISCARDED_MAX = 4000
 

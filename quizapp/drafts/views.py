@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from quizapp.auth.decorators import staff_required
 from quizapp.domain.questions.registry import describe_right_answer, draft_answer, main_text
-from quizapp.drafts.forms import AcceptDraftForm, DiscardDraftForm
+from quizapp.drafts.forms import ANSWER_HINTS, AcceptDraftForm, DiscardDraftForm
 from quizapp.extensions import db
 from quizapp.lookups import lesson_or_404
 from quizapp.models import Lesson
@@ -82,6 +82,8 @@ def lesson_drafts(course_slug: str, lesson_slug: str):
         discarded=discarded,
         discard_form=DiscardDraftForm(discarded=",".join(discarded)),
         main_answer=draft_answer,
+        main_text=main_text,
+        answer_hints=ANSWER_HINTS,
     )
 
 

@@ -85,4 +85,3 @@ def test_the_main_text_is_a_cloze_sentence_or_the_prompt():
     assert main_text(_question("cloze")) == "Flask usa {1} y {2}."
     assert main_text(_question("flashcard")) == "Flask"
     assert with_main_text(_question("cloze"), "Nueva {1} y {2}.")["text"] == "Nueva {1} y {2}."
-

@@ -1,4 +1,5 @@
-"""Authoring lessons and questions: validation, versions, retire/restore/move."""
+"""Authoring lessons and questions: validation, versions, retire/restore/move, on a
+three-lesson course built for the test."""
 
 import pytest
 import sqlalchemy as sa
@@ -8,6 +9,7 @@ from quizapp.models import Course, Lesson
 from quizapp.models.types import utcnow
 from quizapp.services import authoring
 from quizapp.services.question_store import question_dict
+from tests.factories import make_course
 
 NOW = utcnow()
 
@@ -19,15 +21,23 @@ CHOICE = {
 }
 
 
+@pytest.fixture
+def course(app) -> Course:
+    """Three lessons of two single-choice questions (ids l1-q1, l1-q2, l2-q1…)."""
+    course = make_course(db.session, slug="curso", lessons=3, questions_per_lesson=2)
+    db.session.commit()
+    return course
+
+
 def _course() -> Course:
-    return db.session.scalar(sa.select(Course).where(Course.slug == "curso-flask"))
+    return db.session.scalar(sa.select(Course).where(Course.slug == "curso"))
 
 
 def _lesson(number: int) -> Lesson:
     return db.session.scalar(sa.select(Lesson).where(Lesson.number == number))
 
 
-def test_a_new_question_gets_an_id_from_its_title_and_goes_last(bundled_course):
+def test_a_new_question_gets_an_id_from_its_title_and_goes_last(course):
     row = authoring.create_question(db.session, _lesson(1), CHOICE, NOW)
     assert row.external_id == "lenguaje"
     assert row.version == 1
@@ -37,21 +47,19 @@ def test_a_new_question_gets_an_id_from_its_title_and_goes_last(bundled_course):
     assert again.external_id == "lenguaje-2"
 
 
-def test_an_invalid_question_is_refused_with_the_registry_messages(bundled_course):
+def test_an_invalid_question_is_refused_with_the_registry_messages(course):
     bad = {**CHOICE, "choices": [{"text": "Python"}, {"text": "Ruby"}]}
     with pytest.raises(authoring.AuthoringError) as refused:
         authoring.create_question(db.session, _lesson(1), bad, NOW)
     assert "no choice is marked" in refused.value.errors[0]
 
 
-def test_an_id_in_use_is_refused(bundled_course):
+def test_an_id_in_use_is_refused(course):
     with pytest.raises(authoring.AuthoringError):
-        authoring.create_question(
-            db.session, _lesson(1), {**CHOICE, "id": "c1-flask-lenguaje"}, NOW
-        )
+        authoring.create_question(db.session, _lesson(1), {**CHOICE, "id": "l1-q1"}, NOW)
 
 
-def test_editing_content_bumps_the_version_and_an_identical_save_does_not(bundled_course):
+def test_editing_content_bumps_the_version_and_an_identical_save_does_not(course):
     row = authoring.create_question(db.session, _lesson(1), CHOICE, NOW)
     assert not authoring.update_question(db.session, row, question_dict(row))
     assert row.version == 1
@@ -65,13 +73,13 @@ def test_editing_content_bumps_the_version_and_an_identical_save_does_not(bundle
     assert [choice.text_md for choice in row.choices] == ["Python", "Go", "Ruby"]
 
 
-def test_the_type_and_id_cannot_be_changed_by_an_edit(bundled_course):
+def test_the_type_and_id_cannot_be_changed_by_an_edit(course):
     row = authoring.create_question(db.session, _lesson(1), CHOICE, NOW)
     authoring.update_question(db.session, row, {**question_dict(row), "id": "other"})
     assert row.external_id == "lenguaje"
 
 
-def test_retire_restore_and_move(bundled_course):
+def test_retire_restore_and_move(course):
     row = authoring.create_question(db.session, _lesson(1), CHOICE, NOW)
     authoring.retire_question(db.session, row, utcnow())
     assert not row.is_active
@@ -83,7 +91,7 @@ def test_retire_restore_and_move(bundled_course):
     assert row.version == 1
 
 
-def test_a_question_cannot_move_to_another_course(bundled_course):
+def test_a_question_cannot_move_to_another_course(course):
     row = authoring.create_question(db.session, _lesson(1), CHOICE, NOW)
     other = Course(slug="otro", title="Otro")
     db.session.add(other)
@@ -95,7 +103,7 @@ def test_a_question_cannot_move_to_another_course(bundled_course):
         authoring.move_question(db.session, row, foreign)
 
 
-def test_lessons_are_numbered_next_and_slugged_like_the_course_file(bundled_course):
+def test_lessons_are_numbered_next_and_slugged_like_the_course_file(course):
     lesson = authoring.create_lesson(
         db.session, _course(), authoring.LessonFields(title="¿Qué son las rutas?", body_md="x")
     )

@@ -1,4 +1,5 @@
-"""The instructor area through the web client: editors, retire/restore/move, import, export."""
+"""The instructor area through the web client: editors, retire/restore/move, import, export,
+on a three-lesson course built for the test (ids l1-q1, l1-q2, l2-q1…)."""
 
 import io
 
@@ -10,8 +11,9 @@ from quizapp.extensions import db
 from quizapp.models import Lesson, Question
 from quizapp.services.question_store import question_dict
 from tests.conftest import csrf_token_from
+from tests.factories import make_course
 
-LESSON_URL = "/instructor/courses/curso-flask/lessons/clase-1-introduccion"
+LESSON_URL = "/instructor/courses/curso/lessons/clase-1"
 
 GIFT = """\
 // [id:web-capital]
@@ -29,7 +31,14 @@ def app_config(tmp_path):
 
 
 @pytest.fixture
-def staff(client, auth, make_user, bundled_course):
+def course(app):
+    course = make_course(db.session, slug="curso", lessons=3, questions_per_lesson=2)
+    db.session.commit()
+    return course
+
+
+@pytest.fixture
+def staff(client, auth, make_user, course):
     user = make_user("instructor")
     auth.login(user.email)
     return client
@@ -138,10 +147,10 @@ def test_an_unknown_type_is_not_found(staff):
 
 
 def test_editing_a_question_bumps_its_version(staff):
-    row = _question("c1-flask-lenguaje")
+    row = _question("l1-q1")
     path = f"/instructor/questions/{row.id}/edit"
     html = staff.get(path).get_data(as_text=True)
-    assert "Python" in html
+    assert "Choice 0" in html
     data = {
         "csrf_token": csrf_token_from(html),
         "prompt": "¿En qué lenguaje se escribe Flask?",
@@ -151,20 +160,20 @@ def test_editing_a_question_bumps_its_version(staff):
     }
     assert staff.post(path, data=data).status_code == 302
     db.session.expire_all()
-    row = _question("c1-flask-lenguaje")
+    row = _question("l1-q1")
     assert row.version == 2
     assert row.prompt_md == "¿En qué lenguaje se escribe Flask?"
     assert [choice.text_md for choice in row.choices] == ["Python", "Ruby"]
 
 
 def test_saving_an_unchanged_question_keeps_its_version(staff):
-    row = _question("c1-flask-lenguaje")
+    row = _question("l1-q1")
     path = f"/instructor/questions/{row.id}/edit"
     html = staff.get(path).get_data(as_text=True)
     form = _form_fields(html)
     assert staff.post(path, data=form).status_code == 302
     db.session.expire_all()
-    assert _question("c1-flask-lenguaje").version == 1
+    assert _question("l1-q1").version == 1
 
 
 def _form_fields(html: str) -> dict[str, str]:
@@ -190,17 +199,17 @@ def _form_fields(html: str) -> dict[str, str]:
 
 
 def test_retire_restore_and_move(staff):
-    row = _question("c1-flask-lenguaje")
+    row = _question("l1-q1")
     question_id = row.id
     token = _token(staff, f"{LESSON_URL}/questions")
     staff.post(f"/instructor/questions/{question_id}/retire", data={"csrf_token": token})
     db.session.expire_all()
-    assert _question("c1-flask-lenguaje").retired_at is not None
+    assert _question("l1-q1").retired_at is not None
     listing = staff.get(f"{LESSON_URL}/questions").get_data(as_text=True)
-    assert "c1-flask-lenguaje" in listing  # retired questions stay listed
+    assert "l1-q1" in listing  # retired questions stay listed
     staff.post(f"/instructor/questions/{question_id}/restore", data={"csrf_token": token})
     db.session.expire_all()
-    assert _question("c1-flask-lenguaje").retired_at is None
+    assert _question("l1-q1").retired_at is None
     target = _lesson(2).id
     response = staff.post(
         f"/instructor/questions/{question_id}/move",
@@ -208,13 +217,13 @@ def test_retire_restore_and_move(staff):
     )
     assert response.status_code == 302
     db.session.expire_all()
-    moved = _question("c1-flask-lenguaje")
+    moved = _question("l1-q1")
     assert moved.lesson_id == target
     assert moved.version == 1
 
 
 def test_lessons_are_created_and_previewed_without_javascript(staff):
-    path = "/instructor/courses/curso-flask/lessons/new"
+    path = "/instructor/courses/curso/lessons/new"
     token = _token(staff, path)
     body = "## Rutas\n\n<script>alert(1)</script> **negrita**"
     preview = staff.post(
@@ -236,7 +245,7 @@ def test_lessons_are_created_and_previewed_without_javascript(staff):
     )
     assert response.status_code == 302
     assert _lesson(4).slug == "clase-4-rutas"
-    edit = "/instructor/courses/curso-flask/lessons/clase-4-rutas/edit"
+    edit = "/instructor/courses/curso/lessons/clase-4-rutas/edit"
     staff.post(
         edit,
         data={
@@ -252,7 +261,7 @@ def test_lessons_are_created_and_previewed_without_javascript(staff):
 
 
 def test_a_lesson_number_in_use_is_refused(staff):
-    path = "/instructor/courses/curso-flask/lessons/new"
+    path = "/instructor/courses/curso/lessons/new"
     response = staff.post(
         path,
         data={"csrf_token": _token(staff, path), "number": "1", "title": "Otra", "body_md": ""},
@@ -271,8 +280,8 @@ def test_the_preview_endpoint_returns_sanitised_html(staff):
     assert "<script>" not in response.get_data(as_text=True)
 
 
-def _upload(client, text: str, filename: str, lesson: str = "clase-1-introduccion"):
-    path = "/instructor/courses/curso-flask/import"
+def _upload(client, text: str, filename: str, lesson: str = "clase-1"):
+    path = "/instructor/courses/curso/import"
     data = {
         "csrf_token": _token(client, path),
         "format": "auto",
@@ -287,7 +296,7 @@ def _confirm(client, preview_html: str):
 
     token = re.search(r'name="token" type="hidden" value="([^"]+)"', preview_html).group(1)
     return client.post(
-        "/instructor/courses/curso-flask/import/confirm",
+        "/instructor/courses/curso/import/confirm",
         data={"csrf_token": csrf_token_from(preview_html), "token": token},
     )
 
@@ -335,7 +344,7 @@ def test_a_confirmation_token_of_another_user_is_refused(staff, client, auth, ma
 
     token = re.search(r'name="token" type="hidden" value="([^"]+)"', html).group(1)
     client.post(
-        "/instructor/courses/curso-flask/import/confirm",
+        "/instructor/courses/curso/import/confirm",
         data={"csrf_token": _token(client, "/instructor/"), "token": token},
     )
     assert _count() == before
@@ -346,22 +355,22 @@ def test_a_confirmation_token_of_another_user_is_refused(staff, client, auth, ma
     [("yaml", b"questions:"), ("gift", b"$CATEGORY:"), ("csv", b"#separator"), ("apkg", b"PK")],
 )
 def test_exports_download_a_file(staff, fmt, marker):
-    response = staff.get(f"/instructor/courses/curso-flask/export?format={fmt}")
+    response = staff.get(f"/instructor/courses/curso/export?format={fmt}")
     assert response.status_code == 200
     assert marker in response.data
-    assert f'filename="curso-flask.{fmt}"' in response.headers["Content-Disposition"]
+    assert f'filename="curso.{fmt}"' in response.headers["Content-Disposition"]
 
 
 def test_the_index_lists_courses_with_links(staff):
     html = staff.get("/instructor/").get_data(as_text=True)
     assert f"{LESSON_URL}/questions" in html
-    assert "/instructor/courses/curso-flask/import" in html
+    assert "/instructor/courses/curso/import" in html
 
 
 def _instructor_urls(app, question_id: int) -> list[tuple[str, str]]:
     values = {
-        "course_slug": "curso-flask",
-        "lesson_slug": "clase-1-introduccion",
+        "course_slug": "curso",
+        "lesson_slug": "clase-1",
         "question_id": question_id,
     }
     urls = []
@@ -376,11 +385,11 @@ def _instructor_urls(app, question_id: int) -> list[tuple[str, str]]:
     return urls
 
 
-def test_learners_get_403_on_every_instructor_route(app, client, auth, make_user, bundled_course):
+def test_learners_get_403_on_every_instructor_route(app, client, auth, make_user, course):
     learner = make_user("learner")
     auth.login(learner.email)
     token = _token(client, "/")
-    urls = _instructor_urls(app, _question("c1-flask-lenguaje").id)
+    urls = _instructor_urls(app, _question("l1-q1").id)
     assert len(urls) >= 15
     for method, path in urls:
         if method == "GET":
@@ -390,7 +399,7 @@ def test_learners_get_403_on_every_instructor_route(app, client, auth, make_user
         assert response.status_code == 403, (method, path)
 
 
-def test_anonymous_visitors_are_sent_to_log_in(client, bundled_course):
+def test_anonymous_visitors_are_sent_to_log_in(client, course):
     response = client.get("/instructor/")
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]
