@@ -10,14 +10,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from quizapp.domain.drafting_rules import (
-    TEXTS,
-    Candidate,
+from quizapp.domain.drafting_comparisons import (
     Comparison,
     comparison_drafts,
     comparison_in,
-    list_drafts,
     proper_names,
+)
+from quizapp.domain.drafting_rules import (
+    TEXTS,
+    Candidate,
+    list_drafts,
     sentence_drafts,
     table_drafts,
 )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from quizapp.domain.drafting_sentences import (
@@ -18,16 +17,13 @@ from quizapp.domain.drafting_sentences import (
     statement_of,
 )
 from quizapp.domain.lesson_notes import (
-    LessonNotes,
     ListBlock,
     Sentence,
     Table,
     TextBlock,
-    sentences,
 )
 
-_ARTICLES = frozenset(("el", "la", "los", "las", "un", "una", "unos", "unas", "the", "a", "an"))
-_COMPARISON = re.compile(r",?\s+(?:mientras\s+que|whereas)\s+|,\s+while\s+", re.IGNORECASE)
+COMPARISON = re.compile(r",?\s+(?:mientras\s+que|whereas)\s+|,\s+while\s+", re.IGNORECASE)
 _NAMED = re.compile(
     r"\b(?:llamad[oa]s?|denominad[oa]s?|conocid[oa]s?\s+como|se\s+llama|called|named|"
     r"known\s+as)\s+((?:[A-ZÁÉÍÓÚÑ][\w.+#-]*\d*)(?:\s+[A-ZÁÉÍÓÚÑ][\w.+#-]*)*)"
@@ -97,11 +93,11 @@ Candidate = tuple[dict[str, Any], tuple[str, float, "TextBlock | ListBlock | Tab
 # --- wording ------------------------------------------------------------------------------
 
 
-def _source(text: str, texts: Mapping[str, str]) -> str:
+def source(text: str, texts: Mapping[str, str]) -> str:
     return texts["source"].format(text=clip(text))
 
 
-def _capitalised(text: str) -> str:
+def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
@@ -132,7 +128,7 @@ def _definition_flashcard(sentence: Sentence, texts: Mapping[str, str]):
         front = texts["term"].format(term=term, context=context) if context else term
         if len(rest.split()) >= 3:
             yield (
-                {"type": "flashcard", "prompt": front, "back": _capitalised(rest) + "."},
+                {"type": "flashcard", "prompt": front, "back": capitalised(rest) + "."},
                 ("definition", 0.7, block),
             )
         return
@@ -143,7 +139,7 @@ def _definition_flashcard(sentence: Sentence, texts: Mapping[str, str]):
     if not (term[:1].isupper() or (first and first[0] == 0)):
         return
     confidence = 0.75 if first and first[0] == 0 else 0.6
-    back = _capitalised(first_clause(match.group("rest"))) + "."
+    back = capitalised(first_clause(match.group("rest"))) + "."
     yield (
         {"type": "flashcard", "prompt": texts["define"].format(term=term), "back": back},
         ("definition", confidence, block),
@@ -243,98 +239,9 @@ def _number_drafts(sentence: Sentence, texts: Mapping[str, str], language: str):
             "type": "numeric",
             "prompt": texts["number"].format(text=clip(blanked)),
             "answer": value,
-            "explanation": _source(text, texts),
+            "explanation": source(text, texts),
         }
         yield question, ("number", confidence, sentence.block)
-
-
-# --- comparisons: "A … mientras que B …" ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Comparison:
-    subjects: tuple[str, str]
-    predicates: tuple[str, str]
-    sentence: Sentence
-
-
-def proper_names(notes: LessonNotes) -> dict[str, str]:
-    """Words written with a capital somewhere other than at a sentence start."""
-    names: dict[str, str] = {}
-    for block in notes.blocks:
-        for sentence in sentences(block):
-            for word in re.findall(r"(?<=\s)[A-ZÁÉÍÓÚÑ][\w]*", sentence.text):
-                names.setdefault(word.casefold(), word)
-    return names
-
-
-def comparison_in(sentence: Sentence, names: Mapping[str, str]) -> Comparison | None:
-    parts = _COMPARISON.split(sentence.text.rstrip(".;!"), maxsplit=1)
-    if len(parts) != 2:
-        return None
-    left = re.sub(r"^[^:]{1,40}:\s+", "", parts[0])
-    sides = [_subject_and_predicate(left, names), _subject_and_predicate(parts[1], names)]
-    if None in sides:
-        return None
-    (first, first_rest), (second, second_rest) = sides  # type: ignore[misc]
-    if first.casefold() == second.casefold():
-        return None
-    return Comparison((first, second), (first_rest, second_rest), sentence)
-
-
-def _subject_and_predicate(clause: str, names: Mapping[str, str]) -> tuple[str, str] | None:
-    words = clause.split()
-    start = 1 if words and words[0].casefold() in _ARTICLES else 0
-    if len(words) < start + 3:
-        return None
-    head = words[start]
-    name = head if head[:1].isupper() else names.get(head.casefold())
-    if name is None:
-        return None
-    subject = " ".join([*words[:start], name])
-    return subject, " ".join(words[start + 1 :])
-
-
-def comparison_drafts(comparisons: list[Comparison], texts: Mapping[str, str]):
-    groups: dict[frozenset[str], list[Comparison]] = {}
-    for comparison in comparisons:
-        key = frozenset(subject.casefold() for subject in comparison.subjects)
-        groups.setdefault(key, []).append(comparison)
-    for index, comparison in enumerate(comparisons):
-        b, (said_of_a, said_of_b) = comparison.subjects[1], comparison.predicates
-        # Alternate true and swapped (false) statements, so the drafts are not all false.
-        truthful = index % 2 == 1
-        statement = f"{b} {said_of_b}." if truthful else f"{b} {said_of_a}."
-        yield (
-            {
-                "type": "true_false",
-                "prompt": statement,
-                "answer": truthful,
-                "explanation": _source(comparison.sentence.text, texts),
-            },
-            ("comparison", 0.7, comparison.sentence.block),
-        )
-        if len(groups[frozenset(s.casefold() for s in comparison.subjects)]) == 1:
-            yield _matching([comparison], texts), ("comparison", 0.6, comparison.sentence.block)
-    for group in groups.values():
-        if len(group) > 1:
-            yield _matching(group, texts), ("comparison", 0.75, group[0].sentence.block)
-
-
-def _matching(group: list[Comparison], texts: Mapping[str, str]) -> dict[str, Any]:
-    a, b = group[0].subjects
-    names = {a.casefold(): a, b.casefold(): b}
-    pairs = [
-        {"left": _capitalised(predicate), "right": names[subject.casefold()]}
-        for comparison in group
-        for subject, predicate in zip(comparison.subjects, comparison.predicates, strict=True)
-    ]
-    return {
-        "type": "matching",
-        "prompt": texts["match"].format(a=a, b=b),
-        "pairs": pairs,
-        "explanation": "\n".join(f"- {c.sentence.text}" for c in group),
-    }
 
 
 # --- lists and tables ---------------------------------------------------------------------
@@ -375,7 +282,7 @@ def list_drafts(
 def _item_statements(lst: ListBlock, texts: Mapping[str, str], language: str):
     for item in lst.items:
         text = " ".join(item.text.split())
-        if not 3 <= len(text.split()) <= 30 or _COMPARISON.search(text) or "«" in text:
+        if not 3 <= len(text.split()) <= 30 or COMPARISON.search(text) or "«" in text:
             continue
         statement, true = statement_of(text, language)
         question = {
