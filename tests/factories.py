@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from quizapp.domain.questions.registry import normalise_question
 from quizapp.models import (
     Answer,
     AnswerChoice,
     Attempt,
     Card,
-    Choice,
     Course,
     Lesson,
     Question,
@@ -19,6 +19,7 @@ from quizapp.models import (
     User,
 )
 from quizapp.models.types import utcnow
+from quizapp.services.question_store import add_question
 
 
 def make_course(
@@ -29,8 +30,8 @@ def make_course(
     choices: int = 3,
     body_md: str = "",
 ) -> Course:
-    """Single-choice questions whose first choice (position 0) is the right one; every
-    lesson has `body_md` as its notes."""
+    """Single-choice questions whose first choice (position 0) is the right one, stored
+    as the editor stores them; every lesson has `body_md` as its notes."""
     course = Course(slug=slug, title=f"Course {slug}")
     session.add(course)
     session.flush()
@@ -45,26 +46,21 @@ def make_course(
         session.add(lesson)
         session.flush()
         for position in range(questions_per_lesson):
-            session.add(
-                Question(
-                    course_id=course.id,
-                    lesson_id=lesson.id,
-                    external_id=f"l{number}-q{position + 1}",
-                    type="single_choice",
-                    title=f"Question {number}.{position + 1}",
-                    prompt_md=f"Prompt {number}.{position + 1}?",
-                    position=position,
-                    data={},
-                    choices=[
-                        Choice(
-                            position=p,
-                            text_md=f"Choice {p}",
-                            is_correct=p == 0,
-                            weight=float(p == 0),
-                        )
-                        for p in range(choices)
-                    ],
-                )
+            add_question(
+                session,
+                lesson,
+                normalise_question(
+                    {
+                        "id": f"l{number}-q{position + 1}",
+                        "type": "single_choice",
+                        "title": f"Question {number}.{position + 1}",
+                        "prompt": f"Prompt {number}.{position + 1}?",
+                        "choices": [
+                            {"text": f"Choice {p}", "correct": p == 0} for p in range(choices)
+                        ],
+                    }
+                ),
+                utcnow(),
             )
     session.flush()
     return course
