@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from quizapp.domain.formats import moodle_cloze
 from quizapp.domain.questions.base import format_number
 from quizapp.domain.questions.cloze import BLANK_MARKER
+from quizapp.domain.questions.tables import per_type_table
 
 # XML 1.0 cannot hold these characters at all, not even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -188,12 +189,17 @@ class _Writer:
     prompt: Callable[[dict], str] | None = None
 
 
-_TYPES = {
-    "single_choice": _Writer("multichoice", _choices),
-    "multiple_response": _Writer("multichoice", _choices),
-    "true_false": _Writer("truefalse", _true_false),
-    "short_answer": _Writer("shortanswer", _short_answer),
-    "numeric": _Writer("numerical", _numeric),
-    "matching": _Writer("matching", _matching),
-    "cloze": _Writer("cloze", _cloze, _cloze_prompt),
-}
+# Flashcards have no Moodle question type: they are reported as skipped.
+_TYPES = per_type_table(
+    "Moodle XML writer",
+    {
+        "single_choice": _Writer("multichoice", _choices),
+        "multiple_response": _Writer("multichoice", _choices),
+        "true_false": _Writer("truefalse", _true_false),
+        "short_answer": _Writer("shortanswer", _short_answer),
+        "numeric": _Writer("numerical", _numeric),
+        "matching": _Writer("matching", _matching),
+        "cloze": _Writer("cloze", _cloze, _cloze_prompt),
+    },
+    gradable_only=True,
+)
