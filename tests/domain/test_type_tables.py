@@ -15,7 +15,7 @@ from quizapp.domain.questions.tables import TYPE_TABLES, per_type_table
 # The layers that must have a table, so that one which stops registering is noticed too.
 # Hook: the answer fields of the quiz and review forms register as "answer fields" once
 # they live outside learn/; add the layer here then.
-LAYERS = {"editor form", "API response", "draft answer hint", "Moodle XML writer"}
+LAYERS = {"editor form", "API response", "draft answer hint", "Moodle XML writer", "GIFT writer"}
 
 
 PACKAGE = Path(quizapp.__file__).resolve().parent

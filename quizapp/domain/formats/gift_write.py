@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from quizapp.domain.formats.gift_parse import BLANK, SPECIAL
+from quizapp.domain.questions.tables import per_type_table
 
 # An answer that starts like a weight or a format tag would be misread, so it gets an
 # explicit [markdown] tag first: the parser strips only one tag and reads no weight after it.
@@ -180,12 +181,17 @@ def _cloze(question: dict) -> str:
     return stem + _block(lines, question) + escape(after.rstrip())
 
 
-_RENDERERS = {
-    "single_choice": _single_choice,
-    "multiple_response": _multiple_response,
-    "true_false": _true_false,
-    "short_answer": _short_answer,
-    "numeric": _numeric,
-    "matching": _matching,
-    "cloze": _cloze,
-}
+# Flashcards have no GIFT form: writing one raises Inexpressible, reported as left out.
+_RENDERERS = per_type_table(
+    "GIFT writer",
+    {
+        "single_choice": _single_choice,
+        "multiple_response": _multiple_response,
+        "true_false": _true_false,
+        "short_answer": _short_answer,
+        "numeric": _numeric,
+        "matching": _matching,
+        "cloze": _cloze,
+    },
+    gradable_only=True,
+)
