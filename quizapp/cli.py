@@ -211,7 +211,7 @@ def questions_import(
         db.session.rollback()
         _fail(plan.errors)
     now = utcnow()
-    apply_import(db.session, plan, now)
+    apply_import(db.session, plan)
     history = _import_history(course, plan.fmt, data, history_for, now) if history_for else ""
     db.session.commit()
     click.echo(summary(plan) + history)

@@ -437,7 +437,7 @@ def import_questions(course: str, body: dict):
         )
     dry_run = body.get("dry_run") in (True, "true")
     if not dry_run:
-        bank_import.apply_import(db.session, plan, _now())
+        bank_import.apply_import(db.session, plan)
         db.session.commit()
     return serializers.import_result(plan, applied=not dry_run)
 

@@ -336,7 +336,7 @@ def confirm_import(course_slug: str):
             target=upload.lesson_slug,
         )
     now = utcnow()
-    bank_import.apply_import(db.session, plan, now)
+    bank_import.apply_import(db.session, plan)
     if upload.with_history and plan.fmt == "apkg":
         history = anki_history.import_review_history(
             db.session, current_user.id, course, upload.data, now

@@ -8,7 +8,6 @@ stable id, so re-importing a file updates instead of duplicating. A file import 
 retires: questions missing from the file stay (only `content load` of whole banks retires)."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -52,7 +51,6 @@ class ImportPlan:
     unsupported: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     # Always empty: a file import never retires (see the module docstring).
-    retired: list[str] = field(default_factory=list)
     # Files the questions carry, by question id then `media:` target (see ParsedFile).
     media: dict[str, dict[str, bytes]] = field(default_factory=dict)
 
@@ -160,14 +158,12 @@ def category_mapping(lines: list[str]) -> tuple[dict[str, str], list[str]]:
     return mapping, problems
 
 
-def apply_import(session: Session, plan: ImportPlan, now: datetime) -> ImportPlan:
-    """Write the plan (created, updated, restored); the caller commits. `now` stamps nothing
-    yet but keeps the service signature uniform with the loader.
+def apply_import(session: Session, plan: ImportPlan) -> ImportPlan:
+    """Write the plan (created, updated, restored); the caller commits.
 
     The number of statements does not grow with the file: the course's questions are read
     once, new questions and their choices go in as bulk INSERTs, and only stored questions
     that change are written through the ORM, their choices read in one query first."""
-    del now
     if plan.errors:
         raise ImportRefused("\n".join(plan.errors))
     stored = _stored_states(session, plan.course_id)

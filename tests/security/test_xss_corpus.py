@@ -318,7 +318,7 @@ def _import(course: Course, lesson: Lesson, text: str, filename: str) -> None:
     plan = bank_import.plan_import(db.session, course, lesson, text, filename)
     assert plan.ok, plan.errors
     assert plan.items
-    bank_import.apply_import(db.session, plan, utcnow())
+    bank_import.apply_import(db.session, plan)
     db.session.commit()
 
 

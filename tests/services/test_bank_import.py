@@ -5,7 +5,6 @@ import yaml
 
 from quizapp.extensions import db
 from quizapp.models import Course, Lesson, Question
-from quizapp.models.types import utcnow
 from quizapp.services.bank_export import export_course
 from quizapp.services.bank_import import apply_import, plan_import
 
@@ -36,7 +35,7 @@ def _count() -> int:
 def _import(text: str, filename: str, lesson: Lesson | None = None, fmt: str | None = None):
     plan = plan_import(db.session, _course(), lesson, text, filename, fmt)
     if plan.ok:
-        apply_import(db.session, plan, utcnow())
+        apply_import(db.session, plan)
         db.session.commit()
     return plan
 
@@ -48,7 +47,6 @@ def test_gift_plan_lists_new_questions_and_unsupported_ones_without_writing(bund
     assert plan.created == ["g-capital", "flask"]
     assert len(plan.unsupported) == 1
     assert plan.unsupported[0].startswith("extra.gift:6: ")
-    assert plan.retired == []
     assert _count() == before
 
 

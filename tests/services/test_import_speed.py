@@ -6,7 +6,6 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Choice, Course, Lesson, Question
-from quizapp.models.types import utcnow
 from quizapp.services.bank_import import apply_import, plan_import
 from quizapp.services.question_store import question_dict
 
@@ -44,7 +43,7 @@ def _import(count_queries, text: str, reads_only: bool = False) -> tuple[int, li
     with count_queries:
         plan = plan_import(db.session, course, lesson, text, "speed.gift", "gift")
         assert plan.errors == []
-        apply_import(db.session, plan, utcnow())
+        apply_import(db.session, plan)
         db.session.flush()
     db.session.commit()
     statements = count_queries.selects() if reads_only else count_queries.statements

@@ -42,7 +42,7 @@ def test_a_moodle_fixture_imports_into_the_chosen_lesson(bundled_course):
     assert plan.errors == []
     assert plan.fmt == "moodle-xml"
     assert plan.created == ["greeting"]
-    apply_import(db.session, plan, NOW)
+    apply_import(db.session, plan)
     db.session.commit()
     question = _questions("greeting")["greeting"]
     assert question.type == "single_choice"
@@ -80,7 +80,7 @@ def test_an_anki_package_imports_and_a_damaged_one_is_refused(bundled_course):
     assert plan.errors == []
     assert plan.fmt == "apkg"
     assert len(plan.created) == 5
-    apply_import(db.session, plan, NOW)
+    apply_import(db.session, plan)
     db.session.commit()
     types = sorted(q.type for q in _questions("anki-").values())
     assert types == ["cloze", "cloze", "flashcard", "flashcard", "flashcard"]
@@ -101,7 +101,7 @@ def test_the_review_log_becomes_the_learners_fsrs_history(bundled_course, make_u
     ]
     data = legacy_package(revlog=revlog)
     plan = plan_import(db.session, _course(), _lesson(1), data, "deck.apkg")
-    apply_import(db.session, plan, NOW)
+    apply_import(db.session, plan)
     learner = make_user("learner")
     result = import_review_history(db.session, learner.id, _course(), data, NOW)
     db.session.commit()
