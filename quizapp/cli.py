@@ -10,10 +10,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
+from quizapp import clock
 from quizapp.domain.formats.registry import exportable, get_format, importable
 from quizapp.extensions import db
 from quizapp.models import Course
-from quizapp.models.types import utcnow
 
 content_cli = AppGroup("content", help="Load and list courses (Markdown notes + YAML banks).")
 questions_cli = AppGroup("questions", help="Validate, import and export question banks.")
@@ -38,7 +38,7 @@ def content_load(path: Path | None) -> None:
     if not targets:
         _fail([f"{path}:0: no course found (a course folder holds course.md)"])
     try:
-        reports = [load_path(db.session, target, utcnow()) for target in targets]
+        reports = [load_path(db.session, target, clock.now()) for target in targets]
     except ContentError as error:
         db.session.rollback()
         _fail(error.errors)
@@ -122,7 +122,7 @@ def demo() -> None:
     """Create the demo accounts (printed once) and some learning history."""
     from quizapp.services.demo import create_demo
 
-    created = create_demo(db.session, utcnow())
+    created = create_demo(db.session, clock.now())
     db.session.commit()
     if not created:
         click.echo("demo accounts already exist")
@@ -210,7 +210,7 @@ def questions_import(
     if not plan.ok:
         db.session.rollback()
         _fail(plan.errors)
-    now = utcnow()
+    now = clock.now()
     apply_import(db.session, plan)
     history = _import_history(course, plan.fmt, data, history_for, now) if history_for else ""
     db.session.commit()

@@ -8,11 +8,11 @@ from flask import current_app, g
 from flask import request as flask_request
 from flask_limiter.util import get_remote_address
 
+from quizapp import clock
 from quizapp.api.validation import ApiError
 from quizapp.errors import database_failure
 from quizapp.extensions import db
 from quizapp.models import User
-from quizapp.models.types import utcnow
 from quizapp.services import accounts
 
 
@@ -42,7 +42,7 @@ def authenticate(staff: bool = False) -> User:
     token = bearer_token()
     if token is None:
         raise ApiError(401, "missing_token", "Send an API token: Authorization: Bearer <token>.")
-    user = accounts.user_for_api_token(db.session, token, utcnow())
+    user = accounts.user_for_api_token(db.session, token, clock.now())
     if user is None:
         db.session.rollback()
         raise ApiError(401, "invalid_token", "The token is unknown or revoked.")

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from quizapp import clock
 from quizapp.auth.decorators import staff_required
 from quizapp.author.forms import (
     ActionForm,
@@ -33,7 +34,6 @@ from quizapp.domain.rendering import render_markdown
 from quizapp.extensions import db
 from quizapp.lookups import course_or_404, lesson_or_404
 from quizapp.models import Course, Lesson, Question
-from quizapp.models.types import utcnow
 from quizapp.services import anki_history, authoring, bank_export, bank_import, catalog
 from quizapp.services.question_store import question_dict
 
@@ -178,7 +178,7 @@ def new_question(course_slug: str, lesson_slug: str):
     form = form_class(data=form_class.initial(None))
     if form.validate_on_submit():
         try:
-            row = authoring.create_question(db.session, lesson, form.to_question(), utcnow())
+            row = authoring.create_question(db.session, lesson, form.to_question(), clock.now())
         except authoring.AuthoringError as error:
             db.session.rollback()
             form.form_errors.extend(error.errors)
@@ -218,7 +218,7 @@ def edit_question(question_id: int):
 def retire_question(question_id: int):
     question = _question_or_404(question_id)
     if ActionForm().validate_on_submit():
-        authoring.retire_question(db.session, question, utcnow())
+        authoring.retire_question(db.session, question, clock.now())
         db.session.commit()
         flash(_("Question retired: learners no longer see it; its history is kept."), "success")
     return redirect(_questions_url(question.lesson))
@@ -335,7 +335,7 @@ def confirm_import(course_slug: str):
             confirm=None,
             target=upload.lesson_slug,
         )
-    now = utcnow()
+    now = clock.now()
     bank_import.apply_import(db.session, plan)
     if upload.with_history and plan.fmt == "apkg":
         history = anki_history.import_review_history(

@@ -3,13 +3,13 @@
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from quizapp import clock
 from quizapp.auth.decorators import staff_required
 from quizapp.dashboard import csv_export
 from quizapp.domain.statistics import MIN_ATTEMPTS_TO_JUDGE
 from quizapp.extensions import db
 from quizapp.lookups import course_or_404
 from quizapp.models import User
-from quizapp.models.types import utcnow
 from quizapp.services import item_analysis, progress, stats
 
 bp = Blueprint("dashboard", __name__)
@@ -18,7 +18,7 @@ bp = Blueprint("dashboard", __name__)
 @bp.route("/dashboard")
 @login_required
 def learner():
-    found = progress.learner_progress(db.session, current_user._get_current_object(), utcnow())
+    found = progress.learner_progress(db.session, current_user._get_current_object(), clock.now())
     return render_template(
         "dashboard/learner.html", progress=found, review_url=url_for("review.queue")
     )
@@ -46,7 +46,7 @@ def course(course_slug: str):
     sort, order = _sort_arguments()
     page = request.args.get("page", 1, type=int)
     dashboard = stats.cached_course_dashboard(
-        db.session, found, utcnow(), sort, order, page, max_age=_dashboard_cache_seconds()
+        db.session, found, clock.now(), sort, order, page, max_age=_dashboard_cache_seconds()
     )
     return render_template(
         "dashboard/course.html",
@@ -64,7 +64,7 @@ def course(course_slug: str):
 def learner_detail(course_slug: str, user_id: int):
     found = course_or_404(course_slug)
     user = db.session.get(User, user_id) or abort(404)
-    learner_progress = progress.learner_progress(db.session, user, utcnow(), course=found)
+    learner_progress = progress.learner_progress(db.session, user, clock.now(), course=found)
     return render_template("dashboard/learner_detail.html", course=found, progress=learner_progress)
 
 

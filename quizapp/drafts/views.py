@@ -5,13 +5,13 @@ import re
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from quizapp import clock
 from quizapp.auth.decorators import staff_required
 from quizapp.domain.questions.registry import describe_right_answer, draft_answer, main_text
 from quizapp.drafts.forms import ANSWER_HINTS, AcceptDraftForm, DiscardDraftForm
 from quizapp.extensions import db
 from quizapp.lookups import lesson_or_404
 from quizapp.models import Lesson
-from quizapp.models.types import utcnow
 from quizapp.services import coverage, drafting
 
 bp = Blueprint("drafts", __name__)
@@ -96,7 +96,7 @@ def accept_draft(course_slug: str, lesson_slug: str, draft_id: str):
     discarded = _discarded(form.discarded.data)
     edits = drafting.DraftEdits(prompt=form.prompt.data, answer=form.answer.data)
     try:
-        drafting.accept_draft(db.session, lesson, draft_id, utcnow(), edits)
+        drafting.accept_draft(db.session, lesson, draft_id, clock.now(), edits)
     except drafting.DraftError as error:
         db.session.rollback()
         for message in error.errors:

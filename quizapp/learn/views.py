@@ -13,12 +13,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from quizapp import clock
 from quizapp.extensions import db
 from quizapp.learn.forms import StartQuizForm, build_quiz_form, quiz_items, read_responses
 from quizapp.learn.results import result_items
 from quizapp.lookups import course_or_404, lesson_or_404
 from quizapp.models import Lesson
-from quizapp.models.types import utcnow
 from quizapp.services import catalog, quizzes
 
 bp = Blueprint("learn", __name__)
@@ -80,7 +80,7 @@ def quiz(course_slug: str, lesson_slug: str):
             db.session,
             current_user.id,
             found,
-            utcnow(),
+            clock.now(),
             size=current_app.config["QUIZ_DEFAULT_SIZE"] or None,
         )
         attempt_id = attempt.id
@@ -91,7 +91,7 @@ def quiz(course_slug: str, lesson_slug: str):
     attempt_id = attempt.id
     if form.validate_on_submit() and form.attempt_id.data == str(attempt_id):
         outcome = quizzes.submit_attempt(
-            db.session, attempt, read_responses(form, attempt), utcnow()
+            db.session, attempt, read_responses(form, attempt), clock.now()
         )
         db.session.commit()
         if not outcome.newly_submitted:
@@ -123,7 +123,7 @@ def new_attempt(course_slug: str, lesson_slug: str):
     found = lesson_or_404(course_slug, lesson_slug)
     if StartQuizForm().validate_on_submit():
         size = current_app.config["QUIZ_DEFAULT_SIZE"] or None
-        if quizzes.begin_retake(db.session, current_user.id, found, utcnow(), size=size):
+        if quizzes.begin_retake(db.session, current_user.id, found, clock.now(), size=size):
             db.session.commit()
     return redirect(url_for("learn.quiz", course_slug=course_slug, lesson_slug=lesson_slug))
 
