@@ -106,7 +106,10 @@ def read_answers(body: str) -> list[SubAnswer]:
             fraction, part = float(match[1]), part[match.end() :]
         pieces = split_unescaped(part, "#")
         text, feedback = pieces[0], "#".join(pieces[1:])
-        answers.append(SubAnswer(html_to_plain(unescape(text)), fraction, unescape(feedback)))
+        text = unescape(text)
+        # Markup inside an answer is dropped; plain text is kept exactly (grading trims it).
+        text = html_to_plain(text) if "<" in text else text
+        answers.append(SubAnswer(text, fraction, unescape(feedback)))
     return answers
 
 
@@ -126,14 +129,14 @@ def read_blank(match: re.Match[str]) -> Blank:
         right = list(dict.fromkeys(a.text for a in answers if a.fraction >= 100))
         blank = {"answers": right, "options": [a.text for a in answers]}
     else:
-        right = [a.text for a in answers if a.fraction >= 100 and a.text != "*"]
+        right = [a.text for a in answers if a.fraction >= 100 and a.text.strip() != "*"]
         if kind == "numeric":
             right = [_numeric_text(a.text, dropped) for a in answers if a.fraction >= 100]
             right = [text for text in right if text]
         if kind == "short_case":
             dropped.append("case-sensitive blanks (compared ignoring case)")
         blank = {"answers": right, "options": None}
-    if any(a.text == "*" for a in answers):
+    if any(a.text.strip() == "*" for a in answers):
         dropped.append("the `*` any-other-answer of a blank")
     if not right:
         raise NotABlank(f"{match[2]} with no fully right answer")
