@@ -16,6 +16,8 @@ MIN_RETENTION = 0.80
 MAX_RETENTION = 0.97
 DEFAULT_RETENTION = 0.90
 MAX_DAILY_NEW = 1000
+DEFAULT_LEECH_THRESHOLD = 8
+MIN_LEECH_THRESHOLD, MAX_LEECH_THRESHOLD = 1, 99
 
 RATINGS = (fsrs.Rating.Again, fsrs.Rating.Hard, fsrs.Rating.Good, fsrs.Rating.Easy)
 RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
@@ -105,6 +107,15 @@ def review(scheduler: fsrs.Scheduler, card: CardFields, rating: int, now: dateti
 def is_lapse(card: CardFields, rating: int) -> bool:
     """Forgetting a card that had graduated to review (Anki's definition of a lapse)."""
     return card.state == fsrs.State.Review and rating == fsrs.Rating.Again
+
+
+def becomes_leech(lapses: int, threshold: int) -> bool:
+    """Whether the lapse that brought the card to `lapses` makes it a leech: at the
+    threshold, then again every half threshold (Anki's rule), so an unsuspended leech
+    that keeps lapsing is suspended again."""
+    if lapses < threshold:
+        return False
+    return (lapses - threshold) % max(1, threshold // 2) == 0
 
 
 def preview_intervals(

@@ -1,6 +1,7 @@
 """Spaced-repetition cards (FSRS state as columns) and their review log."""
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -31,6 +32,12 @@ class Card(db.Model):
     reps: so.Mapped[int] = so.mapped_column(default=0)
     lapses: so.Mapped[int] = so.mapped_column(default=0)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Review controls: a suspended card leaves the queue until unsuspended, a buried one
+    # until the given moment (the start of the learner's next day); a card that lapsed
+    # too often is tagged a leech (and suspended when tagged).
+    suspended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    buried_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    leech: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     question: so.Mapped["Question"] = so.relationship()  # noqa: F821
 
@@ -49,3 +56,6 @@ class ReviewLog(db.Model):
     duration_ms: so.Mapped[int | None] = so.mapped_column()
     # "quiz" when a quiz answer counted as the review, "review" from the review page.
     source: so.Mapped[str] = so.mapped_column(sa.String(10), default="review")
+    # The card's columns before this rating, so that it can be undone exactly; None for
+    # reviews that cannot be undone (quiz answers, or history older than a reset).
+    undo_state: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)

@@ -26,6 +26,8 @@ class User(UserMixin, db.Model):
     session_version: so.Mapped[int] = so.mapped_column(default=1)
     desired_retention: so.Mapped[float] = so.mapped_column(default=0.9)
     daily_new_limit: so.Mapped[int] = so.mapped_column(default=20)
+    # A card that lapses this many times is a leech: tagged and suspended.
+    leech_threshold: so.Mapped[int] = so.mapped_column(default=8, server_default="8")
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     tokens: so.WriteOnlyMapped["ApiToken"] = so.relationship(

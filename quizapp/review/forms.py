@@ -1,11 +1,28 @@
-"""Review forms: they validate input only (a rating 1–4, the card's review count, settings)."""
+"""Review forms: they validate input only (a rating 1–4, the card's review count, settings,
+the card browser's search and bulk actions)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SubmitField
-from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
-from quizapp.domain.scheduling import MAX_DAILY_NEW, MAX_RETENTION, MIN_RETENTION
+from quizapp.domain.scheduling import (
+    MAX_DAILY_NEW,
+    MAX_LEECH_THRESHOLD,
+    MAX_RETENTION,
+    MIN_LEECH_THRESHOLD,
+    MIN_RETENTION,
+)
+from quizapp.services.card_browser import SORTS, STATES
+from quizapp.services.card_controls import ACTIONS
 
 
 class ReviewedCardForm(FlaskForm):
@@ -45,4 +62,56 @@ class ReviewSettingsForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=0, max=MAX_DAILY_NEW)],
         render_kw={"min": 0, "max": MAX_DAILY_NEW},
     )
+    leech_threshold = IntegerField(
+        _l("Leech threshold (lapses)"),
+        # Optional: a post without it keeps the learner's threshold.
+        validators=[Optional(), NumberRange(min=MIN_LEECH_THRESHOLD, max=MAX_LEECH_THRESHOLD)],
+        render_kw={"min": MIN_LEECH_THRESHOLD, "max": MAX_LEECH_THRESHOLD},
+    )
     submit = SubmitField(_l("Save settings"))
+
+
+class CardControlForm(FlaskForm):
+    """Suspend, bury or undo: nothing but the CSRF token."""
+
+
+class CardSearchForm(FlaskForm):
+    """The card browser's filters (a GET form: nothing changes, no token needed)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Text"), validators=[Optional(), Length(max=200)])
+    lesson = SelectField(_l("Lesson"), coerce=str, validators=[Optional()])
+    state = SelectField(
+        _l("State"),
+        choices=[
+            SelectChoice("", _l("Any")),
+            SelectChoice("new", _l("New")),
+            SelectChoice("learning", _l("Learning")),
+            SelectChoice("review", _l("Review")),
+            SelectChoice("suspended", _l("Suspended")),
+            SelectChoice("leech", _l("Leech")),
+        ],
+        validators=[Optional(), AnyOf(["", *STATES])],
+    )
+    due_before = DateField(_l("Due by"), validators=[Optional()])
+    sort = SelectField(
+        _l("Sort by"),
+        choices=[
+            SelectChoice("due", _l("Due date")),
+            SelectChoice("lapses", _l("Most lapses")),
+            SelectChoice("reps", _l("Most reviews")),
+            SelectChoice("lesson", _l("Lesson")),
+            SelectChoice("added", _l("Newest first")),
+        ],
+        validators=[Optional(), AnyOf(SORTS)],
+    )
+    page = IntegerField(validators=[Optional(), NumberRange(min=1)])
+
+
+class CardActionsForm(FlaskForm):
+    """The bulk buttons of the card browser: the chosen cards and what to do with them."""
+
+    cards = SelectMultipleField(coerce=int, validate_choice=False)
+    action = StringField(validators=[InputRequired(), AnyOf(ACTIONS)])

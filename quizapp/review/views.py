@@ -1,5 +1,5 @@
-"""Flashcard review with FSRS: the due queue, answering and rating a card, the session's
-summary and the learner's review settings."""
+"""Flashcard review with FSRS: the due queue, answering and rating a card, undo, suspend
+and bury, the card browser, the session's summary and the learner's review settings."""
 
 from datetime import datetime, timedelta
 
@@ -14,17 +14,25 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_datetime, format_decimal
+from flask_babel import format_datetime, format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from quizapp import clock
 from quizapp.domain.questions.registry import is_gradable
 from quizapp.domain.scheduling import format_interval
 from quizapp.extensions import db
 from quizapp.review import answer_parsing
-from quizapp.review.forms import RatingForm, ReviewSettingsForm
-from quizapp.services import ratings, review_queue, review_settings
+from quizapp.review.forms import (
+    CardActionsForm,
+    CardControlForm,
+    CardSearchForm,
+    RatingForm,
+    ReviewedCardForm,
+    ReviewSettingsForm,
+)
+from quizapp.services import card_browser, card_controls, ratings, review_queue, review_settings
 from quizapp.services.question_store import question_dict
 
 bp = Blueprint("review", __name__)
@@ -39,6 +47,7 @@ def review_helpers():
         "interval_text": interval_text,
         "cloze_prompt": answer_parsing.cloze_prompt,
         "rating_labels": {1: _("Again"), 2: _("Hard"), 3: _("Good"), 4: _("Easy")},
+        "control_form": CardControlForm,
     }
 
 
@@ -166,28 +175,145 @@ def answer(card_id: int):
             scope_args=_scope_args(),
         )
     response = answer_parsing.read_response(form, question, layout)
+    return _answered(card.id, question, response, form)
+
+
+def _answered(card_id: int, question, response, form):
+    """Grade the answer (or, with no response, "I don't know") and show the outcome."""
+    moment = clock.now()
     try:
-        outcome = ratings.answer_card(
-            db.session,
-            current_user.id,
-            card.id,
-            response,
-            moment,
-            expected_reps=form.reps.data,
-            duration_ms=form.duration_ms.data,
-            enable_fuzzing=_fuzzing(),
-        )
+        options = {
+            "expected_reps": form.reps.data,
+            "duration_ms": form.duration_ms.data,
+            "enable_fuzzing": _fuzzing(),
+        }
+        if response is None:
+            outcome = ratings.give_up_card(db.session, current_user.id, card_id, moment, **options)
+        else:
+            outcome = ratings.answer_card(
+                db.session, current_user.id, card_id, response, moment, **options
+            )
     except ratings.StaleReview:
         return _stale_review()
     if outcome.rated:
         db.session.commit()
         _note_review(moment)
+    your_answer = (
+        _("I don't know")
+        if response is None
+        else answer_parsing.describe_response(question, response)
+    )
     return render_template(
         "review/result.html",
         outcome=outcome,
         now=moment,
         scope_args=_scope_args(),
-        your_answer=answer_parsing.describe_response(question, response),
+        your_answer=your_answer,
+    )
+
+
+@bp.route("/review/<int:card_id>/dont-know", methods=["POST"])
+@login_required
+def dont_know(card_id: int):
+    """ "Show answer / I don't know" on an objective card: rated Again, answer shown."""
+    try:
+        card = ratings.get_card(db.session, current_user.id, card_id)
+    except ratings.CardNotFound:
+        abort(404)
+    question = question_dict(card.question)
+    form = ReviewedCardForm()
+    if not is_gradable(question["type"]) or not form.validate_on_submit():
+        abort(400)
+    if form.reps.data != card.reps:
+        return _stale_review()
+    return _answered(card.id, question, None, form)
+
+
+@bp.route("/review/undo", methods=["POST"])
+@login_required
+def undo():
+    if not CardControlForm().validate_on_submit():
+        abort(400)
+    try:
+        ratings.undo_last_rating(db.session, current_user.id)
+    except ratings.ReviewError as error:
+        db.session.rollback()
+        flash(_("Nothing to undo.") if isinstance(error, ratings.NothingToUndo) else str(error))
+        return _back_to_queue()
+    db.session.commit()
+    flash(_("Rating undone: the card is as it was before."), "success")
+    return _back_to_queue()
+
+
+@bp.route("/review/<int:card_id>/suspend", methods=["POST"])
+@login_required
+def suspend(card_id: int):
+    _own_card_or_404(card_id)
+    if not CardControlForm().validate_on_submit():
+        abort(400)
+    card_controls.suspend_cards(db.session, current_user.id, [card_id], clock.now())
+    db.session.commit()
+    flash(_("Card suspended: find it in the card browser to unsuspend it."), "success")
+    return _back_to_queue()
+
+
+@bp.route("/review/<int:card_id>/bury", methods=["POST"])
+@login_required
+def bury(card_id: int):
+    _own_card_or_404(card_id)
+    if not CardControlForm().validate_on_submit():
+        abort(400)
+    card_controls.bury_card(db.session, current_user.id, card_id, clock.now())
+    db.session.commit()
+    flash(_("Card buried until tomorrow."), "success")
+    return _back_to_queue()
+
+
+def _own_card_or_404(card_id: int):
+    try:
+        return ratings.get_card(db.session, current_user.id, card_id)
+    except ratings.CardNotFound:
+        abort(404)
+
+
+@bp.route("/review/cards", methods=["GET", "POST"])
+@login_required
+def cards():
+    """The card browser: search the learner's cards; suspend, unsuspend or reset them."""
+    search = CardSearchForm(request.args)
+    lessons = card_browser.learner_lessons(db.session, current_user.id)
+    search.lesson.choices = [SelectChoice("", _("Any"))] + [
+        SelectChoice(str(lesson.id), f"{lesson.course.title} · {lesson.number}. {lesson.title}")
+        for lesson in lessons
+    ]
+    actions = CardActionsForm()
+    if request.method == "POST":
+        if not actions.validate_on_submit():
+            abort(400)
+        changed = card_controls.apply_action(
+            db.session, current_user.id, actions.action.data, actions.cards.data, clock.now()
+        )
+        db.session.commit()
+        flash(ngettext("%(num)d card changed.", "%(num)d cards changed.", changed), "success")
+        return redirect(url_for("review.cards", **request.args))
+    valid = search.validate()
+    query = card_browser.CardQuery(
+        text=(search.q.data or "") if valid else "",
+        lesson_id=int(search.lesson.data) if valid and search.lesson.data else None,
+        state=(search.state.data or None) if valid else None,
+        due_before=search.due_before.data if valid else None,
+        sort=(search.sort.data or "due") if valid else "due",
+        page=(search.page.data or 1) if valid else 1,
+    )
+    found = card_browser.find_cards(db.session, current_user.id, query)
+    return render_template(
+        "review/cards.html",
+        search=search,
+        actions=actions,
+        found=found,
+        card_state=card_browser.card_state,
+        format_datetime=format_datetime,
+        query_args={k: v for k, v in request.args.items() if k != "page"},
     )
 
 
@@ -225,12 +351,14 @@ def settings():
     if request.method == "GET":
         form.retention_percent.data = round(current_user.desired_retention * 100)
         form.daily_new_limit.data = current_user.daily_new_limit
+        form.leech_threshold.data = current_user.leech_threshold
     if form.validate_on_submit():
         review_settings.update_review_settings(
             db.session,
             current_user.id,
             form.retention_percent.data / 100,
             form.daily_new_limit.data,
+            form.leech_threshold.data,
         )
         db.session.commit()
         flash(_("Your review settings are saved."), "success")

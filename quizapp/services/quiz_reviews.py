@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from quizapp.domain.scheduling import as_utc, build_scheduler, is_lapse, review
+from quizapp.domain.scheduling import as_utc, build_scheduler
 from quizapp.models import Card, ReviewLog
 from quizapp.services.deck import cards_by_question, insert_missing_cards
-from quizapp.services.ratings import StaleReview, apply_review
-from quizapp.services.review_queue import AGAIN, learner_retention
+from quizapp.services.ratings import StaleReview, apply_review, reviewed_columns
+from quizapp.services.review_queue import AGAIN, LearnerSchedule, learner_schedule
 
 GOOD = 3
 QUIZ_RETRIES = 3
@@ -42,11 +42,11 @@ def record_quiz_answers(
     if missing:
         insert_missing_cards(session, user_id, missing, now)
         cards.update(cards_by_question(session, user_id, missing))
-    retention = learner_retention(session, user_id)
+    schedule = learner_schedule(session, user_id)
     reviewed: list[Card] = []
     for batch in _batches_of_distinct_questions(outcomes):
         pairs = [(cards[question_id], GOOD if correct else AGAIN) for question_id, correct in batch]
-        reviewed += _apply_quiz_reviews(session, pairs, now, retention, enable_fuzzing)
+        reviewed += _apply_quiz_reviews(session, pairs, now, schedule, enable_fuzzing)
     return reviewed
 
 
@@ -85,6 +85,8 @@ _BATCH_UPDATE = (
         last_review=sa.bindparam("new_last_review"),
         reps=sa.bindparam("new_reps"),
         lapses=sa.bindparam("new_lapses"),
+        leech=sa.bindparam("new_leech"),
+        suspended_at=sa.bindparam("new_suspended_at"),
     )
 )
 
@@ -93,29 +95,18 @@ def _apply_quiz_reviews(
     session: Session,
     pairs: list[tuple[Card, int]],
     now: datetime,
-    retention: float,
+    schedule: LearnerSchedule,
     enable_fuzzing: bool,
 ) -> list[Card]:
     """Reschedule distinct cards and log their quiz reviews, each once, as `apply_review`
     does one card: the UPDATE only matches the `reps` each card was read with. When a card
     was reviewed meanwhile in another request, the whole batch is undone (savepoint) and
     its cards go one at a time, each retried from its new state."""
-    scheduler = build_scheduler(retention, enable_fuzzing=enable_fuzzing)
-    changes = []
-    for card, rating in pairs:
-        state = review(scheduler, card, rating, now)
-        changes.append(
-            {
-                "state": state.state,
-                "step": state.step,
-                "stability": state.stability,
-                "difficulty": state.difficulty,
-                "due": as_utc(state.due),
-                "last_review": as_utc(state.last_review) if state.last_review else None,
-                "reps": card.reps + 1,
-                "lapses": card.lapses + int(is_lapse(card, rating)),
-            }
-        )
+    scheduler = build_scheduler(schedule.retention, enable_fuzzing=enable_fuzzing)
+    changes = [
+        reviewed_columns(scheduler, card, rating, now, schedule.leech_threshold)
+        for card, rating in pairs
+    ]
     params = [
         {"card_id": card.id, "read_reps": card.reps} | {f"new_{k}": v for k, v in change.items()}
         for (card, _rating), change in zip(pairs, changes, strict=True)

@@ -1,5 +1,6 @@
 """Rating a card: the learner rates a flashcard or answers an objective card on the review
-page, and FSRS reschedules it once (a replayed or concurrent review is refused)."""
+page, and FSRS reschedules it once (a replayed or concurrent review is refused); a card
+that lapses too often becomes a leech; the last ratings can be undone exactly."""
 
 from __future__ import annotations
 
@@ -11,11 +12,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from quizapp.domain.questions.base import GradeResult
-from quizapp.domain.questions.registry import grade_response, is_gradable
-from quizapp.domain.scheduling import as_utc, build_scheduler, is_lapse, is_valid_rating, review
+from quizapp.domain.questions.registry import describe_right_answer, grade_response, is_gradable
+from quizapp.domain.scheduling import (
+    as_utc,
+    becomes_leech,
+    build_scheduler,
+    is_lapse,
+    is_valid_rating,
+    review,
+)
 from quizapp.models import Card, ReviewLog
 from quizapp.services.question_store import question_dict
-from quizapp.services.review_queue import AGAIN, learner_retention, rating_previews
+from quizapp.services.review_queue import AGAIN, learner_schedule, rating_previews
 
 # A review that took longer than this was the learner walking away; cap what we store.
 MAX_DURATION_MS = 10 * 60 * 1000
@@ -35,6 +43,27 @@ class StaleReview(ReviewError):
 
 class InvalidRating(ReviewError):
     """A rating outside 1 (Again) … 4 (Easy)."""
+
+
+class NothingToUndo(ReviewError):
+    """No rating of the review page is left to undo (or the card changed since)."""
+
+
+# The card columns a rating changes, and so the ones its undo puts back.
+UNDONE_COLUMNS = (
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+    "leech",
+    "suspended_at",
+    "buried_until",
+)
+_MOMENTS = {"due", "last_review", "suspended_at", "buried_until"}
 
 
 @dataclass(frozen=True)
@@ -67,28 +96,23 @@ def apply_review(
     enable_fuzzing: bool = True,
 ) -> Card:
     """Reschedule the card and log the review, once: the UPDATE only matches the `reps`
-    the card was read with, so a concurrent or replayed review of it raises StaleReview."""
-    retention = learner_retention(session, card.user_id)
-    scheduler = build_scheduler(retention, enable_fuzzing=enable_fuzzing)
-    state = review(scheduler, card, rating, now)
+    the card was read with, so a concurrent or replayed review of it raises StaleReview.
+    A review-page rating keeps the card's columns in its log, for undo."""
+    schedule = learner_schedule(session, card.user_id)
+    scheduler = build_scheduler(schedule.retention, enable_fuzzing=enable_fuzzing)
+    before = snapshot(card) if source == "review" else None
+    changes = reviewed_columns(scheduler, card, rating, now, schedule.leech_threshold)
     result = session.execute(
         sa.update(Card)
         .where(Card.id == card.id, Card.reps == card.reps)
-        .values(
-            state=state.state,
-            step=state.step,
-            stability=state.stability,
-            difficulty=state.difficulty,
-            due=state.due,
-            last_review=state.last_review,
-            reps=card.reps + 1,
-            lapses=card.lapses + int(is_lapse(card, rating)),
-        )
+        .values(**changes)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise StaleReview("This card was already reviewed.")
-    _log_review(session, card, rating, now, source=source, duration_ms=duration_ms)
+    _log_review(
+        session, card, rating, now, source=source, duration_ms=duration_ms, undo_state=before
+    )
     session.flush()
     session.refresh(card)
     return card
@@ -102,6 +126,7 @@ def _log_review(
     *,
     source: str,
     duration_ms: int | None,
+    undo_state: dict[str, Any] | None,
 ) -> None:
     if duration_ms is not None:
         duration_ms = max(0, min(int(duration_ms), MAX_DURATION_MS))
@@ -113,8 +138,89 @@ def _log_review(
             reviewed_at=as_utc(now),
             duration_ms=duration_ms,
             source=source,
+            undo_state=undo_state,
         )
     )
+
+
+def reviewed_columns(
+    scheduler, card: Card, rating: int, now: datetime, leech_threshold: int
+) -> dict[str, Any]:
+    """The card's columns after this rating: FSRS's new state, the counts, and the leech
+    rule (a lapse that reaches the threshold tags the card and suspends it)."""
+    state = review(scheduler, card, rating, now)
+    lapsed = is_lapse(card, rating)
+    lapses = card.lapses + int(lapsed)
+    leech = lapsed and becomes_leech(lapses, leech_threshold)
+    return {
+        "state": state.state,
+        "step": state.step,
+        "stability": state.stability,
+        "difficulty": state.difficulty,
+        "due": as_utc(state.due),
+        "last_review": as_utc(state.last_review) if state.last_review else None,
+        "reps": card.reps + 1,
+        "lapses": lapses,
+        "leech": bool(card.leech) or leech,
+        "suspended_at": as_utc(now) if leech and card.suspended_at is None else card.suspended_at,
+    }
+
+
+def snapshot(card: Card) -> dict[str, Any]:
+    """The card's columns as JSON (floats keep every digit; moments as ISO text)."""
+    values = {}
+    for column in UNDONE_COLUMNS:
+        value = getattr(card, column)
+        if column in _MOMENTS and value is not None:
+            value = as_utc(value).isoformat()
+        values[column] = value
+    return values
+
+
+def _restored(values: dict[str, Any]) -> dict[str, Any]:
+    restored = {}
+    for column in UNDONE_COLUMNS:
+        value = values.get(column)
+        if column in _MOMENTS and value is not None:
+            value = datetime.fromisoformat(value)
+        restored[column] = value
+    restored["leech"] = bool(restored["leech"])
+    return restored
+
+
+def undo_last_rating(session: Session, user_id: int) -> Card:
+    """Undo the learner's last rating on the review page: the card gets back exactly the
+    columns it had and that review's log row goes. Repeated, it walks back further. A card
+    reviewed since (a quiz answer) or reset cannot be undone: NothingToUndo."""
+    last = session.scalar(
+        sa.select(ReviewLog)
+        .where(ReviewLog.user_id == user_id, ReviewLog.source == "review")
+        .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
+        .limit(1)
+    )
+    if last is None or last.undo_state is None:
+        raise NothingToUndo("There is no rating to undo.")
+    card = get_card(session, user_id, last.card_id)
+    later = session.scalar(
+        sa.select(sa.func.count(ReviewLog.id)).where(
+            ReviewLog.card_id == card.id, ReviewLog.id > last.id
+        )
+    )
+    before = _restored(last.undo_state)
+    if later or card.reps != before["reps"] + 1:
+        raise NothingToUndo("This card was reviewed again since; its rating cannot be undone.")
+    result = session.execute(
+        sa.update(Card)
+        .where(Card.id == card.id, Card.reps == card.reps)
+        .values(**before)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise StaleReview("This card was already reviewed.")
+    session.delete(last)
+    session.flush()
+    session.refresh(card)
+    return card
 
 
 def rate_card(
@@ -161,12 +267,7 @@ def answer_card(
 ) -> AnswerOutcome:
     """Grade an answer to an objective card: wrong → rated Again now; right → the outcome
     carries the Hard/Good/Easy previews and the learner rates next (`rate_card`)."""
-    card = get_card(session, user_id, card_id)
-    if expected_reps is not None and card.reps != expected_reps:
-        raise StaleReview("This card was already reviewed.")
-    question = question_dict(card.question)
-    if not is_gradable(question["type"]):
-        raise ReviewError("Flashcards are rated, not answered.")
+    card, question = _objective_card(session, user_id, card_id, expected_reps)
     grade = grade_response(question, response)
     if grade.correct:
         previews = rating_previews(session, card, now)
@@ -181,3 +282,40 @@ def answer_card(
         enable_fuzzing=enable_fuzzing,
     )
     return AnswerOutcome(card, question, grade, rated=True)
+
+
+def give_up_card(
+    session: Session,
+    user_id: int,
+    card_id: int,
+    now: datetime,
+    *,
+    expected_reps: int | None = None,
+    duration_ms: int | None = None,
+    enable_fuzzing: bool = True,
+) -> AnswerOutcome:
+    """ "Show answer / I don't know" on an objective card: rated Again, the answer shown."""
+    card, question = _objective_card(session, user_id, card_id, expected_reps)
+    grade = GradeResult(score=0.0, correct=False, right_answer=describe_right_answer(question))
+    apply_review(
+        session,
+        card,
+        AGAIN,
+        now,
+        source="review",
+        duration_ms=duration_ms,
+        enable_fuzzing=enable_fuzzing,
+    )
+    return AnswerOutcome(card, question, grade, rated=True)
+
+
+def _objective_card(
+    session: Session, user_id: int, card_id: int, expected_reps: int | None
+) -> tuple[Card, dict[str, Any]]:
+    card = get_card(session, user_id, card_id)
+    if expected_reps is not None and card.reps != expected_reps:
+        raise StaleReview("This card was already reviewed.")
+    question = question_dict(card.question)
+    if not is_gradable(question["type"]):
+        raise ReviewError("Flashcards are rated, not answered.")
+    return card, question

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.domain.scheduling import (
+    DEFAULT_LEECH_THRESHOLD,
     MAX_RETENTION,
     MIN_RETENTION,
     as_utc,
@@ -69,9 +70,29 @@ class ReviewSummary:
 # --- the learner's schedule settings, as the buttons show them -----------------------------
 
 
+@dataclass(frozen=True)
+class LearnerSchedule:
+    """What a review needs from the learner's settings, read in one statement."""
+
+    retention: float
+    leech_threshold: int
+
+
+def learner_schedule(session: Session, user_id: int) -> LearnerSchedule:
+    row = session.execute(
+        sa.select(User.desired_retention, User.leech_threshold).where(User.id == user_id)
+    ).first()
+    retention, threshold = row if row is not None else (None, None)
+    return LearnerSchedule(_usable_retention(retention), threshold or DEFAULT_LEECH_THRESHOLD)
+
+
 def learner_retention(session: Session, user_id: int) -> float:
     """The learner's desired retention, or 0.9 when unset or outside the allowed range."""
     retention = session.scalar(sa.select(User.desired_retention).where(User.id == user_id))
+    return _usable_retention(retention)
+
+
+def _usable_retention(retention: float | None) -> float:
     if retention is None or not MIN_RETENTION <= retention <= MAX_RETENTION:
         return 0.9
     return retention
@@ -89,6 +110,19 @@ def rating_previews(session: Session, card: Card, now: datetime) -> dict[int, ti
 def day_start(now: datetime) -> datetime:
     """Days are UTC days (the app stores and shows UTC)."""
     return as_utc(now).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def next_day_start(now: datetime) -> datetime:
+    """The start of the learner's next day: when a card buried today comes back."""
+    return day_start(now) + timedelta(days=1)
+
+
+def in_queue(moment: datetime) -> list:
+    """Suspended cards stay out of the queue, and buried ones until their day comes."""
+    return [
+        Card.suspended_at.is_(None),
+        sa.or_(Card.buried_until.is_(None), Card.buried_until <= moment),
+    ]
 
 
 def find_scope(
@@ -159,7 +193,7 @@ def review_queue(
 
     Retired questions leave the queue. The first card comes with its rating previews."""
     moment = as_utc(now)
-    due = [*_scope_filter(user_id, scope), Card.due <= moment]
+    due = [*_scope_filter(user_id, scope), *in_queue(moment), Card.due <= moment]
     review_count = session.scalar(sa.select(sa.func.count(Card.id)).where(*due, ~_is_new())) or 0
     new_available = session.scalar(sa.select(sa.func.count(Card.id)).where(*due, _is_new())) or 0
     new_count = min(new_available, _new_allowance(session, user_id, now)) if new_available else 0
@@ -204,7 +238,7 @@ def next_due(
     """When the next card becomes due: a studied card's due date, or tomorrow when new
     cards wait behind today's limit."""
     moment = as_utc(now)
-    conditions = _scope_filter(user_id, scope)
+    conditions = [*_scope_filter(user_id, scope), *in_queue(moment)]
     candidates = []
     studied = session.scalar(
         sa.select(sa.func.min(Card.due)).where(*conditions, ~_is_new(), Card.due > moment)
@@ -212,11 +246,19 @@ def next_due(
     if studied is not None:
         candidates.append(as_utc(studied))
     # New cards are due from the start; if some wait, today's limit holds them back.
-    waiting_new = session.scalar(
-        sa.select(sa.func.count(Card.id)).where(*conditions, _is_new(), Card.due <= moment)
+    # Buried cards come back tomorrow, like them.
+    waiting = session.scalar(
+        sa.select(sa.func.count(Card.id)).where(
+            *_scope_filter(user_id, scope),
+            Card.suspended_at.is_(None),
+            sa.or_(
+                sa.and_(*in_queue(moment), _is_new(), Card.due <= moment),
+                Card.buried_until > moment,
+            ),
+        )
     )
-    if waiting_new:
-        candidates.append(day_start(now) + timedelta(days=1))
+    if waiting:
+        candidates.append(next_day_start(now))
     return min(candidates) if candidates else None
 
 

@@ -195,10 +195,10 @@ def answer_objective_card_with_keyboard(page: Page) -> None:
     and press Enter, then go on with Space (next card) or 3 (Good)."""
     form = page.locator("form[data-review-answer]")
     in_form = "(form) => form.contains(document.activeElement)"
-    for _ in range(60):
-        page.keyboard.press("Tab")
+    for _ in range(60):  # the answer box has focus when the card opens; else Tab to it
         if form.evaluate(in_form):
             break
+        page.keyboard.press("Tab")
     kind = page.evaluate("() => document.activeElement.type")
     if kind in ("radio", "checkbox"):
         page.keyboard.press("Space")

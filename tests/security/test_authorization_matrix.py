@@ -60,6 +60,13 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("review.rate", "POST"): expect(learner=302, other=404, instructor=404),
     ("review.settings", "GET"): SIGNED_IN,
     ("review.settings", "POST"): expect(learner=302),
+    ("review.dont_know", "POST"): expect(learner=200, other=404, instructor=404),
+    ("review.undo", "POST"): expect(learner=302),
+    ("review.suspend", "POST"): expect(learner=302, other=404, instructor=404),
+    ("review.bury", "POST"): expect(learner=302, other=404, instructor=404),
+    # The browser lists only the visitor's own cards; a bulk action on others' changes nothing.
+    ("review.cards", "GET"): SIGNED_IN,
+    ("review.cards", "POST"): expect(learner=302),
     # account
     ("auth.login", "GET"): PUBLIC,
     ("auth.login", "POST"): PUBLIC,  # an empty form is shown again
@@ -108,7 +115,13 @@ EXPECTED: dict[tuple[str, str], dict] = {
 FORMS = {
     "review.rate": lambda ids: {"rating": "3", "reps": ids["reps"]},
     "review.answer": lambda ids: {"reps": ids["reps"]},
-    "review.settings": lambda ids: {"retention_percent": "90", "daily_new_limit": "10"},
+    "review.settings": lambda ids: {
+        "retention_percent": "90",
+        "daily_new_limit": "10",
+        "leech_threshold": "8",
+    },
+    "review.dont_know": lambda ids: {"reps": ids["reps"]},
+    "review.cards": lambda ids: {"action": "suspend", "cards": ids["card_id"]},
     "author.move_question": lambda ids: {"lesson": ids["lesson_id"]},
     "author.preview": lambda ids: {"text": "**bold**"},
 }

@@ -1,4 +1,5 @@
-// Review page keys: Space flips a flashcard, checks an answer or goes on; 1–4 rate.
+// Review page keys: Space flips a flashcard, checks an answer or goes on; 1–4 rate;
+// u or Ctrl+Z undoes the last rating. The answer box has focus when a card opens.
 // The page works without this file: <details> flips and every action is a form or a link.
 (function () {
   "use strict";
@@ -74,12 +75,36 @@
     });
   }
 
+  var answerForm = root.querySelector("form[data-review-answer]");
+  var firstField = answerForm && answerForm.querySelector("input:not([type=hidden]), textarea, select");
+  if (firstField && !document.querySelector("[autofocus]")) {
+    firstField.focus();
+  }
+
+  function undo() {
+    var form = root.querySelector("form[data-review-undo]");
+    if (form) {
+      submit(form);
+    }
+  }
+
   document.addEventListener("keydown", function (event) {
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) {
+    if (event.defaultPrevented || event.isComposing) {
       return;
     }
     var target = event.target;
-    if (isTyping(target)) {
+    var isUndoChord = (event.ctrlKey || event.metaKey) && !event.altKey && (event.key === "z" || event.key === "Z");
+    if (isUndoChord && !isTyping(target)) {
+      event.preventDefault();
+      undo();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey || isTyping(target)) {
+      return;
+    }
+    if (event.key === "u" || event.key === "U") {
+      event.preventDefault();
+      undo();
       return;
     }
     if (event.key === " " || event.key === "Spacebar") {

@@ -1,0 +1,56 @@
+"""A learner's review controls in a real browser: rate a card and undo it with the
+keyboard only, suspend a card, find it in the card browser and unsuspend it there."""
+
+import re
+from itertools import count
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import LEARNER_PASSWORD
+from tests.e2e.steps import LESSON_3_URL, ensure_language, register
+
+_learners = count(1)
+
+
+def test_undo_suspend_and_the_card_browser(new_page, check_a11y, findings):
+    page = new_page(locale="en-US")
+    number = next(_learners)
+    register(page, f"controls-{number}@example.org", f"Controls {number}", LEARNER_PASSWORD)
+    ensure_language(page, "en")
+    # The lesson's flashcards join the deck when the learner meets the lesson or its quiz.
+    page.goto(LESSON_3_URL)
+    page.goto(LESSON_3_URL + "/quiz")
+    page.goto("/review")
+    flip = page.locator("details[data-review-flip]")
+    expect(flip).to_have_count(1)
+    due = page.locator("#review-new-count").inner_text()
+
+    # Rate with the keyboard, then undo with the keyboard: the same card is back.
+    page.keyboard.press("Space")
+    with page.expect_navigation():
+        page.keyboard.press("3")
+    expect(page.locator("#review-new-count")).not_to_have_text(due)
+    with page.expect_navigation():
+        page.keyboard.press("u")
+    expect(page.locator(".alert-success")).to_contain_text("Rating undone")
+    expect(page.locator("#review-new-count")).to_have_text(due)
+    check_a11y(page, "review: after undo")
+
+    # Suspend the card on screen; it leaves the queue.
+    front = page.locator(".review-front").inner_text()
+    page.locator("[data-review-suspend]").click()
+    expect(page.locator(".alert-success")).to_contain_text("Card suspended")
+    expect(page.locator(".review-front")).not_to_have_text(front)
+
+    # Find it in the card browser and unsuspend it.
+    page.locator(".review-controls").get_by_role("link", name="Card browser").click()
+    page.wait_for_url(re.compile(r"/review/cards"))
+    page.locator("#state").select_option("suspended")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#card-count")).to_have_text("1 card")
+    check_a11y(page, "card browser")
+    page.locator("tbody input[type=checkbox]").check()
+    page.get_by_role("button", name="Unsuspend").click()
+    expect(page.locator(".alert-success")).to_contain_text("1 card changed")
+    expect(page.locator("#card-count")).to_have_text("0 cards")
+    findings.assert_none()
