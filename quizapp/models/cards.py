@@ -58,4 +58,4 @@ class ReviewLog(db.Model):
     source: so.Mapped[str] = so.mapped_column(sa.String(10), default="review")
     # The card's columns before this rating, so that it can be undone exactly; None for
     # reviews that cannot be undone (quiz answers, or history older than a reset).
-    undo_state: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
+    undo_state: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON(none_as_null=True))
