@@ -162,4 +162,3 @@ def test_settings_save_the_leech_threshold(client, learner):
     assert refused.status_code == 200
     db.session.refresh(learner)
     assert learner.leech_threshold == 5
-
