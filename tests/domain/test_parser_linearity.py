@@ -131,3 +131,10 @@ def test_parser_time_grows_linearly(case):
     floor = 0.005
     assert large <= GROWTH_LIMIT * max(small, floor), f"{case}: {small:.4f}s → {large:.4f}s"
     assert large < CAP_SECONDS, f"{case}: {large:.2f}s for {4 * N} characters"
+
+
+def test_a_rejected_number_is_quoted_short_in_its_message():
+    [(_, line, message)] = parse_gift("Q {#" + "1" * 100_000 + "x}", "x.gift").errors
+    assert line == 1
+    assert len(message) < 120
+    assert message.startswith("not a number, value:tolerance or min..max: '111")

@@ -399,6 +399,8 @@ def _numeric_value(text: str) -> dict:
         return {"min": min(low, high), "max": max(low, high)}
     match = _TOLERANCE.fullmatch(compact)
     if not match:
-        raise GiftSyntaxError(f"not a number, value:tolerance or min..max: {text!r}")
+        # Quote at most a line of it: a 2 MiB digit run must not come back in the message.
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        raise GiftSyntaxError(f"not a number, value:tolerance or min..max: {shown!r}")
     tolerance = parse_number(match.group(2)) if match.group(2) else 0.0
     return {"value": parse_number(match.group(1)), "tolerance": tolerance}
