@@ -27,10 +27,10 @@ from quizapp.author.forms import (
     MarkdownPreviewForm,
     MoveForm,
 )
+from quizapp.author.preview import preview_html
 from quizapp.author.question_forms import QUESTION_FORMS
 from quizapp.author.uploads import PendingUpload, discard_upload, load_upload, save_upload
 from quizapp.domain.formats.registry import exportable, get_format, importable
-from quizapp.domain.rendering import render_markdown
 from quizapp.extensions import db
 from quizapp.lookups import course_or_404, lesson_or_404
 from quizapp.models import Course, Lesson, Question
@@ -93,7 +93,7 @@ def preview():
     form = MarkdownPreviewForm()
     if not form.validate_on_submit():
         abort(400)
-    return Response(render_markdown(form.text.data or ""), mimetype="text/html")
+    return Response(preview_html(form.text.data or ""), mimetype="text/html")
 
 
 # --- lessons ------------------------------------------------------------------------------
@@ -116,10 +116,10 @@ def edit_lesson(course_slug: str, lesson_slug: str):
 
 
 def _lesson_editor(form: LessonForm, course: Course, lesson: Lesson | None):
-    preview_html = None
+    preview = None
     if form.validate_on_submit():
         if form.preview.data:
-            preview_html = render_markdown(form.body_md.data or "")
+            preview = preview_html(form.body_md.data or "")
         else:
             fields = authoring.LessonFields(
                 title=form.title.data.strip(),
@@ -145,7 +145,7 @@ def _lesson_editor(form: LessonForm, course: Course, lesson: Lesson | None):
         form=form,
         course=course,
         lesson=lesson,
-        preview_html=preview_html,
+        preview_html=preview,
     )
 
 

@@ -55,12 +55,12 @@ def test_mailto_links_survive():
 
 def test_fenced_code_keeps_only_its_language_class():
     html = render_markdown("```python\nprint('hola')\n```")
-    assert '<pre><code class="language-python">' in html
+    assert '<pre class="highlight"><code class="language-python">' in html
 
 
 def test_tables_render():
     html = render_markdown("| Flask | Django |\n|---|---|\n| mínimo | todo incluido |")
-    assert "<table>" in html
+    assert '<table class="table table-bordered table-sm w-auto">' in html
     assert "<td>todo incluido</td>" in html
 
 

@@ -65,13 +65,28 @@ CORPUS = [
     "{{ 1337 * 1337 }} xss33 {% if true %}evaluated{% endif %}",
     "<base href=\"javascript:alert('xss34')//\">",
     "<embed src=\"data:image/svg+xml,<svg onload=alert('xss35')>\">",
+    # Formulas become MathML and code is highlighted on the server: neither may carry a link,
+    # a style, markup from \\text{} or a class out of the fence's info string.
+    "$\\href{javascript:alert('xss36')}{\\text{xss36}}$",
+    "$\\text{<script>alert('xss37')</script><img src=x onerror=alert(1)>xss37}$",
+    "$\\style{background:url(javascript:alert(1))}{\\text{xss38}}$",
+    "$$\n\\color{url(javascript:alert(1))}{\\text{xss39}}\\mathbackground{red}\n$$",
+    "xss40 $\\def\\x{\\x\\x}\\x$ $</math><script>alert('xss40')</script>$",
+    "```python\" onmouseover=\"alert(1)\nxss41 = '<script>alert(1)</script>'\n```",
+    "```html\n<script>alert('xss42')</script>\n```",
+    'xss43 ![" onerror="alert(1)](media:' + "a" * 64 + ".png) ![x](media:../../etc/passwd)",
+    "xss44 ![a](javascript:alert(1)) ![b](data:image/png;base64,iVBORw0KGgo=)",
+    "$\\text{</mtext></math><iframe src=javascript:alert(1)>}$ xss45",
 ]
 DISPLAY_NAME = "<img src=x onerror=alert('xssname')>\"><svg onload=alert(1)>"
 MARKERS = [re.search(r"xss\d\d", entry).group(0) for entry in CORPUS]
 TEMPLATE_EVALUATED = str(1337 * 1337)
 
+# <math> itself is ours now (formulas are MathML); the MathML that hosts HTML or runs
+# actions is not.
 FORBIDDEN_TAGS = {
-    "iframe", "frame", "frameset", "object", "embed", "applet", "base", "math", "style",
+    "iframe", "frame", "frameset", "object", "embed", "applet", "base", "style",
+    "annotation-xml", "maction", "semantics", "mglyph", "foreignobject",
 }  # fmt: skip
 URL_ATTRIBUTES = {
     "href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
