@@ -3,6 +3,7 @@
 from quizapp.models.attempts import Answer, AnswerChoice, Attempt
 from quizapp.models.cards import Card, ReviewLog
 from quizapp.models.content import Choice, Course, Lesson, Question
+from quizapp.models.media import Media
 from quizapp.models.users import ROLES, STAFF_ROLES, ApiToken, User
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Choice",
     "Course",
     "Lesson",
+    "Media",
     "Question",
     "ReviewLog",
     "User",
