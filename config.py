@@ -1,6 +1,7 @@
 """Configuration classes for QuizApp, read from the environment (twelve-factor style)."""
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -64,6 +65,10 @@ class Config:
     QUIZ_DEFAULT_SIZE = int(os.environ.get("QUIZ_DEFAULT_SIZE", "0"))  # 0 = all questions
     # Previewed uploads wait here (keyed by a random token) until the instructor confirms.
     IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
+    # Course media (images, sounds), one file per SHA-256; each upload at most this size
+    # (and never more than MAX_UPLOAD_BYTES, the cap of any request).
+    MEDIA_DIR = os.environ.get("MEDIA_DIR") or str(INSTANCE_DIR / "media")
+    MEDIA_MAX_BYTES = int(os.environ.get("MEDIA_MAX_BYTES", str(2 * 1024 * 1024)))
     # Tests may fix time: a datetime or a callable returning one (see quizapp/clock.py).
     CLOCK = None
     # The instructor dashboard is recomputed at most this often per worker (0: always).
@@ -87,6 +92,9 @@ class TestingConfig(Config):
     LOGIN_RATE_LIMIT = "1000 per minute"
     REGISTER_RATE_LIMIT = "1000 per minute"
     DASHBOARD_CACHE_SECONDS = 0
+    # Tests that upload media point this at their own temporary folder; nothing lands in
+    # the repository's instance/ by accident.
+    MEDIA_DIR = str(Path(tempfile.gettempdir()) / "quizapp-test-media")
 
 
 class ProductionConfig(Config):

@@ -147,11 +147,13 @@ def register_blueprints(app: Flask) -> None:
     from quizapp.drafts.views import bp as drafts_bp
     from quizapp.extensions import csrf
     from quizapp.learn.views import bp as learn_bp
+    from quizapp.media.views import bp as media_bp
     from quizapp.review.views import bp as review_bp
 
     # The API authenticates with Bearer tokens and accepts no cookies, so CSRF does not apply.
     csrf.exempt(api_bp)
     blueprints = (core_bp, auth_bp, learn_bp, review_bp, author_bp, dashboard_bp, drafts_bp, api_bp)
+    blueprints += (media_bp,)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

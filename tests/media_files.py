@@ -2,6 +2,7 @@
 pages built byte by byte, and the bad ones (SVG, HTML named .png, a bomb, a cut file)."""
 
 import io
+import os
 import struct
 import zlib
 
@@ -11,6 +12,13 @@ from PIL import Image
 def png(size=(40, 30), colour=(200, 30, 30)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def noise_png(width: int, height: int) -> bytes:
+    """Random pixels do not compress: about 3 bytes a pixel."""
+    out = io.BytesIO()
+    Image.frombytes("RGB", (width, height), os.urandom(width * height * 3)).save(out, "PNG")
     return out.getvalue()
 
 

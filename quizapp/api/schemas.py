@@ -457,3 +457,25 @@ IMPORT_RESULT = obj(
         "summary": STRING,
     }
 )
+
+# --- media ---------------------------------------------------------------------------------
+
+MEDIA_MULTIPART_REQUEST = obj(
+    {
+        "file": {"type": "string", "format": "binary"},
+        "alt": text(300, 1, description="what learners who cannot see (or hear) it read"),
+    },
+    required=["file", "alt"],
+)
+MEDIA_STORED = obj(
+    {
+        "name": STRING,
+        "url": STRING,
+        "markdown": STRING,
+        "kind": {"enum": ["image", "audio"]},
+        "content_type": STRING,
+        "size": INTEGER,
+        "width": nullable(INTEGER),
+        "height": nullable(INTEGER),
+    }
+)

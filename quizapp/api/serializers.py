@@ -8,10 +8,11 @@ answer key (authored order)."""
 from datetime import UTC, date, datetime
 from typing import Any
 
+from quizapp.domain import media_refs
 from quizapp.domain.questions.registry import describe_right_answer, grade_response
 from quizapp.domain.quiz_layout import matching_options, response_as_places, restore_response
 from quizapp.domain.rendering import render_markdown
-from quizapp.models import ApiToken, Attempt, Card, Course, Lesson, Question
+from quizapp.models import ApiToken, Attempt, Card, Course, Lesson, Media, Question
 from quizapp.services.bank_import import ImportPlan, summary
 from quizapp.services.catalog import CourseSummary, LessonSummary
 from quizapp.services.item_analysis import flag_codes, question_title
@@ -322,4 +323,20 @@ def import_result(plan: ImportPlan, applied: bool) -> dict[str, Any]:
         "kept": plan.kept,
         "unsupported": plan.unsupported,
         "summary": summary(plan),
+    }
+
+
+# --- media ----------------------------------------------------------------------------------
+
+
+def media_stored(media: Media, alt: str) -> dict[str, Any]:
+    return {
+        "name": media.name,
+        "url": media_refs.media_url(media.name),
+        "markdown": media_refs.image_markdown(alt, media.name),
+        "kind": media.kind,
+        "content_type": media.content_type,
+        "size": media.size,
+        "width": media.width,
+        "height": media.height,
     }

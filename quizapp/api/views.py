@@ -19,6 +19,7 @@ from quizapp.domain.formats.registry import get_format
 from quizapp.domain.questions.registry import is_gradable
 from quizapp.domain.quiz_layout import response_from_places, review_layout, shuffle_options
 from quizapp.extensions import db
+from quizapp.media.messages import refusal_message, refusal_status
 from quizapp.models import Lesson
 from quizapp.services import (
     accounts,
@@ -31,6 +32,8 @@ from quizapp.services import (
     review_queue,
     stats,
 )
+from quizapp.services import media as media_service
+from quizapp.services.media import MediaRefused
 from quizapp.services.question_store import question_dict
 
 _SLUG = re.compile(schemas.SLUG)
@@ -440,6 +443,46 @@ def import_questions(course: str, body: dict):
         bank_import.apply_import(db.session, plan)
         db.session.commit()
     return serializers.import_result(plan, applied=not dry_run)
+
+
+# --- media ----------------------------------------------------------------------------------
+
+
+@route(
+    "/courses/<course>/media",
+    "POST",
+    tag="authoring",
+    staff=True,
+    summary="Upload an image or sound to a course's media",
+    description="PNG, JPEG, GIF, WebP (decoded, stored without metadata), MP3 or OGG, at most "
+    "MEDIA_MAX_BYTES (413 above). Anything else (SVG, HTML, a damaged file) is a 422 and "
+    "nothing is stored. The same bytes give the same `name`; reference it in Markdown with "
+    "the returned `markdown`.",
+    multipart=schemas.MEDIA_MULTIPART_REQUEST,
+    responses={201: schemas.MEDIA_STORED},
+)
+def upload_media(course: str, body: dict | None = None):
+    found = _course_or_404(course)
+    if body is None:
+        raise ApiError(422, "invalid_request", "file: send the file as multipart/form-data.")
+    max_bytes = current_app.config["MEDIA_MAX_BYTES"]
+    upload = body["files"]["file"]
+    try:
+        media = media_service.store_media(
+            db.session,
+            found,
+            upload.read(max_bytes + 1),
+            upload.filename or "",
+            media_dir=current_app.config["MEDIA_DIR"],
+            now=_now(),
+            uploaded_by=current_api_user(),
+            max_bytes=max_bytes,
+        )
+    except MediaRefused as refused:
+        message = refusal_message(refused, max_bytes)
+        raise ApiError(refusal_status(refused), refused.code, message) from None
+    db.session.commit()
+    return serializers.media_stored(media, body["alt"]), 201
 
 
 # --- the document ---------------------------------------------------------------------------

@@ -31,6 +31,14 @@ def stored_name(sha256: str, extension: str) -> str:
     return f"{sha256}.{extension}"
 
 
+def image_markdown(description: str, name: str) -> str:
+    """`![description](media:name)`, the description on one line with Markdown's
+    brackets and backslashes escaped."""
+    flat = " ".join((description or "").split())
+    text = "".join("\\" + ch if ch in "[]\\" else ch for ch in flat)
+    return f"![{text}]({MEDIA_SCHEME}{name})"
+
+
 def media_url(name: str) -> str:
     return MEDIA_URL_PREFIX + name
 

@@ -68,6 +68,7 @@ def owned_ids(bundled_course):
             "draft_id": "draft-3-00000000",
             "code": "en",
             "lesson_id": str(lesson.id),
+            "name": "0" * 64 + ".png",
         }
 
     return make

@@ -103,6 +103,11 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("drafts.lesson_drafts", "GET"): STAFF,
     ("drafts.accept_draft", "POST"): STAFF_ACTION,
     ("drafts.discard_draft", "POST"): STAFF_ACTION,
+    # media: the file named here is stored nowhere, so everyone gets 404 (who may fetch a
+    # stored one is in tests/web/test_media.py); the media page is the course staff's
+    ("media.serve", "GET"): expect(anonymous=404, learner=404),
+    ("media.library", "GET"): STAFF,
+    ("media.library", "POST"): expect(learner=403, instructor=422),  # no file: shown again
     # dashboards
     ("dashboard.course", "GET"): STAFF,
     ("dashboard.learner_detail", "GET"): STAFF,
