@@ -38,7 +38,8 @@ def content_load(path: Path | None) -> None:
     if not targets:
         _fail([f"{path}:0: no course found (a course folder holds course.md)"])
     try:
-        reports = [load_path(db.session, target, clock.now()) for target in targets]
+        media_dir = current_app.config["MEDIA_DIR"]
+        reports = [load_path(db.session, target, clock.now(), media_dir) for target in targets]
     except ContentError as error:
         db.session.rollback()
         _fail(error.errors)

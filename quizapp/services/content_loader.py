@@ -3,7 +3,7 @@
 Loading is keyed by stable ids: lessons by number, questions by their bank id, so
 re-loading updates in place, and questions missing from the banks are retired."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +15,12 @@ from quizapp.domain.formats.bank import BankError, BankParseResult, check_banks,
 from quizapp.domain.slugs import slugify
 from quizapp.models import Course, Lesson, Question
 from quizapp.services.question_store import apply_question
+from quizapp.services.source_media import (
+    read_source_media,
+    store_source_media,
+    strings_of,
+    with_stored_names,
+)
 
 COURSE_FILE = "course.md"
 BANK_SUFFIXES = (".yaml", ".yml")
@@ -65,7 +71,10 @@ def course_folders(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / COURSE_FILE).is_file())
 
 
-def load_path(session: Session, path: Path, now: datetime) -> LoadReport:
+def load_path(
+    session: Session, path: Path, now: datetime, media_dir: str | Path | None = None
+) -> LoadReport:
+    """`media_dir` is where files named with `media:` beside the sources are stored."""
     markdown_path, bank_paths, slug = course_files(path)
     parsed = parse_course_markdown(markdown_path.read_text(encoding="utf-8"), str(markdown_path))
     errors = [format_error(error) for error in parsed.errors]
@@ -75,16 +84,47 @@ def load_path(session: Session, path: Path, now: datetime) -> LoadReport:
     errors.extend(format_error(error) for error in check_banks(banks))
     questions = [question for bank in banks for question in bank.questions]
     errors.extend(_unknown_lessons(parsed, banks))
+    media_files, media_errors = read_source_media(
+        markdown_path.parent, _markdown_sources(str(markdown_path), parsed, banks)
+    )
+    errors.extend(media_errors)
+    if media_files and media_dir is None:
+        errors.append(f"{markdown_path}:0: media files are named but no media folder is set")
     if errors:
         raise ContentError(errors)
     slug = slug or slugify(parsed.title)
     report = LoadReport(course_slug=slug)
     course = _upsert_course(session, slug, parsed)
+    if media_files:
+        names = store_source_media(session, course, media_files, media_dir=media_dir, now=now)
+        parsed = _renamed(parsed, names)
+        course.description_md = parsed.description
+        questions = [with_stored_names(question, names) for question in questions]
     lessons = _upsert_lessons(session, course, parsed, report)
     if bank_paths:
         _upsert_questions(session, course, lessons, questions, now, report)
     session.flush()
     return report
+
+
+def _markdown_sources(markdown_file: str, parsed: ParsedCourse, banks: list[BankParseResult]):
+    """(`file:line`, text) of everything that may name a media file."""
+    yield f"{markdown_file}:1", parsed.description
+    for lesson in parsed.lessons:
+        yield f"{markdown_file}:{lesson.line}", lesson.body_markdown
+    for bank in banks:
+        for question in bank.questions:
+            where = f"{bank.filename}:{bank.ids.get(question['id'], 0)}"
+            yield where, "\n".join(strings_of(question))
+
+
+def _renamed(parsed: ParsedCourse, names: dict[str, str]) -> ParsedCourse:
+    lessons = [
+        replace(lesson, body_markdown=with_stored_names(lesson.body_markdown, names))
+        for lesson in parsed.lessons
+    ]
+    description = with_stored_names(parsed.description, names)
+    return replace(parsed, description=description, lessons=lessons)
 
 
 def _lesson_lookup(parsed: ParsedCourse) -> dict[str, int]:
