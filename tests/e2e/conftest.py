@@ -104,7 +104,11 @@ def server(tmp_path_factory) -> Iterator[ServedApp]:
         unavailable(f"gunicorn not found in {VENV_BIN}")
     workdir = tmp_path_factory.mktemp("e2e-server")
     # Every journey logs in through the form; the real limit is tested in tests/web.
-    env = server_env(f"sqlite:///{workdir / 'quizapp-e2e.db'}", LOGIN_RATE_LIMIT="1000 per minute")
+    env = server_env(
+        f"sqlite:///{workdir / 'quizapp-e2e.db'}",
+        LOGIN_RATE_LIMIT="1000 per minute",
+        MEDIA_DIR=str(workdir / "media"),  # uploads stay out of the project's instance/
+    )
     log_path = workdir / "server.log"
     with log_path.open("ab") as log:
         try:
