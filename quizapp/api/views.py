@@ -467,11 +467,13 @@ def upload_media(course: str, body: dict | None = None):
         raise ApiError(422, "invalid_request", "file: send the file as multipart/form-data.")
     max_bytes = current_app.config["MEDIA_MAX_BYTES"]
     upload = body["files"]["file"]
+    with upload.stream:  # a large upload is a temporary file: closed as soon as it is read
+        data = upload.read(max_bytes + 1)
     try:
         media = media_service.store_media(
             db.session,
             found,
-            upload.read(max_bytes + 1),
+            data,
             upload.filename or "",
             media_dir=current_app.config["MEDIA_DIR"],
             now=_now(),

@@ -100,11 +100,13 @@ def _store_upload(course: Course, form: MediaUploadForm):
     """The stored Media, or (message, status) for a refused file."""
     max_bytes = current_app.config["MEDIA_MAX_BYTES"]
     upload = form.file.data
+    with upload.stream:  # a large upload is a temporary file: closed as soon as it is read
+        data = upload.read(max_bytes + 1)
     try:
         media = media_service.store_media(
             db.session,
             course,
-            upload.read(max_bytes + 1),
+            data,
             upload.filename or "",
             media_dir=current_app.config["MEDIA_DIR"],
             now=clock.now(),

@@ -74,7 +74,7 @@ CORPUS = [
     "xss40 $\\def\\x{\\x\\x}\\x$ $</math><script>alert('xss40')</script>$",
     "```python\" onmouseover=\"alert(1)\nxss41 = '<script>alert(1)</script>'\n```",
     "```html\n<script>alert('xss42')</script>\n```",
-    'xss43 ![" onerror="alert(1)](media:' + "a" * 64 + ".png) ![x](media:../../etc/passwd)",
+    'xss43 ![" onerror="alert(1)](media:' + "a" * 64 + ".png) ![x](/media/../../etc/passwd)",
     "xss44 ![a](javascript:alert(1)) ![b](data:image/png;base64,iVBORw0KGgo=)",
     "$\\text{</mtext></math><iframe src=javascript:alert(1)>}$ xss45",
 ]
