@@ -1,9 +1,20 @@
-"""Engine tuning per database: SQLite gets WAL, a busy timeout and IMMEDIATE
-transactions; other databases keep their defaults plus pool pre-ping (set in config)."""
+"""Engine tuning per database: SQLite gets WAL, a busy timeout, deferred transactions for
+reads and IMMEDIATE ones for writes; other databases keep their defaults plus pool
+pre-ping (set in config)."""
 
 import sqlite3
 
 import sqlalchemy as sa
+from flask import has_request_context, request
+
+# Requests that only read (tests/security/test_get_never_writes.py proves it).
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def reads_only() -> bool:
+    """True inside a GET/HEAD/OPTIONS request; False in other requests and outside any
+    request (the CLI, jobs and tests write), where a transaction may write."""
+    return has_request_context() and request.method in READ_ONLY_METHODS
 
 
 def tune_engine(engine: sa.Engine, busy_timeout_seconds: float) -> None:
@@ -26,11 +37,10 @@ def tune_engine(engine: sa.Engine, busy_timeout_seconds: float) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # A deferred transaction that reads and then writes fails at once with "database
-        # is locked" when another writer got there first (its snapshot is stale, so
-        # waiting cannot help); IMMEDIATE takes the write lock up front and waits for it
-        # (busy_timeout). Every transaction does so, because even GET requests write: the
-        # first visit of a quiz starts an attempt, opening a lesson adds its flashcards,
-        # an API call stamps its token. Transactions are short; WAL keeps readers outside
-        # transactions (none here) unblocked. PostgreSQL is the choice for heavy load.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read (GET/HEAD) begins a deferred transaction: in WAL mode it reads its
+        # snapshot without waiting for anyone, even while a long import holds the write
+        # lock. A transaction that may write begins IMMEDIATE: a deferred one that reads
+        # and then writes fails at once with "database is locked" when another writer got
+        # there first (its snapshot is stale, so waiting cannot help); IMMEDIATE takes the
+        # write lock up front and waits for it (busy_timeout).
+        connection.exec_driver_sql("BEGIN" if reads_only() else "BEGIN IMMEDIATE")

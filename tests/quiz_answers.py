@@ -8,6 +8,7 @@ from quizapp.domain.quiz_layout import matching_options
 from quizapp.extensions import db
 from quizapp.models import Attempt
 from quizapp.services.question_store import question_dict
+from tests.conftest import csrf_token_from
 
 
 def _as_places(fields: dict[str, object], question: dict, layout: list) -> dict[str, object]:
@@ -89,3 +90,12 @@ def quiz_post(attempt_id: int, csrf_token: str, wrong: set[int] = frozenset()) -
         builder = _wrong_fields if answer.position in wrong else _right_fields
         data.update(builder(f"q{answer.id}", question_dict(answer.question), answer.display_order))
     return data
+
+
+def start_quiz(client, quiz_path: str):
+    """Press "Take the quiz" as a learner does (a POST: opening pages never starts an
+    attempt), then open the quiz page; returns that page's response."""
+    start_page = client.get(quiz_path).get_data(as_text=True)
+    started = client.post(f"{quiz_path}/new", data={"csrf_token": csrf_token_from(start_page)})
+    assert started.status_code == 302, started.status_code
+    return client.get(quiz_path)

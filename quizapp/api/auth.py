@@ -10,6 +10,7 @@ from flask_limiter.util import get_remote_address
 
 from quizapp import clock
 from quizapp.api.validation import ApiError
+from quizapp.database import reads_only
 from quizapp.errors import database_failure
 from quizapp.extensions import db
 from quizapp.models import User
@@ -38,11 +39,12 @@ def api_rate_limit() -> str:
 
 def authenticate(staff: bool = False) -> User:
     """The token's user, stored in `g.api_user`; 401 without a valid token, 403 when the
-    route is for staff. The token's last use is committed at once."""
+    route is for staff. The token's last use is committed at once, on requests that may
+    write (a GET never writes, so reading the API leaves "last used" as it was)."""
     token = bearer_token()
     if token is None:
         raise ApiError(401, "missing_token", "Send an API token: Authorization: Bearer <token>.")
-    user = accounts.user_for_api_token(db.session, token, clock.now())
+    user = accounts.user_for_api_token(db.session, token, clock.now(), record_use=not reads_only())
     if user is None:
         db.session.rollback()
         raise ApiError(401, "invalid_token", "The token is unknown or revoked.")

@@ -25,7 +25,6 @@ from quizapp.services import (
     accounts,
     bank_import,
     catalog,
-    deck,
     progress,
     quizzes,
     ratings,
@@ -168,18 +167,14 @@ def list_questions(course: str, lesson: str):
 def start_attempt(course: str, lesson: str):
     found = _lesson_or_404(course, lesson)
     user = current_api_user()
-    attempt = quizzes.open_attempt(db.session, user.id, found.id)
-    if attempt is not None:
-        return serializers.attempt_started(attempt, found), 200
-    if not quizzes.quiz_questions(db.session, found):
-        raise ApiError(409, "no_questions", "This lesson has no quiz questions yet.")
-    moment = _now()
-    attempt = quizzes.start_attempt(
-        db.session, user.id, found, moment, size=current_app.config["QUIZ_DEFAULT_SIZE"] or None
-    )
-    # As opening the lesson page does: the lesson's flashcards join the learner's deck.
-    deck.ensure_lesson_flashcards(db.session, user.id, found.id, moment)
-    attempt_id = attempt.id
+    size = current_app.config["QUIZ_DEFAULT_SIZE"] or None
+    try:
+        opened = quizzes.open_or_start_attempt(db.session, user.id, found, _now(), size)
+    except quizzes.NoQuizQuestions:
+        raise ApiError(409, "no_questions", "This lesson has no quiz questions yet.") from None
+    if not opened.started:  # already open, or a concurrent request started it first
+        return serializers.attempt_started(opened.attempt, found), 200
+    attempt_id = opened.attempt.id
     db.session.commit()
     # The commit expired it: read it back with its questions (not one query per answer).
     attempt = quizzes.attempt_for_user(db.session, attempt_id, user.id)

@@ -42,28 +42,21 @@ def lesson(course_slug: str, lesson_slug: str):
     history = None
     if current_user.is_authenticated:
         history = quizzes.lesson_history(db.session, current_user.id, found.id)
-        _add_lesson_flashcards(found)
     return render_template(
         "learn/lesson.html",
         lesson=found,
         course=found.course,
         question_count=len(quizzes.quiz_questions(db.session, found)),
         history=history,
-        start_form=StartQuizForm(),
     )
-
-
-def _add_lesson_flashcards(lesson) -> None:
-    from quizapp import clock
-    from quizapp.services.deck import ensure_lesson_flashcards
-
-    if ensure_lesson_flashcards(db.session, current_user.id, lesson.id, clock.now()):
-        db.session.commit()
 
 
 @bp.route("/courses/<course_slug>/<lesson_slug>/quiz", methods=["GET", "POST"])
 @login_required
 def quiz(course_slug: str, lesson_slug: str):
+    """The open attempt's form (GET), or its submission (POST). Nothing here starts an
+    attempt: that is the "Start quiz" POST (new_attempt), so a reload, a bookmark or the
+    browser's Back button after submitting never begins a new one behind the learner's back."""
     found = lesson_or_404(course_slug, lesson_slug)
     replayed = _submitted_attempt_in_form()
     if replayed is not None:
@@ -71,22 +64,7 @@ def quiz(course_slug: str, lesson_slug: str):
         return redirect(url_for("learn.attempt_result", attempt_id=replayed.id))
     attempt = quizzes.open_attempt(db.session, current_user.id, found.id)
     if attempt is None:
-        if not quizzes.quiz_questions(db.session, found):
-            flash(_("This lesson has no quiz questions yet."), "info")
-            return redirect(
-                url_for("learn.lesson", course_slug=course_slug, lesson_slug=lesson_slug)
-            )
-        attempt = quizzes.start_attempt(
-            db.session,
-            current_user.id,
-            found,
-            clock.now(),
-            size=current_app.config["QUIZ_DEFAULT_SIZE"] or None,
-        )
-        attempt_id = attempt.id
-        db.session.commit()
-        # The commit expired it: read it back with its questions (not one query per answer).
-        attempt = quizzes.attempt_for_user(db.session, attempt_id, current_user.id)
+        return _start_page(found)
     form = build_quiz_form(attempt)
     attempt_id = attempt.id
     if form.validate_on_submit() and form.attempt_id.data == str(attempt_id):
@@ -98,13 +76,27 @@ def quiz(course_slug: str, lesson_slug: str):
             flash(_("This attempt was already submitted; here is its result."), "info")
         return redirect(url_for("learn.attempt_result", attempt_id=attempt_id))
     form.attempt_id.data = str(attempt.id)
-    return render_template(
+    page = render_template(
         "learn/quiz.html",
         lesson=found,
         course=found.course,
         attempt=attempt,
         form=form,
         items=quiz_items(form, attempt),
+    )
+    # Not kept for the Back button: after submitting, Back asks again and shows that no
+    # attempt is in progress, instead of a stale copy of the submitted form.
+    return page, 200, {"Cache-Control": "no-store"}
+
+
+def _start_page(lesson):
+    """No attempt in progress: the last result (if any) and a "Start quiz" button."""
+    return render_template(
+        "learn/quiz_start.html",
+        lesson=lesson,
+        course=lesson.course,
+        history=quizzes.lesson_history(db.session, current_user.id, lesson.id),
+        question_count=len(quizzes.quiz_questions(db.session, lesson)),
     )
 
 
@@ -120,11 +112,18 @@ def _submitted_attempt_in_form():
 @bp.route("/courses/<course_slug>/<lesson_slug>/quiz/new", methods=["POST"])
 @login_required
 def new_attempt(course_slug: str, lesson_slug: str):
+    """Start quiz: the learner's open attempt, or a new one (its flashcards join the deck)."""
     found = lesson_or_404(course_slug, lesson_slug)
     if StartQuizForm().validate_on_submit():
         size = current_app.config["QUIZ_DEFAULT_SIZE"] or None
-        if quizzes.begin_retake(db.session, current_user.id, found, clock.now(), size=size):
-            db.session.commit()
+        try:
+            quizzes.open_or_start_attempt(db.session, current_user.id, found, clock.now(), size)
+        except quizzes.NoQuizQuestions:
+            flash(_("This lesson has no quiz questions yet."), "info")
+            return redirect(
+                url_for("learn.lesson", course_slug=course_slug, lesson_slug=lesson_slug)
+            )
+        db.session.commit()
     return redirect(url_for("learn.quiz", course_slug=course_slug, lesson_slug=lesson_slug))
 
 

@@ -238,7 +238,11 @@ def list_api_tokens(session: Session, user: User) -> list[ApiToken]:
     )
 
 
-def user_for_api_token(session: Session, token: str, now: datetime) -> User | None:
+def user_for_api_token(
+    session: Session, token: str, now: datetime, record_use: bool = True
+) -> User | None:
+    """The token's active user. `record_use` stamps its last use; read-only requests pass
+    False, since a GET never writes."""
     api_token = session.scalar(
         sa.select(ApiToken).where(
             ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None)
@@ -247,7 +251,9 @@ def user_for_api_token(session: Session, token: str, now: datetime) -> User | No
     if api_token is None or not api_token.user.active:
         return None
     # "Last used" to the minute is enough, and it spares a write on most API calls.
-    if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_PRECISION:
+    if record_use and (
+        api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_PRECISION
+    ):
         api_token.last_used_at = now
     return api_token.user
 

@@ -1,5 +1,5 @@
-"""Quiz attempts: start one (fixing order and shuffles), submit it exactly once, and
-read back results and per-lesson history."""
+"""Quiz attempts: open or start one (fixing order and shuffles), submit it exactly once,
+and read back results and per-lesson history."""
 
 import random
 import secrets
@@ -16,7 +16,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from quizapp.domain.questions.registry import grade_response, is_gradable
 from quizapp.domain.quiz_layout import draw_questions, selected_choice_positions, shuffle_options
 from quizapp.models import Answer, AnswerChoice, Attempt, Lesson, Question
+from quizapp.services.deck import ensure_lesson_flashcards
 from quizapp.services.question_store import question_dict
+from quizapp.services.quiz_reviews import record_quiz_answers
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,18 @@ class LessonHistory:
     best_score: float | None
     last_score: float | None
     last_attempt_id: int | None
+
+
+@dataclass(frozen=True)
+class OpenedAttempt:
+    attempt: Attempt
+    # False: the learner's attempt that was already open (a reload, a second tab, or a
+    # concurrent request that started it first).
+    started: bool
+
+
+class NoQuizQuestions(Exception):
+    """The lesson has nothing to ask (no gradable active question)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,20 @@ def open_attempt(session: Session, user_id: int, lesson_id: int) -> Attempt | No
     )
 
 
+def open_or_start_attempt(
+    session: Session, user_id: int, lesson: Lesson, now: datetime, size: int | None = None
+) -> OpenedAttempt:
+    """The learner's open attempt at the lesson, or a new one: what the web's "Start quiz"
+    and the API's POST …/attempts both do. Raises NoQuizQuestions when there is nothing
+    to ask."""
+    attempt = open_attempt(session, user_id, lesson.id)
+    if attempt is not None:
+        return OpenedAttempt(attempt, started=False)
+    if not quiz_questions(session, lesson):
+        raise NoQuizQuestions(lesson.slug)
+    return _start(session, user_id, lesson, now, size, None)
+
+
 def start_attempt(
     session: Session,
     user_id: int,
@@ -72,6 +100,20 @@ def start_attempt(
     size: int | None = None,
     seed: int | None = None,
 ) -> Attempt:
+    """A new attempt (or the open one a concurrent request started first)."""
+    return _start(session, user_id, lesson, now, size, seed).attempt
+
+
+def _start(
+    session: Session,
+    user_id: int,
+    lesson: Lesson,
+    now: datetime,
+    size: int | None,
+    seed: int | None,
+) -> OpenedAttempt:
+    """Starts an attempt; this is also the one moment the lesson's flashcards join the
+    learner's deck (they are never asked in the quiz, but taking it means studying them)."""
     questions = {row.id: row for row in quiz_questions(session, lesson)}
     seed = secrets.randbits(48) if seed is None else seed
     rng = random.Random(seed)
@@ -99,7 +141,7 @@ def start_attempt(
         concurrent = open_attempt(session, user_id, lesson.id)
         if concurrent is None:
             raise
-        return concurrent
+        return OpenedAttempt(concurrent, started=False)
     # One INSERT for all the answers (the unit of work sends one per answer on SQLite,
     # which cannot hand back a multi-row INSERT's ids in order), then one SELECT.
     session.execute(
@@ -121,18 +163,8 @@ def start_attempt(
     set_committed_value(attempt, "answers", list(answers))
     for answer in answers:  # already read: no lazy load per answer afterwards
         set_committed_value(answer, "question", questions[answer.question_id])
-    return attempt
-
-
-def begin_retake(
-    session: Session, user_id: int, lesson: Lesson, now: datetime, size: int | None = None
-) -> Attempt | None:
-    """A fresh attempt, unless one is already open or the lesson has nothing to ask."""
-    if open_attempt(session, user_id, lesson.id) is not None:
-        return None
-    if not quiz_questions(session, lesson):
-        return None
-    return start_attempt(session, user_id, lesson, now, size=size)
+    ensure_lesson_flashcards(session, user_id, lesson.id, now)
+    return OpenedAttempt(attempt, started=True)
 
 
 def attempt_for_user(session: Session, attempt_id: int, user_id: int, is_staff: bool = False):
@@ -272,8 +304,6 @@ def _load_selected_choices(session: Session, answers: list[Answer]) -> None:
 
 
 def _count_answers_as_reviews(session: Session, attempt: Attempt, now: datetime) -> None:
-    from quizapp.services.quiz_reviews import record_quiz_answers
-
     outcomes = [(answer.question_id, bool(answer.is_correct)) for answer in attempt.answers]
     record_quiz_answers(session, attempt.user_id, outcomes, now)
 

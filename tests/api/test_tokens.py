@@ -101,6 +101,9 @@ def test_the_account_page_creates_a_token_shown_once(client, auth, make_user):
 def test_the_account_page_lists_tokens_with_their_use(client, auth, issue_token):
     user, token = issue_token()
     Api(client, token).get("/courses")
+    # A GET never writes: reading the API leaves "last used" alone; a POST stamps it.
+    assert db.session.scalar(sa.select(ApiToken.last_used_at)) is None
+    Api(client, token).post("/review/999999", json={"rating": 3})
     auth.login(user.email)
     page = _account_page(client)
     assert "tests" in page  # the name given by issue_token

@@ -4,6 +4,7 @@ the dashboard change. Once in Spanish and once in English."""
 
 import re
 from itertools import count
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -94,8 +95,9 @@ def test_a_new_learner_learns_lesson_3(
     walk_with_tab(page)
     screenshot(page, "lesson")
 
-    # The quiz: answer through the form controls, three of them wrong.
-    page.locator("aside").get_by_role("link").last.click()
+    # The quiz starts with a POST ("Take the quiz"): opening pages never starts one.
+    # Answer through the form controls, three of them wrong.
+    page.locator("aside form").get_by_role("button").click()
     page.wait_for_url(re.compile(r"/quiz$"))
     check_translated(page, lang, ["Submit answers", "Answer", "True", "False"])
     check_a11y(page, "quiz")
@@ -126,6 +128,21 @@ def test_a_new_learner_learns_lesson_3(
     check_a11y(page, "quiz results")
     walk_with_tab(page)
     screenshot(page, "results")
+
+    # Back after submitting: no fresh attempt behind the learner's back, but the quiz
+    # page saying none is in progress, with the last result and a button to start again.
+    results_path = urlsplit(page.url).path
+    page.go_back()
+    page.wait_for_url(re.compile(r"/quiz$"))
+    expect(page.locator("#no-attempt")).to_be_visible()
+    expect(page.locator(f'main a[href="{results_path}"]')).to_be_visible()
+    expect(page.locator("main form").get_by_role("button")).to_be_visible()
+    check_translated(
+        page, lang, ["You have no attempt of this quiz in progress.", "Retake the quiz"]
+    )
+    check_a11y(page, "quiz: nothing in progress")
+    page.locator(f'main a[href="{results_path}"]').click()
+    page.wait_for_url(re.compile(r"/attempts/\d+$"))
 
     # The review, with the keyboard only.
     page.locator(".navbar").locator('a[href="/review"]').click()

@@ -50,8 +50,12 @@ def owned_ids(bundled_course):
         quizzes.submit_attempt(db.session, attempt, {}, utcnow())
         _token, api_token = accounts.create_api_token(db.session, owner, "security tests")
         db.session.commit()
-        card = db.session.scalar(
-            sa.select(Card).where(Card.user_id == owner.id).order_by(Card.id).limit(1)
+        card = db.session.scalar(  # an answerable card (a flashcard is only rated)
+            sa.select(Card)
+            .join(Card.question)
+            .where(Card.user_id == owner.id, Question.type != "flashcard")
+            .order_by(Card.id)
+            .limit(1)
         )
         question = db.session.scalar(
             sa.select(Question).where(Question.lesson_id == lesson.id).order_by(Question.id)

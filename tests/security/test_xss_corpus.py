@@ -27,6 +27,7 @@ from quizapp.models.types import utcnow
 from quizapp.services import accounts, bank_import
 from quizapp.services.content_loader import load_path
 from tests.conftest import PASSWORD, AuthActions, csrf_token_from
+from tests.quiz_answers import start_quiz
 
 # Each entry carries a marker (xssNN) so a test can tell it reached the page, as text.
 CORPUS = [
@@ -448,6 +449,7 @@ def _lesson_path(lesson: Lesson) -> str:
 def _take_quizzes(pages: Pages, lessons: list[Lesson], payloads) -> list[str]:
     results = []
     for lesson in lessons[:2]:
+        start_quiz(pages.client, f"{_lesson_path(lesson)}/quiz")
         quiz = pages.get(f"{_lesson_path(lesson)}/quiz", f"quiz {lesson.number}")
         answers = fill_form(quiz, payloads)
         assert "attempt_id" in answers

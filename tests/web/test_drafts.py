@@ -12,7 +12,7 @@ from quizapp.services import catalog
 from quizapp.services.drafting import DraftEdits, DraftError, edited_question, lesson_drafts
 from quizapp.services.question_store import question_dict
 from tests.conftest import csrf_token_from
-from tests.quiz_answers import quiz_post
+from tests.quiz_answers import quiz_post, start_quiz
 
 LESSON = "/instructor/courses/curso-flask/lessons/clase-3-que-es-flask"
 QUIZ = "/courses/curso-flask/clase-3-que-es-flask/quiz"
@@ -218,7 +218,7 @@ def test_an_accepted_draft_is_in_the_next_quiz_and_links_to_its_section(
 
     learner = make_user()
     auth.login(learner.email)
-    page = client.get(QUIZ).get_data(as_text=True)
+    page = start_quiz(client, QUIZ).get_data(as_text=True)
     attempt_id = int(re.search(r'name="attempt_id" type="hidden" value="(\d+)"', page).group(1))
     attempt = db.session.get(Attempt, attempt_id)
     assert attempt.user_id == learner.id

@@ -1,0 +1,69 @@
+"""On SQLite (always a real file here, whatever TEST_DATABASE_URL says), a read never
+waits for a writer: GET requests begin deferred transactions, which in WAL mode read their
+snapshot while another connection holds the write lock in a long transaction (as a big
+import does). Before, every transaction began IMMEDIATE and reads queued for the lock."""
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+
+from quizapp import create_app
+from quizapp.extensions import db
+from quizapp.models.types import utcnow
+from quizapp.services.accounts import create_api_token, create_user
+from quizapp.services.content_loader import load_path
+
+BUSY_TIMEOUT = 20  # seconds a blocked statement would wait before "database is locked"
+READS = ("/", "/healthz", "/courses/curso-flask", "/api/v1/courses")
+
+
+@pytest.fixture
+def sqlite_app(tmp_path):
+    path = tmp_path / "reads.db"
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SQLITE_BUSY_TIMEOUT": BUSY_TIMEOUT}
+    )
+    with app.app_context():
+        upgrade()
+        load_path(db.session, Path(app.config["QUESTIONS_DIR"]) / "curso-flask", utcnow())
+        user = create_user(db.session, "reader@example.org", "correct-horse-battery")
+        token, _row = create_api_token(db.session, user, "reads")
+        db.session.commit()
+        db.session.remove()
+        yield app, path, token
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_reads_do_not_wait_for_a_long_write_transaction(sqlite_app):
+    app, path, token = sqlite_app
+    client = app.test_client()
+    for read in READS:  # warm up: connections open, templates compiled
+        assert client.get(read, headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+    writer = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE courses SET title = title || ' (importing)'")
+        # The lock is really held: another writer cannot get it.
+        other = sqlite3.connect(path, isolation_level=None, timeout=0.1)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+
+        timings = {}
+        for read in READS:
+            started = time.monotonic()
+            response = client.get(read, headers={"Authorization": f"Bearer {token}"})
+            timings[read] = time.monotonic() - started
+            assert response.status_code == 200, (read, response.status_code)
+            # The reader sees the last committed title, not the writer's pending one.
+            assert "(importing)" not in response.get_data(as_text=True)
+    finally:
+        writer.rollback()
+        writer.close()
+    # A read that queued for the lock would take the whole busy timeout, then fail.
+    assert max(timings.values()) < BUSY_TIMEOUT / 2, timings
