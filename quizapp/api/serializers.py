@@ -9,10 +9,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from quizapp.domain import media_refs
-from quizapp.domain.questions.registry import describe_right_answer, grade_response
-from quizapp.domain.quiz_layout import matching_options, response_as_places, restore_response
+from quizapp.domain.questions.registry import describe_right_answer
+from quizapp.domain.quiz_layout import matching_options, response_as_places
 from quizapp.domain.rendering import render_markdown
 from quizapp.models import ApiToken, Attempt, Card, Course, Lesson, Media, Question
+from quizapp.services.attempt_results import attempt_results
 from quizapp.services.bank_import import ImportPlan, summary
 from quizapp.services.catalog import CourseSummary, LessonSummary
 from quizapp.services.item_analysis import flag_codes, question_title
@@ -155,25 +156,21 @@ def attempt_started(attempt: Attempt, lesson: Lesson) -> dict[str, Any]:
 
 
 def attempt_result(attempt: Attempt, lesson: Lesson) -> dict[str, Any]:
-    answers = []
-    for answer in attempt.answers:
-        question = question_dict(answer.question)
-        response = restore_response(question, answer.response)
-        # Re-grading the stored response recovers the feedback it triggered (as the page does).
-        graded = grade_response(question, response)
-        answers.append(
-            {
-                "answer_id": answer.id,
-                "position": answer.position,
-                "question": public_question(question, answer.display_order),
-                "response": response_as_places(question, answer.display_order, response),
-                "score": answer.score or 0.0,
-                "correct": bool(answer.is_correct),
-                "right_answer": describe_right_answer(question),
-                "feedback": graded.feedback,
-                "explanation": question.get("explanation"),
-            }
-        )
+    """The graded attempt, from what was answered (as the results page shows it)."""
+    answers = [
+        {
+            "answer_id": result.answer.id,
+            "position": result.answer.position,
+            "question": public_question(result.question, result.layout),
+            "response": response_as_places(result.question, result.layout, result.response),
+            "score": result.score,
+            "correct": result.correct,
+            "right_answer": result.right_answer,
+            "feedback": result.feedback,
+            "explanation": result.question.get("explanation"),
+        }
+        for result in attempt_results(attempt)
+    ]
     return {
         "id": attempt.id,
         "lesson": lesson_ref(lesson),

@@ -1,27 +1,22 @@
-"""What the results page shows per question, computed from the stored answers."""
+"""What the results page shows per question: the attempt's results (built once, from
+what was answered: services.attempt_results) with the learner's answer in words."""
 
-from quizapp.domain.questions.registry import describe_right_answer, grade_response
-from quizapp.domain.quiz_layout import restore_response
 from quizapp.learn.question_fields import FIELD_BUILDERS
 from quizapp.models import Attempt
-from quizapp.services.question_store import question_dict
+from quizapp.services.attempt_results import attempt_results
 
 
 def result_items(attempt: Attempt) -> list[dict]:
-    items = []
-    for answer in attempt.answers:
-        question = question_dict(answer.question)
-        response = restore_response(question, answer.response)
-        # Re-grading the stored response recovers the feedback it triggered.
-        graded = grade_response(question, response)
-        items.append(
-            {
-                "answer": answer,
-                "question": question,
-                "your_answer": FIELD_BUILDERS[question["type"]].describe(question, response),
-                "right_answer": describe_right_answer(question),
-                "feedback": graded.feedback,
-                "parts": graded.parts,
-            }
-        )
-    return items
+    return [
+        {
+            "answer": result.answer,
+            "question": result.question,
+            "your_answer": FIELD_BUILDERS[result.question["type"]].describe(
+                result.question, result.response
+            ),
+            "right_answer": result.right_answer,
+            "feedback": result.feedback,
+            "parts": result.parts,
+        }
+        for result in attempt_results(attempt)
+    ]

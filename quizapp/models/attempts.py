@@ -74,6 +74,9 @@ class Answer(db.Model):
     # The order in which choices/options were shown, as original positions.
     display_order: so.Mapped[list[int]] = so.mapped_column(sa.JSON, default=list)
     response: so.Mapped[Any | None] = so.mapped_column(sa.JSON)
+    # Set at submission (migration answer_results): the question as it was graded and what
+    # grading said, so results never depend on later edits. See services/attempt_results.
+    graded: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
     score: so.Mapped[float | None] = so.mapped_column()
     is_correct: so.Mapped[bool | None] = so.mapped_column()
     answered_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

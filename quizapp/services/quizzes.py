@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from quizapp.domain.questions.registry import grade_response, is_gradable
 from quizapp.domain.quiz_layout import draw_questions, selected_choice_positions, shuffle_options
 from quizapp.models import Answer, AnswerChoice, Attempt, Lesson, Question
+from quizapp.services.attempt_results import graded_record
 from quizapp.services.deck import ensure_lesson_flashcards
 from quizapp.services.question_store import question_dict
 from quizapp.services.quiz_reviews import record_quiz_answers
@@ -230,12 +231,13 @@ def _store_grades(session: Session, graded: list, now: datetime) -> None:
     per answer: answers with a response, and blank ones, whose response stays SQL NULL
     (assigning None to the ORM attribute that is already None writes nothing either)."""
     shapes: dict[bool, list[tuple[Answer, dict[str, Any]]]] = {True: [], False: []}
-    for answer, _question, response, result in graded:
+    for answer, question, response, result in graded:
         values: dict[str, Any] = {
             "score": result.score,
             "is_correct": result.correct,
             "answered_at": now,
             "question_version": answer.question.version,
+            "graded": graded_record(question, result),
         }
         if response is not None:
             values["response"] = response

@@ -1,0 +1,69 @@
+"""What a learner sees of a submitted attempt, built once from what was answered.
+
+At submission each answer keeps the question as it was graded (prompt, options, key,
+feedback, explanation) and what grading said (`graded_record`). The results page, the
+API and any export read that record (`attempt_results`), so an instructor editing a key
+afterwards never makes a learner's results contradict themselves; re-grading against a
+new key is an explicit instructor action, not a side effect of viewing. Answers
+submitted before the record existed fall back to the current question."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from quizapp.domain.questions.base import GradeResult
+from quizapp.domain.questions.registry import grade_response
+from quizapp.domain.quiz_layout import restore_response
+from quizapp.models import Answer, Attempt
+from quizapp.services.question_store import question_dict
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    answer: Answer
+    question: dict[str, Any]  # as graded (or, for old answers, as it is now)
+    layout: list  # the order its options were shown in
+    response: Any  # the stored response (authored positions)
+    score: float
+    correct: bool
+    right_answer: str
+    feedback: list[str]  # per-choice/pair/blank feedback the response triggered
+    parts: list[bool]
+
+
+def graded_record(question: dict[str, Any], result: GradeResult) -> dict[str, Any]:
+    """What an answer keeps from its grading (stored in `Answer.graded`)."""
+    return {
+        "question": question,
+        "right_answer": result.right_answer,
+        "feedback": list(result.feedback),
+        "parts": list(result.parts),
+    }
+
+
+def answer_result(answer: Answer) -> AnswerResult:
+    record = answer.graded
+    if record:
+        question = record["question"]
+        response = restore_response(question, answer.response)
+        right_answer, feedback, parts = record["right_answer"], record["feedback"], record["parts"]
+    else:  # submitted before answers kept their record: the best there is
+        question = question_dict(answer.question)
+        response = restore_response(question, answer.response)
+        result = grade_response(question, response)
+        right_answer, feedback, parts = result.right_answer, result.feedback, result.parts
+    return AnswerResult(
+        answer=answer,
+        question=question,
+        layout=list(answer.display_order or []),
+        response=response,
+        score=answer.score or 0.0,
+        correct=bool(answer.is_correct),
+        right_answer=right_answer,
+        feedback=list(feedback),
+        parts=list(parts),
+    )
+
+
+def attempt_results(attempt: Attempt) -> list[AnswerResult]:
+    """Every answer of a submitted attempt, in the attempt's order."""
+    return [answer_result(answer) for answer in attempt.answers]
