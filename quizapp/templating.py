@@ -8,9 +8,8 @@ from markupsafe import Markup
 
 
 def register(app: Flask) -> None:
+    from quizapp.answering.fields import cloze_prompt, render_inline
     from quizapp.domain.rendering import plain_text, render_markdown
-    from quizapp.learn.forms import cloze_prompt
-    from quizapp.learn.question_fields import render_inline
 
     @app.template_filter("markdown")
     def markdown_filter(text: str | None, anchors: bool = False, top_heading: int = 0) -> Markup:

@@ -1,12 +1,10 @@
 """Quiz forms, built per attempt from the attempt's fixed layout."""
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SubmitField
 
-from quizapp.learn.question_fields import FIELD_BUILDERS, read_response
+from quizapp.answering.fields import FIELD_BUILDERS, read_response
 from quizapp.models import Attempt
 from quizapp.services.question_store import question_dict
 
@@ -57,8 +55,3 @@ def quiz_items(form: FlaskForm, attempt: Attempt) -> list[dict]:
         names = builder.field_names(answer_prefix(answer.id), question, answer.display_order)
         items.append({"answer": answer, "question": question, "fields": [form[n] for n in names]})
     return items
-
-
-def cloze_prompt(question: dict) -> str:
-    """The cloze text with each `{{n}}` shown as a numbered gap."""
-    return re.sub(r"\{\{\s*(\d+)\s*\}\}", r"**[\1] ______**", question.get("text", ""))

@@ -1,7 +1,7 @@
 """What the results page shows per question: the attempt's results (built once, from
 what was answered: services.attempt_results) with the learner's answer in words."""
 
-from quizapp.learn.question_fields import FIELD_BUILDERS
+from quizapp.answering.fields import FIELD_BUILDERS
 from quizapp.models import Attempt
 from quizapp.services.attempt_results import attempt_results
 

@@ -1,22 +1,20 @@
 """Answer fields of an objective question on the review page, and the response they post.
 
-A thin adapter over the quiz page's field builders (quizapp.learn.question_fields) so a
+A thin adapter over the shared field builders (quizapp.answering.fields) so a
 question type is answered the same way everywhere; swapping the builders touches only here."""
 
-import re
 from typing import Any
 
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import Field
 
+from quizapp.answering import fields as question_fields
+from quizapp.answering.fields import FIELD_BUILDERS
 from quizapp.domain.quiz_layout import review_layout
-from quizapp.learn import question_fields
-from quizapp.learn.question_fields import FIELD_BUILDERS
 from quizapp.review.forms import AnswerForm
 
 PREFIX = "answer"
-_BLANK = re.compile(r"\{\{\s*(\d+)\s*\}\}")
 
 
 def answer_layout(question: dict[str, Any], card_id: int, reps: int) -> list:
@@ -49,6 +47,5 @@ def describe_response(question: dict[str, Any], response: Any) -> str:
     return FIELD_BUILDERS[question["type"]].describe(question, response)
 
 
-def cloze_prompt(question: dict[str, Any]) -> str:
-    """The cloze text with each `{{n}}` shown as a numbered gap."""
-    return _BLANK.sub(r"**[\1] ______**", question.get("text", ""))
+# The review pages' context reads it from here; the one definition is in answering.
+cloze_prompt = question_fields.cloze_prompt

@@ -6,13 +6,21 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, contains_eager
 
+from quizapp.domain.questions.registry import QUESTION_TYPES
 from quizapp.models import Course, Lesson, Question
+
+# The types a quiz asks (services.quizzes.quiz_questions keeps the gradable ones).
+_QUIZ_TYPES = sorted(name for name, qtype in QUESTION_TYPES.items() if qtype.gradable)
 
 
 @dataclass(frozen=True)
 class LessonSummary:
     lesson: Lesson
-    question_count: int
+    question_count: int  # every active question
+    # What the learner meets: questions asked in the quiz (what the quiz page counts) and
+    # flashcards (never in the quiz; they join the review deck when the quiz starts).
+    quiz_question_count: int = 0
+    flashcard_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -77,19 +85,32 @@ def find_lesson(session: Session, course_slug: str, lesson_key: str) -> Lesson |
 
 
 def lesson_summaries(session: Session, course: Course) -> list[LessonSummary]:
+    def of_types(names) -> sa.ColumnElement:
+        return sa.func.sum(sa.case((Question.type.in_(names), 1), else_=0))
+
     counts = (
-        sa.select(Question.lesson_id, sa.func.count().label("n"))
+        sa.select(
+            Question.lesson_id,
+            sa.func.count().label("n"),
+            of_types(_QUIZ_TYPES).label("quiz"),
+            of_types(["flashcard"]).label("flashcards"),
+        )
         .where(active_question_filter(), Question.course_id == course.id)
         .group_by(Question.lesson_id)
         .subquery()
     )
     rows = session.execute(
-        sa.select(Lesson, sa.func.coalesce(counts.c.n, 0))
+        sa.select(
+            Lesson,
+            sa.func.coalesce(counts.c.n, 0),
+            sa.func.coalesce(counts.c.quiz, 0),
+            sa.func.coalesce(counts.c.flashcards, 0),
+        )
         .outerjoin(counts, counts.c.lesson_id == Lesson.id)
         .where(Lesson.course_id == course.id)
         .order_by(Lesson.number)
     ).all()
-    return [LessonSummary(lesson, count) for lesson, count in rows]
+    return [LessonSummary(lesson, *(int(n) for n in numbers)) for lesson, *numbers in rows]
 
 
 def active_questions(session: Session, lesson: Lesson) -> list[Question]:

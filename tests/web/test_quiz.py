@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import Answer, Attempt, Card
+from quizapp.models import Answer, Attempt, Card, Lesson, Question
 from tests.conftest import csrf_token_from
 from tests.quiz_answers import quiz_post, start_quiz
 
@@ -134,3 +134,48 @@ def test_quiz_answers_become_cards(client, learner):
     cards = db.session.scalars(sa.select(Card).where(Card.user_id == learner.id)).all()
     quiz_cards = {card.question_id for card in cards}
     assert {answer.question_id for answer in attempt.answers} <= quiz_cards
+
+
+def test_the_course_page_and_the_quiz_count_the_same_questions(client, learner):
+    """Flashcards are never asked in the quiz: the course page counts them apart."""
+    quiz_count = start_quiz(client, QUIZ).get_data(as_text=True).count('<li class="card mb-3"')
+    flashcards = db.session.scalar(
+        sa.select(sa.func.count(Question.id))
+        .join(Question.lesson)
+        .where(Lesson.slug == "clase-3-que-es-flask", Question.type == "flashcard")
+    )
+    assert quiz_count > 0
+    assert flashcards > 0
+    course = client.get("/courses/curso-flask").get_data(as_text=True)
+    lesson_row = course.split('href="/courses/curso-flask/clase-3-que-es-flask"')[1].split("</li>")[
+        0
+    ]
+    assert f"{quiz_count} quiz questions" in lesson_row
+    assert f"{flashcards} flashcards" in lesson_row
+    lesson_page = client.get("/courses/curso-flask/clase-3-que-es-flask").get_data(as_text=True)
+    assert f"{quiz_count} quiz questions" in lesson_page
+
+
+def test_back_after_submitting_shows_the_result_link_and_starts_nothing(client, learner):
+    first = start_quiz(client, QUIZ)
+    assert first.headers["Cache-Control"] == "no-store"  # Back asks the server again
+    page = first.get_data(as_text=True)
+    attempt_id = int(re.search(r'name="attempt_id" type="hidden" value="(\d+)"', page).group(1))
+    client.post(QUIZ, data=quiz_post(attempt_id, csrf_token_from(page)))
+    back = client.get(QUIZ).get_data(as_text=True)
+    assert "You have no attempt of this quiz in progress." in back
+    assert f'href="/attempts/{attempt_id}"' in back
+    assert 'action="/courses/curso-flask/clase-3-que-es-flask/quiz/new"' in back
+    assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 1
+
+
+def test_opening_the_lesson_and_the_quiz_page_start_nothing(client, learner):
+    client.get("/courses/curso-flask/clase-3-que-es-flask")
+    client.get(QUIZ)
+    assert db.session.scalar(sa.select(sa.func.count(Attempt.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(Card.id))) == 0
+    start_quiz(client, QUIZ)  # the one moment: the attempt and the lesson's flashcards
+    flashcards = db.session.scalar(
+        sa.select(sa.func.count(Card.id)).join(Card.question).where(Question.type == "flashcard")
+    )
+    assert flashcards > 0

@@ -1,4 +1,5 @@
-"""WTForms fields for answering questions, one builder per question type.
+"""WTForms fields for answering questions: one builder per gradable question type, in one
+table (FIELD_BUILDERS) that a test checks against the question-type registry.
 
 The quiz page and the review page both build their forms here, so a question type is
 answered the same way everywhere. Each builder adds its fields to a form class, reads
@@ -6,6 +7,7 @@ the learner's response back, and describes a stored response in words for the re
 page. Option values are places in the shown order (never authored positions, which
 would give the key away); `read_response` maps them back to the grader's shape."""
 
+import re
 from typing import Any
 
 from flask_babel import gettext as _
@@ -32,6 +34,27 @@ def render_inline(text: str) -> Markup:
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class RowSelectField(SelectField):
+    """A drop-down laid out as a row: its label (a matching item, "Blank 2") beside it."""
+
+    row_label = True
+
+
+class RowStringField(StringField):
+    """A text box laid out as a row, as RowSelectField: cloze blanks of either kind look
+    alike, whether the author gave options or not."""
+
+    row_label = True
+
+
+_BLANK = re.compile(r"\{\{\s*(\d+)\s*\}\}")
+
+
+def cloze_prompt(question: dict) -> str:
+    """The cloze text with each `{{n}}` shown as a numbered gap."""
+    return _BLANK.sub(r"**[\1] ______**", question.get("text", ""))
 
 
 def _is_number(_form, field) -> None:
@@ -154,7 +177,7 @@ class MatchingFields(FieldBuilder):
             setattr(
                 form_class,
                 f"{prefix}_{i}",
-                SelectField(
+                RowSelectField(
                     render_inline(pair["left"]),
                     choices=choices,
                     validators=[InputRequired(ANSWER_REQUIRED)],
@@ -192,11 +215,11 @@ class ClozeFields(FieldBuilder):
                 choices = [SelectChoice("", _l("Choose…"))] + [
                     SelectChoice(options[pos]) for pos in order
                 ]
-                field = SelectField(
+                field = RowSelectField(
                     label, choices=choices, validators=[InputRequired(ANSWER_REQUIRED)]
                 )
             else:
-                field = StringField(
+                field = RowStringField(
                     label,
                     validators=[InputRequired(ANSWER_REQUIRED), Length(max=200)],
                     render_kw={"autocomplete": "off"},
