@@ -1,7 +1,7 @@
 """answers keep what the learner was graded against
 
 Revision ID: answer_results
-Revises: review_controls
+Revises: course_media
 
 The results page and the API re-graded a stored answer against the current question, so
 after an instructor changed a key a learner's page contradicted itself. Each answer now
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "answer_results"
-down_revision = "review_controls"
+down_revision = "course_media"
 branch_labels = None
 depends_on = None
 
