@@ -200,6 +200,7 @@ COLUMNS = {
         "created_at",
     ),
     "review_logs": ("id", "card_id", "user_id", "rating", "reviewed_at", "duration_ms", "source"),
+    "course_memberships": ("id", "course_id", "user_id", "role", "joined_at"),
 }
 
 
@@ -347,6 +348,13 @@ class _Builder:
                     created,
                     created,
                 ),
+            )
+        # The instructor teaches every course (per-course roles, SPEC section 11).
+        instructor_id = self.sizes.learners + 1
+        for membership_id in range(1, course_id + 1):
+            self.add(
+                "course_memberships",
+                (membership_id, membership_id, instructor_id, "instructor", created),
             )
 
     def _question(self, question_id, course_id, lesson_id, position, kind, choice_id, created):

@@ -21,10 +21,12 @@ ORDER = (
     "answer_choices",
     "cards",
     "review_logs",
+    "course_memberships",
 )
 DATETIME_COLUMNS = frozenset(
     {
         "created_at",
+        "joined_at",
         "updated_at",
         "started_at",
         "submitted_at",

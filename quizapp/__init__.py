@@ -143,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     from quizapp.auth.views import bp as auth_bp
     from quizapp.author.views import bp as author_bp
     from quizapp.core.views import bp as core_bp
+    from quizapp.courses.views import bp as courses_bp
     from quizapp.dashboard.views import bp as dashboard_bp
     from quizapp.drafts.views import bp as drafts_bp
     from quizapp.extensions import csrf
@@ -154,6 +155,7 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)
     blueprints = (core_bp, auth_bp, learn_bp, review_bp, author_bp, dashboard_bp, drafts_bp, api_bp)
     blueprints += (media_bp,)
+    blueprints += (courses_bp,)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -28,10 +28,19 @@ def _fail(errors: list[str]) -> None:
 
 @content_cli.command("load")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-def content_load(path: Path | None) -> None:
+@click.option("--owner", "owner_email", help="Email of an account to teach the loaded courses.")
+def content_load(path: Path | None, owner_email: str | None) -> None:
     """Load a course folder, a folder of course folders, or one course Markdown file
-    (default: the bundled questions/ folder). Idempotent; a bad file loads nothing."""
+    (default: the bundled questions/ folder). Idempotent; a bad file loads nothing.
+    With --owner, that account becomes an instructor of every course loaded."""
+    from quizapp.services.accounts import find_user_by_email
+    from quizapp.services.catalog import find_course
     from quizapp.services.content_loader import ContentError, course_folders, load_path
+    from quizapp.services.memberships import set_member
+
+    owner = find_user_by_email(db.session, owner_email) if owner_email else None
+    if owner_email and owner is None:
+        _fail([f"error: no account {owner_email!r}"])
 
     path = path or Path(current_app.config["QUESTIONS_DIR"])
     targets = course_folders(path) if path.is_dir() else [path]
@@ -43,6 +52,14 @@ def content_load(path: Path | None) -> None:
     except ContentError as error:
         db.session.rollback()
         _fail(error.errors)
+    for report in reports if owner else []:
+        set_member(
+            db.session,
+            find_course(db.session, report.course_slug),
+            owner,
+            "instructor",
+            clock.now(),
+        )
     db.session.commit()
     for report in reports:
         click.echo(
@@ -132,11 +149,12 @@ def demo() -> None:
 
 
 def register(app: Flask) -> None:
+    from quizapp.courses.cli import courses_cli
     from quizapp.drafts.cli import draft_command
 
     if "draft" not in questions_cli.commands:
         questions_cli.add_command(draft_command)
-    for command in (content_cli, questions_cli, users_cli, demo):
+    for command in (content_cli, questions_cli, users_cli, demo, courses_cli):
         app.cli.add_command(command)
 
 

@@ -141,16 +141,48 @@ def auth(client):
     return AuthActions(client)
 
 
+def _teach_every_course(instructors=None) -> None:
+    """Global instructors teach the courses of the test, as the migration to per-course
+    roles made every existing instructor an instructor of every existing course."""
+    from quizapp.models import Course, User
+    from quizapp.services.memberships import find_membership, set_member
+
+    if instructors is None:
+        instructors = db.session.scalars(sa.select(User).where(User.role == "instructor"))
+    instructors = list(instructors)
+    for course in db.session.scalars(sa.select(Course)):
+        for user in instructors:
+            if find_membership(db.session, course, user) is None:
+                set_member(db.session, course, user, "instructor", utcnow())
+
+
 @pytest.fixture
-def make_user(app):
+def not_teaching() -> set[int]:
+    """Ids of the instructors made with `teaches=False`."""
+    return set()
+
+
+@pytest.fixture
+def make_user(app, not_teaching):
+    """`make_user(role)`: an account. An instructor teaches every course loaded so far
+    (and the bundled course when loaded later) unless `teaches=False`."""
     from quizapp.services.accounts import create_user
 
     counter = iter(range(1, 10_000))
 
-    def factory(role: str = "learner", email: str | None = None, password: str = PASSWORD):
+    def factory(
+        role: str = "learner",
+        email: str | None = None,
+        password: str = PASSWORD,
+        teaches: bool = True,
+    ):
         email = email or f"{role}{next(counter)}@example.org"
         user = create_user(db.session, email, password, role=role)
+        if role == "instructor" and teaches:
+            _teach_every_course([user])
         db.session.commit()
+        if role == "instructor" and not teaches:
+            not_teaching.add(user.id)
         return user
 
     return factory
@@ -196,10 +228,33 @@ def count_queries(app):
 
 
 @pytest.fixture
-def bundled_course(app):
-    """The course shipped in questions/, loaded through the real loader."""
+def enrol(app):
+    """`enrol(user, course_slug="curso-flask", role="learner")`: a membership of the course."""
+    from quizapp.services import catalog
+    from quizapp.services.memberships import set_member
+
+    def make(user, course_slug: str = "curso-flask", role: str = "learner"):
+        membership = set_member(
+            db.session, catalog.find_course(db.session, course_slug), user, role, utcnow()
+        )
+        db.session.commit()
+        return membership
+
+    return make
+
+
+@pytest.fixture
+def bundled_course(app, not_teaching):
+    """The course shipped in questions/, loaded through the real loader; the instructors
+    made so far teach it."""
+    from quizapp.models import User
     from quizapp.services.content_loader import load_path
 
     report = load_path(db.session, Path(app.config["QUESTIONS_DIR"]) / "curso-flask", utcnow())
+    _teach_every_course(
+        db.session.scalars(
+            sa.select(User).where(User.role == "instructor", User.id.not_in(not_teaching))
+        )
+    )
     db.session.commit()
     return report

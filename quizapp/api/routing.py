@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 
 from quizapp.api.auth import api_rate_limit, authenticate, rate_limit_key
+from quizapp.api.course_access import check_api_course
 from quizapp.api.openapi import Operation
 from quizapp.api.validation import ApiError, form_body, json_body, query_args
 from quizapp.extensions import db, limiter
@@ -34,6 +35,9 @@ def route(rule: str, method: str, **doc: Any) -> Callable[[Callable], Callable]:
     """Register a view and its OpenAPI operation. The wrapper authenticates (unless
     auth=False), checks staff, then passes the validated `body` / `query` to the view."""
 
+    # `course_need` (a quizapp.domain.course_access need) checks the <course> of the URL.
+    course_need = doc.pop("course_need", None)
+
     def decorator(view: Callable) -> Callable:
         operation = Operation(method=method, rule=rule, endpoint=view.__name__, **doc)
         OPERATIONS.append(operation)
@@ -41,7 +45,10 @@ def route(rule: str, method: str, **doc: Any) -> Callable[[Callable], Callable]:
         @wraps(view)
         def handler(**kwargs: Any):
             if operation.auth:
-                authenticate(staff=operation.staff)
+                # Staff of a course is decided per course, not by the global role.
+                authenticate(staff=operation.staff and course_need is None)
+            if course_need is not None:
+                check_api_course(kwargs["course"], course_need)
             if operation.multipart is not None and request.mimetype == "multipart/form-data":
                 kwargs["body"] = form_body(operation.multipart)
             elif operation.body is not None:

@@ -140,6 +140,12 @@ TOKEN_REQUEST = obj(
     additionalProperties=False,
 )
 
+ENROLMENT_REQUEST = obj(
+    {"code": text(32, description="the course's join code (code courses)")},
+    required=[],
+    additionalProperties=False,
+)
+
 SUBMIT_REQUEST = obj(
     {
         "answers": array(
@@ -227,9 +233,28 @@ COURSE = obj(
         "description": STRING,
         "lesson_count": INTEGER,
         "question_count": INTEGER,
+        "visibility": {"enum": ["public", "code", "invite"]},
+        "role": nullable({"enum": ["instructor", "assistant", "learner"]}),
     }
 )
 COURSE_LIST = obj({"courses": array(COURSE)})
+COURSE_ROLE = {"enum": ["instructor", "assistant", "learner"]}
+ENROLMENT = obj({"course": obj({"slug": STRING, "title": STRING}), "role": COURSE_ROLE})
+MEMBER_LIST = obj(
+    {
+        "members": array(
+            obj(
+                {
+                    "email": STRING,
+                    "display_name": STRING,
+                    "role": COURSE_ROLE,
+                    "joined_at": DATETIME,
+                }
+            )
+        ),
+        "invitations": array(obj({"email": STRING, "role": COURSE_ROLE})),
+    }
+)
 
 COURSE_REF = obj({"slug": STRING, "title": STRING})
 LESSON = obj(

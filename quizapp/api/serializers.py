@@ -47,12 +47,28 @@ def course_ref(course: Course) -> dict[str, Any]:
     return {"slug": course.slug, "title": course.title}
 
 
-def course_item(item: CourseSummary) -> dict[str, Any]:
+def course_item(item: CourseSummary, role: str | None = None) -> dict[str, Any]:
     return {
         **course_ref(item.course),
         "description": item.course.description_md or "",
         "lesson_count": item.lesson_count,
         "question_count": item.question_count,
+        "visibility": item.course.visibility,
+        "role": role,
+    }
+
+
+def enrolment(course: Course, role: str) -> dict[str, Any]:
+    return {"course": course_ref(course), "role": role}
+
+
+def member(row) -> dict[str, Any]:
+    """A quizapp.services.memberships.MemberRow."""
+    return {
+        "email": row.email,
+        "display_name": row.display_name,
+        "role": row.role,
+        "joined_at": iso(row.joined_at),
     }
 
 

@@ -6,7 +6,7 @@ import random
 import re
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 
 from quizapp import clock
 from quizapp.api import schemas, serializers
@@ -15,6 +15,7 @@ from quizapp.api.openapi import build_document
 from quizapp.api.routing import OPERATIONS, bp, route
 from quizapp.api.validation import ApiError, check_id, parse_json_body, validate
 from quizapp.auth.limits import login_budget
+from quizapp.domain.course_access import EDIT, LEARN, LISTED, READ, STAFF
 from quizapp.domain.formats.registry import get_format
 from quizapp.domain.questions.registry import is_gradable
 from quizapp.domain.quiz_layout import response_from_places, review_layout, shuffle_options
@@ -22,9 +23,11 @@ from quizapp.extensions import db
 from quizapp.media.messages import refusal_message, refusal_status
 from quizapp.models import Lesson
 from quizapp.services import (
+    access,
     accounts,
     bank_import,
     catalog,
+    memberships,
     progress,
     quizzes,
     ratings,
@@ -101,19 +104,27 @@ def create_token(body: dict):
 @route(
     "/courses",
     "GET",
-    summary="List the courses",
+    summary="List the courses the caller can see, with their role in each",
+    description="The listed courses (public and code) and the caller's own; `role` is the "
+    "caller's role in the course (instructor, assistant, learner) or null.",
     tag="catalogue",
     responses={200: schemas.COURSE_LIST},
 )
 def list_courses():
-    courses = catalog.list_courses(db.session)
-    return {"courses": [serializers.course_item(item) for item in courses]}
+    user = current_api_user()
+    courses = catalog.list_courses(db.session, where=access.visible_course_filter(user))
+    roles = access.member_roles(db.session, user)
+    return {
+        "courses": [serializers.course_item(item, roles.get(item.course.id)) for item in courses]
+    }
 
 
 @route(
     "/courses/<course>/lessons",
     "GET",
     summary="List a course's lessons",
+    course_need=READ,
+    errors=(403,),
     tag="catalogue",
     responses={200: schemas.LESSON_LIST},
 )
@@ -131,12 +142,14 @@ def list_lessons(course: str):
     "GET",
     tag="catalogue",
     summary="A lesson's active questions (with answers for staff only)",
+    course_need=READ,
+    errors=(403,),
     responses={200: schemas.QUESTION_LIST},
 )
 def list_questions(course: str, lesson: str):
     found = _lesson_or_404(course, lesson)
     rows = catalog.active_questions(db.session, found)
-    if current_api_user().is_staff:
+    if g.standing.is_staff:
         questions = [serializers.staff_question(row, found) for row in rows]
     else:
         # Options in a fresh random order each time: the authored order would give the
@@ -149,6 +162,54 @@ def list_questions(course: str, lesson: str):
     return {"lesson": serializers.lesson_ref(found), "questions": questions}
 
 
+# --- course membership --------------------------------------------------------------------
+
+
+@route(
+    "/courses/<course>/enrolments",
+    "POST",
+    tag="catalogue",
+    summary="Enrol the caller in a course (with the join code of a code course)",
+    description="201 when the caller joins; 200 when they already belong to the course "
+    "(with their role). A public course needs no code; an invite-only course is not found.",
+    course_need=LISTED,
+    body=schemas.ENROLMENT_REQUEST,
+    responses={201: schemas.ENROLMENT, 200: schemas.ENROLMENT},
+    errors=(403,),
+)
+def enrol(course: str, body: dict):
+    found = g.course
+    user = current_api_user()
+    if g.standing.role is not None:
+        return serializers.enrolment(found, g.standing.role), 200
+    try:
+        membership = memberships.enrol(db.session, found, user, _now(), code=body.get("code"))
+    except memberships.MembershipError as error:
+        raise ApiError(403, "enrolment_refused", str(error)) from None
+    db.session.commit()
+    return serializers.enrolment(found, membership.role), 201
+
+
+@route(
+    "/courses/<course>/members",
+    "GET",
+    tag="catalogue",
+    staff=True,
+    summary="A course's members and pending invitations (its staff only)",
+    course_need=STAFF,
+    responses={200: schemas.MEMBER_LIST},
+)
+def list_members(course: str):
+    found = g.course
+    return {
+        "members": [serializers.member(row) for row in memberships.list_members(db.session, found)],
+        "invitations": [
+            {"email": item.email, "role": item.role}
+            for item in memberships.pending_invitations(db.session, found)
+        ],
+    }
+
+
 # --- quizzes --------------------------------------------------------------------------------
 
 
@@ -157,12 +218,13 @@ def list_questions(course: str, lesson: str):
     "POST",
     tag="quizzes",
     summary="Start a quiz attempt (or get the open one)",
+    course_need=LEARN,
     description="201 with a new attempt (the lesson's flashcards join the caller's deck); "
     "200 with the caller's open (unsubmitted) attempt at this lesson when there is one. "
     "Questions come in the attempt's order with options shuffled; answer with the options' "
     "`position`, their place in this attempt's order (it says nothing of the authored order).",
     responses={201: schemas.ATTEMPT_STARTED, 200: schemas.ATTEMPT_STARTED},
-    errors=(409,),
+    errors=(403, 409),
 )
 def start_attempt(course: str, lesson: str):
     found = _lesson_or_404(course, lesson)
@@ -377,6 +439,7 @@ def my_progress():
     tag="dashboards",
     staff=True,
     summary="A course's item analysis, lesson and learner figures",
+    course_need=STAFF,
     responses={200: schemas.COURSE_STATS},
 )
 def course_stats(course: str):
@@ -415,6 +478,7 @@ def _import_source(body: dict) -> tuple[str | bytes, str, str | None]:
     tag="authoring",
     staff=True,
     summary="Import a question file (any importable format: GIFT, YAML, Anki CSV/TSV…)",
+    course_need=EDIT,
     description="One transaction: a file with any error imports nothing and answers 422 "
     "with every `file:line: message` in `error.details`. `dry_run` only plans.",
     body=schemas.IMPORT_JSON_REQUEST,
@@ -448,6 +512,7 @@ def import_questions(course: str, body: dict):
     "POST",
     tag="authoring",
     staff=True,
+    course_need=EDIT,
     summary="Upload an image or sound to a course's media",
     description="PNG, JPEG, GIF, WebP (decoded, stored without metadata), MP3 or OGG, at most "
     "MEDIA_MAX_BYTES (413 above). Anything else (SVG, HTML, a damaged file) is a 422 and "

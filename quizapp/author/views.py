@@ -18,7 +18,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from quizapp import clock
-from quizapp.auth.decorators import staff_required
+from quizapp.auth.access import course_required, teaching_required
 from quizapp.author.forms import (
     ActionForm,
     ConfirmImportForm,
@@ -30,20 +30,23 @@ from quizapp.author.forms import (
 from quizapp.author.preview import preview_html
 from quizapp.author.question_forms import QUESTION_FORMS
 from quizapp.author.uploads import PendingUpload, discard_upload, load_upload, save_upload
+from quizapp.domain.course_access import EDIT, STAFF
 from quizapp.domain.formats.registry import exportable, get_format, importable
-from quizapp.extensions import db
+from quizapp.extensions import db, login_manager
 from quizapp.lookups import course_or_404, lesson_or_404
 from quizapp.models import Course, Lesson, Question
-from quizapp.services import anki_history, authoring, bank_export, bank_import, catalog
+from quizapp.services import access, anki_history, authoring, bank_export, bank_import, catalog
 from quizapp.services.question_store import question_dict
 
 bp = Blueprint("author", __name__, url_prefix="/instructor")
 
 
 @bp.before_request
-@staff_required
-def require_staff():
-    """Every route of the area is for staff: anonymous users log in, learners get 403."""
+def require_login():
+    """Every route of the area is for signed-in staff; each view then checks the course
+    (quizapp.auth.access): not its staff → 404, its staff without the right → 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
     return None
 
 
@@ -79,15 +82,22 @@ def _questions_url(lesson: Lesson) -> str:
 
 
 @bp.route("/")
+@teaching_required
 def index():
-    courses = catalog.list_courses(db.session)
+    roles = access.staff_course_roles(db.session, current_user)
+    courses = catalog.list_courses(db.session, where=Course.id.in_(roles))
     lessons = authoring.lessons_by_course(db.session)
     return render_template(
-        "author/index.html", courses=courses, lessons=lessons, export_formats=exportable()
+        "author/index.html",
+        courses=courses,
+        lessons=lessons,
+        export_formats=exportable(),
+        course_roles=roles,
     )
 
 
 @bp.route("/preview", methods=["POST"])
+@teaching_required
 def preview():
     """Sanitised HTML of Markdown, fetched by author.js for the live preview."""
     form = MarkdownPreviewForm()
@@ -100,6 +110,7 @@ def preview():
 
 
 @bp.route("/courses/<course_slug>/lessons/new", methods=["GET", "POST"])
+@course_required(EDIT)
 def new_lesson(course_slug: str):
     course = course_or_404(course_slug)
     form = LessonForm()
@@ -109,6 +120,7 @@ def new_lesson(course_slug: str):
 
 
 @bp.route("/courses/<course_slug>/lessons/<lesson_slug>/edit", methods=["GET", "POST"])
+@course_required(EDIT)
 def edit_lesson(course_slug: str, lesson_slug: str):
     lesson = lesson_or_404(course_slug, lesson_slug)
     form = LessonForm(obj=lesson)
@@ -153,6 +165,7 @@ def _lesson_editor(form: LessonForm, course: Course, lesson: Lesson | None):
 
 
 @bp.route("/courses/<course_slug>/lessons/<lesson_slug>/questions")
+@course_required(STAFF)
 def lesson_questions(course_slug: str, lesson_slug: str):
     lesson = lesson_or_404(course_slug, lesson_slug)
     move_form = MoveForm()
@@ -172,6 +185,7 @@ def lesson_questions(course_slug: str, lesson_slug: str):
 
 
 @bp.route("/courses/<course_slug>/lessons/<lesson_slug>/questions/new", methods=["GET", "POST"])
+@course_required(EDIT)
 def new_question(course_slug: str, lesson_slug: str):
     lesson = lesson_or_404(course_slug, lesson_slug)
     form_class = QUESTION_FORMS.get(request.args.get("type", "")) or abort(404)
@@ -191,6 +205,7 @@ def new_question(course_slug: str, lesson_slug: str):
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@course_required(EDIT)
 def edit_question(question_id: int):
     question = _question_or_404(question_id)
     form_class = QUESTION_FORMS.get(question.type) or abort(404)
@@ -215,6 +230,7 @@ def edit_question(question_id: int):
 
 
 @bp.route("/questions/<int:question_id>/retire", methods=["POST"])
+@course_required(EDIT)
 def retire_question(question_id: int):
     question = _question_or_404(question_id)
     if ActionForm().validate_on_submit():
@@ -225,6 +241,7 @@ def retire_question(question_id: int):
 
 
 @bp.route("/questions/<int:question_id>/restore", methods=["POST"])
+@course_required(EDIT)
 def restore_question(question_id: int):
     question = _question_or_404(question_id)
     if ActionForm().validate_on_submit():
@@ -235,6 +252,7 @@ def restore_question(question_id: int):
 
 
 @bp.route("/questions/<int:question_id>/move", methods=["POST"])
+@course_required(EDIT)
 def move_question(question_id: int):
     question = _question_or_404(question_id)
     form = MoveForm()
@@ -280,6 +298,7 @@ def _import_page(**context):
 
 
 @bp.route("/courses/<course_slug>/import", methods=["GET", "POST"])
+@course_required(EDIT)
 def import_questions(course_slug: str):
     """Step 1: upload a file and see what it would do; nothing is written yet."""
     course = course_or_404(course_slug)
@@ -316,6 +335,7 @@ def import_questions(course_slug: str):
 
 
 @bp.route("/courses/<course_slug>/import/confirm", methods=["POST"])
+@course_required(EDIT)
 def confirm_import(course_slug: str):
     """Step 2: apply the previewed file in one transaction (planned again, so it is current)."""
     course = course_or_404(course_slug)
@@ -365,6 +385,7 @@ def confirm_import(course_slug: str):
 
 
 @bp.route("/courses/<course_slug>/export")
+@course_required(STAFF)
 def export_questions(course_slug: str):
     course = course_or_404(course_slug)
     found = get_format(request.args.get("format", "yaml"))

@@ -1,16 +1,17 @@
 """Progress dashboards for learners and instructors."""
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from quizapp import clock
-from quizapp.auth.decorators import staff_required
+from quizapp.auth.access import course_required
 from quizapp.dashboard import csv_export
+from quizapp.domain.course_access import STAFF
 from quizapp.domain.statistics import MIN_ATTEMPTS_TO_JUDGE
 from quizapp.extensions import db
-from quizapp.lookups import course_or_404
 from quizapp.models import User
-from quizapp.services import item_analysis, progress, stats
+from quizapp.services import access, item_analysis, progress, stats
 
 bp = Blueprint("dashboard", __name__)
 
@@ -40,9 +41,9 @@ def _dashboard_cache_seconds() -> float:
 
 
 @bp.route("/instructor/courses/<course_slug>")
-@staff_required
+@course_required(STAFF)
 def course(course_slug: str):
-    found = course_or_404(course_slug)
+    found = g.course  # found and checked by course_required
     sort, order = _sort_arguments()
     page = request.args.get("page", 1, type=int)
     dashboard = stats.cached_course_dashboard(
@@ -60,18 +61,23 @@ def course(course_slug: str):
 
 
 @bp.route("/instructor/courses/<course_slug>/learners/<int:user_id>")
-@staff_required
+@course_required(STAFF)
 def learner_detail(course_slug: str, user_id: int):
-    found = course_or_404(course_slug)
-    user = db.session.get(User, user_id) or abort(404)
+    found = g.course  # found and checked by course_required
+    # Only the course's learners have a page here: not its staff, not removed learners.
+    user = db.session.scalar(
+        sa.select(User).where(User.id == user_id, access.counts_as_learner(User.id, found.id))
+    )
+    if user is None:
+        abort(404)
     learner_progress = progress.learner_progress(db.session, user, clock.now(), course=found)
     return render_template("dashboard/learner_detail.html", course=found, progress=learner_progress)
 
 
 @bp.route("/instructor/courses/<course_slug>/questions.csv")
-@staff_required
+@course_required(STAFF)
 def questions_csv(course_slug: str):
-    found = course_or_404(course_slug)
+    found = g.course  # found and checked by course_required
     sort, order = _sort_arguments()
     analysed = item_analysis.question_statistics(db.session, found)
     questions = item_analysis.sort_questions(analysed, sort, order)
@@ -83,9 +89,9 @@ def questions_csv(course_slug: str):
 
 
 @bp.route("/instructor/courses/<course_slug>/learners.csv")
-@staff_required
+@course_required(STAFF)
 def learners_csv(course_slug: str):
-    found = course_or_404(course_slug)
+    found = g.course  # found and checked by course_required
     return csv_export.csv_response(
         f"{found.slug}-learners.csv",
         csv_export.LEARNER_EXPORT_HEADER,

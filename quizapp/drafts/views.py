@@ -4,12 +4,14 @@ import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from quizapp import clock
-from quizapp.auth.decorators import staff_required
+from quizapp.auth.access import course_required
+from quizapp.domain.course_access import EDIT, STAFF
 from quizapp.domain.questions.registry import describe_right_answer, draft_answer, main_text
 from quizapp.drafts.forms import ANSWER_HINTS, AcceptDraftForm, DiscardDraftForm
-from quizapp.extensions import db
+from quizapp.extensions import db, login_manager
 from quizapp.lookups import lesson_or_404
 from quizapp.models import Lesson
 from quizapp.services import coverage, drafting
@@ -21,9 +23,10 @@ _DRAFT_ID = re.compile(r"draft-\d+-[0-9a-f]{8}")
 
 
 @bp.before_request
-@staff_required
-def require_staff():
-    """Every page here is for staff: anonymous users log in, learners get 403."""
+def require_login():
+    """Every page here is for a course's staff (each view checks which course)."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
     return None
 
 
@@ -42,6 +45,7 @@ def _drafts_url(lesson: Lesson, discarded: list[str]) -> str:
 
 
 @bp.route(f"{LESSON_URL}/coverage")
+@course_required(STAFF)
 def lesson_coverage(course_slug: str, lesson_slug: str):
     lesson = lesson_or_404(course_slug, lesson_slug)
     rows = coverage.lesson_coverage(db.session, lesson)
@@ -55,6 +59,7 @@ def lesson_coverage(course_slug: str, lesson_slug: str):
 
 
 @bp.route(f"{LESSON_URL}/drafts")
+@course_required(EDIT)
 def lesson_drafts(course_slug: str, lesson_slug: str):
     lesson = lesson_or_404(course_slug, lesson_slug)
     discarded = _discarded(request.args.get("discarded"))
@@ -88,6 +93,7 @@ def lesson_drafts(course_slug: str, lesson_slug: str):
 
 
 @bp.route(f"{LESSON_URL}/drafts/<draft_id>/accept", methods=["POST"])
+@course_required(EDIT)
 def accept_draft(course_slug: str, lesson_slug: str, draft_id: str):
     lesson = lesson_or_404(course_slug, lesson_slug)
     form = AcceptDraftForm()
@@ -108,6 +114,7 @@ def accept_draft(course_slug: str, lesson_slug: str, draft_id: str):
 
 
 @bp.route(f"{LESSON_URL}/drafts/<draft_id>/discard", methods=["POST"])
+@course_required(EDIT)
 def discard_draft(course_slug: str, lesson_slug: str, draft_id: str):
     lesson = lesson_or_404(course_slug, lesson_slug)
     form = DiscardDraftForm()

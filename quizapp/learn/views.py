@@ -14,22 +14,27 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from quizapp import clock
+from quizapp.auth.access import course_required
+from quizapp.domain.course_access import LEARN, LISTED, READ
 from quizapp.extensions import db
 from quizapp.learn.forms import StartQuizForm, build_quiz_form, quiz_items, read_responses
 from quizapp.learn.results import result_items
 from quizapp.lookups import course_or_404, lesson_or_404
 from quizapp.models import Lesson
-from quizapp.services import catalog, quizzes
+from quizapp.services import access, catalog, quizzes
 
 bp = Blueprint("learn", __name__)
 
 
 @bp.route("/")
 def home():
-    return render_template("learn/home.html", courses=catalog.list_courses(db.session))
+    user = current_user if current_user.is_authenticated else None
+    visible = catalog.list_courses(db.session, where=access.visible_course_filter(user))
+    return render_template("learn/home.html", courses=visible)
 
 
 @bp.route("/courses/<course_slug>")
+@course_required(LISTED)
 def course(course_slug: str):
     found = course_or_404(course_slug)
     lessons = catalog.lesson_summaries(db.session, found)
@@ -37,6 +42,7 @@ def course(course_slug: str):
 
 
 @bp.route("/courses/<course_slug>/<lesson_slug>")
+@course_required(READ)
 def lesson(course_slug: str, lesson_slug: str):
     found = lesson_or_404(course_slug, lesson_slug)
     history = None
@@ -53,6 +59,7 @@ def lesson(course_slug: str, lesson_slug: str):
 
 @bp.route("/courses/<course_slug>/<lesson_slug>/quiz", methods=["GET", "POST"])
 @login_required
+@course_required(LEARN)
 def quiz(course_slug: str, lesson_slug: str):
     """The open attempt's form (GET), or its submission (POST). Nothing here starts an
     attempt: that is the "Start quiz" POST (new_attempt), so a reload, a bookmark or the
@@ -111,6 +118,7 @@ def _submitted_attempt_in_form():
 
 @bp.route("/courses/<course_slug>/<lesson_slug>/quiz/new", methods=["POST"])
 @login_required
+@course_required(LEARN)
 def new_attempt(course_slug: str, lesson_slug: str):
     """Start quiz: the learner's open attempt, or a new one (its flashcards join the deck)."""
     found = lesson_or_404(course_slug, lesson_slug)
@@ -130,12 +138,14 @@ def new_attempt(course_slug: str, lesson_slug: str):
 @bp.route("/attempts/<int:attempt_id>")
 @login_required
 def attempt_result(attempt_id: int):
-    attempt = quizzes.attempt_for_user(
-        db.session, attempt_id, current_user.id, is_staff=current_user.is_staff
-    )
-    if attempt is None:
+    attempt = quizzes.attempt_for_user(db.session, attempt_id, current_user.id, is_staff=True)
+    lesson = db.session.get(Lesson, attempt.lesson_id) if attempt is not None else None
+    # Someone else's attempt is only there for the staff of its course.
+    if attempt is None or (
+        attempt.user_id != current_user.id
+        and not access.is_course_staff(db.session, current_user, lesson.course_id)
+    ):
         abort(404)
-    lesson = db.session.get(Lesson, attempt.lesson_id)
     if not attempt.is_submitted:
         return redirect(
             url_for("learn.quiz", course_slug=lesson.course.slug, lesson_slug=lesson.slug)

@@ -17,13 +17,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from quizapp import clock
-from quizapp.auth.decorators import staff_required
-from quizapp.domain import media_refs
+from quizapp.auth.access import course_required
+from quizapp.domain import course_access, media_refs
+from quizapp.domain.course_access import EDIT
 from quizapp.extensions import db
 from quizapp.media.forms import MediaUploadForm
 from quizapp.media.messages import refusal_message, refusal_status
 from quizapp.models import Course
-from quizapp.services import catalog
+from quizapp.services import access, catalog
 from quizapp.services import media as media_service
 from quizapp.services.media import MediaRefused
 
@@ -36,7 +37,9 @@ CACHE_CONTROL = "private, max-age=31536000, immutable"
 
 def may_read(course: Course) -> bool:
     """Whether the current visitor may read the course's lessons (and so its media)."""
-    return True  # every course's lessons are open today, as quizapp.learn serves them
+    user = current_user if current_user.is_authenticated else None
+    standing = access.standing(db.session, user, course)
+    return course_access.decide(standing, course_access.READ) == course_access.OK
 
 
 @bp.route(media_refs.MEDIA_URL_PREFIX + "<name>")
@@ -66,7 +69,7 @@ def serve(name: str):
 
 
 @bp.route("/instructor/courses/<course_slug>/media", methods=["GET", "POST"])
-@staff_required
+@course_required(EDIT)
 def library(course_slug: str):
     course = catalog.find_course(db.session, course_slug) or abort(404)
     form = MediaUploadForm()

@@ -3,10 +3,26 @@
 from quizapp.models.attempts import Answer, AnswerChoice, Attempt
 from quizapp.models.cards import Card, ReviewLog
 from quizapp.models.content import Choice, Course, Lesson, Question
+from quizapp.models.courses import (
+    COURSE_ROLES,
+    COURSE_STAFF_ROLES,
+    VISIBILITIES,
+    CourseGroup,
+    GroupMember,
+    Invitation,
+    Membership,
+)
 from quizapp.models.media import Media
 from quizapp.models.users import ROLES, STAFF_ROLES, ApiToken, User
 
 __all__ = [
+    "COURSE_ROLES",
+    "COURSE_STAFF_ROLES",
+    "VISIBILITIES",
+    "CourseGroup",
+    "GroupMember",
+    "Invitation",
+    "Membership",
     "ROLES",
     "STAFF_ROLES",
     "Answer",

@@ -12,6 +12,7 @@ from quizapp.models.types import UTCDateTime, utcnow
 
 class Course(db.Model):
     __tablename__ = "courses"
+    __table_args__ = (sa.Index("uq_courses_join_code", "join_code", unique=True),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     slug: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
@@ -19,6 +20,13 @@ class Course(db.Model):
     description_md: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Who finds and joins the course (quizapp.models.courses.VISIBILITIES): "public" is
+    # listed with one-click enrolment, "code" is listed and joined with `join_code`,
+    # "invite" is unlisted and staff add the members.
+    visibility: so.Mapped[str] = so.mapped_column(sa.String(10), default="public")
+    join_code: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    # An archived course is read-only and left out of the catalogue; its history stays.
+    archived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     lessons: so.Mapped[list["Lesson"]] = so.relationship(
         back_populates="course", order_by="Lesson.number", cascade="all, delete-orphan"

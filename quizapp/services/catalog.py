@@ -34,7 +34,9 @@ def active_question_filter():
     return Question.retired_at.is_(None)
 
 
-def list_courses(session: Session) -> list[CourseSummary]:
+def list_courses(session: Session, where=None) -> list[CourseSummary]:
+    """Every course, or those meeting `where` (a condition on Course, e.g.
+    quizapp.services.access.visible_course_filter)."""
     lesson_counts = (
         sa.select(Lesson.course_id, sa.func.count().label("n"))
         .group_by(Lesson.course_id)
@@ -54,6 +56,7 @@ def list_courses(session: Session) -> list[CourseSummary]:
         )
         .outerjoin(lesson_counts, lesson_counts.c.course_id == Course.id)
         .outerjoin(question_counts, question_counts.c.course_id == Course.id)
+        .where(sa.true() if where is None else where)
         .order_by(Course.title)
     ).all()
     return [CourseSummary(course, lessons, questions) for course, lessons, questions in rows]

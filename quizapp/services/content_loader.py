@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from quizapp.domain.course_markdown import ParsedCourse, parse_course_markdown
 from quizapp.domain.formats.bank import BankError, BankParseResult, check_banks, parse_bank
+from quizapp.domain.front_matter import split_front_matter
 from quizapp.domain.slugs import slugify
 from quizapp.models import Course, Lesson, Question
+from quizapp.services.memberships import new_join_code
 from quizapp.services.question_store import apply_question
 from quizapp.services.source_media import (
     read_source_media,
@@ -76,8 +78,9 @@ def load_path(
 ) -> LoadReport:
     """`media_dir` is where files named with `media:` beside the sources are stored."""
     markdown_path, bank_paths, slug = course_files(path)
-    parsed = parse_course_markdown(markdown_path.read_text(encoding="utf-8"), str(markdown_path))
-    errors = [format_error(error) for error in parsed.errors]
+    front = split_front_matter(markdown_path.read_text(encoding="utf-8"), str(markdown_path))
+    parsed = parse_course_markdown(front.body, str(markdown_path))
+    errors = front.errors + [format_error(error) for error in parsed.errors]
     banks = [parse_bank(p.read_text(encoding="utf-8"), str(p)) for p in bank_paths]
     for bank in banks:
         errors.extend(format_error(error) for error in bank.errors)
@@ -100,6 +103,7 @@ def load_path(
         parsed = _renamed(parsed, names)
         course.description_md = parsed.description
         questions = [with_stored_names(question, names) for question in questions]
+    _apply_front_matter(course, front.values)
     lessons = _upsert_lessons(session, course, parsed, report)
     if bank_paths:
         _upsert_questions(session, course, lessons, questions, now, report)
@@ -125,6 +129,32 @@ def _renamed(parsed: ParsedCourse, names: dict[str, str]) -> ParsedCourse:
     ]
     description = with_stored_names(parsed.description, names)
     return replace(parsed, description=description, lessons=lessons)
+
+
+def load_course_text(
+    session: Session, course: Course, text: str, filename: str, now: datetime
+) -> LoadReport:
+    """The lessons (and title, description, visibility) of one course Markdown text into
+    an existing course, as the browser's "create a course from a file" does."""
+    front = split_front_matter(text, filename)
+    parsed = parse_course_markdown(front.body, filename)
+    errors = front.errors + [format_error(error) for error in parsed.errors]
+    if errors:
+        raise ContentError(errors)
+    course.title, course.description_md = parsed.title, parsed.description
+    _apply_front_matter(course, front.values)
+    report = LoadReport(course_slug=course.slug)
+    _upsert_lessons(session, course, parsed, report)
+    return report
+
+
+def _apply_front_matter(course: Course, values: dict) -> None:
+    """Only what the file says: a reload without front matter keeps the course's settings
+    (changed since on its settings page)."""
+    if values.get("visibility"):
+        course.visibility = values["visibility"]
+        if course.visibility == "code" and not course.join_code:
+            course.join_code = new_join_code()
 
 
 def _lesson_lookup(parsed: ParsedCourse) -> dict[str, int]:
@@ -214,4 +244,11 @@ def _upsert_questions(
             report.questions_retired += 1
 
 
-__all__ = ["BankError", "ContentError", "LoadReport", "course_folders", "load_path"]
+__all__ = [
+    "BankError",
+    "ContentError",
+    "LoadReport",
+    "course_folders",
+    "load_course_text",
+    "load_path",
+]

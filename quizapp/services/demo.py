@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from quizapp.domain.questions.registry import example_response
-from quizapp.models import Lesson
-from quizapp.services import quizzes
+from quizapp.models import Course, Lesson
+from quizapp.services import memberships, quizzes
 from quizapp.services.accounts import create_user, find_user_by_email
 from quizapp.services.question_store import question_dict
 
@@ -29,9 +29,20 @@ def create_demo(session: Session, now: datetime) -> list[tuple[str, str, str]]:
         password = "demo-" + secrets.token_urlsafe(9)
         create_user(session, email, password, role=role, display_name=name)
         created.append((email, password, role))
+    teach_loaded_courses(session, now)
     if created:
         add_demo_history(session, now)
     return created
+
+
+def teach_loaded_courses(session: Session, now: datetime) -> None:
+    """The demo instructor owns the loaded courses (the bundled one, after `make run`)."""
+    instructor = find_user_by_email(session, DEMO_ACCOUNTS[1][0])
+    if instructor is None:
+        return
+    for course in session.scalars(sa.select(Course)):
+        if memberships.find_membership(session, course, instructor) is None:
+            memberships.set_member(session, course, instructor, "instructor", now)
 
 
 def add_demo_history(session: Session, now: datetime) -> None:
@@ -42,6 +53,8 @@ def add_demo_history(session: Session, now: datetime) -> None:
     rng = random.Random(2026)
     for day, lesson in zip((6, 4, 2, 1), lessons, strict=False):
         when = now - timedelta(days=day)
+        if memberships.find_membership(session, lesson.course, learner) is None:
+            memberships.set_member(session, lesson.course, learner, "learner", when)
         attempt = quizzes.start_attempt(
             session, learner.id, lesson, when, seed=rng.randrange(10**9)
         )

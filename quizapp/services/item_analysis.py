@@ -17,6 +17,7 @@ from quizapp.domain.questions.registry import is_gradable
 from quizapp.domain.rendering import plain_text
 from quizapp.domain.statistics import ItemFlags, ItemSums
 from quizapp.models import Answer, AnswerChoice, Attempt, Choice, Course, Lesson, Question
+from quizapp.services.access import counts_as_learner
 
 SORT_KEYS = ("position", "facility", "discrimination", "attempts")
 
@@ -59,6 +60,8 @@ def _first_attempt_filter(course: Course):
         Attempt.lesson_id.in_(sa.select(Lesson.id).where(Lesson.course_id == course.id)),
         Attempt.number == 1,
         Attempt.submitted_at.is_not(None),
+        # Staff previews and removed learners are not learner data.
+        counts_as_learner(Attempt.user_id, course.id),
     )
 
 

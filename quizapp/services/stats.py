@@ -22,6 +22,7 @@ from quizapp.domain import statistics
 from quizapp.domain.statistics import ItemSums
 from quizapp.models import Attempt, Card, Course, Lesson, Question, ReviewLog, User
 from quizapp.services import catalog
+from quizapp.services.access import counts_as_learner
 from quizapp.services.item_analysis import (
     QuestionStats,
     first_attempt_test_statistics,
@@ -197,7 +198,11 @@ def _lesson_completion(session: Session, course: Course) -> dict[int, tuple[int,
     best = (
         sa.select(Attempt.user_id, Attempt.lesson_id, sa.func.max(Attempt.score).label("best"))
         .join(Lesson, Lesson.id == Attempt.lesson_id)
-        .where(Lesson.course_id == course.id, Attempt.submitted_at.is_not(None))
+        .where(
+            Lesson.course_id == course.id,
+            Attempt.submitted_at.is_not(None),
+            counts_as_learner(Attempt.user_id, course.id),
+        )
         .group_by(Attempt.user_id, Attempt.lesson_id)
         .subquery()
     )
@@ -225,21 +230,24 @@ def _active_in_course(course: Course, since: datetime, until: datetime):
     """The user (the outer query's User row) submitted a quiz or reviewed a card of the
     course between `since` and `until`, asked per user: each test is a short range of the
     user's own rows (ix_attempts_user_lesson, ix_review_logs_user_time) that stops at the
-    first hit, instead of a UNION of the whole course's activity."""
-    return sa.or_(
-        _found(
-            Attempt.user_id == User.id,
-            Attempt.lesson_id.in_(_course_lessons(course)),
-            Attempt.submitted_at >= since,
-            Attempt.submitted_at <= until,
-        ),
-        _found(
-            ReviewLog.user_id == User.id,
-            ReviewLog.reviewed_at >= since,
-            ReviewLog.reviewed_at <= until,
-            Card.id == ReviewLog.card_id,
-            Question.id == Card.question_id,
-            Question.course_id == course.id,
+    first hit, instead of a UNION of the whole course's activity. Staff never count."""
+    return sa.and_(
+        counts_as_learner(User.id, course.id),
+        sa.or_(
+            _found(
+                Attempt.user_id == User.id,
+                Attempt.lesson_id.in_(_course_lessons(course)),
+                Attempt.submitted_at >= since,
+                Attempt.submitted_at <= until,
+            ),
+            _found(
+                ReviewLog.user_id == User.id,
+                ReviewLog.reviewed_at >= since,
+                ReviewLog.reviewed_at <= until,
+                Card.id == ReviewLog.card_id,
+                Question.id == Card.question_id,
+                Question.course_id == course.id,
+            ),
         ),
     )
 
@@ -271,18 +279,22 @@ def active_learner_counts(session: Session, course: Course, now: datetime) -> tu
 
 
 def _is_course_learner(course: Course):
-    """A user with a submitted attempt or a review in the course (the learner table's rows)."""
-    return sa.or_(
-        _found(
-            Attempt.user_id == User.id,
-            Attempt.lesson_id.in_(_course_lessons(course)),
-            Attempt.submitted_at.is_not(None),
-        ),
-        _found(
-            ReviewLog.user_id == User.id,
-            Card.id == ReviewLog.card_id,
-            Question.id == Card.question_id,
-            Question.course_id == course.id,
+    """A user with a submitted attempt or a review in the course (the learner table's rows),
+    who is not its staff nor a removed learner."""
+    return sa.and_(
+        counts_as_learner(User.id, course.id),
+        sa.or_(
+            _found(
+                Attempt.user_id == User.id,
+                Attempt.lesson_id.in_(_course_lessons(course)),
+                Attempt.submitted_at.is_not(None),
+            ),
+            _found(
+                ReviewLog.user_id == User.id,
+                Card.id == ReviewLog.card_id,
+                Question.id == Card.question_id,
+                Question.course_id == course.id,
+            ),
         ),
     )
 

@@ -62,8 +62,11 @@ def api_as(client, issue_token):
 
 
 @pytest.fixture
-def learner_api(api_as, bundled_course):
-    return api_as("learner")
+def learner_api(api_as, bundled_course, enrol):
+    """A learner enrolled in the bundled course."""
+    api = api_as("learner")
+    enrol(api.user)
+    return api
 
 
 @pytest.fixture

@@ -81,6 +81,16 @@ def _prepare_database(env: dict[str, str], log) -> None:
             "--name",
             "Inés Instructora",
         ],
+        [
+            quizapp,
+            "courses",
+            "members",
+            "add",
+            "curso-flask",
+            INSTRUCTOR_EMAIL,
+            "--role",
+            "instructor",
+        ],
     ]
     for command in commands:
         done = subprocess.run(  # noqa: S603  (our own console script, fixed arguments)

@@ -110,7 +110,8 @@ INSTRUCTOR_PAGES = (
 
 
 @pytest.mark.parametrize("path", INSTRUCTOR_PAGES)
-def test_learners_get_403_on_instructor_pages(client, auth, course, learner, path):
+def test_learners_get_403_on_instructor_pages(client, auth, course, learner, enrol, path):
+    enrol(learner, course.slug)
     auth.login(learner.email)
     assert client.get(path.format(user_id=learner.id)).status_code == 403
 

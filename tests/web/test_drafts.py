@@ -37,9 +37,11 @@ def _question(external_id: str) -> Question | None:
 
 
 @pytest.mark.parametrize("path", [f"{LESSON}/coverage", f"{LESSON}/drafts"])
-def test_learners_get_403_and_visitors_log_in(client, auth, make_user, bundled_course, path):
+def test_learners_get_403_and_visitors_log_in(client, auth, make_user, bundled_course, enrol, path):
     assert client.get(path).status_code == 302
-    auth.login(make_user().email)
+    learner = make_user()
+    enrol(learner)
+    auth.login(learner.email)
     assert client.get(path).status_code == 403
     draft_id = lesson_drafts(db.session, _lesson())[0].id
     token = csrf_token_from(client.get("/").get_data(as_text=True))  # the logout form's

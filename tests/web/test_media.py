@@ -121,8 +121,11 @@ def test_a_file_over_the_media_cap_is_a_413(app, staff):
     assert _stored(app) == []
 
 
-def test_learners_may_not_upload(client, auth, make_user, bundled_course):
-    auth.login(make_user("learner").email)
+def test_learners_may_not_upload(client, auth, make_user, bundled_course, enrol):
+    learner = make_user("learner")
+    auth.login(learner.email)
+    assert client.get(LIBRARY).status_code == 404  # not the course's staff: no such page
+    enrol(learner)
     assert client.get(LIBRARY).status_code == 403
 
 
