@@ -362,7 +362,13 @@ def _what_moodle_carries(question: dict) -> dict:
     return question
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The assume() below throws away banks with control characters, often enough on some
+# seeds to trip the filter health check: that filtering is intended.
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(bank=banks())
 def test_write_then_read_gives_the_same_questions(bank):
     bank = [question for question in bank if question["type"] != "flashcard"]

@@ -30,7 +30,7 @@ def load_course(server, tmp_path) -> None:
     folder.mkdir()
     (folder / "course.md").write_text(COURSE_MD, encoding="utf-8")
     done = subprocess.run(  # noqa: S603  (our own console script, fixed arguments)
-        [str(VENV_BIN / "quizapp"), "content", "load", str(folder)],
+        [str(VENV_BIN / "quizapp"), "content", "load", str(folder), "--owner", INSTRUCTOR_EMAIL],
         env=server_env(server.database_url),
         capture_output=True,
         text=True,
@@ -92,7 +92,10 @@ def test_an_instructor_adds_a_picture_and_a_formula_and_a_learner_sees_both(
 
     learner = new_page(locale="es-ES")
     register(learner, "learner-figuras@example.org", "Learner Figuras", LEARNER_PASSWORD)
-    learner.goto(f"/courses/{COURSE}/{LESSON}/quiz")
+    # "Take the quiz" is a POST on the lesson page: opening pages never starts an attempt.
+    learner.goto(f"/courses/{COURSE}/{LESSON}")
+    learner.locator("aside form").get_by_role("button").click()
+    learner.wait_for_url(re.compile(r"/quiz$"))
     expect_picture_loaded(learner)
     check_a11y(learner, "quiz with a picture")
     learner.get_by_label("Una petición HTTP").check()
