@@ -308,7 +308,7 @@ def create_group(course_slug: str):
 def assign_group(course_slug: str, user_id: int):
     if ActionForm().validate_on_submit():
         value = request.form.get("group_id", "")
-        group_id = int(value) if value.isdigit() and len(value) < 10 else None
+        group_id = int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
         try:
             course_groups.set_learner_group(db.session, g.course, user_id, group_id)
         except memberships.MembershipError as error:

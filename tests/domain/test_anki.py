@@ -265,3 +265,11 @@ def test_apkg_deck_ids_and_guids_are_stable_across_exports(tmp_path):
     second = build_apkg("Curso", lessons, tmp_path / "b.apkg")
     assert [d.deck_id for d in first] == [d.deck_id for d in second]
     assert [n.guid for n in first[1].notes] == [n.guid for n in second[1].notes]
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "99999999999999999999"])
+def test_a_tags_column_that_is_no_plain_number_is_ignored(number):
+    # "²".isdigit() is true and int() refuses it: such a header must not break the import.
+    cards, errors = read_anki_text(f"#tags column:{number}\nfront\tback\n", "deck.txt")
+    assert errors == []
+    assert [(card["prompt"], card["back"]) for card in cards] == [("front", "back")]

@@ -139,6 +139,11 @@ def _separator(name: str | None, filename: str) -> str | None:
     return name if len(name) == 1 else None
 
 
+def _is_ascii_number(text: str) -> bool:
+    # "²".isdigit() is true and int() refuses it; a column number has a few ASCII digits.
+    return text.isascii() and text.isdigit() and len(text) <= 6
+
+
 def _layout(headers: dict[str, str], separator: str) -> dict[str, int]:
     """Column index of front, back and tags (`#columns:` names, `#tags column:` 1-based)."""
     layout = {"front": 0, "back": 1, "tags": 2}
@@ -147,7 +152,7 @@ def _layout(headers: dict[str, str], separator: str) -> dict[str, int]:
         layout = {key: names.index(key) for key in ("front", "back", "tags") if key in names}
         layout.setdefault("front", 0)
         layout.setdefault("back", 1)
-    if headers.get("tags column", "").isdigit():
+    if _is_ascii_number(headers.get("tags column", "")):
         layout["tags"] = int(headers["tags column"]) - 1
     return layout
 

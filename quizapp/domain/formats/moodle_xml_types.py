@@ -287,7 +287,7 @@ def cloze(element: ET.Element) -> Converted:
     question["text"] = full[split + 2 :] if split >= 0 else full
     question["blanks"] = [blank.blank for blank in blanks]
     for number in plain(element, "quizapp_accent_insensitive_blanks").split():
-        if number.isdigit() and 0 < int(number) <= len(blanks):
+        if number.isascii() and number.isdigit() and 0 < int(number) <= len(blanks):
             question["blanks"][int(number) - 1]["accent_insensitive"] = True
     for blank in blanks:
         reader.out.dropped += blank.dropped
