@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quizapp.domain.slugs import slugify
@@ -85,11 +86,21 @@ def set_member(
     membership = find_membership(session, course, user)
     if membership is None:
         membership = Membership(course_id=course.id, user_id=user.id, role=role, joined_at=now)
-        session.add(membership)
-    else:
-        membership.role = role
-        if membership.removed_at is not None:
-            membership.removed_at, membership.joined_at = None, now
+        try:
+            # Two tabs starting a quiz of a public course both enrol the learner: the
+            # unique (course, user) key lets one insert win; the other uses that row.
+            with session.begin_nested():
+                session.add(membership)
+                session.flush()
+            return membership
+        except IntegrityError:
+            concurrent = find_membership(session, course, user)
+            if concurrent is None:
+                raise
+            return concurrent
+    membership.role = role
+    if membership.removed_at is not None:
+        membership.removed_at, membership.joined_at = None, now
     session.flush()
     return membership
 
