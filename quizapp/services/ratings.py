@@ -272,16 +272,7 @@ def answer_card(
     if grade.correct:
         previews = rating_previews(session, card, now)
         return AnswerOutcome(card, question, grade, rated=False, previews=previews)
-    apply_review(
-        session,
-        card,
-        AGAIN,
-        now,
-        source="review",
-        duration_ms=duration_ms,
-        enable_fuzzing=enable_fuzzing,
-    )
-    return AnswerOutcome(card, question, grade, rated=True)
+    return _rated_again(session, card, question, grade, now, duration_ms, enable_fuzzing)
 
 
 def give_up_card(
@@ -297,6 +288,19 @@ def give_up_card(
     """ "Show answer / I don't know" on an objective card: rated Again, the answer shown."""
     card, question = _objective_card(session, user_id, card_id, expected_reps)
     grade = GradeResult(score=0.0, correct=False, right_answer=describe_right_answer(question))
+    return _rated_again(session, card, question, grade, now, duration_ms, enable_fuzzing)
+
+
+def _rated_again(
+    session: Session,
+    card: Card,
+    question: dict[str, Any],
+    grade: GradeResult,
+    now: datetime,
+    duration_ms: int | None,
+    enable_fuzzing: bool,
+) -> AnswerOutcome:
+    """A wrong answer and "I don't know" end the same way: the card is rated Again."""
     apply_review(
         session,
         card,
