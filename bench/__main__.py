@@ -79,6 +79,16 @@ def sizes_from(args: argparse.Namespace):
     return replace(sizes, **overrides)
 
 
+def preset_of(args: argparse.Namespace) -> str | None:
+    """The size preset of this run, or None when sizes were overridden by hand."""
+    if any(
+        getattr(args, n) is not None
+        for n in ("learners", "courses", "questions", "answers", "cards")
+    ):
+        return None
+    return "small" if args.small else "large" if args.large else "default"
+
+
 def machine() -> dict:
     cpu = next(
         (
@@ -158,6 +168,7 @@ def main(argv: list[str]) -> int:
     )
     run = {
         "started_at": started_at,
+        "preset": preset_of(args),
         "command": "make bench" + (f" BENCH_ARGS='{shlex.join(argv)}'" if argv else ""),
         "machine": info,
         "settings": {
@@ -179,6 +190,7 @@ def main(argv: list[str]) -> int:
         run["databases"][label] = measure_database(label, url, dataset, options)
     run["total_seconds"] = round(time.perf_counter() - clock, 1)
     run["checks"] = report.evaluate(run)
+    run["growth"] = report.growth(run, RESULTS_DIR)
     latest = report.write(run, RESULTS_DIR)
     print()
     print(report.text_table(run))

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from bench import REPO_DIR, VENV_BIN
 from config import database_url
 
-PG_DATABASE = "quizapp_bench"
+# BENCH_PG_DATABASE keeps two people's runs on one server apart.
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "quizapp_bench")
 
 
 def postgresql_source() -> str | None:

@@ -4,8 +4,16 @@ targets, and writes the table, bench-results/latest.json and the BENCHMARKS.md t
 import json
 from pathlib import Path
 
+from bench.baseline import BEFORE, BEFORE_RUN
+
 RSS_LIMIT_MB = 120.0
 IMPORT_LIMIT_S = 3.0
+# SQLite: no read may queue behind a writer lock or another read.
+SQLITE_P99_LIMIT_MS = 250.0
+TAIL_CONNECTIONS = 8
+WIDE_CONNECTIONS = 32
+# Each hot scenario at least this many times its req/s before issue #20.
+SPEED_UP = 3.0
 DB_TITLES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
@@ -16,14 +24,16 @@ def ratio(rps: float, hello_rps: float | None) -> float | None:
     return round(rps / hello_rps, 3)
 
 
-def scenario_figures(wrk: dict, hello_rps: float | None) -> dict:
+def scenario_figures(wrk: dict, references: dict[str, float]) -> dict:
+    """`references`: the hello world's and the floor's req/s at the same connections."""
     latency = wrk["latency_us"]
     if not wrk["requests"]:  # nothing finished in time: no latency to report
         latency = dict.fromkeys(("p50", "p95", "p99", "max"))
     return {
         "requests": wrk["requests"],
         "rps": round(wrk["rps"], 1),
-        "ratio": ratio(wrk["rps"], hello_rps),
+        "ratio": ratio(wrk["rps"], references.get("hello")),
+        "floor_ratio": ratio(wrk["rps"], references.get("floor")),
         **{
             f"{key}_ms": None if latency[key] is None else round(latency[key] / 1000, 2)
             for key in ("p50", "p95", "p99", "max")
@@ -50,25 +60,50 @@ def _check(database: str, what: str, value, limit: float, higher_is_better: bool
     }
 
 
+def _is_met(figures: dict, target: dict) -> bool | None:
+    value = figures.get(target["metric"])
+    if value is None:
+        return None
+    return (
+        value <= target["limit"] if target["metric"].endswith("_ms") else value >= target["limit"]
+    )
+
+
 def evaluate(run: dict) -> list[dict]:
     """Every target of every database, met or not, with the measured value."""
     checks = []
     for database, result in run["databases"].items():
-        for name, figures in result["scenarios"].items():
+        scenarios = result["scenarios"]
+        for name, figures in scenarios.items():
             for target in figures.get("targets", []):
-                unit = " ×hello" if target["metric"] == "ratio" else " p95 ms"
+                unit = {"floor_ratio": " ×floor", "ratio": " ×hello"}.get(
+                    target["metric"], " " + target["metric"].replace("_ms", " ms")
+                )
                 check = _check(
                     database,
                     f"{name}{unit}",
                     figures.get(target["metric"]),
                     target["limit"],
-                    target["metric"] == "ratio",
+                    not target["metric"].endswith("_ms"),
                 )
                 if not figures.get("requests"):
                     check["met"] = False  # not one request finished within the run
                 checks.append(check)
-        errors = sum(f["errors"] for f in result["scenarios"].values())
-        errors += sum(result.get(h, {}).get("errors", 0) for h in ("hello", "hello_c2"))
+            before = BEFORE.get(database, {}).get(name)
+            if before and "@" not in name:
+                checks.append(
+                    _check(
+                        database,
+                        f"{name} req/s vs before ({before:g})",
+                        figures["rps"],
+                        round(before * SPEED_UP, 1),
+                        True,
+                    )
+                )
+        if database == "sqlite":
+            checks += _sqlite_tail_checks(scenarios)
+        errors = sum(f["errors"] for f in scenarios.values())
+        errors += sum(f.get("errors", 0) for f in result.get("references", {}).values())
         checks.append(_check(database, "errors (all runs)", errors, 0, False))
         if result.get("workers"):
             rss = max(worker["rss_mb"] for worker in result["workers"])
@@ -76,6 +111,42 @@ def evaluate(run: dict) -> list[dict]:
         if result.get("import"):
             seconds = result["import"]["seconds"] if result["import"]["ok"] else None
             checks.append(_check(database, "import 10k GIFT s", seconds, IMPORT_LIMIT_S, False))
+    return checks
+
+
+def _at(scenarios: dict, scenario: str, connections: int) -> dict | None:
+    return next(
+        (
+            f
+            for f in scenarios.values()
+            if f.get("scenario") == scenario and f["connections"] == connections
+        ),
+        None,
+    )
+
+
+def _sqlite_tail_checks(scenarios: dict) -> list[dict]:
+    """Every read: p99 at 8 connections within the limit, and no less throughput at 32
+    connections than at 8 (a server that serialises reads loses throughput as it queues)."""
+    checks = []
+    reads = sorted({f["scenario"] for f in scenarios.values() if not f.get("writes")})
+    for name in reads:
+        at_8 = _at(scenarios, name, TAIL_CONNECTIONS)
+        at_32 = _at(scenarios, name, WIDE_CONNECTIONS)
+        if at_8 is not None:
+            checks.append(
+                _check("sqlite", f"{name} p99 ms at 8", at_8["p99_ms"], SQLITE_P99_LIMIT_MS, False)
+            )
+        if at_8 is not None and at_32 is not None:
+            checks.append(
+                _check(
+                    "sqlite",
+                    f"{name} req/s at 32 vs at 8 ({at_8['rps']:g})",
+                    at_32["rps"],
+                    at_8["rps"],
+                    True,
+                )
+            )
     return checks
 
 
@@ -91,17 +162,24 @@ COLUMNS = (
     "scenario",
     "conns",
     "req/s",
+    "×floor",
     "×hello",
     "p50 ms",
     "p95 ms",
     "p99 ms",
     "errors",
     "SQL/req",
+    "before req/s",
     "target",
 )
 
 
-def _rows(result: dict) -> list[list[str]]:
+BEFORE_ALL = {
+    (database, name): rps for database, rows in BEFORE.items() for name, rps in rows.items()
+}
+
+
+def _rows(database: str, result: dict) -> list[list[str]]:
     rows = []
     for name, f in result["scenarios"].items():
         targets = " ".join(("✓ " if _met(f, t) else "✗ ") + t["text"] for t in f.get("targets", []))
@@ -110,12 +188,14 @@ def _rows(result: dict) -> list[list[str]]:
                 name,
                 str(f["connections"]),
                 _fmt(f["rps"]),
+                _fmt(f.get("floor_ratio"), 2),
                 _fmt(f["ratio"], 2),
                 _fmt(f["p50_ms"]),
                 _fmt(f["p95_ms"]),
                 _fmt(f["p99_ms"]),
                 str(f["errors"]),
                 _fmt(f.get("queries")),
+                _fmt(BEFORE_ALL.get((database, name))),
                 targets,
             ]
         )
@@ -123,21 +203,17 @@ def _rows(result: dict) -> list[list[str]]:
 
 
 def _met(figures: dict, target: dict) -> bool:
-    value = figures.get(target["metric"]) if figures.get("requests") else None
-    if value is None:
-        return False
-    return value >= target["limit"] if target["metric"] == "ratio" else value <= target["limit"]
+    return bool(figures.get("requests")) and bool(_is_met(figures, target))
 
 
 def _summary_lines(result: dict) -> list[str]:
     lines = []
-    for key in ("hello", "hello_c2"):
-        if key in result:
-            lines.append(
-                f"hello world: {_fmt(result[key]['rps'])} req/s at "
-                f"{result[key]['connections']} connections, p95 "
-                f"{_fmt(result[key]['p95_ms'])} ms"
-            )
+    for key, figures in result.get("references", {}).items():
+        name = "hello world" if key.startswith("hello") else "floor reference"
+        lines.append(
+            f"{name}: {_fmt(figures['rps'])} req/s at {figures['connections']} connections, "
+            f"p95 {_fmt(figures['p95_ms'])} ms, p99 {_fmt(figures['p99_ms'])} ms"
+        )
     if result.get("workers"):
         rss = ", ".join(
             f"{w['rss_mb']:.1f} MB (peak {w['peak_mb']:.1f})" for w in result["workers"]
@@ -161,7 +237,7 @@ def text_table(run: dict) -> str:
     out = []
     for database, result in run["databases"].items():
         out.append(f"== {DB_TITLES.get(database, database)} ==")
-        rows = [list(COLUMNS), *_rows(result)]
+        rows = [list(COLUMNS), *_rows(database, result)]
         widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS) - 1)]
         for row in rows:
             cells = [
@@ -171,6 +247,7 @@ def text_table(run: dict) -> str:
             out.append("  ".join(cells) + "  " + row[-1])
         out += [f"  {line}" for line in _summary_lines(result)]
         out.append("")
+    out += growth_lines(run) + [""]
     missed = [c for c in run.get("checks", []) if c["met"] is False]
     out.append(
         f"targets: {sum(1 for c in run.get('checks', []) if c['met'])} met, {len(missed)} missed"
@@ -201,8 +278,12 @@ def markdown(run: dict) -> str:
         f"({counts['attempts']:,} attempts), {counts['cards']:,} cards, "
         f"{counts['review_logs']:,} review logs; generated in {data['build_seconds']} s.",
         "",
-        "Throughput is compared with a bare Flask hello world served the same way, at the "
-        "same number of connections (×hello). Latency targets are measured with "
+        "Throughput is compared, at the same number of connections, with two references "
+        "served the same way: ×floor, a minimal Flask app with what any app with a login and "
+        "a layout pays (session cookie, Flask-Login loading the user by primary key, CSRF, "
+        "Babel, QuizApp's base layout with no content: bench/floor.py), and ×hello, a bare "
+        "Flask hello world. "
+        f"Before: req/s of {BEFORE_RUN}. Latency targets are measured with "
         f"{run['settings']['latency_connections']} connections (one request in flight per "
         "worker); the others with "
         f"{run['settings']['connections']}. Errors: non-2xx/3xx answers, unexpected "
@@ -213,10 +294,12 @@ def markdown(run: dict) -> str:
         lines += [f"## {DB_TITLES.get(database, database)}", ""]
         lines.append("| " + " | ".join(COLUMNS) + " |")
         lines.append("|" + "---|" * len(COLUMNS))
-        lines += ["| " + " | ".join(row) + " |" for row in _rows(result)]
+        lines += ["| " + " | ".join(row) + " |" for row in _rows(database, result)]
         lines.append("")
         lines += [f"- {line}" for line in _summary_lines(result)]
         lines.append("")
+    if run.get("growth"):
+        lines += ["## Growth with the data set", "", *growth_lines(run), ""]
     lines += ["## Targets", ""]
     for check in run.get("checks", []):
         mark = {True: "met", False: "**missed**", None: "not measured"}[check["met"]]
@@ -228,9 +311,79 @@ def markdown(run: dict) -> str:
     return "\n".join(lines)
 
 
+PRESETS = ("small", "default", "large")
+
+
+def cost_ms(figures: dict, workers: int) -> float | None:
+    """Worker time per request: the workers' capacity divided by the requests served."""
+    return round(workers * 1000 / figures["rps"], 2) if figures.get("rps") else None
+
+
+def growth(run: dict, results_dir: Path) -> dict:
+    """Per database and scenario, the cost per request in the last run of each size preset
+    (bench-results/size-<preset>.json, this run included): how it grows with the data."""
+    runs = {}
+    for preset in PRESETS:
+        if preset == run.get("preset"):
+            runs[preset] = run
+            continue
+        path = results_dir / f"size-{preset}.json"
+        if path.exists():
+            runs[preset] = json.loads(path.read_text(encoding="utf-8"))
+    table: dict = {"runs": {p: r["started_at"] for p, r in runs.items()}, "databases": {}}
+    for database in run["databases"]:
+        rows = {}
+        for name in run["databases"][database]["scenarios"]:
+            if "@" in name:
+                continue
+            rows[name] = {
+                preset: cost_ms(
+                    other["databases"][database]["scenarios"][name], other["settings"]["workers"]
+                )
+                if name in other.get("databases", {}).get(database, {}).get("scenarios", {})
+                else None
+                for preset, other in runs.items()
+            }
+        table["databases"][database] = rows
+    return table
+
+
+def growth_lines(run: dict) -> list[str]:
+    table = run.get("growth")
+    if not table:
+        return []
+    presets = [p for p in PRESETS if p in table["runs"]]
+    lines = [
+        "Cost per request (worker ms = workers / req/s) by data-set size: "
+        + ", ".join(f"{p} = run of {table['runs'][p]}" for p in presets)
+        + ". ×: from the previous size.",
+        "",
+    ]
+    header = ["database", "scenario", *presets]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "---|" * len(header))
+    for database, rows in table["databases"].items():
+        for name, costs in rows.items():
+            cells, previous = [], None
+            for preset in presets:
+                value = costs.get(preset)
+                text = _fmt(value, 2)
+                if value and previous:
+                    text += f" (×{value / previous:.2f})"
+                cells.append(text)
+                previous = value or previous
+            lines.append(
+                f"| {DB_TITLES.get(database, database)} | {name} | " + " | ".join(cells) + " |"
+            )
+    return lines
+
+
 def write(run: dict, results_dir: Path) -> Path:
     results_dir.mkdir(parents=True, exist_ok=True)
     latest = results_dir / "latest.json"
-    latest.write_text(json.dumps(run, indent=2, ensure_ascii=False), encoding="utf-8")
+    text = json.dumps(run, indent=2, ensure_ascii=False)
+    latest.write_text(text, encoding="utf-8")
+    if run.get("preset") in PRESETS:
+        (results_dir / f"size-{run['preset']}.json").write_text(text, encoding="utf-8")
     (results_dir / "latest.md").write_text(markdown(run), encoding="utf-8")
     return latest

@@ -14,6 +14,7 @@ from bench import REPO_DIR, VENV_BIN
 WORKERS = 2
 QUIZAPP = "quizapp:create_app()"
 HELLO = "bench.hello:app"
+FLOOR = "bench.floor:app"
 
 
 def free_port() -> int:

@@ -54,6 +54,27 @@ def login(base_url: str, email: str, password: str) -> str:
     return _cookie_header(jar)
 
 
+def floor_login(base_url: str, user_id: int) -> str:
+    """The Cookie header of a session of the floor reference (bench/floor.py) as `user_id`,
+    after one page so the session also holds its CSRF token."""
+    jar: dict[str, str] = {}
+    with requests.Session() as http:
+        http.headers["User-Agent"] = USER_AGENT
+        _set_cookies(
+            http.get(f"{base_url}/login/{user_id}", allow_redirects=False, timeout=30), jar
+        )
+        page = http.get(
+            f"{base_url}/",
+            headers={"Cookie": _cookie_header(jar)},
+            allow_redirects=False,
+            timeout=30,
+        )
+        if page.status_code != 200:
+            raise RuntimeError(f"the floor reference answered {page.status_code} once logged in")
+        _set_cookies(page, jar)
+    return _cookie_header(jar)
+
+
 def check(
     base_url: str,
     method: str,

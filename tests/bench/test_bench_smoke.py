@@ -1,6 +1,7 @@
 """The benchmark's own machinery, fast and without a load tool: the generated data set is
 consistent and reads back through the app's services, and the report's arithmetic."""
 
+import json
 from collections import Counter, defaultdict
 from datetime import UTC
 
@@ -120,22 +121,36 @@ def _wrk(rps, p95_us=5000, errors=0):
     }
 
 
+def _figures(name, rps, connections, refs=None, targets=(), writes=False, **wrk):
+    return {
+        **report.scenario_figures(_wrk(rps, **wrk), refs or {"hello": 1000.0, "floor": 400.0}),
+        "scenario": name,
+        "connections": connections,
+        "writes": writes,
+        "targets": list(targets),
+    }
+
+
 def test_report_checks_each_target_against_its_rule():
-    quiz = {
-        **report.scenario_figures(_wrk(600.0), 1000.0),
-        "connections": 8,
-        "targets": [{"metric": "ratio", "limit": 0.5, "text": "≥ 0.5× hello"}],
-    }
-    queue = {
-        **report.scenario_figures(_wrk(300.0, p95_us=25_000, errors=2), 1000.0),
-        "connections": 2,
-        "targets": [{"metric": "p95_ms", "limit": 20, "text": "p95 ≤ 20 ms"}],
-    }
+    quiz = _figures(
+        "quiz", 600.0, 8, targets=[{"metric": "floor_ratio", "limit": 0.5, "text": "≥ 0.5× floor"}]
+    )
+    queue = _figures(
+        "instructor_dashboard",
+        300.0,
+        2,
+        p95_us=25_000,
+        errors=2,
+        targets=[{"metric": "p95_ms", "limit": 20, "text": "p95 ≤ 20 ms"}],
+    )
     run = {
         "databases": {
-            "sqlite": {
-                "hello": {**report.scenario_figures(_wrk(1000.0), 1000.0), "connections": 8},
-                "scenarios": {"quiz": quiz, "due_queue": queue},
+            "postgresql": {
+                "references": {
+                    "hello_c8": {**report.scenario_figures(_wrk(1000.0), {}), "connections": 8},
+                    "floor_c8": {**report.scenario_figures(_wrk(400.0), {}), "connections": 8},
+                },
+                "scenarios": {"quiz": quiz, "instructor_dashboard": queue},
                 "workers": [
                     {"pid": 1, "rss_mb": 90.0, "peak_mb": 99.0},
                     {"pid": 2, "rss_mb": 130.0, "peak_mb": 140.0},
@@ -151,13 +166,49 @@ def test_report_checks_each_target_against_its_rule():
     }
     checks = {c["what"]: c for c in report.evaluate(run)}
     assert quiz["ratio"] == 0.6
-    assert checks["quiz ×hello"]["met"] is True
-    assert checks["due_queue p95 ms"]["value"] == 25.0
-    assert checks["due_queue p95 ms"]["met"] is False
+    assert quiz["floor_ratio"] == 1.5
+    assert checks["quiz ×floor"]["met"] is True
+    # 600 req/s against 131.4 before issue #20: more than 3×.
+    assert checks["quiz req/s vs before (131.4)"]["met"] is True
+    assert checks["instructor_dashboard p95 ms"]["value"] == 25.0
+    assert checks["instructor_dashboard p95 ms"]["met"] is False
     assert checks["errors (all runs)"]["value"] == 2
     assert checks["worker RSS MB"] == {**checks["worker RSS MB"], "value": 130.0, "met": False}
     assert checks["import 10k GIFT s"]["met"] is True
-    assert "✗ p95 ≤ 20 ms" in report.text_table({**run, "checks": list(checks.values())})
+    table = report.text_table({**run, "checks": list(checks.values())})
+    assert "✗ p95 ≤ 20 ms" in table
+    assert "floor reference: 400.0 req/s at 8 connections" in table
+
+
+def test_sqlite_reads_must_keep_their_tails_and_throughput_at_32_connections():
+    scenarios = {
+        "lesson": _figures("lesson", 500.0, 8),
+        "lesson@32": _figures("lesson", 450.0, 32),
+        "review": _figures("review", 100.0, 8, writes=True),
+        "review@32": _figures("review", 50.0, 32, writes=True),
+    }
+    scenarios["lesson"]["p99_ms"] = 300.0
+    run = {"databases": {"sqlite": {"references": {}, "scenarios": scenarios}}}
+    checks = {c["what"]: c for c in report.evaluate(run)}
+    assert checks["lesson p99 ms at 8"]["met"] is False
+    assert checks["lesson req/s at 32 vs at 8 (500)"]["met"] is False
+    assert not any(what.startswith("review") for what in checks)  # writes are not reads
+
+
+def test_growth_compares_the_cost_per_request_of_each_size(tmp_path):
+    def run_of(preset, rps):
+        return {
+            "preset": preset,
+            "started_at": preset,
+            "settings": {"workers": 2},
+            "databases": {"sqlite": {"scenarios": {"quiz": _figures("quiz", rps, 8)}}},
+        }
+
+    (tmp_path / "size-small.json").write_text(json.dumps(run_of("small", 400.0)))
+    run = run_of("default", 200.0)
+    run["growth"] = report.growth(run, tmp_path)
+    assert run["growth"]["databases"]["sqlite"]["quiz"] == {"small": 5.0, "default": 10.0}
+    assert "| SQLite | quiz | 5.00 | 10.00 (×2.00) |" in report.growth_lines(run)
 
 
 def test_lua_data_escapes_what_lua_would_misread(tmp_path):
