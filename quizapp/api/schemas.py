@@ -233,6 +233,7 @@ COURSE = obj(
         "description": STRING,
         "lesson_count": INTEGER,
         "question_count": INTEGER,
+        "flashcard_count": INTEGER,
         "visibility": {"enum": ["public", "code", "invite"]},
         "role": nullable({"enum": ["instructor", "assistant", "learner"]}),
     }
@@ -263,6 +264,7 @@ LESSON = obj(
         "slug": STRING,
         "title": STRING,
         "question_count": INTEGER,
+        "flashcard_count": INTEGER,
         "quiz_size": nullable(INTEGER),
     }
 )

@@ -52,7 +52,9 @@ def course_item(item: CourseSummary, role: str | None = None) -> dict[str, Any]:
         **course_ref(item.course),
         "description": item.course.description_md or "",
         "lesson_count": item.lesson_count,
-        "question_count": item.question_count,
+        # What the quizzes ask from; flashcards are studied in review, never asked.
+        "question_count": item.quiz_question_count,
+        "flashcard_count": item.flashcard_count,
         "visibility": item.course.visibility,
         "role": role,
     }
@@ -87,7 +89,9 @@ def lesson_item(item: LessonSummary) -> dict[str, Any]:
         "number": lesson.number,
         "slug": lesson.slug,
         "title": lesson.title,
-        "question_count": item.question_count,
+        # What the lesson's quiz asks from (what the quiz page counts); flashcards apart.
+        "question_count": item.quiz_question_count,
+        "flashcard_count": item.flashcard_count,
         "quiz_size": lesson.quiz_size,
     }
 

@@ -27,11 +27,18 @@ class LessonSummary:
 class CourseSummary:
     course: Course
     lesson_count: int
-    question_count: int
+    question_count: int  # every active question (the instructor pages count these)
+    # As LessonSummary: what the quizzes ask from, and the flashcards studied in review.
+    quiz_question_count: int = 0
+    flashcard_count: int = 0
 
 
 def active_question_filter():
     return Question.retired_at.is_(None)
+
+
+def _of_types(names) -> sa.ColumnElement:
+    return sa.func.sum(sa.case((Question.type.in_(names), 1), else_=0))
 
 
 def list_courses(session: Session, where=None) -> list[CourseSummary]:
@@ -43,7 +50,12 @@ def list_courses(session: Session, where=None) -> list[CourseSummary]:
         .subquery()
     )
     question_counts = (
-        sa.select(Question.course_id, sa.func.count().label("n"))
+        sa.select(
+            Question.course_id,
+            sa.func.count().label("n"),
+            _of_types(_QUIZ_TYPES).label("quiz"),
+            _of_types(["flashcard"]).label("flashcards"),
+        )
         .where(active_question_filter())
         .group_by(Question.course_id)
         .subquery()
@@ -53,13 +65,15 @@ def list_courses(session: Session, where=None) -> list[CourseSummary]:
             Course,
             sa.func.coalesce(lesson_counts.c.n, 0),
             sa.func.coalesce(question_counts.c.n, 0),
+            sa.func.coalesce(question_counts.c.quiz, 0),
+            sa.func.coalesce(question_counts.c.flashcards, 0),
         )
         .outerjoin(lesson_counts, lesson_counts.c.course_id == Course.id)
         .outerjoin(question_counts, question_counts.c.course_id == Course.id)
         .where(sa.true() if where is None else where)
         .order_by(Course.title)
     ).all()
-    return [CourseSummary(course, lessons, questions) for course, lessons, questions in rows]
+    return [CourseSummary(course, *(int(n) for n in numbers)) for course, *numbers in rows]
 
 
 # At most nine digits: a lesson number the integer column can hold.
@@ -88,15 +102,12 @@ def find_lesson(session: Session, course_slug: str, lesson_key: str) -> Lesson |
 
 
 def lesson_summaries(session: Session, course: Course) -> list[LessonSummary]:
-    def of_types(names) -> sa.ColumnElement:
-        return sa.func.sum(sa.case((Question.type.in_(names), 1), else_=0))
-
     counts = (
         sa.select(
             Question.lesson_id,
             sa.func.count().label("n"),
-            of_types(_QUIZ_TYPES).label("quiz"),
-            of_types(["flashcard"]).label("flashcards"),
+            _of_types(_QUIZ_TYPES).label("quiz"),
+            _of_types(["flashcard"]).label("flashcards"),
         )
         .where(active_question_filter(), Question.course_id == course.id)
         .group_by(Question.lesson_id)

@@ -27,6 +27,7 @@ def test_a_learner_walks_from_token_to_progress(learner_api):
     lessons = api.get(f"/courses/{COURSE}/lessons").get_json()["lessons"]
     assert [lesson["number"] for lesson in lessons] == [1, 2, 3]
     assert LESSON in [lesson["slug"] for lesson in lessons]
+    listed = next(lesson for lesson in lessons if lesson["slug"] == LESSON)
 
     questions = api.get(f"{LESSON_PATH}/questions")
     assert questions.status_code == 200
@@ -37,6 +38,8 @@ def test_a_learner_walks_from_token_to_progress(learner_api):
     attempt = started.get_json()
     assert attempt["submitted"] is False
     assert len(attempt["questions"]) == 15  # every gradable question (flashcards are not)
+    # The lesson listing counts what the quiz asks, and the flashcards apart.
+    assert (listed["question_count"], listed["flashcard_count"]) == (15, 3)
 
     result = api.post(f"/attempts/{attempt['id']}/submit", json=all_right(attempt))
     assert result.status_code == 200

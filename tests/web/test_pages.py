@@ -2,11 +2,30 @@
 
 import pytest
 
+from quizapp.domain.questions.registry import normalise_question
+from quizapp.extensions import db
+from quizapp.models.types import utcnow
+from quizapp.services.question_store import add_question
+from tests.factories import make_course
+
 
 def test_home_lists_the_bundled_course(client, bundled_course):
     page = client.get("/").get_data(as_text=True)
     assert "Curso de Flask" in page
     assert "/courses/curso-flask" in page
+
+
+def test_home_counts_what_the_quizzes_ask_and_the_flashcards_apart(client, app):
+    course = make_course(db.session, slug="c", lessons=2, questions_per_lesson=3)
+    add_question(
+        db.session,
+        course.lessons[0],
+        normalise_question({"id": "fc", "type": "flashcard", "prompt": "F", "back": "B"}),
+        utcnow(),
+    )
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "2 lessons · 6 quiz questions · 1 flashcard" in page
 
 
 def test_course_page_lists_three_lessons(client, bundled_course):
