@@ -42,9 +42,7 @@ def _with_a_flashcard(course) -> None:
     add_question(
         db.session,
         lesson,
-        normalise_question(
-            {"id": "fc", "type": "flashcard", "prompt": "Front", "back": "Back"}
-        ),
+        normalise_question({"id": "fc", "type": "flashcard", "prompt": "Front", "back": "Back"}),
         utcnow(),
     )
     db.session.flush()
