@@ -1,12 +1,10 @@
-"""The instructor area: lesson and question editors, imports and exports."""
-
-from pathlib import Path
+"""The instructor area: the author blueprint, its index and the lesson and question editors
+(imports and exports are quizapp/author/transfer.py, on the same blueprint)."""
 
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -21,21 +19,18 @@ from quizapp import clock
 from quizapp.auth.access import course_required, teaching_required
 from quizapp.author.forms import (
     ActionForm,
-    ConfirmImportForm,
-    ImportForm,
     LessonForm,
     MarkdownPreviewForm,
     MoveForm,
 )
 from quizapp.author.preview import preview_html
 from quizapp.author.question_forms import QUESTION_FORMS
-from quizapp.author.uploads import PendingUpload, discard_upload, load_upload, save_upload
 from quizapp.domain.course_access import EDIT, STAFF
-from quizapp.domain.formats.registry import exportable, get_format, importable
+from quizapp.domain.formats.registry import exportable
 from quizapp.extensions import db, login_manager
 from quizapp.lookups import course_or_404, lesson_or_404
 from quizapp.models import Course, Lesson, Question
-from quizapp.services import access, anki_history, authoring, bank_export, bank_import, catalog
+from quizapp.services import access, authoring, catalog
 from quizapp.services.question_store import question_dict
 
 bp = Blueprint("author", __name__, url_prefix="/instructor")
@@ -266,135 +261,3 @@ def move_question(question_id: int):
         return redirect(_questions_url(origin))
     flash(_("Choose a lesson of this course."), "danger")
     return redirect(_questions_url(question.lesson))
-
-
-# --- imports and exports ------------------------------------------------------------------
-
-
-def _upload_folder() -> Path:
-    configured = current_app.config.get("IMPORT_UPLOAD_DIR")
-    return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
-
-
-def _import_form(course: Course) -> ImportForm:
-    form = ImportForm()
-    form.lesson.choices = [SelectChoice("", _("The lessons named in the file"))] + [
-        SelectChoice(lesson.slug, f"{lesson.number}. {lesson.title}") for lesson in course.lessons
-    ]
-    return form
-
-
-def _plan(course: Course, upload: PendingUpload) -> bank_import.ImportPlan:
-    lesson = None
-    if upload.lesson_slug:
-        lesson = lesson_or_404(course.slug, upload.lesson_slug)
-    return bank_import.plan_import(
-        db.session, course, lesson, upload.data, upload.filename, upload.fmt, upload.categories
-    )
-
-
-def _import_page(**context):
-    return render_template("author/import.html", import_formats=importable(), **context)
-
-
-@bp.route("/courses/<course_slug>/import", methods=["GET", "POST"])
-@course_required(EDIT)
-def import_questions(course_slug: str):
-    """Step 1: upload a file and see what it would do; nothing is written yet."""
-    course = course_or_404(course_slug)
-    form = _import_form(course)
-    if not form.validate_on_submit():
-        return _import_page(form=form, course=course, plan=None)
-    storage = form.file.data
-    filename = Path(storage.filename or "upload").name
-    categories, problems = bank_import.category_mapping((form.categories.data or "").splitlines())
-    if problems:
-        form.categories.errors = [*form.categories.errors, *problems]
-        return _import_page(form=form, course=course, plan=None)
-    upload = PendingUpload(
-        user_id=current_user.id,
-        course_slug=course.slug,
-        lesson_slug=form.lesson.data or None,
-        filename=filename,
-        fmt=None if form.format.data == "auto" else form.format.data,
-        data=storage.read(),
-        categories=categories,
-        with_history=form.with_history.data,
-    )
-    plan = _plan(course, upload)
-    confirm = ConfirmImportForm()
-    if plan.ok:
-        confirm.token.data = save_upload(_upload_folder(), upload)
-    return _import_page(
-        form=form,
-        course=course,
-        plan=plan,
-        confirm=confirm,
-        target=upload.lesson_slug,
-    )
-
-
-@bp.route("/courses/<course_slug>/import/confirm", methods=["POST"])
-@course_required(EDIT)
-def confirm_import(course_slug: str):
-    """Step 2: apply the previewed file in one transaction (planned again, so it is current)."""
-    course = course_or_404(course_slug)
-    confirm = ConfirmImportForm()
-    if not confirm.validate_on_submit():
-        abort(400)
-    upload = load_upload(_upload_folder(), confirm.token.data, current_user.id)
-    if upload is None or upload.course_slug != course.slug:
-        flash(_("That upload has expired. Please upload the file again."), "warning")
-        return redirect(url_for(".import_questions", course_slug=course.slug))
-    plan = _plan(course, upload)
-    if not plan.ok:
-        return _import_page(
-            form=_import_form(course),
-            course=course,
-            plan=plan,
-            confirm=None,
-            target=upload.lesson_slug,
-        )
-    now = clock.now()
-    bank_import.apply_import(db.session, plan)
-    if upload.with_history and plan.fmt == "apkg":
-        history = anki_history.import_review_history(
-            db.session, current_user.id, course, upload.data, now
-        )
-        flash(
-            _(
-                "Your review history: %(cards)d cards, %(reviews)d reviews.",
-                cards=history.cards,
-                reviews=history.reviews,
-            ),
-            "info",
-        )
-    db.session.commit()
-    discard_upload(_upload_folder(), confirm.token.data)
-    flash(
-        _(
-            "Imported %(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
-            file=upload.filename,
-            created=len(plan.created),
-            updated=len(plan.updated),
-            unchanged=len(plan.unchanged),
-        ),
-        "success",
-    )
-    return redirect(url_for(".index"))
-
-
-@bp.route("/courses/<course_slug>/export")
-@course_required(STAFF)
-def export_questions(course_slug: str):
-    course = course_or_404(course_slug)
-    found = get_format(request.args.get("format", "yaml"))
-    if found is None or found.write is None:
-        abort(404)
-    fmt = found.name
-    export = bank_export.export_course_file(db.session, course, fmt)
-    return Response(
-        export.data,
-        mimetype=export.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
-    )

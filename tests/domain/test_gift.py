@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizapp.domain.formats.gift import parse_gift, write_gift
+from quizapp.domain.formats.base import ExportCourse, ExportLesson
+from quizapp.domain.formats.gift import parse_gift, write_gift, write_gift_file
 
 
 def parse_one(text: str) -> dict:
@@ -380,6 +381,26 @@ def test_writer_skips_what_gift_cannot_express(question, reason):
     ((skipped_id, why),) = result.skipped
     assert skipped_id == "q1"
     assert reason in why
+
+
+def test_the_course_file_names_what_it_left_out_in_a_header_comment():
+    lesson = ExportLesson(
+        1,
+        "l",
+        "L",
+        [base("flashcard", back="B"), base("true_false", answer=True) | {"id": "q2"}],
+    )
+    written = write_gift_file(ExportCourse("c", "C", [lesson]))
+    text = written.data.decode()
+    assert written.skipped == [("q1", "GIFT has no 'flashcard' questions")]
+    assert text.startswith(
+        "// Left out: 1 question(s) GIFT cannot hold (export YAML for all):\n"
+        "// - q1: GIFT has no 'flashcard' questions\n\n"
+    )
+    # The header is only a comment: the file reads back as the question it holds.
+    parsed = parse_gift(text, "c.gift")
+    assert parsed.errors == []
+    assert [question["id"] for question in parsed.questions] == ["q2"]
 
 
 def test_writer_accepts_the_numeric_shorthand():

@@ -6,10 +6,11 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from quizapp.domain.questions.registry import validate_question
+from quizapp.domain.questions.registry import normalise_question, validate_question
 from quizapp.extensions import db
 from quizapp.models import Lesson, Question
-from quizapp.services.question_store import question_dict
+from quizapp.models.types import utcnow
+from quizapp.services.question_store import add_question, question_dict
 from tests.conftest import csrf_token_from
 from tests.factories import make_course
 
@@ -359,6 +360,26 @@ def test_exports_download_a_file(staff, fmt, marker):
     assert response.status_code == 200
     assert marker in response.data
     assert f'filename="curso.{fmt}"' in response.headers["Content-Disposition"]
+
+
+def test_a_gift_export_says_what_it_left_out_in_the_file_and_on_the_next_page(staff, course):
+    lesson = course.lessons[0]
+    add_question(
+        db.session,
+        lesson,
+        normalise_question({"id": "fc-1", "type": "flashcard", "prompt": "F", "back": "B"}),
+        utcnow(),
+    )
+    db.session.commit()
+    response = staff.get("/instructor/courses/curso/export?format=gift")
+    header = response.get_data(as_text=True).split("\n\n", 1)[0]
+    assert header.startswith("// Left out: 1 question(s) GIFT cannot hold")
+    assert "// - fc-1: GIFT has no 'flashcard' questions" in header
+    page = staff.get("/instructor/").get_data(as_text=True)
+    assert "1 question was left out of the GIFT (Moodle) file (it cannot hold it): fc-1." in page
+    # A file that holds everything says nothing.
+    staff.get("/instructor/courses/curso/export?format=yaml")
+    assert "left out" not in staff.get("/instructor/").get_data(as_text=True)
 
 
 def test_the_index_lists_courses_with_links(staff):

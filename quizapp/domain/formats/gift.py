@@ -207,4 +207,17 @@ def write_gift_file(course: ExportCourse) -> WrittenFile:
         for question in lesson.questions
     ]
     result = write_gift(questions)
-    return WrittenFile(result.text.encode("utf-8"), list(result.skipped))
+    return WrittenFile((_left_out(result.skipped) + result.text).encode("utf-8"), result.skipped)
+
+
+def _left_out(skipped: list[tuple[str, str]]) -> str:
+    """A header comment naming what the file does not hold, so its reader knows the file is
+    not the whole course (the importer reads comment-only blocks as nothing)."""
+    if not skipped:
+        return ""
+    lines = [f"// Left out: {len(skipped)} question(s) GIFT cannot hold (export YAML for all):"]
+    for question_id, reason in skipped:
+        # One line each, and never a `[id:` / `[tag:` that the reader would take as markup.
+        said = " ".join(f"{question_id}: {reason}".split()).replace("[", "(").replace("]", ")")
+        lines.append(f"// - {said}")
+    return "\n".join(lines) + "\n\n"
