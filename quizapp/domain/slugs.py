@@ -6,6 +6,10 @@ import re
 import unicodedata
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# What a prompt or title may hold that names no word of it: a Markdown link's or image's
+# target (`](https://x/y#frag "title")`), an autolink, a bare URL, a `media:` reference.
+_LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+_ADDRESS = re.compile(r"<?\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:|media:)[^\s<>)\]]*>?", re.I)
 
 
 def slugify(text: str) -> str:
@@ -19,6 +23,17 @@ def slugify(text: str) -> str:
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     ascii_text = bare.encode("ascii", "ignore").decode("ascii").lower()
     return _NON_ALNUM.sub("-", ascii_text).strip("-")
+
+
+def text_slug(text: str, limit: int | None = None) -> str:
+    """A slug of the words of a prompt or title, for an id made from it: link targets and
+    URLs dropped (`[la guía](https://x.org/a#b)` gives `la-guia`, not `…-x-org-a-b`), and,
+    with `limit`, cut at the last whole word that fits."""
+    words = slugify(_ADDRESS.sub(" ", _LINK_TARGET.sub("] ", text)))
+    if limit is not None and len(words) > limit:
+        cut = words[: limit + 1]
+        words = cut.rsplit("-", 1)[0] if "-" in cut else words[:limit]
+    return words.strip("-")
 
 
 def unique_slug(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.domain.questions.registry import check_question
 from quizapp.domain.rendering import section_anchors
-from quizapp.domain.slugs import slugify, unique_slug
+from quizapp.domain.slugs import slugify, text_slug, unique_slug
 from quizapp.models import Course, Lesson, Question
 from quizapp.services.question_store import add_question, apply_question, next_position
 
@@ -185,5 +185,7 @@ def move_question(session: Session, row: Question, lesson: Lesson) -> None:
 
 
 def new_question_id(raw: dict[str, Any], taken: set[str]) -> str:
-    base = slugify(str(raw.get("title") or raw.get("prompt") or ""))[:40].strip("-")
+    """From the title or prompt's words (link targets and URLs left out), whole words up to
+    40 characters, made unique in the course."""
+    base = text_slug(str(raw.get("title") or raw.get("prompt") or ""), limit=40)
     return unique_slug(base[:MAX_ID_LENGTH], taken, fallback="q")

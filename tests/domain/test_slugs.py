@@ -2,7 +2,7 @@
 
 import pytest
 
-from quizapp.domain.slugs import slugify, unique_slug
+from quizapp.domain.slugs import slugify, text_slug, unique_slug
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,24 @@ def test_unique_slug_uses_fallback_for_an_empty_slug():
 def test_unique_slug_skips_a_suffix_already_taken():
     taken = {"hola", "hola-2"}
     assert unique_slug("hola", taken) == "hola-3"
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Lee [la guía](https://flask.palletsprojects.com/es/3.0.x/#routing)", "lee-la-guia"),
+        ('Mira [esto](/courses/c/l#seccion-2 "título") ya', "mira-esto-ya"),
+        ("![El logo](media:logo.png) ¿qué es?", "el-logo-que-es"),
+        ("Ver https://example.org/a?b=1#frag y www.x.org/y", "ver-y"),
+        ("Abre <http://localhost:5000/#top> ahora", "abre-ahora"),
+        ("¿Qué es Flask?", "que-es-flask"),
+    ],
+)
+def test_text_slug_keeps_the_words_and_leaves_out_link_targets_and_urls(text, slug):
+    assert text_slug(text) == slug
+
+
+def test_text_slug_cuts_at_the_last_whole_word_that_fits():
+    assert text_slug("uno dos tres cuatro", limit=12) == "uno-dos-tres"
+    assert text_slug("uno dos tres cuatro", limit=10) == "uno-dos"
+    assert text_slug("supercalifragilistico", limit=5) == "super"

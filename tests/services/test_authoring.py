@@ -47,6 +47,17 @@ def test_a_new_question_gets_an_id_from_its_title_and_goes_last(course):
     assert again.external_id == "lenguaje-2"
 
 
+def test_an_id_made_from_a_prompt_keeps_its_words_not_its_link_targets(course):
+    untitled = {
+        **CHOICE,
+        "title": None,
+        "prompt": "Según [la guía](https://flask.palletsprojects.com/en/3.0.x/#routing), "
+        "¿qué decorador registra una ruta en una aplicación?",
+    }
+    row = authoring.create_question(db.session, _lesson(1), untitled, NOW)
+    assert row.external_id == "segun-la-guia-que-decorador-registra-una"
+
+
 def test_an_invalid_question_is_refused_with_the_registry_messages(course):
     bad = {**CHOICE, "choices": [{"text": "Python"}, {"text": "Ruby"}]}
     with pytest.raises(authoring.AuthoringError) as refused:

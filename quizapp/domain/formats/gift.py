@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from quizapp.domain.formats.base import ExportCourse, ParsedFile, WrittenFile
 from quizapp.domain.formats.gift_parse import DEFAULT_CLOZE_PROMPT, GiftSyntaxError, parse_question
 from quizapp.domain.formats.gift_write import Inexpressible, render_question
-from quizapp.domain.slugs import slugify, unique_slug
+from quizapp.domain.slugs import slugify, text_slug, unique_slug
 
 __all__ = [
     "GiftParseResult",
@@ -158,7 +158,7 @@ def _assign_ids(
             question["id"] = gift_ids[index]
             continue
         digest = hashlib.sha1(sources[index].encode("utf-8"), usedforsecurity=False)
-        base = slugify(question["title"] or "") or f"gift-{digest.hexdigest()[:10]}"
+        base = text_slug(question["title"] or "") or f"gift-{digest.hexdigest()[:10]}"
         question["id"] = unique_slug(base, taken, counters=counters)
 
 

@@ -18,7 +18,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from quizapp.domain.formats import moodle_xml_types as types
-from quizapp.domain.slugs import slugify, unique_slug
+from quizapp.domain.slugs import slugify, text_slug, unique_slug
 
 _ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
 _CATEGORY_PREFIX = re.compile(r"^\$(?:course|system|module|cat\d*)\$/(?:top(?:/|$))?")
@@ -170,5 +170,5 @@ def _assign_ids(
             question["id"] = clean_ids[index]
             continue
         digest = hashlib.sha1(repr(question).encode("utf-8"), usedforsecurity=False)
-        base = slugify(names[index])[:60].strip("-") or f"moodle-{digest.hexdigest()[:10]}"
+        base = text_slug(names[index])[:60].strip("-") or f"moodle-{digest.hexdigest()[:10]}"
         question["id"] = unique_slug(base, taken)
