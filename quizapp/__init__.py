@@ -1,5 +1,10 @@
-"""QuizApp: the application factory, assembled from a few named registration steps."""
+"""QuizApp: the application factory, assembled from a few named registration steps.
 
+The steps import inside their functions on purpose, a real cycle: the modules they load
+import this package back (quizapp.cli takes `create_app` from here; views and services
+`from quizapp import clock`), so they must load after it has, not while it is half done."""
+
+import os
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -63,8 +68,6 @@ def treat_termination_as_disconnect(context) -> None:
 def create_app(config: str | dict | None = None) -> Flask:
     """`config` is a name from config.CONFIGS or a dict of overrides on the testing config;
     by default QUIZAPP_CONFIG (development when unset) picks the class."""
-    import os
-
     app = QuizApp(
         __name__,
         template_folder=str(PROJECT_DIR / "templates"),

@@ -10,10 +10,22 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
-from quizapp import clock
+from quizapp import clock, create_app
+from quizapp.courses.cli import courses_cli
+from quizapp.domain.formats.bank import check_banks, parse_bank
 from quizapp.domain.formats.registry import exportable, get_format, importable
+from quizapp.drafts.cli import draft_command
 from quizapp.extensions import db
 from quizapp.models import Course
+from quizapp.services import catalog
+from quizapp.services.accounts import AccountError, create_user, disable_user, find_user_by_email
+from quizapp.services.anki_history import import_review_history
+from quizapp.services.bank_export import export_course_file
+from quizapp.services.bank_import import apply_import, category_mapping, plan_import, summary
+from quizapp.services.catalog import catalogue_listing, find_course
+from quizapp.services.content_loader import ContentError, course_folders, load_path
+from quizapp.services.demo import create_demo
+from quizapp.services.memberships import set_member
 
 content_cli = AppGroup("content", help="Load and list courses (Markdown notes + YAML banks).")
 questions_cli = AppGroup("questions", help="Validate, import and export question banks.")
@@ -33,11 +45,6 @@ def content_load(path: Path | None, owner_email: str | None) -> None:
     """Load a course folder, a folder of course folders, or one course Markdown file
     (default: the bundled questions/ folder). Idempotent; a bad file loads nothing.
     With --owner, that account becomes an instructor of every course loaded."""
-    from quizapp.services.accounts import find_user_by_email
-    from quizapp.services.catalog import find_course
-    from quizapp.services.content_loader import ContentError, course_folders, load_path
-    from quizapp.services.memberships import set_member
-
     owner = find_user_by_email(db.session, owner_email) if owner_email else None
     if owner_email and owner is None:
         _fail([f"error: no account {owner_email!r}"])
@@ -73,8 +80,6 @@ def content_load(path: Path | None, owner_email: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def content_list(as_json: bool) -> None:
     """List courses, lessons and active question counts per type."""
-    from quizapp.services.catalog import catalogue_listing
-
     listing = catalogue_listing(db.session)
     if as_json:
         click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
@@ -90,8 +95,6 @@ def content_list(as_json: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def questions_validate(files: tuple[Path, ...]) -> None:
     """Check YAML bank files; prints file:line: message per problem and exits 1 on any."""
-    from quizapp.domain.formats.bank import check_banks, parse_bank
-
     banks = [parse_bank(path.read_text(encoding="utf-8"), str(path)) for path in files]
     errors = [error for bank in banks for error in bank.errors] + check_banks(banks)
     if errors:
@@ -107,8 +110,6 @@ def questions_validate(files: tuple[Path, ...]) -> None:
 @click.option("--name", default="", help="Display name.")
 def users_create(email: str, role: str, password: str | None, name: str) -> None:
     """Create an account, e.g. staff: quizapp users create ana@example.org --role instructor"""
-    from quizapp.services.accounts import AccountError, create_user
-
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
@@ -124,9 +125,6 @@ def users_create(email: str, role: str, password: str | None, name: str) -> None
 @click.argument("email")
 def users_disable(email: str) -> None:
     """Disable an account: it cannot log in, and its sessions and API tokens stop working."""
-    from quizapp import clock
-    from quizapp.services.accounts import disable_user, find_user_by_email
-
     user = find_user_by_email(db.session, email)
     if user is None:
         _fail([f"error: no account {email}"])
@@ -138,8 +136,6 @@ def users_disable(email: str) -> None:
 @click.command("demo")
 def demo() -> None:
     """Create the demo accounts (printed once) and some learning history."""
-    from quizapp.services.demo import create_demo
-
     created = create_demo(db.session, clock.now())
     db.session.commit()
     if not created:
@@ -149,9 +145,6 @@ def demo() -> None:
 
 
 def register(app: Flask) -> None:
-    from quizapp.courses.cli import courses_cli
-    from quizapp.drafts.cli import draft_command
-
     if "draft" not in questions_cli.commands:
         questions_cli.add_command(draft_command)
     for command in (content_cli, questions_cli, users_cli, demo, courses_cli):
@@ -159,8 +152,6 @@ def register(app: Flask) -> None:
 
 
 def _create_app():
-    from quizapp import create_app
-
     return create_app()
 
 
@@ -208,9 +199,6 @@ def questions_import(
     keyed by question id (re-importing updates). Errors print as file:line: message;
     nothing is then written. Questions missing from the file are kept (only `content load`
     retires)."""
-    from quizapp.services import catalog
-    from quizapp.services.bank_import import apply_import, category_mapping, plan_import, summary
-
     course = catalog.find_course(db.session, course_slug)
     if course is None:
         _fail([f"error: no course {course_slug!r}"])
@@ -238,9 +226,6 @@ def questions_import(
 
 def _import_history(course: Course, fmt: str, data: bytes, email: str, now: datetime) -> str:
     """Replay an Anki package's review log for one learner (same transaction as the import)."""
-    from quizapp.services.accounts import find_user_by_email
-    from quizapp.services.anki_history import import_review_history
-
     if fmt != "apkg":
         db.session.rollback()
         _fail(["error: --with-history reads an Anki package's review log (.apkg/.colpkg)"])
@@ -270,9 +255,6 @@ def _import_history(course: Course, fmt: str, data: bytes, email: str, now: date
 def questions_export(course_slug: str, fmt: str, output: Path) -> None:
     """Export a course's active questions: YAML (one bank, lesson per question), GIFT
     ($CATEGORY: course/lesson), Anki text (CSV) or an Anki .apkg deck."""
-    from quizapp.services import catalog
-    from quizapp.services.bank_export import export_course_file
-
     course = catalog.find_course(db.session, course_slug)
     if course is None:
         _fail([f"error: no course {course_slug!r}"])

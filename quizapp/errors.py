@@ -98,6 +98,7 @@ def handle_csrf_error(error: CSRFError):
 
 def handle_database_failure(failure: str, error: Exception):
     """503: the transaction is rolled back, so nothing of the request was saved."""
+    # A real cycle: core.health imports this module's database_failure.
     from quizapp.core.health import remember_refused_write
 
     if failure == "read-only":

@@ -1,7 +1,7 @@
 """Flask extensions, created unbound here and bound to the app in the factory."""
 
 import sqlalchemy as sa
-from flask import request, session
+from flask import current_app, request, session
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
@@ -45,8 +45,6 @@ limiter = Limiter(
 
 def select_locale() -> str:
     """The ?lang= switcher stores a choice in the session; otherwise Accept-Language decides."""
-    from flask import current_app
-
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     if chosen in languages:

@@ -6,11 +6,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
+from quizapp.answering.fields import cloze_prompt, render_inline
+from quizapp.domain.rendering import plain_text, render_markdown
+
 
 def register(app: Flask) -> None:
-    from quizapp.answering.fields import cloze_prompt, render_inline
-    from quizapp.domain.rendering import plain_text, render_markdown
-
     @app.template_filter("markdown")
     def markdown_filter(text: str | None, anchors: bool = False, top_heading: int = 0) -> Markup:
         # render_markdown sanitises with nh3, so the result is safe to mark up.

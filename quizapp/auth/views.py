@@ -1,6 +1,16 @@
 """Register, log in, log out and the account page."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -38,8 +48,6 @@ def fresh_session() -> None:
 
 
 def _register_limit() -> str:
-    from flask import current_app
-
     return current_app.config["REGISTER_RATE_LIMIT"]
 
 

@@ -9,6 +9,17 @@ from flask.cli import AppGroup
 from quizapp import clock
 from quizapp.extensions import db
 from quizapp.models import COURSE_ROLES, VISIBILITIES
+from quizapp.services import catalog
+from quizapp.services.accounts import find_user_by_email
+from quizapp.services.memberships import (
+    MembershipError,
+    add_members,
+    create_course,
+    list_members,
+    parse_emails,
+    pending_invitations,
+    rotate_code,
+)
 
 courses_cli = AppGroup("courses", help="Courses, their members and join codes.")
 members_cli = AppGroup("members", help="A course's members.")
@@ -21,8 +32,6 @@ def _fail(message: str) -> None:
 
 
 def _course(slug: str):
-    from quizapp.services import catalog
-
     course = catalog.find_course(db.session, slug)
     if course is None:
         _fail(f"no course {slug!r}")
@@ -30,8 +39,6 @@ def _course(slug: str):
 
 
 def _user(email: str):
-    from quizapp.services.accounts import find_user_by_email
-
     user = find_user_by_email(db.session, email)
     if user is None:
         _fail(f"no account {email!r} (create it with: quizapp users create {email})")
@@ -48,8 +55,6 @@ def courses_create(
     slug: str, title: str, owner_email: str, visibility: str, description: str
 ) -> None:
     """Create an empty course; the owner becomes its instructor."""
-    from quizapp.services.memberships import MembershipError, create_course
-
     owner = _user(owner_email)
     try:
         course = create_course(
@@ -68,8 +73,6 @@ def courses_create(
 @click.option("--role", type=click.Choice(COURSE_ROLES), default="learner")
 def members_add(course_slug: str, email: str, role: str) -> None:
     """Add (or change the role of) a member; an email without an account is invited."""
-    from quizapp.services.memberships import MembershipError, add_members, parse_emails
-
     course = _course(course_slug)
     emails, invalid = parse_emails(email)
     if invalid or len(emails) != 1:
@@ -91,8 +94,6 @@ def members_add(course_slug: str, email: str, role: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def members_list(course_slug: str, as_json: bool) -> None:
     """Members (staff first) and pending invitations."""
-    from quizapp.services.memberships import list_members, pending_invitations
-
     course = _course(course_slug)
     members = list_members(db.session, course)
     invitations = pending_invitations(db.session, course)
@@ -118,8 +119,6 @@ def members_list(course_slug: str, as_json: bool) -> None:
 @click.option("--rotate", is_flag=True, help="Replace the code; the old one stops working.")
 def courses_code(course_slug: str, rotate: bool) -> None:
     """Print the course's join code (for `code` courses)."""
-    from quizapp.services.memberships import rotate_code
-
     course = _course(course_slug)
     if rotate or not course.join_code:
         rotate_code(db.session, course)
