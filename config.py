@@ -76,6 +76,11 @@ class Config:
     REVIEW_FUZZING = True
     DESIRED_RETENTION_DEFAULT = 0.9
     DAILY_NEW_CARDS_DEFAULT = 20
+    # FSRS parameters are fitted from at least this many scored reviews (a learner with
+    # fewer uses the course's, then the defaults) and refitted in the background after
+    # every FSRS_REFIT_EVERY new reviews (0: never automatically).
+    FSRS_MIN_REVIEWS = int(os.environ.get("FSRS_MIN_REVIEWS", "400"))
+    FSRS_REFIT_EVERY = int(os.environ.get("FSRS_REFIT_EVERY", "200"))
 
 
 class DevelopmentConfig(Config):

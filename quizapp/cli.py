@@ -17,6 +17,7 @@ from quizapp.domain.formats.registry import exportable, get_format, importable
 from quizapp.drafts.cli import draft_command
 from quizapp.extensions import db
 from quizapp.models import Course
+from quizapp.review.cli import fsrs_cli
 from quizapp.services import catalog
 from quizapp.services.accounts import AccountError, create_user, disable_user, find_user_by_email
 from quizapp.services.anki_history import import_review_history
@@ -134,20 +135,28 @@ def users_disable(email: str) -> None:
 
 
 @click.command("demo")
-def demo() -> None:
+@click.option(
+    "--simulate-days",
+    type=click.IntRange(1, 3650),
+    help="Give the demo learner this many days of reviews drawn from a simulated FSRS "
+    "learner with non-default parameters (something for `quizapp fsrs optimize` to fit).",
+)
+def demo(simulate_days: int | None) -> None:
     """Create the demo accounts (printed once) and some learning history."""
-    created = create_demo(db.session, clock.now())
+    created = create_demo(db.session, clock.now(), simulate_days=simulate_days or 0)
     db.session.commit()
     if not created:
         click.echo("demo accounts already exist")
     for email, password, role in created:
         click.echo(f"demo {role}: {email} / {password}")
+    if simulate_days:
+        click.echo(f"demo learner: {simulate_days} days of simulated reviews")
 
 
 def register(app: Flask) -> None:
     if "draft" not in questions_cli.commands:
         questions_cli.add_command(draft_command)
-    for command in (content_cli, questions_cli, users_cli, demo, courses_cli):
+    for command in (content_cli, questions_cli, users_cli, demo, courses_cli, fsrs_cli):
         app.cli.add_command(command)
 
 

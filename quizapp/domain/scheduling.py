@@ -5,7 +5,7 @@ module only converts between the stored card state and `fsrs.Card`, and words in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -58,12 +58,22 @@ def is_valid_rating(value: object) -> bool:
 
 
 def build_scheduler(
-    desired_retention: float = DEFAULT_RETENTION, *, enable_fuzzing: bool = True
+    desired_retention: float = DEFAULT_RETENTION,
+    *,
+    parameters: Sequence[float] | None = None,
+    enable_fuzzing: bool = True,
 ) -> fsrs.Scheduler:
-    """fsrs's scheduler with its default weights and learning steps (1 min, 10 min)."""
+    """fsrs's scheduler with its learning steps (1 min, 10 min) and the given parameters
+    (fitted to the learner or the course), or its default ones when None."""
     if not MIN_RETENTION <= desired_retention <= MAX_RETENTION:
         raise ValueError(f"desired retention must be between {MIN_RETENTION} and {MAX_RETENTION}")
-    return fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=enable_fuzzing)
+    if parameters is None:
+        return fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=enable_fuzzing)
+    return fsrs.Scheduler(
+        parameters=tuple(float(value) for value in parameters),
+        desired_retention=desired_retention,
+        enable_fuzzing=enable_fuzzing,
+    )
 
 
 def new_card_state(now: datetime) -> CardState:

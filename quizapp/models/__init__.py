@@ -13,6 +13,7 @@ from quizapp.models.courses import (
     Membership,
 )
 from quizapp.models.media import Media
+from quizapp.models.memory import Job, MemoryParameters
 from quizapp.models.users import ROLES, STAFF_ROLES, ApiToken, User
 
 __all__ = [
@@ -33,7 +34,9 @@ __all__ = [
     "Choice",
     "Course",
     "Lesson",
+    "Job",
     "Media",
+    "MemoryParameters",
     "Question",
     "ReviewLog",
     "User",

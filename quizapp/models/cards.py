@@ -54,7 +54,8 @@ class ReviewLog(db.Model):
     rating: so.Mapped[int]  # fsrs.Rating: 1 Again, 2 Hard, 3 Good, 4 Easy
     reviewed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     duration_ms: so.Mapped[int | None] = so.mapped_column()
-    # "quiz" when a quiz answer counted as the review, "review" from the review page.
+    # "quiz" when a quiz answer counted as the review, "review" from the review page,
+    # "anki" for history imported from an Anki package (never undoable).
     source: so.Mapped[str] = so.mapped_column(sa.String(10), default="review")
     # The card's columns before this rating, so that it can be undone exactly; None for
     # reviews that cannot be undone (quiz answers, or history older than a reset).

@@ -1,7 +1,7 @@
 """An Anki package's review log becomes the importing learner's FSRS history.
 
 Each Anki card became one question (quizapp.domain.formats.anki_notes); its review rows
-are replayed in time order through the review service (`rate_card`), so the learner's card
+are replayed in time order through the review service (`apply_review`), so the learner's card
 ends in the state FSRS gives those ratings and the review log holds them. Cards the
 learner has already reviewed in QuizApp are left alone (their own history wins)."""
 
@@ -17,7 +17,7 @@ from quizapp.domain.formats.anki_notes import notes_to_questions
 from quizapp.domain.formats.anki_package import Collection, open_package
 from quizapp.models import Course, Question
 from quizapp.services.deck import ensure_card
-from quizapp.services.ratings import rate_card
+from quizapp.services.ratings import apply_review
 
 # Anki's revlog types: 0 learning, 1 review, 2 relearning, 3 filtered deck, 4 manual
 # (a reschedule, not a rating), 5 rescheduled; ease 0 is not a rating either.
@@ -65,12 +65,14 @@ def replay_history(
             reviewed_at = datetime.fromtimestamp(row["id"] / 1000, UTC)
             if reviewed_at > now:
                 continue  # a clock in the future is not history
-            rate_card(
+            # Logged as "anki": history, not a rating of the review page, so the
+            # review page's undo never walks back into it.
+            apply_review(
                 session,
-                user_id,
-                card.id,
+                card,
                 int(row["ease"]),
                 reviewed_at,
+                source="anki",
                 duration_ms=row["time"],
                 enable_fuzzing=False,
             )

@@ -12,6 +12,7 @@ from quizapp.models import Course, Lesson
 from quizapp.services import memberships, quizzes
 from quizapp.services.accounts import create_user, find_user_by_email
 from quizapp.services.question_store import question_dict
+from quizapp.services.simulated_history import simulate_course_history
 
 DEMO_ACCOUNTS = (
     ("learner@quizapp.test", "learner", "Lucía (demo)"),
@@ -20,8 +21,14 @@ DEMO_ACCOUNTS = (
 )
 
 
-def create_demo(session: Session, now: datetime) -> list[tuple[str, str, str]]:
-    """Returns (email, password, role) of the accounts it created; none on a re-run."""
+def create_demo(
+    session: Session, now: datetime, *, simulate_days: int = 0
+) -> list[tuple[str, str, str]]:
+    """Returns (email, password, role) of the accounts it created; none on a re-run.
+
+    With `simulate_days`, the demo learner's history is that many days of reviews of every
+    loaded course drawn from a simulated FSRS learner (see `simulate_demo_history`) instead
+    of a few quizzes."""
     created = []
     for email, role, name in DEMO_ACCOUNTS:
         if find_user_by_email(session, email):
@@ -30,9 +37,27 @@ def create_demo(session: Session, now: datetime) -> list[tuple[str, str, str]]:
         create_user(session, email, password, role=role, display_name=name)
         created.append((email, password, role))
     teach_loaded_courses(session, now)
-    if created:
+    if simulate_days:
+        simulate_demo_history(session, now, simulate_days)
+    elif created:
         add_demo_history(session, now)
     return created
+
+
+def simulate_demo_history(session: Session, now: datetime, days: int, *, seed: int = 2026):
+    """The demo learner studied every loaded course for `days` days, remembering as an FSRS
+    learner with non-default parameters (DEMO_LEARNER_PARAMETERS) would: a log for the
+    optimizer to fit. Cards already reviewed keep their history. Returns the histories."""
+    learner = find_user_by_email(session, DEMO_ACCOUNTS[0][0])
+    histories = []
+    start = now - timedelta(days=days)
+    for course in session.scalars(sa.select(Course).order_by(Course.id)):
+        if memberships.find_membership(session, course, learner) is None:
+            memberships.set_member(session, course, learner, "learner", start)
+        histories.append(
+            simulate_course_history(session, learner.id, course, now, days, seed=seed + course.id)
+        )
+    return histories
 
 
 def teach_loaded_courses(session: Session, now: datetime) -> None:

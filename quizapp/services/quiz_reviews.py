@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from quizapp.domain.scheduling import as_utc, build_scheduler
+from quizapp.domain.scheduling import as_utc
 from quizapp.models import Card, ReviewLog
 from quizapp.services.deck import cards_by_question, insert_missing_cards
 from quizapp.services.ratings import StaleReview, apply_review, reviewed_columns
@@ -42,7 +42,8 @@ def record_quiz_answers(
     if missing:
         insert_missing_cards(session, user_id, missing, now)
         cards.update(cards_by_question(session, user_id, missing))
-    schedule = learner_schedule(session, user_id)
+    # A quiz is one lesson's: its cards share a course, and so the parameters in use.
+    schedule = learner_schedule(session, user_id, question_ids[0])
     reviewed: list[Card] = []
     for batch in _batches_of_distinct_questions(outcomes):
         pairs = [(cards[question_id], GOOD if correct else AGAIN) for question_id, correct in batch]
@@ -102,7 +103,7 @@ def _apply_quiz_reviews(
     does one card: the UPDATE only matches the `reps` each card was read with. When a card
     was reviewed meanwhile in another request, the whole batch is undone (savepoint) and
     its cards go one at a time, each retried from its new state."""
-    scheduler = build_scheduler(schedule.retention, enable_fuzzing=enable_fuzzing)
+    scheduler = schedule.scheduler(enable_fuzzing=enable_fuzzing)
     changes = [
         reviewed_columns(scheduler, card, rating, now, schedule.leech_threshold)
         for card, rating in pairs

@@ -16,7 +16,6 @@ from quizapp.domain.questions.registry import describe_right_answer, grade_respo
 from quizapp.domain.scheduling import (
     as_utc,
     becomes_leech,
-    build_scheduler,
     is_lapse,
     is_valid_rating,
     review,
@@ -98,8 +97,8 @@ def apply_review(
     """Reschedule the card and log the review, once: the UPDATE only matches the `reps`
     the card was read with, so a concurrent or replayed review of it raises StaleReview.
     A review-page rating keeps the card's columns in its log, for undo."""
-    schedule = learner_schedule(session, card.user_id)
-    scheduler = build_scheduler(schedule.retention, enable_fuzzing=enable_fuzzing)
+    schedule = learner_schedule(session, card.user_id, card.question_id)
+    scheduler = schedule.scheduler(enable_fuzzing=enable_fuzzing)
     before = snapshot(card) if source == "review" else None
     changes = reviewed_columns(scheduler, card, rating, now, schedule.leech_threshold)
     result = session.execute(

@@ -21,6 +21,7 @@ from quizapp.domain.scheduling import (
 )
 from quizapp.models import Card, Course, Lesson, Question, ReviewLog, User
 from quizapp.services.catalog import find_lesson
+from quizapp.services.memory_parameters import parameters_in_use_columns, usable_parameters
 from quizapp.services.question_store import question_dict
 
 AGAIN = 1  # the rating of a forgotten card
@@ -72,24 +73,37 @@ class ReviewSummary:
 
 @dataclass(frozen=True)
 class LearnerSchedule:
-    """What a review needs from the learner's settings, read in one statement."""
+    """What a review needs from the learner's settings, read in one statement: retention,
+    leech threshold and the FSRS parameters in use (the learner's fitted ones, else the
+    card's course's, else None for fsrs's defaults)."""
 
     retention: float
     leech_threshold: int
+    parameters: tuple[float, ...] | None = None
+
+    def scheduler(self, *, enable_fuzzing: bool = True):
+        return build_scheduler(
+            self.retention, parameters=self.parameters, enable_fuzzing=enable_fuzzing
+        )
 
 
-def learner_schedule(session: Session, user_id: int) -> LearnerSchedule:
+def learner_schedule(
+    session: Session, user_id: int, question_id: int | None = None
+) -> LearnerSchedule:
+    """The learner's schedule for a card of `question_id` (its course's parameters apply
+    when the learner has none of their own)."""
+    own, course = parameters_in_use_columns(user_id, question_id)
     row = session.execute(
-        sa.select(User.desired_retention, User.leech_threshold).where(User.id == user_id)
+        sa.select(User.desired_retention, User.leech_threshold, own, course).where(
+            User.id == user_id
+        )
     ).first()
-    retention, threshold = row if row is not None else (None, None)
-    return LearnerSchedule(_usable_retention(retention), threshold or DEFAULT_LEECH_THRESHOLD)
-
-
-def learner_retention(session: Session, user_id: int) -> float:
-    """The learner's desired retention, or 0.9 when unset or outside the allowed range."""
-    retention = session.scalar(sa.select(User.desired_retention).where(User.id == user_id))
-    return _usable_retention(retention)
+    retention, threshold, own_values, course_values = row if row is not None else (None,) * 4
+    return LearnerSchedule(
+        _usable_retention(retention),
+        threshold or DEFAULT_LEECH_THRESHOLD,
+        usable_parameters(own_values) or usable_parameters(course_values),
+    )
 
 
 def _usable_retention(retention: float | None) -> float:
@@ -100,8 +114,8 @@ def _usable_retention(retention: float | None) -> float:
 
 def rating_previews(session: Session, card: Card, now: datetime) -> dict[int, timedelta]:
     """The interval each rating would give this card now, for the buttons."""
-    scheduler = build_scheduler(learner_retention(session, card.user_id), enable_fuzzing=False)
-    return preview_intervals(scheduler, card, now)
+    schedule = learner_schedule(session, card.user_id, card.question_id)
+    return preview_intervals(schedule.scheduler(enable_fuzzing=False), card, now)
 
 
 # --- the queue -----------------------------------------------------------------------------

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Card, Course, Lesson, Question, ReviewLog
+from quizapp.services import ratings
 from quizapp.services.anki_history import import_review_history
 from quizapp.services.bank_import import apply_import, plan_import
 from tests.domain.test_anki_package import legacy_package
@@ -117,3 +119,24 @@ def test_the_review_log_becomes_the_learners_fsrs_history(bundled_course, make_u
     assert logs[0].reviewed_at == datetime(2026, 11, 1, tzinfo=UTC)
     again = import_review_history(db.session, learner.id, _course(), data, NOW)
     assert (again.cards, again.kept) == (0, 1)
+
+
+def test_imported_history_cannot_be_undone_from_the_review_page(bundled_course, make_user):
+    start = int(datetime(2026, 11, 1, tzinfo=UTC).timestamp() * 1000)
+    data = legacy_package(revlog=[(start, 10, 3, 4000, 0)])
+    apply_import(db.session, plan_import(db.session, _course(), _lesson(1), data, "deck.apkg"))
+    learner = make_user("learner")
+    import_review_history(db.session, learner.id, _course(), data, NOW)
+    card = db.session.scalar(sa.select(Card).where(Card.user_id == learner.id))
+    imported = ratings.snapshot(card)
+    with pytest.raises(ratings.NothingToUndo):
+        ratings.undo_last_rating(db.session, learner.id)
+    # A rating made on the review page after the import is undone back to the imported
+    # state, and no further.
+    ratings.rate_card(db.session, learner.id, card.id, 3, NOW, enable_fuzzing=False)
+    ratings.undo_last_rating(db.session, learner.id)
+    assert ratings.snapshot(card) == imported
+    with pytest.raises(ratings.NothingToUndo):
+        ratings.undo_last_rating(db.session, learner.id)
+    sources = db.session.scalars(sa.select(ReviewLog.source).where(ReviewLog.card_id == card.id))
+    assert list(sources) == ["anki"]

@@ -6,8 +6,9 @@ import fsrs
 import pytest
 import sqlalchemy as sa
 
+from quizapp.domain.memory_simulation import DEMO_LEARNER_PARAMETERS
 from quizapp.extensions import db
-from quizapp.models import Card, Lesson, Question, ReviewLog
+from quizapp.models import Card, Lesson, MemoryParameters, Question, ReviewLog
 from quizapp.services import deck, quiz_reviews, ratings, review_queue, review_settings
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -71,6 +72,39 @@ def test_replaying_ratings_through_the_service_matches_fsrs(learner):
         assert card.difficulty == pytest.approx(direct_card.difficulty)
     assert card.reps == 8
     assert [log.rating for log in logs_of(card)] == [3, 3, 1, 3, 2, 4, 1, 3]
+
+
+@pytest.mark.parametrize("owner", ["learner", "course"])
+def test_replaying_ratings_with_fitted_parameters_matches_fsrs(learner, owner):
+    """Adopted parameters (the learner's own, or the course's) change nothing but the
+    parameters: every state is what fsrs's own scheduler computes with them."""
+    q = questions_of(1, "flashcard")[0]
+    fitted = list(DEMO_LEARNER_PARAMETERS)
+    owner_column = {"user_id": learner.id} if owner == "learner" else {"course_id": q.course_id}
+    db.session.add(MemoryParameters(parameters=fitted, adopted=True, **owner_column))
+    card = deck.ensure_card(db.session, learner.id, q.id, NOW)
+    direct_card = fsrs.Card(card_id=1, due=NOW)
+    direct = fsrs.Scheduler(parameters=fitted, desired_retention=0.9, enable_fuzzing=False)
+    default_card = fsrs.Card(card_id=2, due=NOW)
+    defaults = fsrs.Scheduler(desired_retention=0.9, enable_fuzzing=False)
+    now = NOW
+    for rating in (3, 3, 1, 3, 2, 4, 1, 3):
+        now = max(now, card.due)
+        card = ratings.rate_card(db.session, learner.id, card.id, rating, now, enable_fuzzing=False)
+        direct_card, _log = direct.review_card(direct_card, fsrs.Rating(rating), now)
+        default_card, _log = defaults.review_card(default_card, fsrs.Rating(rating), now)
+        assert card.due == direct_card.due
+        assert (card.state, card.step) == (int(direct_card.state), direct_card.step)
+        assert card.stability == pytest.approx(direct_card.stability)
+        assert card.difficulty == pytest.approx(direct_card.difficulty)
+    # Not the defaults' schedule: the parameters made a difference.
+    assert card.stability != pytest.approx(default_card.stability)
+    previews = review_queue.rating_previews(db.session, card, card.due)
+    expected = {
+        rating: direct.review_card(direct_card, fsrs.Rating(rating), card.due)[0].due - card.due
+        for rating in (1, 2, 3, 4)
+    }
+    assert previews == expected
 
 
 def test_the_learners_desired_retention_drives_the_schedule(learner):
