@@ -13,10 +13,20 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from wtforms import RadioField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from quizapp.domain.questions.essay import MAX_CHARS as ESSAY_MAX_CHARS
+from quizapp.domain.questions.essay import word_count
+from quizapp.domain.questions.tables import ANSWERED, per_type_table
 from quizapp.domain.quiz_layout import matching_options, response_from_places
 from quizapp.domain.rendering import render_markdown
 
@@ -233,15 +243,53 @@ class ClozeFields(FieldBuilder):
         return " / ".join(str(part) for part in response) if isinstance(response, list) else "—"
 
 
-FIELD_BUILDERS: dict[str, FieldBuilder] = {
-    "single_choice": SingleChoiceFields(),
-    "multiple_response": MultipleResponseFields(),
-    "true_false": TrueFalseFields(),
-    "short_answer": TextFields(),
-    "numeric": NumericFields(),
-    "matching": MatchingFields(),
-    "cloze": ClozeFields(),
-}
+class EssayFields(FieldBuilder):
+    """A text area that starts with the author's template, within the word limit."""
+
+    def add_fields(self, form_class, prefix, question, layout):
+        limit = question.get("max_words")
+        validators = [InputRequired(ANSWER_REQUIRED), Length(max=ESSAY_MAX_CHARS)]
+        if limit:
+            validators.append(_within_words(limit))
+        description = _l("At most %(count)d words.", count=limit) if limit else ""
+        field = TextAreaField(
+            _l("Your answer"),
+            validators=validators,
+            default=question.get("response_template") or "",
+            description=description,
+            render_kw={"rows": 8},
+        )
+        setattr(form_class, prefix, field)
+
+    def read(self, form, prefix, question, layout):
+        return (form[prefix].data or "").strip()
+
+
+def _within_words(limit: int):
+    def check(_form, field) -> None:
+        count = word_count(field.data or "")
+        if count > limit:
+            message = _("Your answer has %(count)d words; the limit is %(limit)d.")
+            raise ValidationError(message % {"count": count, "limit": limit})
+
+    return check
+
+
+# The answer fields of every type a learner answers (graded automatically or by hand).
+FIELD_BUILDERS: dict[str, FieldBuilder] = per_type_table(
+    "answer fields",
+    {
+        "single_choice": SingleChoiceFields(),
+        "multiple_response": MultipleResponseFields(),
+        "true_false": TrueFalseFields(),
+        "short_answer": TextFields(),
+        "numeric": NumericFields(),
+        "matching": MatchingFields(),
+        "cloze": ClozeFields(),
+        "essay": EssayFields(),
+    },
+    scorings=ANSWERED,
+)
 
 
 def read_response(form, prefix: str, question: dict, layout: list) -> Any:

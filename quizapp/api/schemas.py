@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizapp.domain.formats.registry import importable
+from quizapp.domain.questions.essay import MAX_CHARS as ESSAY_MAX_CHARS
 from quizapp.domain.questions.registry import QUESTION_TYPES
-from quizapp.domain.questions.tables import per_type_table
+from quizapp.domain.questions.tables import ANSWERED, per_type_table
 
 # PostgreSQL text cannot hold NUL; the API refuses it in every string it accepts.
 NO_NUL = r"^[^\u0000]*$"
@@ -121,8 +122,11 @@ RESPONSES: dict[str, ResponseShape] = per_type_table(
             _pairs,
         ),
         "cloze": ResponseShape(array(text(200), maxItems=50, description="one text per blank")),
+        "essay": ResponseShape(
+            text(ESSAY_MAX_CHARS, description="free text, within the question's `max_words`")
+        ),
     },
-    gradable_only=True,
+    scorings=ANSWERED,
 )
 RESPONSE_BY_TYPE: dict[str, dict[str, Any]] = {
     name: shape.schema for name, shape in RESPONSES.items()
@@ -286,6 +290,8 @@ PUBLIC_QUESTION = obj(
         "text": STRING,
         "blanks": array(obj({"position": INTEGER, "options": nullable(array(OPTION))})),
         "back": STRING,
+        "max_words": nullable(INTEGER),
+        "response_template": nullable(STRING),
     },
     required=["id", "type", "title", "prompt", "prompt_html", "section", "tags"],
     description="A question without its answers. Options are listed in display order (an "

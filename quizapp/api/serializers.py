@@ -138,6 +138,9 @@ def public_question(
             }
             for i, blank in enumerate(question["blanks"])
         ]
+    if "max_words" in question:  # an essay: its limit and starting text, never the notes
+        out["max_words"] = question["max_words"]
+        out["response_template"] = question.get("response_template")
     if with_back and "back" in question:
         out["back"] = question["back"]
     return out

@@ -12,6 +12,7 @@ from wtforms import (
     FloatField,
     Form,
     FormField,
+    IntegerField,
     RadioField,
     SelectChoice,
     StringField,
@@ -373,6 +374,49 @@ class FlashcardForm(QuestionForm):
         return {"back": question["back"]}
 
 
+class EssayForm(QuestionForm):
+    """Answered in free text and graded by hand from the grading queue."""
+
+    type_name = "essay"
+    label = _l("Essay (graded by hand)")
+    max_words = IntegerField(
+        _l("Word limit (optional)"), [Optional(), NumberRange(min=1, max=100_000)]
+    )
+    response_template = TextAreaField(
+        _l("Response template (optional: the answer box starts with it)"),
+        [Optional(), Length(max=20_000)],
+        render_kw={"rows": 3},
+    )
+    grader_notes = TextAreaField(
+        _l("Notes for graders (Markdown, optional; learners never see them)"),
+        [Optional(), Length(max=20_000)],
+        render_kw={"rows": 3},
+    )
+
+    def type_fields(self) -> dict[str, Any]:
+        return {
+            "max_words": self.max_words.data,
+            "response_template": _clean(self.response_template.data),
+            "grader_notes": _clean(self.grader_notes.data),
+        }
+
+    @classmethod
+    def type_initial(cls, question: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "max_words": question.get("max_words"),
+            "response_template": question.get("response_template") or "",
+            "grader_notes": question.get("grader_notes") or "",
+        }
+
+
+class DescriptionForm(QuestionForm):
+    """An information item (a case text before questions): nothing to answer."""
+
+    type_name = "description"
+    label = _l("Description (information, not graded)")
+    prompt = TextAreaField(_l("Text (Markdown)"), [DataRequired()], render_kw={"rows": 6})
+
+
 QUESTION_FORMS: dict[str, type[QuestionForm]] = per_type_table(
     "editor form",
     {
@@ -386,6 +430,8 @@ QUESTION_FORMS: dict[str, type[QuestionForm]] = per_type_table(
             MatchingForm,
             ClozeForm,
             FlashcardForm,
+            EssayForm,
+            DescriptionForm,
         )
     },
 )

@@ -20,6 +20,8 @@ ANSWER_HINTS = per_type_table(
         "matching": None,
         "cloze": _l("One answer per blank, separated by |."),
         "flashcard": _l("The answer text."),
+        "essay": None,
+        "description": None,
     },
 )
 

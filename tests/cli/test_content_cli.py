@@ -22,7 +22,7 @@ questions:
     prompt: Dos
     answer: true
   - id: tipo-malo
-    type: essay
+    type: ranking
     prompt: Tres
   - id: sin-correcta
     type: single_choice

@@ -12,6 +12,8 @@ GIFT = """\
 ::Capital::¿Capital de Francia? {=París ~Roma ~Madrid}
 
 Escribe un ensayo sobre Flask. {}
+
+¿Dos más dos? {=4 ~%50%3 ~5}
 """
 
 
@@ -49,8 +51,8 @@ def test_gift_import_into_a_lesson_reports_unsupported_and_updates_on_reimport(
     args = ["questions", "import", str(source), "--course", "curso-flask", "--lesson", "2"]
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
-    assert "1 created" in result.output
-    assert f"{source}:4: essay" in result.output
+    assert "3 created" in result.output  # the essay imports too (issue #17)
+    assert f"{source}:6: partial credit on a single-answer choice" in result.output
     source.write_text(GIFT.replace("Madrid", "Lisboa"), encoding="utf-8")
     total = _count()
     result = runner.invoke(args=args)

@@ -55,7 +55,7 @@ BROKEN = bank(
         prompt: Flask es un microframework
         answer: true
       - id: q-bad-type
-        type: essay
+        type: ranking
         prompt: Escribe
       - id: q-no-correct
         type: single_choice
@@ -74,8 +74,9 @@ BROKEN = bank(
 def test_bad_type_missing_correct_answer_and_duplicate_id_are_all_reported_by_line() -> None:
     result = parse_bank(BROKEN, "broken.yaml")
     assert [str(error) for error in result.errors] == [
-        "broken.yaml:8: type: unknown question type 'essay'; use one of: single_choice, "
-        "multiple_response, true_false, short_answer, numeric, matching, cloze, flashcard",
+        "broken.yaml:8: type: unknown question type 'ranking'; use one of: single_choice, "
+        "multiple_response, true_false, short_answer, numeric, matching, cloze, flashcard, essay, "
+        "description",
         "broken.yaml:13: no choice is marked `correct: true`; mark exactly one",
         "broken.yaml:16: duplicate id 'q-ok' (first used on line 3); ids must be unique",
     ]

@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from quizapp.domain.formats.base import ExportCourse, ExportLesson
 from quizapp.domain.formats.gift import parse_gift, write_gift, write_gift_file
+from quizapp.domain.formats.gift_write import Inexpressible, render_question
+from quizapp.domain.questions.registry import validate_question
 
 
 def parse_one(text: str) -> dict:
@@ -269,10 +271,28 @@ def test_missing_word_with_feedback_keeps_its_type_and_shows_the_blank():
 @pytest.mark.parametrize(
     ("text", "kind"), [("Read this first.", "description"), ("Tell me a story.{}", "essay")]
 )
-def test_descriptions_and_essays_are_reported_not_imported(text, kind):
+def test_descriptions_and_essays_are_imported(text, kind):
     result = parse_gift(f"// c\n::T::{text}\n", "bank.gift")
-    assert result.questions == []
-    assert result.unsupported == [("bank.gift", 2, kind, "T")]
+    assert result.unsupported == []
+    (question,) = result.questions
+    prompt = text.removesuffix("{}")
+    assert (question["type"], question["title"], question["prompt"]) == (kind, "T", prompt)
+    assert validate_question({k: v for k, v in question.items() if k != "category"}) == []
+
+
+def test_an_essay_keeps_its_general_feedback_and_exports_as_an_empty_block():
+    result = parse_gift("::E::Explain routing.{####Routes map URLs to views.}\n", "e.gift")
+    (essay,) = result.questions
+    assert essay["explanation"] == "Routes map URLs to views."
+    assert render_question({**essay, "id": "e", "explanation": None}).endswith("Explain routing.{}")
+    again = parse_gift(render_question({**essay, "id": "e"}), "again.gift").questions[0]
+    assert again["explanation"] == "Routes map URLs to views."
+    assert again["type"] == "essay"
+
+
+def test_a_description_with_an_explanation_cannot_be_written_as_gift():
+    with pytest.raises(Inexpressible, match="explanation"):
+        render_question({"id": "d", "type": "description", "prompt": "Case", "explanation": "More"})
 
 
 # --- errors ---------------------------------------------------------------------------
@@ -514,10 +534,17 @@ def cloze_questions(draw) -> dict:
     }
 
 
+# GIFT holds neither an essay's word limit, template and notes nor anything of a
+# description but its text (see gift_write).
+ESSAY = {"type": "essay", "max_words": None, "response_template": None, "grader_notes": None}
+
+
 @st.composite
 def gift_questions(draw) -> dict:
     body = draw(
         st.one_of(
+            st.just(ESSAY),
+            st.just({"type": "description"}),
             choice_questions(),
             short_answer_questions(),
             numeric_questions(),
@@ -536,6 +563,8 @@ def gift_questions(draw) -> dict:
         "category": draw(st.none() | st.sampled_from(["course/a", "course/b"])),
         **body,
     }
+    if body["type"] == "description":  # a description has no general feedback
+        question["explanation"] = None
     return question
 
 

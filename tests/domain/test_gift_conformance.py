@@ -21,12 +21,12 @@ then compared exactly:
 - numeric answers (value and tolerance, or min and max), credit and feedback;
 - matching pairs; a pair with an empty left side is one of our `distractors`;
 - general feedback (`####`), our `explanation`;
-- Essay and Description, which we report as `unsupported` (kind and title); a numeric
+- Essay (`{}`) and Description (no answer block), imported as our `essay` and
+  `description` types (stem, title, id, tags, general feedback); a numeric
   "any other answer" (`~#feedback`, gift-pegjs text `*`), which we drop and report.
 
 Not compared: text formats (`[html]`…: we keep the text, not the format), the
-`hasEmbeddedAnswers` flag (the blank shows in the stem instead), and the stems, ids and
-tags of essays and descriptions, which are not imported.
+`hasEmbeddedAnswers` flag (the blank shows in the stem instead).
 """
 
 from __future__ import annotations
@@ -104,6 +104,8 @@ def _expected_numeric(choices, title: str | None, dropped: list) -> list[tuple]:
 
 def _expected_body(entry: dict, dropped: list) -> dict:
     kind = entry["type"]
+    if kind in ("Essay", "Description"):  # nothing beyond the stem and feedback
+        return {}
     if kind == "TF":
         return {
             "answer": entry["isTrue"],
@@ -131,14 +133,11 @@ def project_expected(entries: list[dict]) -> tuple[list[dict], list[tuple], list
             category = entry["title"]
             categories.append(category)
             continue
-        if entry["type"] in ("Essay", "Description"):
-            unsupported.append((entry["type"].lower(), entry["title"]))
-            continue
         view = {
             "type": entry["type"],
             "title": entry["title"],
             "stem": _stem(entry["stem"]["text"]),
-            "explanation": _text(entry["globalFeedback"]),
+            "explanation": _text(entry.get("globalFeedback")),
             "tags": entry["tags"] or [],
             "category": category,
             **_expected_body(entry, unsupported),
@@ -169,6 +168,8 @@ def _our_choices(question: dict) -> tuple[str, list[tuple]]:
 
 def _our_body(question: dict) -> tuple[str, dict]:
     kind = question["type"]
+    if kind in ("essay", "description"):
+        return kind.capitalize(), {}
     if kind == "true_false":
         wrong, right = (
             (question["feedback_false"], question["feedback_true"])

@@ -140,7 +140,7 @@ def test_fixture_cloze_drop_downs_and_a_short_answer_blank():
     assert "feedback" in message
 
 
-def test_fixture_nested_categories_keep_their_paths_and_essays_are_reported():
+def test_fixture_nested_categories_keep_their_paths_and_their_essay():
     result = _fixture("nested_categories_with_questions.xml")
     assert [c.path for c in result.categories] == [
         "Iota",
@@ -149,25 +149,51 @@ def test_fixture_nested_categories_keep_their_paths_and_essays_are_reported():
         "Iota/Mu",
     ]
     assert result.categories[1].info == "This is Kappa category for test"
-    assert [(q["id"], q["category"]) for q in result.questions] == [
-        ("iota-question", "Iota"),
-        ("kappa-question", "Iota/Kappa"),
-        ("lambda-question", "Iota/Kappa/Lambda"),
-        ("mu-question", "Iota/Mu"),
+    assert [(q["id"], q["type"], q["category"]) for q in result.questions] == [
+        ("iota-question", "true_false", "Iota"),
+        ("kappa-essay-question", "essay", "Iota/Kappa"),
+        ("kappa-question", "true_false", "Iota/Kappa"),
+        ("lambda-question", "true_false", "Iota/Kappa/Lambda"),
+        ("mu-question", "true_false", "Iota/Mu"),
     ]
-    assert result.unsupported == [
-        (
-            "nested_categories_with_questions.xml",
-            55,
-            "essay question 'Kappa Essay Question' is not supported by QuizApp; skipped",
-        )
-    ]
+    assert result.unsupported == []
 
 
-def test_fixture_essay_alone_is_reported_not_dropped():
+def test_fixture_essay_imports_with_its_general_feedback():
     result = _fixture("qtype_essay_testquestion.moodle.xml")
-    assert result.questions == []
-    assert result.unsupported[0][:2] == ("qtype_essay_testquestion.moodle.xml", 12)
+    (essay,) = result.questions
+    assert (essay["type"], essay["title"], essay["prompt"]) == (
+        "essay",
+        "essay-001",
+        "Write an essay with 500 words.",
+    )
+    assert essay["explanation"] == "This is general feedback"
+    assert (essay["max_words"], essay["response_template"], essay["grader_notes"]) == (
+        None,
+        None,
+        None,
+    )
+    assert result.unsupported == []
+
+
+def test_an_essay_keeps_word_limit_template_and_notes_and_reports_attachments():
+    xml = """<quiz><question type="essay"><name><text>E</text></name>
+      <questiontext format="html"><text>&lt;p&gt;Explain.&lt;/p&gt;</text></questiontext>
+      <attachments>2</attachments><minwordlimit>10</minwordlimit><maxwordlimit>300</maxwordlimit>
+      <graderinfo format="html">
+        <text>&lt;p&gt;Look for &lt;b&gt;routes&lt;/b&gt;&lt;/p&gt;</text></graderinfo>
+      <responsetemplate format="html"><text>&lt;p&gt;Start here&lt;/p&gt;</text></responsetemplate>
+    </question><question type="description"><name><text>Case</text></name>
+      <questiontext format="html"><text>&lt;p&gt;A shop sells books.&lt;/p&gt;</text></questiontext>
+    </question></quiz>"""
+    result = parse_moodle_xml(xml.encode(), "e.xml")
+    essay, description = (normalise_question(q) for q in result.questions)
+    assert (essay["max_words"], essay["response_template"]) == (300, "Start here")
+    assert essay["grader_notes"] == "Look for **routes**"
+    assert (description["type"], description["prompt"]) == ("description", "A shop sells books.")
+    (line,) = result.unsupported
+    assert "file attachments" in line[2]
+    assert "a minimum word count" in line[2]
 
 
 @pytest.mark.parametrize("name", ["category_with_description.xml", "export_category.xml"])

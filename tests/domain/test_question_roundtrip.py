@@ -91,6 +91,18 @@ def _flashcard(draw: st.DrawFn) -> dict:
     return {"back": draw(TEXT)}
 
 
+def _essay(draw: st.DrawFn) -> dict:
+    return {
+        "max_words": draw(st.none() | st.integers(1, 5000)),
+        "response_template": draw(st.none() | TEXT.filter(lambda text: len(text.split()) <= 1)),
+        "grader_notes": draw(OPTIONAL),
+    }
+
+
+def _description(draw: st.DrawFn) -> dict:
+    return {}
+
+
 # Type-specific keys of a valid question of each type, in normalised form.
 TYPE_KEYS = {
     "single_choice": _single_choice,
@@ -101,6 +113,8 @@ TYPE_KEYS = {
     "matching": _matching,
     "cloze": _cloze,
     "flashcard": _flashcard,
+    "essay": _essay,
+    "description": _description,
 }
 
 
@@ -153,7 +167,7 @@ RESPONSES = st.recursive(
 @given(bank=questions(), response=RESPONSES)
 def test_grading_any_response_never_raises(bank: list[dict], response: object) -> None:
     for question in bank:
-        if question["type"] == "flashcard":
+        if not QUESTION_TYPES[question["type"]].scored:  # flashcards, descriptions
             continue
         result = grade_response(question, response)
         assert 0.0 <= result.score <= 1.0

@@ -23,6 +23,8 @@ VALID = {
     ),
     "cloze": question("cloze", text="{{1}} and {{2}}", blanks=["a", ["b", "B"]]),
     "flashcard": question("flashcard", back="Back", tags=["flask"], title="Card"),
+    "essay": question("essay", max_words=200, grader_notes="Look for *routing*."),
+    "description": question("description", title="The case"),
 }
 
 
@@ -57,8 +59,8 @@ def test_normalising_is_idempotent(raw: dict) -> None:
             id="prompt-missing",
         ),
         pytest.param(
-            {**VALID["flashcard"], "type": "essay"},
-            "unknown question type 'essay'",
+            {**VALID["flashcard"], "type": "ranking"},
+            "unknown question type 'ranking'",
             id="unknown-type",
         ),
         pytest.param(
@@ -198,9 +200,9 @@ def test_broken_rule_is_reported(raw: dict, message: str) -> None:
 
 
 def test_unknown_type_reports_only_the_type() -> None:
-    assert validate_question(question("essay", words=300)) == [
-        "type: unknown question type 'essay'; use one of: single_choice, multiple_response, "
-        "true_false, short_answer, numeric, matching, cloze, flashcard"
+    assert validate_question(question("ranking", order=[1, 2])) == [
+        "type: unknown question type 'ranking'; use one of: single_choice, multiple_response, "
+        "true_false, short_answer, numeric, matching, cloze, flashcard, essay, description"
     ]
 
 

@@ -9,13 +9,18 @@ from pathlib import Path
 import pytest
 
 import quizapp
-from quizapp.domain.questions.registry import QUESTION_TYPES, is_gradable
+from quizapp.domain.questions.registry import QUESTION_TYPES
 from quizapp.domain.questions.tables import TYPE_TABLES, per_type_table
 
 # The layers that must have a table, so that one which stops registering is noticed too.
-# Hook: the answer fields of the quiz and review forms register as "answer fields" once
-# they live outside learn/; add the layer here then.
-LAYERS = {"editor form", "API response", "draft answer hint", "Moodle XML writer", "GIFT writer"}
+LAYERS = {
+    "editor form",
+    "API response",
+    "draft answer hint",
+    "Moodle XML writer",
+    "GIFT writer",
+    "answer fields",
+}
 
 
 PACKAGE = Path(quizapp.__file__).resolve().parent
@@ -32,13 +37,13 @@ def _import_every_module() -> None:
 _import_every_module()
 
 
-def _expected_types(gradable_only: bool) -> set[str]:
-    return {name for name in QUESTION_TYPES if is_gradable(name) or not gradable_only}
+def _expected_types(scorings: tuple[str, ...]) -> set[str]:
+    return {name for name, qtype in QUESTION_TYPES.items() if qtype.scoring in scorings}
 
 
 def _missing(layer: str) -> set[str]:
     table = TYPE_TABLES[layer]
-    return _expected_types(table.gradable_only) - set(table.entries)
+    return _expected_types(table.scorings) - set(table.entries)
 
 
 def test_every_layer_has_registered_its_table():
@@ -54,7 +59,7 @@ def test_the_table_has_an_entry_for_every_registered_type(layer):
 @pytest.mark.parametrize("layer", sorted(TYPE_TABLES))
 def test_the_table_names_only_registered_types(layer):
     table = TYPE_TABLES[layer]
-    unknown = set(table.entries) - _expected_types(table.gradable_only)
+    unknown = set(table.entries) - _expected_types(table.scorings)
     assert not unknown, f"{layer}: entries for types the registry lacks: {sorted(unknown)}"
 
 

@@ -35,6 +35,8 @@ def gift_file(lang: str) -> str:
 }}
 
 ::E2E {lang} ensayo:: Explica con tus palabras qué es Flask. {{}}
+
+::E2E {lang} parcial:: ¿Cuánto es dos más dos? {{=4 ~%50%3 ~5}}
 """
 
 
@@ -154,14 +156,16 @@ def import_gift_file(page: Page, lang: str, check_a11y, check_translated, tmp_pa
     page.locator("#lesson").select_option(LESSON_2)
     page.locator("form #submit").click()
 
-    # The preview: nothing written yet; two to create, the essay reported as unsupported.
+    # The preview: nothing written yet; four to create (the essay too), the partial credit
+    # reported as not kept.
     preview = page.locator("section[aria-labelledby=preview-heading]")
     expect(preview).to_be_visible()
     to_create = preview.locator("table tbody tr").first.locator("td")
-    expect(to_create.first).to_have_text("2")
+    expect(to_create.first).to_have_text("4")
     expect(to_create.nth(1)).to_contain_text(f"e2e-{lang}-verdadero")
     expect(to_create.nth(1)).to_contain_text(f"e2e-{lang}-plantillas")
-    expect(preview.locator(".alert-warning")).to_contain_text("ensayo")
+    expect(to_create.nth(1)).to_contain_text(f"e2e-{lang}-ensayo")
+    expect(preview.locator(".alert-warning")).to_contain_text("parcial")
     check_a11y(page, "import: preview")
     walk_with_tab(page)
     preview.locator("form #submit").click()

@@ -82,7 +82,7 @@ def test_a_question_removed_from_the_bank_is_retired_not_deleted(app, course_dir
 
 def test_a_bad_bank_loads_nothing(app, course_dir):
     (course_dir / "clase-2.yaml").write_text(
-        "lesson: 2\nquestions:\n  - id: roto\n    type: essay\n    prompt: Hola\n", "utf-8"
+        "lesson: 2\nquestions:\n  - id: roto\n    type: ranking\n    prompt: Hola\n", "utf-8"
     )
     with pytest.raises(ContentError) as raised:
         load_path(db.session, course_dir, utcnow())

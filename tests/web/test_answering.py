@@ -15,9 +15,11 @@ from quizapp.domain.questions.registry import QUESTION_TYPES
 PACKAGE = Path(quizapp.__file__).parent
 
 
-def test_every_gradable_type_has_answer_fields_and_nothing_else_does():
-    gradable = {name for name, qtype in QUESTION_TYPES.items() if qtype.gradable}
-    assert set(FIELD_BUILDERS) == gradable
+def test_every_answered_type_has_answer_fields_and_nothing_else_does():
+    answered = {name for name, qtype in QUESTION_TYPES.items() if qtype.scored}
+    assert set(FIELD_BUILDERS) == answered
+    assert {"essay"} <= answered
+    assert not {"flashcard", "description"} & answered
 
 
 def _imports(module: Path) -> set[str]:

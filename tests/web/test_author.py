@@ -23,6 +23,8 @@ GIFT = """\
 ::Flask es micro::Flask es un microframework. {T}
 
 Escribe un ensayo sobre Flask. {}
+
+¿Dos más dos? {=4 ~%50%3 ~5}
 """
 
 
@@ -98,7 +100,39 @@ NEW_QUESTIONS = {
         "blanks-1-answers": "microframework | micro-framework",
     },
     "flashcard": {"back": "Un **microframework** de Python."},
+    "essay": {
+        "max_words": "150",
+        "response_template": "Flask es…",
+        "grader_notes": "Debe nombrar *Werkzeug* y *Jinja*.",
+    },
+    "description": {},
 }
+
+
+def test_every_type_has_an_editor_example():
+    from quizapp.domain.questions.registry import QUESTION_TYPES
+
+    assert set(NEW_QUESTIONS) == set(QUESTION_TYPES)
+
+
+def test_an_essay_keeps_its_word_limit_template_and_notes_through_the_editor(staff):
+    path = f"{LESSON_URL}/questions/new?type=essay"
+    data = {"csrf_token": _token(staff, path), "id": "web-essay", "prompt": "Explica Flask."}
+    assert staff.post(path, data={**data, **NEW_QUESTIONS["essay"]}).status_code == 302
+    question = question_dict(_question("web-essay"))
+    assert (question["max_words"], question["response_template"]) == (150, "Flask es…")
+    assert question["grader_notes"] == "Debe nombrar *Werkzeug* y *Jinja*."
+    edit = staff.get(f"/instructor/questions/{_question('web-essay').id}/edit")
+    assert edit.status_code == 200
+    assert "Debe nombrar" in edit.get_data(as_text=True)
+
+
+def test_an_essay_word_limit_must_be_a_positive_number(staff):
+    path = f"{LESSON_URL}/questions/new?type=essay"
+    data = {"csrf_token": _token(staff, path), "id": "bad-essay", "prompt": "P", "max_words": "0"}
+    response = staff.post(path, data=data)
+    assert response.status_code == 200
+    assert _question("bad-essay") is None
 
 
 @pytest.mark.parametrize("type_name", sorted(NEW_QUESTIONS))
@@ -144,7 +178,7 @@ def test_an_invalid_question_shows_the_problems_and_saves_nothing(staff):
 
 
 def test_an_unknown_type_is_not_found(staff):
-    assert staff.get(f"{LESSON_URL}/questions/new?type=essay").status_code == 404
+    assert staff.get(f"{LESSON_URL}/questions/new?type=ranking").status_code == 404
 
 
 def test_editing_a_question_bumps_its_version(staff):
@@ -308,11 +342,11 @@ def test_gift_upload_previews_then_confirm_creates(staff):
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert "web-capital" in html
-    assert "extra.gift:6:" in html  # the essay is reported as unsupported
+    assert "extra.gift:8:" in html  # the partial credit is reported as not kept
     assert "never retires" in html
     assert _count() == before
     assert _confirm(staff, html).status_code == 302
-    assert _count() == before + 2
+    assert _count() == before + 4  # the essay imports too (issue #17)
     assert _question("web-capital").lesson_id == _lesson(1).id
 
 

@@ -40,7 +40,7 @@ class GiftSyntaxError(ValueError):
 
 @dataclass(frozen=True)
 class Unsupported:
-    """Something GIFT can say that QuizApp cannot hold (essay, description...)."""
+    """Something GIFT can say that QuizApp cannot hold (a numeric other-answer...)."""
 
     kind: str
     title: str | None
@@ -160,8 +160,11 @@ def parse_question(
     if stray >= 0:
         raise GiftSyntaxError("unescaped '}' outside an answer block (write \\})", offset + stray)
     if start < 0:
-        # GIFT rule: text without an answer block is a "description" (no question).
-        return None, [Unsupported("description", title)]
+        # GIFT rule: text without an answer block is a "description" (nothing to answer).
+        question = {"id": None, "type": "description", "title": title}
+        question.update(prompt=decode(rest, fmt), explanation=None)
+        question.update(tags=[], section=None, lesson=None)
+        return question, []
     end = find_unescaped(rest, "}", start + 1)
     if end < 0:
         raise GiftSyntaxError("answer block opened with '{' is never closed", offset + start)
@@ -228,8 +231,9 @@ class _Stem:
 def _interpret_block(block: str, stem: _Stem) -> tuple[dict | None, list[Unsupported]]:
     """Pick the question type the way Moodle's GIFT importer does, from the block alone."""
     body = block.strip()
-    if not body:
-        return None, [Unsupported("essay", stem.title)]
+    if not body:  # GIFT rule: an empty block `{}` is an essay
+        essay = {**stem.base("essay"), "max_words": None, "response_template": None}
+        return {**essay, "grader_notes": None}, []
     if body.startswith("#"):
         return _numeric(body[1:], stem)
     head_end = find_unescaped(body, "#")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from quizapp.domain.formats.gift_parse import BLANK, SPECIAL
-from quizapp.domain.questions.tables import per_type_table
+from quizapp.domain.questions.tables import NOT_SELF_RATED, per_type_table
 
 # An answer that starts like a weight or a format tag would be misread, so it gets an
 # explicit [markdown] tag first: the parser strips only one tag and reads no weight after it.
@@ -181,6 +181,21 @@ def _cloze(question: dict) -> str:
     return stem + _block(lines, question) + escape(after.rstrip())
 
 
+def _essay(question: dict) -> str:
+    """GIFT rule: an empty block is an essay. GIFT has no word limit, template or grader
+    notes (Moodle's own GIFT export leaves them out too): the essay travels without them."""
+    explained = question.get("explanation") and question["explanation"].strip()
+    return _stem(question) + (_block([], question) if explained else "{}")
+
+
+def _description(question: dict) -> str:
+    """GIFT rule: text without an answer block is a description; it has no general
+    feedback, so an explanation cannot travel."""
+    if question.get("explanation") and question["explanation"].strip():
+        raise Inexpressible("a GIFT description has no place for an explanation")
+    return _stem(question)
+
+
 # Flashcards have no GIFT form: writing one raises Inexpressible, reported as left out.
 _RENDERERS = per_type_table(
     "GIFT writer",
@@ -192,6 +207,8 @@ _RENDERERS = per_type_table(
         "numeric": _numeric,
         "matching": _matching,
         "cloze": _cloze,
+        "essay": _essay,
+        "description": _description,
     },
-    gradable_only=True,
+    scorings=NOT_SELF_RATED,
 )

@@ -297,7 +297,35 @@ def cloze(element: ET.Element) -> Converted:
     return reader.finish(question)
 
 
+def essay(element: ET.Element) -> Converted:
+    """Moodle's word limit, grader information and response template are kept; what a
+    QuizApp essay does not do (attachments, a minimum length) is reported."""
+    reader = _Reader(element)
+    question = reader.base("essay")
+    limit = plain(element, "maxwordlimit")
+    digits = limit.isascii() and limit.isdigit() and len(limit) <= 6
+    question["max_words"] = int(limit) if digits and int(limit) > 0 else None
+    holder = element.find("responsetemplate")
+    template = (holder.findtext("text") or "") if holder is not None else ""
+    if holder is not None and holder.get("format") != "plain_text":
+        template = html_to_plain(template)
+    question["response_template"] = template if template.strip() else None
+    question["grader_notes"] = reader.optional(element.find("graderinfo"))
+    if plain(element, "attachments") not in ("", "0"):
+        reader.drop("file attachments (QuizApp essays are text)")
+    if plain(element, "minwordlimit") not in ("", "0"):
+        reader.drop("a minimum word count")
+    return reader.finish(question)
+
+
+def description(element: ET.Element) -> Converted:
+    reader = _Reader(element)
+    return reader.finish(reader.base("description"))
+
+
 CONVERTERS: dict[str, Callable[[ET.Element], Converted]] = {
+    "essay": essay,
+    "description": description,
     "multichoice": multichoice,
     "truefalse": truefalse,
     "shortanswer": shortanswer,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from quizapp.domain.formats import moodle_cloze
 from quizapp.domain.questions.base import format_number
 from quizapp.domain.questions.cloze import BLANK_MARKER
-from quizapp.domain.questions.tables import per_type_table
+from quizapp.domain.questions.tables import NOT_SELF_RATED, per_type_table
 
 # XML 1.0 cannot hold these characters at all, not even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -87,7 +87,7 @@ def _question(question: dict, writer: _Writer, files: FileResolver) -> ET.Elemen
     prompt = writer.prompt(question) if writer.prompt else question["prompt"]
     _rich(element, "questiontext", prompt, files)
     _rich(element, "generalfeedback", question.get("explanation"), files)
-    _sub(element, "defaultgrade", "1")
+    _sub(element, "defaultgrade", writer.default_grade)
     _sub(element, "penalty", "0")
     _sub(element, "hidden", "0")
     _sub(element, "idnumber", question["id"])
@@ -182,11 +182,31 @@ def _cloze(element: ET.Element, question: dict, files: FileResolver) -> None:
         _sub(element, "quizapp_accent_insensitive_blanks", " ".join(numbers))
 
 
+def _essay(element: ET.Element, question: dict, files: FileResolver) -> None:
+    _sub(element, "responseformat", "plain")
+    _sub(element, "responserequired", "1")
+    _sub(element, "responsefieldlines", "10")
+    _sub(element, "attachments", "0")
+    _sub(element, "attachmentsrequired", "0")
+    _sub(element, "maxbytes", "0")
+    if question.get("max_words"):
+        _sub(element, "maxwordlimit", str(question["max_words"]))
+    _rich(element, "graderinfo", question.get("grader_notes"), files)
+    template = _sub(element, "responsetemplate", format="plain_text")
+    _sub(template, "text", question.get("response_template") or "")
+
+
+def _description(element: ET.Element, question: dict, files: FileResolver) -> None:
+    del element, question, files  # the question text is all a description has
+
+
 @dataclass(frozen=True)
 class _Writer:
     moodle_type: str
     body: Callable[[ET.Element, dict, FileResolver], None]
     prompt: Callable[[dict], str] | None = None
+    # Marks in Moodle's quiz: a description is worth none.
+    default_grade: str = "1"
 
 
 # Flashcards have no Moodle question type: they are reported as skipped.
@@ -200,6 +220,8 @@ _TYPES = per_type_table(
         "numeric": _Writer("numerical", _numeric),
         "matching": _Writer("matching", _matching),
         "cloze": _Writer("cloze", _cloze, _cloze_prompt),
+        "essay": _Writer("essay", _essay),
+        "description": _Writer("description", _description, default_grade="0"),
     },
-    gradable_only=True,
+    scorings=NOT_SELF_RATED,
 )

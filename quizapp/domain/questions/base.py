@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
+SCORINGS = ("auto", "manual", "self", "none")
+
 # A score this close to 1 counts as fully correct: weights such as 3 × 33.333 % add up to
 # 99.999 %, which an author means as full marks.
 FULL_MARKS = 0.999
@@ -26,6 +28,8 @@ class GradeResult:
     parts: list[bool] = field(default_factory=list)
     feedback: list[str] = field(default_factory=list)
     right_answer: str = ""
+    # True for a response a person still has to score (an essay): `score` is 0 meanwhile.
+    pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,10 @@ class QuestionType(ABC):
     """What every question type module provides; the registry is the only caller."""
 
     name: ClassVar[str]
-    gradable: ClassVar[bool] = True
+    # How a response scores (SCORINGS): "auto" by `grade`, "manual" by an instructor or
+    # assistant (an essay is pending until then), "self" rated by the learner in review
+    # (a flashcard), "none" for an item with nothing to answer (a description).
+    scoring: ClassVar[str] = "auto"
     # Keys this type reads from a raw (YAML) question, shorthands included; any other
     # key beyond the common ones is unknown and kept for validation to report.
     raw_keys: ClassVar[tuple[str, ...]]
@@ -67,6 +74,31 @@ class QuestionType(ABC):
 
         Anything unexpected is passed through unchanged so that validation can name it.
         """
+
+    @property
+    def gradable(self) -> bool:
+        """Graded by `grade` the moment it is answered (review asks only these)."""
+        return self.scoring == "auto"
+
+    @property
+    def scored(self) -> bool:
+        """Counts in a quiz's score, its question count and the statistics."""
+        return self.scoring in ("auto", "manual")
+
+    @property
+    def in_quiz(self) -> bool:
+        """Shown in a quiz (a description in its place; flashcards only in review)."""
+        return self.scoring != "self"
+
+    @property
+    def in_deck(self) -> bool:
+        """Becomes a flashcard-review card: what review can grade or the learner rate."""
+        return self.scoring in ("auto", "self")
+
+    def response_problem(self, question: dict[str, Any], response: Any) -> str | None:
+        """Why a well-shaped response cannot be accepted (an essay over its word limit),
+        in English for the API; None when it can. Grading never raises either way."""
+        return None
 
     def validate(self, question: dict[str, Any]) -> list[Problem]:
         """Check the rules JSON Schema cannot express; `question` is structurally valid."""

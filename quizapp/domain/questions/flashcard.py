@@ -11,7 +11,7 @@ class Flashcard(QuestionType):
     """No response to grade: the learner flips the card and rates their own recall."""
 
     name = "flashcard"
-    gradable = False
+    scoring = "self"
     raw_keys = ("back",)
 
     def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:

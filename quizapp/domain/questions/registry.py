@@ -7,6 +7,8 @@ from typing import Any
 
 from quizapp.domain.questions.base import GradeResult, Problem, QuestionType
 from quizapp.domain.questions.cloze import Cloze
+from quizapp.domain.questions.description import Description
+from quizapp.domain.questions.essay import Essay
 from quizapp.domain.questions.flashcard import Flashcard
 from quizapp.domain.questions.matching import Matching
 from quizapp.domain.questions.multiple_response import MultipleResponse
@@ -27,6 +29,8 @@ QUESTION_TYPES: dict[str, QuestionType] = {
         Matching(),
         Cloze(),
         Flashcard(),
+        Essay(),
+        Description(),
     )
 }
 
@@ -37,9 +41,34 @@ COMMON_KEYS = HEAD_KEYS + TAIL_KEYS
 
 
 def is_gradable(question_type: str) -> bool:
-    """False for flashcards (self-rated) and for unknown types."""
+    """Graded automatically when answered: False for flashcards (self-rated), essays
+    (graded by hand), descriptions (nothing to answer) and unknown types."""
     qtype = QUESTION_TYPES.get(question_type)
     return qtype is not None and qtype.gradable
+
+
+def is_scored(question_type: str) -> bool:
+    """Counts in quiz scores, question counts and statistics (auto or hand graded)."""
+    qtype = QUESTION_TYPES.get(question_type)
+    return qtype is not None and qtype.scored
+
+
+def in_quiz(question_type: str) -> bool:
+    """Shown in a quiz: the scored types and descriptions (flashcards are review only)."""
+    qtype = QUESTION_TYPES.get(question_type)
+    return qtype is not None and qtype.in_quiz
+
+
+def in_deck(question_type: str) -> bool:
+    """Becomes a review card: the auto-graded types and flashcards, never an essay (no
+    one grades it at review time) or a description."""
+    qtype = QUESTION_TYPES.get(question_type)
+    return qtype is not None and qtype.in_deck
+
+
+def response_problem(question: dict[str, Any], response: Any) -> str | None:
+    """Why a response cannot be accepted (an essay over its word limit), or None."""
+    return _type_of(question).response_problem(question, response)
 
 
 def normalise_question(raw: dict[str, Any]) -> dict[str, Any]:
@@ -154,11 +183,15 @@ __all__ = [
     "draft_answer",
     "example_response",
     "grade_response",
+    "in_deck",
+    "in_quiz",
     "is_gradable",
+    "is_scored",
     "location",
     "main_text",
     "normalise_question",
     "question_to_yaml",
+    "response_problem",
     "validate_question",
     "with_draft_answer",
     "with_main_text",
