@@ -45,10 +45,10 @@ def fresh_postgresql(source: str, name: str = PG_DATABASE) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
-def migrate(url: str) -> None:
+def _quizapp(url: str, *args: str) -> None:
     env = {**os.environ, "DATABASE_URL": url, "QUIZAPP_CONFIG": "development"}
     done = subprocess.run(  # noqa: S603 (our own console script)
-        [str(VENV_BIN / "quizapp"), "db", "upgrade"],
+        [str(VENV_BIN / "quizapp"), *args],
         cwd=REPO_DIR,
         env=env,
         capture_output=True,
@@ -56,7 +56,17 @@ def migrate(url: str) -> None:
         check=False,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"quizapp db upgrade failed:\n{done.stdout}\n{done.stderr}")
+        raise RuntimeError(f"quizapp {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+
+
+def migrate(url: str) -> None:
+    _quizapp(url, "db", "upgrade")
+
+
+def rebuild_statistics(url: str) -> None:
+    """The bulk insert bypasses submissions, so the maintained dashboard statistics are
+    computed from the loaded answers, as after a restore."""
+    _quizapp(url, "stats", "rebuild")
 
 
 def issue_tokens(url: str, user_ids: list[int]) -> dict[int, str]:

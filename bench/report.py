@@ -228,7 +228,8 @@ def _summary_lines(result: dict) -> list[str]:
         )
     lines.append(
         f"data load: {result.get('load_seconds')} s bulk insert, "
-        f"{result.get('migrate_seconds')} s migrations"
+        f"{result.get('migrate_seconds')} s migrations, "
+        f"{result.get('rebuild_seconds')} s `quizapp stats rebuild`"
     )
     return lines
 

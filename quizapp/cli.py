@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
@@ -25,12 +26,14 @@ from quizapp.services.bank_export import export_course_file
 from quizapp.services.bank_import import apply_import, category_mapping, plan_import, summary
 from quizapp.services.catalog import catalogue_listing, find_course
 from quizapp.services.content_loader import ContentError, course_folders, load_path
+from quizapp.services.course_statistics import rebuild
 from quizapp.services.demo import create_demo
 from quizapp.services.memberships import set_member
 
 content_cli = AppGroup("content", help="Load and list courses (Markdown notes + YAML banks).")
 questions_cli = AppGroup("questions", help="Validate, import and export question banks.")
 users_cli = AppGroup("users", help="Manage accounts.")
+stats_cli = AppGroup("stats", help="The maintained course statistics of the dashboards.")
 
 
 def _fail(errors: list[str]) -> None:
@@ -153,10 +156,31 @@ def demo(simulate_days: int | None) -> None:
         click.echo(f"demo learner: {simulate_days} days of simulated reviews")
 
 
+@stats_cli.command("rebuild")
+@click.option("--course", "course_slug", help="Only this course (slug); default: every course.")
+def stats_rebuild(course_slug: str | None) -> None:
+    """Recompute the instructor dashboard's statistics from the answers (after a bulk
+    load or a restore; submissions, regrades and membership changes keep them current)."""
+    if course_slug:
+        course = find_course(db.session, course_slug)
+        if course is None:
+            _fail([f"error: no course {course_slug!r}"])
+        courses = [course]
+    else:
+        courses = list(db.session.scalars(sa.select(Course).order_by(Course.slug)))
+    for course in courses:
+        found = rebuild(db.session, course)
+        click.echo(
+            f"{course.slug}: {sum(s.n for s in found.items.values())} analysed responses, "
+            f"{len(found.items)} items, {len(found.completion)} lessons"
+        )
+    db.session.commit()
+
+
 def register(app: Flask) -> None:
     if "draft" not in questions_cli.commands:
         questions_cli.add_command(draft_command)
-    for command in (content_cli, questions_cli, users_cli, demo, courses_cli, fsrs_cli):
+    for command in (content_cli, questions_cli, users_cli, stats_cli, demo, courses_cli, fsrs_cli):
         app.cli.add_command(command)
 
 

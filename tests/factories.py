@@ -19,6 +19,7 @@ from quizapp.models import (
     User,
 )
 from quizapp.models.types import utcnow
+from quizapp.services import course_statistics
 from quizapp.services.question_store import add_question
 
 
@@ -110,6 +111,9 @@ def add_attempt(
         )
         session.add(answer)
     session.flush()
+    if submitted_at is not None:
+        # As quizzes.submit_attempt does: the maintained course statistics count it.
+        course_statistics.record_submission(session, attempt)
     return attempt
 
 

@@ -14,6 +14,7 @@ from quizapp.models.courses import (
 )
 from quizapp.models.media import Media
 from quizapp.models.memory import Job, MemoryParameters
+from quizapp.models.statistics import ChoiceStatistic, ItemStatistic, LessonStatistic
 from quizapp.models.users import ROLES, STAFF_ROLES, ApiToken, User
 
 __all__ = [
@@ -32,9 +33,12 @@ __all__ = [
     "Attempt",
     "Card",
     "Choice",
+    "ChoiceStatistic",
     "Course",
+    "ItemStatistic",
     "Lesson",
     "Job",
+    "LessonStatistic",
     "Media",
     "MemoryParameters",
     "Question",

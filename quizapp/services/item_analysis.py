@@ -46,33 +46,54 @@ class QuestionStats:
     choices: list[ChoiceCount] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Part of a course's learner data: one user's attempts, or one attempt. The figures
+    of a part are that part's contribution to the course's (sufficient statistics add up),
+    which is how quizapp.services.course_statistics maintains them."""
+
+    user_id: int | None = None
+    attempt_id: int | None = None
+
+    def conditions(self) -> list:
+        found = []
+        if self.user_id is not None:
+            found.append(Attempt.user_id == self.user_id)
+        if self.attempt_id is not None:
+            found.append(Attempt.id == self.attempt_id)
+        return found
+
+
 def choice_label(position: int) -> str:
     """A, B, ... Z, then 27, 28...: the letters learners saw in Moodle-like reports."""
     return chr(ord("A") + position) if 0 <= position < 26 else str(position + 1)
 
 
-def _first_attempt_filter(course: Course):
-    """Attempt rows of the analysed subset. The lessons are an IN list rather than a join
-    so both databases walk attempts through ix_attempts_lesson_first (lesson, number,
-    submitted_at) and then the answers through their covering (attempt, question, score)
-    index (see migrations/versions/0002_dashboard_indexes.py)."""
+def _first_attempt_filter(course: Course | int, scope: Scope | None = None):
+    """Attempt rows of the analysed subset (of one user's or one attempt's, with `scope`).
+    The lessons are an IN list rather than a join so both databases walk attempts through
+    ix_attempts_lesson_first (lesson, number, submitted_at) and then the answers through
+    their covering (attempt, question, score) index (see
+    migrations/versions/0002_dashboard_indexes.py)."""
+    course_id = course if isinstance(course, int) else course.id
     return sa.and_(
-        Attempt.lesson_id.in_(sa.select(Lesson.id).where(Lesson.course_id == course.id)),
+        Attempt.lesson_id.in_(sa.select(Lesson.id).where(Lesson.course_id == course_id)),
         Attempt.number == 1,
         Attempt.submitted_at.is_not(None),
         # Staff previews and removed learners are not learner data.
-        counts_as_learner(Attempt.user_id, course.id),
+        counts_as_learner(Attempt.user_id, course_id),
+        *(scope.conditions() if scope else ()),
     )
 
 
-def _analysed_responses(session: Session, course: Course):
+def _analysed_responses(session: Session, course: Course | int, scope: Scope | None = None):
     """One row per analysed response: the attempt's lesson, the question, the item score
     x and the attempt's total (Σ item scores). Two equivalent forms, each the faster on
     its database with the bench data set (500,000 answers): PostgreSQL computes the total
     as a window sum in one pass over the answers (its estimate of the joined form is far
     off, and that plan is 2x slower); SQLite's window functions cost more than reading
     the answers twice through the covering index, so it joins per-attempt totals."""
-    analysed = sa.and_(_first_attempt_filter(course), Answer.score.is_not(None))
+    analysed = sa.and_(_first_attempt_filter(course, scope), Answer.score.is_not(None))
     if session.get_bind().dialect.name != "sqlite":
         return (
             sa.select(
@@ -109,11 +130,14 @@ def _analysed_responses(session: Session, course: Course):
     )
 
 
-def item_sums(session: Session, course: Course) -> dict[tuple[int, int], ItemSums]:
-    """Sufficient statistics per (lesson, question) in ONE grouped query, where x is the
-    item score and y = attempt total - x its rest score. Keyed by the lesson of the
-    attempt, so a question moved between lessons still counts where it was answered."""
-    responses = _analysed_responses(session, course)
+def item_sums(
+    session: Session, course: Course | int, scope: Scope | None = None
+) -> dict[tuple[int, int], ItemSums]:
+    """Sufficient statistics per (lesson, question) recomputed from the answers in ONE
+    grouped query, where x is the item score and y = attempt total - x its rest score.
+    Keyed by the lesson of the attempt, so a question moved between lessons still counts
+    where it was answered. (The dashboard reads the maintained copy of these.)"""
+    responses = _analysed_responses(session, course, scope)
     x = responses.c.x
     y = responses.c.total - responses.c.x
     rows = session.execute(
@@ -141,13 +165,16 @@ def _sums_per_question(sums: dict[tuple[int, int], ItemSums]) -> dict[int, ItemS
     return result
 
 
-def choice_counts(session: Session, course: Course) -> dict[tuple[int, int], int]:
-    """How many analysed responses selected each (question id, choice position)."""
+def choice_counts(
+    session: Session, course: Course | int, scope: Scope | None = None
+) -> dict[tuple[int, int], int]:
+    """How many analysed responses selected each (question id, choice position),
+    recomputed from the answers."""
     rows = session.execute(
         sa.select(AnswerChoice.question_id, AnswerChoice.choice_position, sa.func.count())
         .join(Answer, Answer.id == AnswerChoice.answer_id)
         .join(Attempt, Attempt.id == Answer.attempt_id)
-        .where(_first_attempt_filter(course))
+        .where(_first_attempt_filter(course, scope))
         .group_by(AnswerChoice.question_id, AnswerChoice.choice_position)
     ).all()
     return {(qid, position): count for qid, position, count in rows}
@@ -156,7 +183,10 @@ def choice_counts(session: Session, course: Course) -> dict[tuple[int, int], int
 def question_statistics(
     session: Session, course: Course, sums: dict[tuple[int, int], ItemSums] | None = None
 ) -> list[QuestionStats]:
-    """Active questions, plus retired ones that still have analysed responses."""
+    """Active questions, plus retired ones that still have analysed responses, from the
+    maintained statistics (quizapp.services.course_statistics)."""
+    from quizapp.services import course_statistics
+
     questions = session.execute(
         sa.select(Question, Lesson.number)
         .join(Lesson, Lesson.id == Question.lesson_id)
@@ -164,8 +194,10 @@ def question_statistics(
         .order_by(Lesson.number, Question.position, Question.id)
     ).all()
     choices = _choices_by_question(session, course)
-    per_question = _sums_per_question(item_sums(session, course) if sums is None else sums)
-    counts = choice_counts(session, course)
+    if sums is None:
+        sums = course_statistics.item_sums(session, course)
+    per_question = _sums_per_question(sums)
+    counts = course_statistics.choice_counts(session, course)
     result = []
     for question, lesson_number in questions:
         item = per_question.get(question.id, ItemSums(0, 0.0, 0.0, 0.0, 0.0, 0.0))
@@ -230,11 +262,11 @@ def sort_questions(questions: list[QuestionStats], sort: str, order: str) -> lis
 
 
 def first_attempt_test_statistics(
-    session: Session, course: Course
+    session: Session, course: Course | int, scope: Scope | None = None
 ) -> dict[int, tuple[int, float, float, float, float]]:
     """Per lesson: (N, Σscore, Σscore², Σtotal, Σtotal²) over first submitted attempts
     with at least one scored answer, where score is the attempt's mean item score and
-    total its raw sum."""
+    total its raw sum; recomputed from the answers."""
     totals = (
         sa.select(
             Attempt.lesson_id.label("lesson_id"),
@@ -242,7 +274,7 @@ def first_attempt_test_statistics(
             sa.func.sum(Answer.score).label("total"),
         )
         .join(Answer, Answer.attempt_id == Attempt.id)
-        .where(_first_attempt_filter(course), Answer.score.is_not(None))
+        .where(_first_attempt_filter(course, scope), Answer.score.is_not(None))
         .group_by(Attempt.id, Attempt.lesson_id, Attempt.score)
         .subquery("totals")
     )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.domain.slugs import slugify
 from quizapp.models import COURSE_ROLES, VISIBILITIES, Course, Invitation, Membership, User
+from quizapp.services import course_statistics
 from quizapp.services.accounts import N_, find_user_by_email, normalise_email
 
 Problem = tuple[str, dict]
@@ -81,8 +82,16 @@ def find_membership(session: Session, course: Course, user: User) -> Membership 
 def set_member(
     session: Session, course: Course, user: User, role: str, now: datetime
 ) -> Membership:
-    """Makes `user` a member with `role` (re-activating a removed member)."""
+    """Makes `user` a member with `role` (re-activating a removed member). Whether their
+    activity counts as learner data may change: the course statistics follow."""
     _check_role(role)
+    with course_statistics.user_changing(session, user.id, [course.id]):
+        return _set_member(session, course, user, role, now)
+
+
+def _set_member(
+    session: Session, course: Course, user: User, role: str, now: datetime
+) -> Membership:
     membership = find_membership(session, course, user)
     if membership is None:
         membership = Membership(course_id=course.id, user_id=user.id, role=role, joined_at=now)
@@ -164,8 +173,8 @@ def leave(session: Session, course: Course, user: User, now: datetime) -> bool:
         return False
     if membership.role != "learner":
         raise MembershipError([(N_("Staff cannot leave a course; ask its instructor."), {})])
-    membership.removed_at = now
-    session.flush()
+    with course_statistics.user_changing(session, user.id, [course.id]):
+        membership.removed_at = now
     return True
 
 
@@ -181,8 +190,8 @@ def remove_member(session: Session, course: Course, user_id: int, now: datetime)
         return False
     if membership.role == "instructor" and _instructor_count(session, course) <= 1:
         raise MembershipError([(N_("A course keeps at least one instructor."), {})])
-    membership.removed_at = now
-    session.flush()
+    with course_statistics.user_changing(session, user_id, [course.id]):
+        membership.removed_at = now
     return True
 
 

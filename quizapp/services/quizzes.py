@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from quizapp.domain.questions.registry import grade_response, is_gradable
 from quizapp.domain.quiz_layout import draw_questions, selected_choice_positions, shuffle_options
 from quizapp.models import Answer, AnswerChoice, Attempt, Lesson, Question
+from quizapp.services import course_statistics
 from quizapp.services.attempt_results import graded_record
 from quizapp.services.deck import ensure_lesson_flashcards
 from quizapp.services.question_store import question_dict
@@ -223,6 +224,7 @@ def submit_attempt(
         ]
     _count_answers_as_reviews(session, attempt, now)
     session.flush()
+    course_statistics.record_submission(session, attempt)
     return SubmitOutcome(attempt, newly_submitted=True)
 
 

@@ -21,15 +21,9 @@ from sqlalchemy.orm import Session
 from quizapp.domain import statistics
 from quizapp.domain.statistics import ItemSums
 from quizapp.models import Attempt, Card, Course, Lesson, Question, ReviewLog, User
-from quizapp.services import catalog
+from quizapp.services import catalog, course_statistics
 from quizapp.services.access import counts_as_learner
-from quizapp.services.item_analysis import (
-    QuestionStats,
-    first_attempt_test_statistics,
-    item_sums,
-    question_statistics,
-    sort_questions,
-)
+from quizapp.services.item_analysis import QuestionStats, question_statistics, sort_questions
 
 
 @dataclass(frozen=True)
@@ -96,7 +90,7 @@ def course_dashboard(
         page = min(max(page, 1), pages)
         learners = learner_table(session, course, limit=per_page, offset=(page - 1) * per_page)
     active_7, active_30 = active_learner_counts(session, course, now)
-    sums = item_sums(session, course)
+    sums = course_statistics.item_sums(session, course)
     return CourseDashboard(
         course=course,
         active_7_days=active_7,
@@ -166,16 +160,18 @@ def lesson_statistics(
     learner_count: int,
     sums: dict[tuple[int, int], ItemSums] | None = None,
 ) -> list[LessonStats]:
+    """From the maintained statistics (quizapp.services.course_statistics)."""
     summaries = catalog.lesson_summaries(session, course)
-    completion = _lesson_completion(session, course)
-    tests = first_attempt_test_statistics(session, course)
+    tests, completion = course_statistics.lesson_figures(session, course)
     per_lesson_items: dict[int, list[ItemSums]] = {}
-    for (lesson_id, _qid), item in (item_sums(session, course) if sums is None else sums).items():
+    if sums is None:
+        sums = course_statistics.item_sums(session, course)
+    for (lesson_id, _qid), item in sums.items():
         per_lesson_items.setdefault(lesson_id, []).append(item)
     result = []
     for summary in summaries:
         lesson = summary.lesson
-        completed, mean_best = completion.get(lesson.id, (0, None))
+        completed, best_sum = completion.get(lesson.id, (0, 0.0))
         n, score_sum, score_sq, total_sum, total_sq = tests.get(lesson.id, (0, 0.0, 0.0, 0.0, 0.0))
         result.append(
             LessonStats(
@@ -183,7 +179,7 @@ def lesson_statistics(
                 question_count=summary.question_count,
                 learners_completed=completed,
                 completion=statistics.mean(learner_count, completed),
-                mean_best_score=None if mean_best is None else float(mean_best),
+                mean_best_score=statistics.mean(completed, best_sum),
                 first_attempts=n,
                 first_mean=statistics.mean(n, score_sum),
                 first_sd=statistics.standard_deviation(n, score_sum, score_sq),
@@ -191,29 +187,6 @@ def lesson_statistics(
             )
         )
     return result
-
-
-def _lesson_completion(session: Session, course: Course) -> dict[int, tuple[int, float | None]]:
-    """Per lesson: learners with a submitted attempt, and the mean of their best scores."""
-    best = (
-        sa.select(Attempt.user_id, Attempt.lesson_id, sa.func.max(Attempt.score).label("best"))
-        .join(Lesson, Lesson.id == Attempt.lesson_id)
-        .where(
-            Lesson.course_id == course.id,
-            Attempt.submitted_at.is_not(None),
-            counts_as_learner(Attempt.user_id, course.id),
-        )
-        .group_by(Attempt.user_id, Attempt.lesson_id)
-        .subquery()
-    )
-    return {
-        lesson_id: (count, mean_best)
-        for lesson_id, count, mean_best in session.execute(
-            sa.select(best.c.lesson_id, sa.func.count(), sa.func.avg(best.c.best)).group_by(
-                best.c.lesson_id
-            )
-        )
-    }
 
 
 def _lesson_alpha(n: int, total_sum: float, total_sq: float, items: list[ItemSums]) -> float | None:

@@ -1,0 +1,302 @@
+"""The course's learner statistics maintained incrementally: per (lesson, question) item
+sums, per lesson test statistics and completion, per choice counts (models/statistics.py),
+updated in the transaction that changes them, so the instructor dashboard reads a few
+hundred rows whatever the number of answers.
+
+The rule that keeps them equal to a recomputation: sufficient statistics add up, so the
+course's figures are the sum of each user's contribution, and a user's contribution is
+computed from their own answers by the very queries that recompute the course
+(quizapp.services.item_analysis with a Scope). Whatever changes a user's contribution —
+a submission, a regrade, a membership removed, re-added or made staff, an admin role —
+subtracts the contribution before and adds the one after:
+
+    with course_statistics.user_changing(session, user_id, [course_id]):
+        ...change scores, roles or memberships...
+
+`record_submission` is the cheap form of that for a quiz submission (the new attempt's
+own contribution, plus the change of the user's best score). `rebuild` recomputes a
+course from its answers (`quizapp stats rebuild`)."""
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from quizapp.domain.statistics import ItemSums
+from quizapp.models import Attempt, ChoiceStatistic, Course, ItemStatistic, Lesson, LessonStatistic
+from quizapp.services import item_analysis
+from quizapp.services.access import counts_as_learner
+from quizapp.services.item_analysis import Scope
+
+TestSums = tuple[int, float, float, float, float]  # N, Σscore, Σscore², Σtotal, Σtotal²
+
+
+@dataclass
+class Contribution:
+    """Some learner data's share of a course's statistics (see the module docstring)."""
+
+    items: dict[tuple[int, int], ItemSums] = field(default_factory=dict)
+    tests: dict[int, TestSums] = field(default_factory=dict)
+    completion: dict[int, tuple[int, float]] = field(default_factory=dict)  # learners, Σbest
+    choices: dict[tuple[int, int], int] = field(default_factory=dict)
+
+
+def _course_id(course: Course | int) -> int:
+    return course if isinstance(course, int) else course.id
+
+
+def completion(
+    session: Session, course: Course | int, scope: Scope | None = None
+) -> dict[int, tuple[int, float]]:
+    """Per lesson, recomputed: learners with a submitted attempt (any number), and the sum
+    of their best scores."""
+    course_id = _course_id(course)
+    best = (
+        sa.select(Attempt.lesson_id, sa.func.max(Attempt.score).label("best"))
+        .where(
+            Attempt.lesson_id.in_(sa.select(Lesson.id).where(Lesson.course_id == course_id)),
+            Attempt.submitted_at.is_not(None),
+            counts_as_learner(Attempt.user_id, course_id),
+            *(scope.conditions() if scope else ()),
+        )
+        .group_by(Attempt.user_id, Attempt.lesson_id)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(best.c.lesson_id, sa.func.count(), sa.func.sum(best.c.best)).group_by(
+            best.c.lesson_id
+        )
+    )
+    return {lesson_id: (int(n), float(total or 0)) for lesson_id, n, total in rows}
+
+
+def contribution(session: Session, course: Course | int, scope: Scope | None = None):
+    """The statistics of `scope`'s learner data in the course (all of it without one),
+    recomputed from the answers."""
+    return Contribution(
+        items=item_analysis.item_sums(session, course, scope),
+        tests=item_analysis.first_attempt_test_statistics(session, course, scope),
+        completion=completion(session, course, scope),
+        choices=item_analysis.choice_counts(session, course, scope),
+    )
+
+
+def _upsert(session: Session, table: sa.Table, keys: list[str], rows: list[dict]) -> None:
+    """Adds each row's figures to the stored ones (inserting the rows not there yet), in
+    one statement. Rows are sorted by key so concurrent submissions lock them in the same
+    order (no deadlock on PostgreSQL)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    rows = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
+    statement = insert(table)
+    added = [c for c in rows[0] if c not in keys and c != "course_id"]
+    statement = statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={column: table.c[column] + statement.excluded[column] for column in added},
+    )
+    session.execute(statement, rows)
+
+
+def _apply(session: Session, course_id: int, part: Contribution, sign: int) -> None:
+    items = [
+        {
+            "lesson_id": lesson_id,
+            "question_id": question_id,
+            "course_id": course_id,
+            "n": sign * s.n,
+            "sum_x": sign * s.sum_x,
+            "sum_x2": sign * s.sum_x2,
+            "sum_y": sign * s.sum_y,
+            "sum_y2": sign * s.sum_y2,
+            "sum_xy": sign * s.sum_xy,
+        }
+        for (lesson_id, question_id), s in part.items.items()
+    ]
+    lessons = {}
+    for lesson_id, (n, score_sum, score_sq, total_sum, total_sq) in part.tests.items():
+        lessons[lesson_id] = {
+            "first_n": sign * n,
+            "score_sum": sign * score_sum,
+            "score_sq": sign * score_sq,
+            "total_sum": sign * total_sum,
+            "total_sq": sign * total_sq,
+        }
+    for lesson_id, (completed, best_sum) in part.completion.items():
+        lessons.setdefault(lesson_id, {}).update(
+            completed=sign * completed, best_sum=sign * best_sum
+        )
+    lesson_rows = [
+        {
+            "lesson_id": lesson_id,
+            "course_id": course_id,
+            **dict.fromkeys(
+                ("first_n", "score_sum", "score_sq", "total_sum", "total_sq", "completed"), 0
+            ),
+            "best_sum": 0.0,
+            **figures,
+        }
+        for lesson_id, figures in lessons.items()
+    ]
+    choices = [
+        {
+            "question_id": question_id,
+            "choice_position": position,
+            "course_id": course_id,
+            "count": sign * count,
+        }
+        for (question_id, position), count in part.choices.items()
+    ]
+    _upsert(session, LessonStatistic.__table__, ["lesson_id"], lesson_rows)
+    _upsert(session, ItemStatistic.__table__, ["lesson_id", "question_id"], items)
+    _upsert(session, ChoiceStatistic.__table__, ["question_id", "choice_position"], choices)
+
+
+def rebuild(session: Session, course: Course | int) -> Contribution:
+    """Recomputes a course's statistics from its answers (after a bulk load, or to repair
+    them); returns what was stored."""
+    course_id = _course_id(course)
+    for model in (ItemStatistic, LessonStatistic, ChoiceStatistic):
+        session.execute(sa.delete(model).where(model.course_id == course_id))
+    found = contribution(session, course_id)
+    _apply(session, course_id, found, +1)
+    session.flush()
+    return found
+
+
+def record_submission(session: Session, attempt: Attempt) -> None:
+    """The attempt was just submitted (and flushed): adds it to its course's statistics
+    when its user counts as a learner there. A first attempt adds its answers; any
+    attempt may raise the user's best score in the lesson (or make them a completer)."""
+    course_id, counted = session.execute(
+        sa.select(
+            Lesson.course_id, counts_as_learner(sa.literal(attempt.user_id), Lesson.course_id)
+        ).where(Lesson.id == attempt.lesson_id)
+    ).one()
+    if not counted:
+        return
+    part = Contribution()
+    if attempt.number == 1:
+        part = contribution(session, course_id, Scope(attempt_id=attempt.id))
+        part.completion = {}
+    earlier_best = session.scalar(
+        sa.select(sa.func.max(Attempt.score)).where(
+            Attempt.user_id == attempt.user_id,
+            Attempt.lesson_id == attempt.lesson_id,
+            Attempt.submitted_at.is_not(None),
+            Attempt.id != attempt.id,
+        )
+    )
+    earlier_completed = session.scalar(
+        sa.select(sa.func.count()).where(
+            Attempt.user_id == attempt.user_id,
+            Attempt.lesson_id == attempt.lesson_id,
+            Attempt.submitted_at.is_not(None),
+            Attempt.id != attempt.id,
+        )
+    )
+    score = attempt.score
+    if not earlier_completed:
+        part.completion = {attempt.lesson_id: (1, float(score or 0))}
+    elif score is not None and (earlier_best is None or score > earlier_best):
+        part.completion = {attempt.lesson_id: (0, float(score) - float(earlier_best or 0))}
+    _apply(session, course_id, part, +1)
+
+
+def _courses_of(session: Session, user_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            sa.select(Lesson.course_id)
+            .join(Attempt, Attempt.lesson_id == Lesson.id)
+            .where(Attempt.user_id == user_id, Attempt.submitted_at.is_not(None))
+            .distinct()
+        )
+    )
+
+
+@contextmanager
+def user_changing(
+    session: Session, user_id: int, course_ids: Iterable[int] | None = None
+) -> Iterator[None]:
+    """Around any change to a user's scores, course roles, memberships or account role:
+    their contribution to each course (`course_ids`, or every course they have submitted
+    attempts in) is subtracted as it was and added as it is after the block. A user who
+    does not count as a learner contributes nothing, so a removal subtracts their data
+    and a re-add brings it back."""
+    answered = _courses_of(session, user_id)  # no answers, nothing to move
+    ids = answered if course_ids is None else [c for c in course_ids if c in answered]
+    scope = Scope(user_id=user_id)
+    before = {course_id: contribution(session, course_id, scope) for course_id in ids}
+    yield
+    session.flush()
+    for course_id in ids:
+        _apply(session, course_id, before[course_id], -1)
+        _apply(session, course_id, contribution(session, course_id, scope), +1)
+
+
+# The dashboard's reads: a few hundred rows per course.
+
+
+def item_sums(session: Session, course: Course | int) -> dict[tuple[int, int], ItemSums]:
+    rows = session.execute(
+        sa.select(
+            ItemStatistic.lesson_id,
+            ItemStatistic.question_id,
+            ItemStatistic.n,
+            ItemStatistic.sum_x,
+            ItemStatistic.sum_x2,
+            ItemStatistic.sum_y,
+            ItemStatistic.sum_y2,
+            ItemStatistic.sum_xy,
+        ).where(ItemStatistic.course_id == _course_id(course), ItemStatistic.n > 0)
+    )
+    return {
+        (lesson_id, question_id): ItemSums(int(n), *map(float, sums))
+        for lesson_id, question_id, n, *sums in rows
+    }
+
+
+def lesson_figures(
+    session: Session, course: Course | int
+) -> tuple[dict[int, TestSums], dict[int, tuple[int, float]]]:
+    """Per lesson: the first-attempt test sums, and (learners completed, Σ best score)."""
+    tests, completed = {}, {}
+    for row in session.execute(
+        sa.select(LessonStatistic).where(LessonStatistic.course_id == _course_id(course))
+    ).scalars():
+        if row.first_n > 0:
+            tests[row.lesson_id] = (
+                row.first_n,
+                row.score_sum,
+                row.score_sq,
+                row.total_sum,
+                row.total_sq,
+            )
+        if row.completed > 0:
+            completed[row.lesson_id] = (row.completed, row.best_sum)
+    return tests, completed
+
+
+def choice_counts(session: Session, course: Course | int) -> dict[tuple[int, int], int]:
+    rows = session.execute(
+        sa.select(
+            ChoiceStatistic.question_id, ChoiceStatistic.choice_position, ChoiceStatistic.count
+        ).where(ChoiceStatistic.course_id == _course_id(course), ChoiceStatistic.count > 0)
+    )
+    return {(question_id, position): count for question_id, position, count in rows}
+
+
+def maintained(session: Session, course: Course | int) -> Contribution:
+    """Everything stored for the course, in the shape `contribution` recomputes."""
+    tests, completed = lesson_figures(session, course)
+    return Contribution(
+        items=item_sums(session, course),
+        tests=tests,
+        completion=completed,
+        choices=choice_counts(session, course),
+    )

@@ -1,0 +1,138 @@
+"""The maintained course statistics (quizapp.services.course_statistics) always equal a
+full recomputation from the answers: after seeded random submissions (through the quiz
+service), second attempts, staff previews, removals, re-adds, role changes and an admin,
+in any order; and `quizapp stats rebuild` restores them from the answers."""
+
+import random
+
+import pytest
+import sqlalchemy as sa
+
+from quizapp.extensions import db
+from quizapp.models import Course, ItemStatistic, LessonStatistic
+from quizapp.models.types import utcnow
+from quizapp.services import accounts, course_statistics, memberships, quizzes
+from tests.factories import make_course, make_learner
+
+
+def _assert_equal_to_recomputation(course: Course) -> None:
+    db.session.flush()
+    kept = course_statistics.maintained(db.session, course)
+    fresh = course_statistics.contribution(db.session, course)
+    assert kept.choices == fresh.choices
+    assert set(kept.items) == set(fresh.items)
+    for key, item in fresh.items.items():
+        assert kept.items[key].n == item.n
+        assert tuple(vars(kept.items[key]).values()) == pytest.approx(tuple(vars(item).values()))
+    assert set(kept.tests) == set(fresh.tests)
+    for lesson_id, sums in fresh.tests.items():
+        assert kept.tests[lesson_id][0] == sums[0]
+        assert kept.tests[lesson_id] == pytest.approx(sums)
+    assert set(kept.completion) == set(fresh.completion)
+    for lesson_id, (completed, best_sum) in fresh.completion.items():
+        assert kept.completion[lesson_id][0] == completed
+        assert kept.completion[lesson_id][1] == pytest.approx(best_sum)
+
+
+def _take_quiz(rng: random.Random, user, lesson) -> None:
+    """Starts and submits a quiz through the service, answering each question at random
+    (right, wrong or blank)."""
+    attempt = quizzes.start_attempt(db.session, user.id, lesson, utcnow(), seed=rng.randrange(99))
+    responses = {}
+    for answer in attempt.answers:
+        pick = rng.choice([0, 1, 2, None])
+        if pick is not None:
+            responses[answer.id] = pick
+    quizzes.submit_attempt(db.session, attempt, responses, utcnow())
+
+
+@pytest.fixture
+def course(app):
+    course = make_course(db.session, lessons=2, questions_per_lesson=4, choices=3)
+    db.session.commit()
+    return course
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_maintained_statistics_equal_a_recomputation_whatever_happens(course, seed):
+    rng = random.Random(seed)
+    now = utcnow()
+    people = [make_learner(db.session, f"p{seed}-{i}@example.org") for i in range(7)]
+    instructor = make_learner(db.session, f"t{seed}@example.org", role="instructor")
+    memberships.set_member(db.session, course, instructor, "instructor", now)
+    for person in people[:5]:
+        memberships.set_member(db.session, course, person, "learner", now)
+    # people[5] and people[6] are not members: in a public course their answers count.
+    everyone = [*people, instructor]
+    for step in range(40):
+        action = rng.random()
+        # The instructor only previews quizzes (the course keeps its instructor).
+        person = rng.choice(everyone if action < 0.6 else people)
+        if action < 0.6:
+            _take_quiz(rng, person, rng.choice(course.lessons))
+        elif action < 0.7:
+            memberships.remove_member(db.session, course, person.id, now)
+        elif action < 0.8:
+            memberships.set_member(db.session, course, person, "learner", now)
+        elif action < 0.85:
+            memberships.set_member(db.session, course, person, "assistant", now)
+        elif action < 0.9:
+            accounts.set_role(db.session, person, rng.choice(["admin", "learner"]))
+        else:
+            membership = memberships.find_membership(db.session, course, person)
+            if membership is not None and membership.role == "learner":
+                memberships.leave(db.session, course, person, now)
+        if step % 10 == 9:
+            _assert_equal_to_recomputation(course)
+    db.session.commit()
+    _assert_equal_to_recomputation(course)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ItemStatistic)) > 0
+
+
+def test_a_removed_learner_leaves_the_figures_and_a_re_add_brings_them_back(course):
+    learner = make_learner(db.session, "gone@example.org")
+    memberships.set_member(db.session, course, learner, "learner", utcnow())
+    _take_quiz(random.Random(5), learner, course.lessons[0])
+    lesson_id = course.lessons[0].id
+
+    def first_attempts() -> int:
+        row = db.session.get(LessonStatistic, lesson_id)
+        db.session.refresh(row)
+        return row.first_n
+
+    assert first_attempts() == 1
+    memberships.remove_member(db.session, course, learner.id, utcnow())
+    assert first_attempts() == 0
+    memberships.set_member(db.session, course, learner, "learner", utcnow())
+    assert first_attempts() == 1
+    _assert_equal_to_recomputation(course)
+
+
+def test_staff_previews_never_count(course):
+    instructor = make_learner(db.session, "teach@example.org", role="instructor")
+    memberships.set_member(db.session, course, instructor, "instructor", utcnow())
+    _take_quiz(random.Random(6), instructor, course.lessons[0])
+    db.session.commit()
+    assert course_statistics.maintained(db.session, course).items == {}
+
+
+def test_rebuild_restores_the_statistics_from_the_answers(course, runner):
+    rng = random.Random(7)
+    for i in range(4):
+        _take_quiz(rng, make_learner(db.session, f"r{i}@example.org"), course.lessons[i % 2])
+    db.session.commit()
+    expected = course_statistics.maintained(db.session, course)
+    db.session.execute(sa.update(ItemStatistic).values(n=0))  # as if damaged
+    db.session.commit()
+    result = runner.invoke(args=["stats", "rebuild", "--course", course.slug])
+    assert result.exit_code == 0, result.output
+    assert f"{course.slug}: 16 analysed responses" in result.output
+    db.session.rollback()
+    assert course_statistics.maintained(db.session, course).items == pytest.approx(expected.items)
+    _assert_equal_to_recomputation(course)
+
+
+def test_rebuild_of_an_unknown_course_fails_clearly(runner):
+    result = runner.invoke(args=["stats", "rebuild", "--course", "nope"])
+    assert result.exit_code == 1
+    assert "no course 'nope'" in result.output
