@@ -171,37 +171,36 @@ def rebuild(session: Session, course: Course | int) -> Contribution:
 
 def record_submission(session: Session, attempt: Attempt) -> None:
     """The attempt was just submitted (and flushed): adds it to its course's statistics
-    when its user counts as a learner there. A first attempt adds its answers; any
-    attempt may raise the user's best score in the lesson (or make them a completer)."""
-    course_id, counted = session.execute(
+    when its user counts as a learner there. A first attempt adds its answers (recomputed
+    for that attempt alone); any attempt may raise the user's best score in the lesson or
+    make them one more learner who completed it. Three reads and three writes."""
+    earlier = sa.and_(
+        Attempt.user_id == attempt.user_id,
+        Attempt.lesson_id == attempt.lesson_id,
+        Attempt.submitted_at.is_not(None),
+        Attempt.id != attempt.id,
+    )
+    course_id, counted, earlier_count, earlier_best = session.execute(
         sa.select(
-            Lesson.course_id, counts_as_learner(sa.literal(attempt.user_id), Lesson.course_id)
+            Lesson.course_id,
+            counts_as_learner(sa.literal(attempt.user_id), Lesson.course_id),
+            sa.select(sa.func.count()).where(earlier).scalar_subquery(),
+            sa.select(sa.func.max(Attempt.score)).where(earlier).scalar_subquery(),
         ).where(Lesson.id == attempt.lesson_id)
     ).one()
     if not counted:
         return
     part = Contribution()
     if attempt.number == 1:
-        part = contribution(session, course_id, Scope(attempt_id=attempt.id))
-        part.completion = {}
-    earlier_best = session.scalar(
-        sa.select(sa.func.max(Attempt.score)).where(
-            Attempt.user_id == attempt.user_id,
-            Attempt.lesson_id == attempt.lesson_id,
-            Attempt.submitted_at.is_not(None),
-            Attempt.id != attempt.id,
-        )
-    )
-    earlier_completed = session.scalar(
-        sa.select(sa.func.count()).where(
-            Attempt.user_id == attempt.user_id,
-            Attempt.lesson_id == attempt.lesson_id,
-            Attempt.submitted_at.is_not(None),
-            Attempt.id != attempt.id,
-        )
-    )
+        one = Scope(attempt_id=attempt.id)
+        part.items = item_analysis.item_sums(session, course_id, one)
+        part.choices = item_analysis.choice_counts(session, course_id, one)
+        if part.items:  # the attempt's test figures: its score and its raw total
+            score = float(attempt.score or 0.0)
+            total = sum(item.sum_x for item in part.items.values())
+            part.tests = {attempt.lesson_id: (1, score, score * score, total, total * total)}
     score = attempt.score
-    if not earlier_completed:
+    if not earlier_count:
         part.completion = {attempt.lesson_id: (1, float(score or 0))}
     elif score is not None and (earlier_best is None or score > earlier_best):
         part.completion = {attempt.lesson_id: (0, float(score) - float(earlier_best or 0))}

@@ -19,7 +19,9 @@ from tests.quiz_answers import quiz_post, start_quiz
 COURSE = "curso-flask"
 LESSON = "clase-3-que-es-flask"
 QUIZ = f"/courses/{COURSE}/{LESSON}/quiz"
-SUBMISSION_BUDGET = 15
+# 15 for grading and storing, plus the maintained course statistics
+# (course_statistics.record_submission): three reads and three upserts, whatever the size.
+SUBMISSION_BUDGET = 21
 
 
 @pytest.fixture
