@@ -71,8 +71,20 @@ class Config:
     MEDIA_MAX_BYTES = int(os.environ.get("MEDIA_MAX_BYTES", str(2 * 1024 * 1024)))
     # Tests may fix time: a datetime or a callable returning one (see quizapp/clock.py).
     CLOCK = None
-    # The instructor dashboard is recomputed at most this often per worker (0: always).
+    # The instructor dashboard's rendered figures are shared this long (0: never cached),
+    # in Flask-Caching: Redis when REDIS_URL is set (every worker and node sees one copy),
+    # else each process's memory.
     DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "30"))
+    CACHE_TYPE = "RedisCache" if os.environ.get("REDIS_URL") else "SimpleCache"
+    CACHE_REDIS_URL = os.environ.get("REDIS_URL")
+    CACHE_KEY_PREFIX = "quizapp:"
+    CACHE_DEFAULT_TIMEOUT = 300
+    # As the rate limiter's: an unreachable Redis fails fast and the page renders uncached.
+    CACHE_OPTIONS = (
+        {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        if os.environ.get("REDIS_URL")
+        else None
+    )
     REVIEW_FUZZING = True
     DESIRED_RETENTION_DEFAULT = 0.9
     DAILY_NEW_CARDS_DEFAULT = 20
@@ -94,6 +106,8 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"  # noqa: S105  (tests only)
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
+    CACHE_TYPE = "SimpleCache"  # each test's app has its own
+    CACHE_OPTIONS = None
     LOGIN_RATE_LIMIT = "1000 per minute"
     REGISTER_RATE_LIMIT = "1000 per minute"
     DASHBOARD_CACHE_SECONDS = 0

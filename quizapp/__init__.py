@@ -111,6 +111,7 @@ def register_extensions(app: Flask) -> None:
     from quizapp.extensions import (
         babel,
         bootstrap,
+        cache,
         csrf,
         db,
         limiter,
@@ -127,6 +128,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     bootstrap.init_app(app)
+    cache.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     login_manager.init_app(app)

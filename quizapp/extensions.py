@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import current_app, request, session
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,6 +32,8 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
+# Shared between workers and nodes through Redis when REDIS_URL is set (config.py).
+cache = Cache()
 # Redis down must not take the site with it: each worker then counts in its own memory
 # (Flask-Limiter logs "Rate limit storage unreachable - falling back to in-memory storage"
 # and pings Redis again with a growing back-off), and any other storage error is logged

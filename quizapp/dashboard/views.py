@@ -2,11 +2,12 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from quizapp import clock
 from quizapp.auth.access import course_required
-from quizapp.dashboard import csv_export
+from quizapp.dashboard import csv_export, figures_cache
 from quizapp.domain.course_access import STAFF
 from quizapp.domain.statistics import MIN_ATTEMPTS_TO_JUDGE
 from quizapp.extensions import db
@@ -35,7 +36,7 @@ def _sort_arguments() -> tuple[str, str]:
 
 
 def _dashboard_cache_seconds() -> float:
-    """How long a computed course dashboard is reused (stats.cached_course_dashboard); the
+    """How long the rendered figures of a course dashboard are shared (figures_cache); the
     testing config sets 0 because tests change data between requests."""
     return float(current_app.config["DASHBOARD_CACHE_SECONDS"])
 
@@ -46,18 +47,22 @@ def course(course_slug: str):
     found = g.course  # found and checked by course_required
     sort, order = _sort_arguments()
     page = request.args.get("page", 1, type=int)
-    dashboard = stats.cached_course_dashboard(
-        db.session, found, clock.now(), sort, order, page, max_age=_dashboard_cache_seconds()
-    )
-    return render_template(
-        "dashboard/course.html",
-        dashboard=dashboard,
-        sort=sort,
-        order=order,
-        question_title=item_analysis.question_title,
-        min_attempts=MIN_ATTEMPTS_TO_JUDGE,
-        per_page=stats.LEARNERS_PER_PAGE,
-    )
+
+    def render() -> str:
+        dashboard = stats.course_dashboard(db.session, found, clock.now(), sort, order, page)
+        return render_template(
+            "dashboard/_course_figures.html",
+            dashboard=dashboard,
+            sort=sort,
+            order=order,
+            question_title=item_analysis.question_title,
+            min_attempts=MIN_ATTEMPTS_TO_JUDGE,
+            per_page=stats.LEARNERS_PER_PAGE,
+        )
+
+    variant = (sort, order, page, str(get_locale()))
+    figures = figures_cache.course_figures(found.id, variant, _dashboard_cache_seconds(), render)
+    return render_template("dashboard/course.html", course=found, figures=figures)
 
 
 @bp.route("/instructor/courses/<course_slug>/learners/<int:user_id>")

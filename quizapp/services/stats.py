@@ -6,13 +6,14 @@ Completion and mean (best) score per lesson use every submitted attempt; the tes
 statistics and Cronbach's alpha use item analysis's subset of first submitted attempts.
 
 The page shows one page of the learner table (LEARNERS_PER_PAGE rows, computed for those
-learners only); the CSV export and the API take every row. `cached_course_dashboard`
-keeps a computed dashboard for a few seconds; `invalidate_course` drops it at once.
+learners only); the CSV export and the API take every row. The item analysis, test
+statistics and completion come from the maintained statistics
+(quizapp.services.course_statistics); the rendered page is cached by the dashboard
+blueprint (quizapp/dashboard/figures_cache.py).
 """
 
 import math
-import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -102,56 +103,6 @@ def course_dashboard(
         learner_page=page or 1,
         learner_pages=pages,
     )
-
-
-# A short-lived, in-process cache of computed dashboards: the figures aggregate the whole
-# course (hundreds of thousands of answers), so recomputing them on every page view, sort
-# or page change costs far more than the few seconds of staleness an instructor can see.
-# Each process (gunicorn worker) keeps its own; nothing is shared or persisted.
-_CACHE_MAX_ENTRIES = 256
-_cache: dict[tuple[int, str, str, int | None], tuple[float, CourseDashboard]] = {}
-
-
-def cached_course_dashboard(
-    session: Session,
-    course: Course,
-    now: datetime,
-    sort: str = "position",
-    order: str = "asc",
-    page: int | None = None,
-    max_age: float = 30.0,
-) -> CourseDashboard:
-    """course_dashboard, reused for `max_age` seconds per (course, sort, order, page);
-    max_age <= 0 computes it every time and stores nothing. The course object of the
-    caller is put back in, so the page never reads a detached copy of it."""
-    if max_age <= 0:
-        return course_dashboard(session, course, now, sort, order, page)
-    key = (course.id, sort, order, page)
-    clock = time.monotonic()
-    found = _cache.get(key)
-    if found is not None and clock - found[0] < max_age:
-        return replace(found[1], course=course)
-    dashboard = course_dashboard(session, course, now, sort, order, page)
-    if len(_cache) >= _CACHE_MAX_ENTRIES:
-        for stale in [k for k, (at, _d) in list(_cache.items()) if clock - at >= max_age]:
-            _cache.pop(stale, None)
-        if len(_cache) >= _CACHE_MAX_ENTRIES:
-            _cache.clear()
-    _cache[key] = (clock, dashboard)
-    return dashboard
-
-
-def invalidate_course(course_id: int) -> None:
-    """Forgets this process's cached dashboards of a course. Code that changes its figures
-    (a quiz submission, a review, a bank import, a question edit) may call it after the
-    commit, so the instructor who changed something sees it at once; other processes
-    catch up when their entries expire."""
-    for key in [k for k in list(_cache) if k[0] == course_id]:
-        _cache.pop(key, None)
-
-
-def clear_dashboard_cache() -> None:
-    _cache.clear()
 
 
 def lesson_statistics(

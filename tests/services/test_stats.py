@@ -357,24 +357,3 @@ def test_a_page_out_of_range_shows_the_nearest_one(course, data_set, asked, show
 def test_a_course_without_learners_has_one_empty_page(course):
     dashboard = stats.course_dashboard(db.session, course, NOW, page=1)
     assert (dashboard.learners, dashboard.learner_count, dashboard.learner_pages) == ([], 0, 1)
-
-
-def test_the_dashboard_cache_reuses_a_dashboard_until_invalidated(course, data_set, questions):
-    stats.clear_dashboard_cache()
-    first = stats.cached_course_dashboard(db.session, course, NOW, page=1, max_age=60)
-    add_attempt(
-        db.session,
-        make_learner(db.session, "late@example.org"),
-        course.lessons[0],
-        {questions[0]: 1.0},
-        submitted_at=NOW,
-    )
-
-    assert stats.cached_course_dashboard(db.session, course, NOW, page=1, max_age=60) == first
-    assert stats.cached_course_dashboard(db.session, course, NOW, page=1, max_age=0) != first
-    stats.invalidate_course(course.id)
-    assert (
-        stats.cached_course_dashboard(db.session, course, NOW, page=1, max_age=60).learner_count
-        == 6
-    )
-    stats.clear_dashboard_cache()

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from quizapp.dashboard import figures_cache
 from quizapp.extensions import db
 from quizapp.models.types import utcnow
 from quizapp.services import stats
@@ -282,7 +283,6 @@ def test_a_short_learner_table_has_no_page_links(client, auth, course, instructo
 
 @pytest.mark.parametrize("app_config", [{"DASHBOARD_CACHE_SECONDS": 60}])
 def test_the_course_dashboard_is_cached_until_invalidated(client, auth, course, instructor):
-    stats.clear_dashboard_cache()
     lesson = course.lessons[0]
     q1 = questions_of(db.session, lesson)[0]
     add_attempt(
@@ -297,13 +297,38 @@ def test_the_course_dashboard_is_cached_until_invalidated(client, auth, course, 
     )
     db.session.commit()
     cached = client.get(COURSE_URL).get_data(as_text=True)
-    stats.invalidate_course(course.id)
+    figures_cache.invalidate_course(course.id)
     fresh = client.get(COURSE_URL).get_data(as_text=True)
 
     assert re.search(r'id="learners-total">\s*1\s*<', cached)
     assert "Course stats-course" in cached  # the page renders from the cached figures
     assert re.search(r'id="learners-total">\s*2\s*<', fresh)
-    stats.clear_dashboard_cache()
+
+
+@pytest.mark.parametrize("app_config", [{"DASHBOARD_CACHE_SECONDS": 60}])
+def test_the_cached_figures_are_kept_per_language(client, auth, course, instructor):
+    auth.login(instructor.email)
+    assert "Course dashboard" in client.get(COURSE_URL).get_data(as_text=True)
+    spanish = client.get(COURSE_URL, headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "Panel del curso" in spanish
+
+
+@pytest.mark.parametrize(
+    "app_config",
+    [
+        {
+            "DASHBOARD_CACHE_SECONDS": 60,
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": "redis://127.0.0.1:1/0",
+            "CACHE_OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    ],
+)
+def test_an_unreachable_cache_renders_the_dashboard_uncached(client, auth, course, instructor):
+    auth.login(instructor.email)
+    response = client.get(COURSE_URL)
+    assert response.status_code == 200
+    assert "Course dashboard" in response.get_data(as_text=True)
 
 
 # CSV exports ---------------------------------------------------------------------------
