@@ -54,6 +54,8 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Deployments (or test runs) sharing one Redis keep their counters and cache apart.
+    RATELIMIT_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "")
     # An unreachable Redis must fail fast (then the in-memory fallback counts), not hang
     # every request; the in-memory storage ignores these options.
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
@@ -77,7 +79,7 @@ class Config:
     DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "30"))
     CACHE_TYPE = "RedisCache" if os.environ.get("REDIS_URL") else "SimpleCache"
     CACHE_REDIS_URL = os.environ.get("REDIS_URL")
-    CACHE_KEY_PREFIX = "quizapp:"
+    CACHE_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "") + "quizapp:"
     CACHE_DEFAULT_TIMEOUT = 300
     # As the rate limiter's: an unreachable Redis fails fast and the page renders uncached.
     CACHE_OPTIONS = (

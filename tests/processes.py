@@ -84,6 +84,48 @@ def _wait_until_healthy(served: ServedApp, timeout: float) -> None:
     raise RuntimeError(f"/healthz did not answer within {timeout:.0f} s")
 
 
+def run_commands(database: str, commands: list[list[str]]) -> None:
+    """`quizapp` commands (e.g. ["db", "upgrade"]) against a server's database, run in
+    this process: a dozen fresh interpreters would cost more than the test."""
+    from config import database_url
+    from quizapp import create_app
+    from quizapp.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(database)})
+    runner = app.test_cli_runner()
+    try:
+        for command in commands:
+            result = runner.invoke(args=command)
+            if result.exit_code != 0:
+                raise RuntimeError(f"quizapp {' '.join(command)}: {result.output}")
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@contextlib.contextmanager
+def fresh_postgresql_database(admin_url: str, label: str) -> Iterator[str]:
+    """A database of its own on the server of `admin_url`, dropped afterwards."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from config import database_url
+
+    url = sa.engine.make_url(database_url(admin_url))
+    name = f"{url.database}_{label}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    name = f"{name}_{uuid.uuid4().hex[:6]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @contextlib.contextmanager
 def serve(
     env: dict[str, str],

@@ -5,7 +5,6 @@ import json
 import os
 import urllib.error
 import urllib.request
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,15 @@ from quizapp.extensions import db
 from quizapp.models import Card, Question
 from quizapp.models.types import utcnow
 from quizapp.services import accounts, catalog, quizzes
-from tests.processes import VENV_BIN, ServedApp, has_gunicorn, serve, server_env
+from tests.processes import (
+    VENV_BIN,
+    ServedApp,
+    fresh_postgresql_database,
+    has_gunicorn,
+    run_commands,
+    serve,
+    server_env,
+)
 
 COURSE = "curso-flask"
 LESSON = "clase-3-que-es-flask"
@@ -132,41 +139,11 @@ class LiveServer(ServedApp):
 
 
 def _prepare_database(database: str, emails: list[str]) -> None:
-    """The schema, the bundled course and the learners, through the `quizapp` commands
-    (run in this process: a dozen fresh interpreters would cost more than the test)."""
-    from quizapp import create_app
-    from quizapp.extensions import db
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(database)})
-    runner = app.test_cli_runner()
+    """The schema, the bundled course and the learners, through the `quizapp` commands."""
     commands = [["db", "upgrade"], ["content", "load"]] + [
         ["users", "create", email, "--password", SERVER_PASSWORD] for email in emails
     ]
-    try:
-        for command in commands:
-            result = runner.invoke(args=command)
-            if result.exit_code != 0:
-                raise RuntimeError(f"quizapp {' '.join(command)}: {result.output}")
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-
-
-@contextlib.contextmanager
-def _fresh_postgresql_database(workdir: Path):
-    """A database of its own for the server, next to TEST_DATABASE_URL's, dropped after."""
-    admin_url = sa.engine.make_url(database_url(os.environ["TEST_DATABASE_URL"]))
-    name = f"{admin_url.database}_srv_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    name = f"{name}_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    run_commands(database, commands)
 
 
 @contextlib.contextmanager
@@ -175,7 +152,9 @@ def _live_server(backend: str, workdir: Path, learners: int):
         pytest.fail(f"gunicorn not found in {VENV_BIN}")
     with contextlib.ExitStack() as stack:
         if backend == "postgresql":
-            database = stack.enter_context(_fresh_postgresql_database(workdir))
+            database = stack.enter_context(
+                fresh_postgresql_database(os.environ["TEST_DATABASE_URL"], "srv")
+            )
         else:
             database = f"sqlite:///{workdir / 'server.db'}"
         # The load is the point here, not the limits (tested in tests/web and tests/api).

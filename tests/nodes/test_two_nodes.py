@@ -1,0 +1,168 @@
+"""Two app nodes behind one PostgreSQL and one Redis behave as one: a learner who logs in
+on one node continues on the other (session and CSRF token), their login attempts count
+once across both (rate limit), and the instructor dashboard's cached figures rendered on
+one node are the ones the other serves (shared cache).
+
+PostgreSQL: a fresh database beside TEST_DATABASE_URL's, or, when that is unset (CI's
+SQLite pass, where this test runs), on the machine's server at 127.0.0.1:5432. Redis:
+REDIS_URL, else 127.0.0.1:6379; the nodes' keys carry a prefix of their own."""
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+
+import pytest
+import requests
+
+from tests.processes import fresh_postgresql_database, has_gunicorn, run_commands, serve, server_env
+
+PASSWORD = "correct-horse-battery"  # noqa: S105  (test accounts)
+LEARNER = "walker@example.org"
+INSTRUCTOR = "teacher@example.org"
+COURSE = "curso-flask"
+LESSON = "clase-3-que-es-flask"
+LOGIN_LIMIT = 6
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _postgresql_admin_url() -> str:
+    given = os.environ.get("TEST_DATABASE_URL", "")
+    if given.startswith("postgres"):
+        return given
+    return "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+class Browser:
+    """One person's cookies, carried by hand from node to node (a load balancer in front
+    of the nodes would send the same cookie to either)."""
+
+    def __init__(self):
+        self.http = requests.Session()
+
+    def get(self, url: str) -> requests.Response:
+        return self.http.get(url, allow_redirects=False, timeout=30)
+
+    def post(self, url: str, data: dict) -> requests.Response:
+        return self.http.post(url, data=data, allow_redirects=False, timeout=30)
+
+    def csrf_token(self, url: str) -> str:
+        page = self.get(url)
+        assert page.status_code == 200, (url, page.status_code)
+        return _CSRF.search(page.text).group(1)
+
+    def login(self, node: str, email: str, password: str = PASSWORD) -> requests.Response:
+        token = self.csrf_token(f"{node}/auth/login")
+        return self.post(
+            f"{node}/auth/login", {"email": email, "password": password, "csrf_token": token}
+        )
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    """One PostgreSQL database with the bundled course, a learner and its instructor."""
+    try:
+        context = fresh_postgresql_database(_postgresql_admin_url(), "nodes")
+        url = context.__enter__()
+    except Exception as error:  # noqa: BLE001  (say what is missing, never skip)
+        pytest.fail(f"two nodes need PostgreSQL on 127.0.0.1:5432 or TEST_DATABASE_URL: {error}")
+    try:
+        run_commands(
+            url,
+            [
+                ["db", "upgrade"],
+                ["users", "create", LEARNER, "--password", PASSWORD],
+                ["users", "create", INSTRUCTOR, "--password", PASSWORD, "--role", "instructor"],
+                ["content", "load", "--owner", INSTRUCTOR],
+            ],
+        )
+        yield url
+    finally:
+        context.__exit__(None, None, None)
+
+
+@contextmanager
+def two_nodes(database: str, workdir) -> Iterator[tuple[str, str]]:
+    """Two gunicorn instances on free ports, one database and one Redis (under a key
+    prefix of their own, so counters start at zero)."""
+    if not has_gunicorn():
+        pytest.fail("gunicorn is missing from the virtualenv")
+    env = server_env(
+        database,
+        REDIS_URL=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+        REDIS_KEY_PREFIX=f"two-nodes-{uuid.uuid4().hex[:8]}:",
+        LOGIN_RATE_LIMIT=f"{LOGIN_LIMIT} per minute",
+        DASHBOARD_CACHE_SECONDS="300",
+    )
+    with ExitStack() as stack:
+        first = stack.enter_context(serve(env, workdir / "node-a.log", workers=1, threads=2))
+        second = stack.enter_context(serve(env, workdir / "node-b.log", workers=1, threads=2))
+        assert first.url != second.url
+        yield first.url, second.url
+
+
+@pytest.fixture(scope="module")
+def nodes(database, tmp_path_factory):
+    with two_nodes(database, tmp_path_factory.mktemp("two-nodes")) as urls:
+        yield urls
+
+
+def test_a_learner_logs_in_on_one_node_and_continues_on_the_other(nodes):
+    node_a, node_b = nodes
+    learner = Browser()
+    assert learner.login(node_a, LEARNER).status_code == 302
+
+    dashboard = learner.get(f"{node_b}/dashboard")
+    assert dashboard.status_code == 200  # the session node A wrote, read by node B
+    assert "walker" in dashboard.text
+    # A form of node A posted to node B: the CSRF token lives in the shared session.
+    token = learner.csrf_token(f"{node_a}/dashboard")
+    switched = learner.post(f"{node_b}/lang/en", {"csrf_token": token, "next": "/dashboard"})
+    assert switched.status_code == 302
+    assert 'lang="en"' in learner.get(f"{node_a}/dashboard").text  # and back on node A
+
+
+def test_login_attempts_count_once_across_both_nodes(database, tmp_path):
+    intruder = Browser()
+    with two_nodes(database, tmp_path) as (node_a, node_b):
+        answers = [
+            intruder.login(node, LEARNER, password="wrong-password").status_code
+            for node in [node_a, node_b] * LOGIN_LIMIT
+        ]
+    # One node alone would allow LOGIN_LIMIT attempts; the two together allow as many.
+    assert 429 in answers
+    assert answers.index(429) <= LOGIN_LIMIT
+
+
+def test_the_dashboard_cached_on_one_node_is_the_one_the_other_serves(nodes):
+    node_a, node_b = nodes
+    instructor = Browser()
+    assert instructor.login(node_a, INSTRUCTOR).status_code == 302
+    dashboard = f"/instructor/courses/{COURSE}"
+    before = instructor.get(f"{node_a}{dashboard}")
+    assert before.status_code == 200
+    total = re.search(r'id="learners-total">\s*(\d+)\s*<', before.text).group(1)
+
+    # A learner submits a quiz through the API on node B: the figures change at once...
+    api = requests.Session()
+    made = api.post(
+        f"{node_b}/api/v1/tokens", json={"email": LEARNER, "password": PASSWORD}, timeout=30
+    )
+    assert made.status_code == 201, made.text
+    api.headers["Authorization"] = f"Bearer {made.json()['token']}"
+    started = api.post(f"{node_b}/api/v1/courses/{COURSE}/lessons/{LESSON}/attempts", timeout=30)
+    assert started.status_code == 201, started.text
+    submitted = api.post(
+        f"{node_a}/api/v1/attempts/{started.json()['id']}/submit", json={"answers": []}, timeout=30
+    )
+    assert submitted.status_code == 200, submitted.text
+
+    # ...but node B serves the rendering node A cached, as one node would until it expires.
+    cached = instructor.get(f"{node_b}{dashboard}")
+    assert cached.status_code == 200
+    assert re.search(r'id="learners-total">\s*(\d+)\s*<', cached.text).group(1) == total
+    fresh = instructor.get(f"{node_b}{dashboard}?sort=facility")  # not rendered before
+    assert re.search(r'id="learners-total">\s*(\d+)\s*<', fresh.text).group(1) == str(
+        int(total) + 1
+    )
