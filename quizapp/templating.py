@@ -1,6 +1,6 @@
 """Template globals and filters: Markdown rendering, percentages, the current language."""
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -8,6 +8,8 @@ from markupsafe import Markup
 
 from quizapp.answering.fields import cloze_prompt, render_inline
 from quizapp.domain.rendering import plain_text, render_markdown
+from quizapp.extensions import db
+from quizapp.services import access
 
 
 def register(app: Flask) -> None:
@@ -51,5 +53,18 @@ def navigation_links() -> list[tuple[str, str]]:
     return [
         (endpoint, str(label))
         for endpoint, label, staff_only in NAV_LINKS
-        if current_user.is_staff or not staff_only
+        if not staff_only or _teaches()
     ]
+
+
+def _teaches() -> bool:
+    """Global staff, or an instructor/assistant of some course (an assistant is a learner
+    globally): whoever `teaching_required` lets into the instructor area. Asked once per
+    request, only for signed-in users who are not global staff."""
+    if not current_user.is_authenticated:
+        return False
+    if current_user.is_staff:
+        return True
+    if "teaches" not in g:
+        g.teaches = access.staffs_a_course(db.session, current_user.id)
+    return g.teaches

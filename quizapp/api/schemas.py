@@ -223,6 +223,10 @@ REVIEW_DUE_QUERY = obj(
     required=[],
     dependentRequired={"lesson": ["course"]},
 )
+COURSE_STATS_QUERY = obj(
+    {"group": {"type": "integer", "minimum": 1, "description": "a group id of the course"}},
+    required=[],
+)
 
 # --- responses ---------------------------------------------------------------------------
 
@@ -250,6 +254,7 @@ MEMBER_LIST = obj(
         "members": array(
             obj(
                 {
+                    "user_id": INTEGER,
                     "email": STRING,
                     "display_name": STRING,
                     "role": COURSE_ROLE,
@@ -260,6 +265,8 @@ MEMBER_LIST = obj(
         "invitations": array(obj({"email": STRING, "role": COURSE_ROLE})),
     }
 )
+LEFT_COURSE = obj({"course": obj({"slug": STRING, "title": STRING}), "left": {"const": True}})
+MEMBER_REMOVED = obj({"user_id": INTEGER, "removed": {"const": True}})
 
 COURSE_REF = obj({"slug": STRING, "title": STRING})
 LESSON = obj(
@@ -417,6 +424,7 @@ NUMBER_OR_NULL = nullable(NUMBER)
 COURSE_STATS = obj(
     {
         "course": COURSE_REF,
+        "group_id": nullable(INTEGER),
         "active_7_days": INTEGER,
         "active_30_days": INTEGER,
         "lessons": array(

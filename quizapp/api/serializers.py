@@ -67,6 +67,7 @@ def enrolment(course: Course, role: str) -> dict[str, Any]:
 def member(row) -> dict[str, Any]:
     """A quizapp.services.memberships.MemberRow."""
     return {
+        "user_id": row.user_id,
         "email": row.email,
         "display_name": row.display_name,
         "role": row.role,
@@ -276,6 +277,7 @@ def progress(found: LearnerProgress) -> dict[str, Any]:
 def course_stats(dashboard: CourseDashboard) -> dict[str, Any]:
     return {
         "course": course_ref(dashboard.course),
+        "group_id": dashboard.group_id,
         "active_7_days": dashboard.active_7_days,
         "active_30_days": dashboard.active_30_days,
         "lessons": [

@@ -9,13 +9,15 @@ from typing import Any
 from flask import current_app, g
 
 from quizapp import clock
-from quizapp.api import schemas, serializers
+
+# The membership routes live in their own module, on the same blueprint.
+from quizapp.api import course_members, schemas, serializers  # noqa: F401
 from quizapp.api.auth import current_api_user
 from quizapp.api.openapi import build_document
 from quizapp.api.routing import OPERATIONS, bp, route
 from quizapp.api.validation import ApiError, check_id, parse_json_body, validate
 from quizapp.auth.limits import login_budget
-from quizapp.domain.course_access import EDIT, LEARN, LISTED, READ, STAFF
+from quizapp.domain.course_access import EDIT, LEARN, READ, STAFF
 from quizapp.domain.formats.registry import get_format
 from quizapp.domain.questions.registry import is_gradable
 from quizapp.domain.quiz_layout import response_from_places, review_layout, shuffle_options
@@ -27,7 +29,7 @@ from quizapp.services import (
     accounts,
     bank_import,
     catalog,
-    memberships,
+    course_groups,
     progress,
     quizzes,
     ratings,
@@ -160,54 +162,6 @@ def list_questions(course: str, lesson: str):
             for question in map(question_dict, rows)
         ]
     return {"lesson": serializers.lesson_ref(found), "questions": questions}
-
-
-# --- course membership --------------------------------------------------------------------
-
-
-@route(
-    "/courses/<course>/enrolments",
-    "POST",
-    tag="catalogue",
-    summary="Enrol the caller in a course (with the join code of a code course)",
-    description="201 when the caller joins; 200 when they already belong to the course "
-    "(with their role). A public course needs no code; an invite-only course is not found.",
-    course_need=LISTED,
-    body=schemas.ENROLMENT_REQUEST,
-    responses={201: schemas.ENROLMENT, 200: schemas.ENROLMENT},
-    errors=(403,),
-)
-def enrol(course: str, body: dict):
-    found = g.course
-    user = current_api_user()
-    if g.standing.role is not None:
-        return serializers.enrolment(found, g.standing.role), 200
-    try:
-        membership = memberships.enrol(db.session, found, user, _now(), code=body.get("code"))
-    except memberships.MembershipError as error:
-        raise ApiError(403, "enrolment_refused", str(error)) from None
-    db.session.commit()
-    return serializers.enrolment(found, membership.role), 201
-
-
-@route(
-    "/courses/<course>/members",
-    "GET",
-    tag="catalogue",
-    staff=True,
-    summary="A course's members and pending invitations (its staff only)",
-    course_need=STAFF,
-    responses={200: schemas.MEMBER_LIST},
-)
-def list_members(course: str):
-    found = g.course
-    return {
-        "members": [serializers.member(row) for row in memberships.list_members(db.session, found)],
-        "invitations": [
-            {"email": item.email, "role": item.role}
-            for item in memberships.pending_invitations(db.session, found)
-        ],
-    }
 
 
 # --- quizzes --------------------------------------------------------------------------------
@@ -439,12 +393,23 @@ def my_progress():
     tag="dashboards",
     staff=True,
     summary="A course's item analysis, lesson and learner figures",
+    description="With `group` (a group id of the course), the learner figures (learners, "
+    "activity, the learner table) are that group's; lessons and questions stay course-wide.",
     course_need=STAFF,
+    query=schemas.COURSE_STATS_QUERY,
     responses={200: schemas.COURSE_STATS},
+    errors=(404,),
 )
-def course_stats(course: str):
+def course_stats(course: str, query: dict):
     found = _course_or_404(course)
-    return serializers.course_stats(stats.course_dashboard(db.session, found, _now()))
+    group_id = None
+    if "group" in query:
+        group = course_groups.find_group(db.session, found, check_id(query["group"]))
+        if group is None:
+            raise ApiError(404, "not_found", "No such group in this course.")
+        group_id = group.id
+    dashboard = stats.course_dashboard(db.session, found, _now(), group_id=group_id)
+    return serializers.course_stats(dashboard)
 
 
 # --- authoring ------------------------------------------------------------------------------

@@ -15,9 +15,11 @@ from quizapp.services.memberships import (
     MembershipError,
     add_members,
     create_course,
+    leave,
     list_members,
     parse_emails,
     pending_invitations,
+    remove_member,
     rotate_code,
 )
 
@@ -87,6 +89,44 @@ def members_add(course_slug: str, email: str, role: str) -> None:
         click.echo(f"invited {emails[0]} to {course.slug} as {role} (no account yet)")
     else:
         click.echo(f"{emails[0]} is now {role} of {course.slug}")
+
+
+@members_cli.command("remove")
+@click.argument("course_slug", metavar="COURSE")
+@click.argument("email")
+def members_remove(course_slug: str, email: str) -> None:
+    """Remove a member (any role; a course keeps one instructor). Their history is kept,
+    out of the dashboards; adding them again restores the membership."""
+    course = _course(course_slug)
+    user = _user(email)
+    try:
+        removed = remove_member(db.session, course, user.id, clock.now())
+    except MembershipError as error:
+        db.session.rollback()
+        _fail(str(error))
+    if not removed:
+        _fail(f"{user.email} is not a member of {course.slug}")
+    db.session.commit()
+    click.echo(f"removed {user.email} from {course.slug} (history kept)")
+
+
+@courses_cli.command("leave")
+@click.argument("course_slug", metavar="COURSE")
+@click.argument("email")
+def courses_leave(course_slug: str, email: str) -> None:
+    """A learner leaves the course, as the course page's Leave button does (history kept;
+    staff are removed with `members remove` instead)."""
+    course = _course(course_slug)
+    user = _user(email)
+    try:
+        left = leave(db.session, course, user, clock.now())
+    except MembershipError as error:
+        db.session.rollback()
+        _fail(str(error))
+    if not left:
+        _fail(f"{user.email} is not enrolled in {course.slug}")
+    db.session.commit()
+    click.echo(f"{user.email} left {course.slug} (history kept)")
 
 
 @members_cli.command("list")

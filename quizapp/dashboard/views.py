@@ -11,8 +11,8 @@ from quizapp.dashboard import csv_export, figures_cache
 from quizapp.domain.course_access import STAFF
 from quizapp.domain.statistics import MIN_ATTEMPTS_TO_JUDGE
 from quizapp.extensions import db
-from quizapp.models import User
-from quizapp.services import access, item_analysis, progress, stats
+from quizapp.models import CourseGroup, User
+from quizapp.services import access, course_groups, item_analysis, progress, stats
 
 bp = Blueprint("dashboard", __name__)
 
@@ -35,6 +35,18 @@ def _sort_arguments() -> tuple[str, str]:
     )
 
 
+def _group_filter() -> CourseGroup | None:
+    """The `?group=<id>` the learner figures are narrowed to: a group of this course, or
+    404 (an id of another course's group reveals nothing, nor does a malformed one)."""
+    value = request.args.get("group", "")
+    if not value:
+        return None
+    # Nine digits at most: an id the integer column can hold (a longer one finds nothing).
+    if not (value.isascii() and value.isdigit() and len(value) <= 9):
+        abort(404)
+    return course_groups.find_group(db.session, g.course, int(value)) or abort(404)
+
+
 def _dashboard_cache_seconds() -> float:
     """How long the rendered figures of a course dashboard are shared (figures_cache); the
     testing config sets 0 because tests change data between requests."""
@@ -47,12 +59,18 @@ def course(course_slug: str):
     found = g.course  # found and checked by course_required
     sort, order = _sort_arguments()
     page = request.args.get("page", 1, type=int)
+    group = _group_filter()
+    group_id = group.id if group else None
 
     def render() -> str:
-        dashboard = stats.course_dashboard(db.session, found, clock.now(), sort, order, page)
+        dashboard = stats.course_dashboard(
+            db.session, found, clock.now(), sort, order, page, group_id=group_id
+        )
         return render_template(
             "dashboard/_course_figures.html",
             dashboard=dashboard,
+            groups=course_groups.list_groups(db.session, found),
+            group=group,
             sort=sort,
             order=order,
             question_title=item_analysis.question_title,
@@ -60,7 +78,9 @@ def course(course_slug: str):
             per_page=stats.LEARNERS_PER_PAGE,
         )
 
-    variant = (sort, order, page, str(get_locale()))
+    # The group list is part of the cached figures: a new group (or a learner moved to
+    # another) shows when the entry expires, within DASHBOARD_CACHE_SECONDS.
+    variant = (sort, order, page, group_id or "", str(get_locale()))
     figures = figures_cache.course_figures(found.id, variant, _dashboard_cache_seconds(), render)
     return render_template("dashboard/course.html", course=found, figures=figures)
 
@@ -69,14 +89,17 @@ def course(course_slug: str):
 @course_required(STAFF)
 def learner_detail(course_slug: str, user_id: int):
     found = g.course  # found and checked by course_required
-    # Only the course's learners have a page here: not its staff, not removed learners.
-    user = db.session.scalar(
-        sa.select(User).where(User.id == user_id, access.counts_as_learner(User.id, found.id))
-    )
+    group = _group_filter()
+    # Only the course's learners have a page here (of the group, when the dashboard was
+    # filtered by one): not its staff, not removed learners.
+    learner = access.counts_as_learner(User.id, found.id, group.id if group else None)
+    user = db.session.scalar(sa.select(User).where(User.id == user_id, learner))
     if user is None:
         abort(404)
     learner_progress = progress.learner_progress(db.session, user, clock.now(), course=found)
-    return render_template("dashboard/learner_detail.html", course=found, progress=learner_progress)
+    return render_template(
+        "dashboard/learner_detail.html", course=found, progress=learner_progress, group=group
+    )
 
 
 @bp.route("/instructor/courses/<course_slug>/questions.csv")
@@ -97,8 +120,10 @@ def questions_csv(course_slug: str):
 @course_required(STAFF)
 def learners_csv(course_slug: str):
     found = g.course  # found and checked by course_required
+    group = _group_filter()
+    rows = stats.learner_table(db.session, found, group_id=group.id if group else None)
     return csv_export.csv_response(
-        f"{found.slug}-learners.csv",
+        f"{found.slug}-learners{f'-group-{group.id}' if group else ''}.csv",
         csv_export.LEARNER_EXPORT_HEADER,
-        csv_export.learner_export_rows(stats.learner_table(db.session, found)),
+        csv_export.learner_export_rows(rows),
     )

@@ -71,6 +71,20 @@ def staff_course_roles(session: Session, user: User) -> dict[int, str]:
     return {course_id: role for course_id, role in rows}
 
 
+def staffs_a_course(session: Session, user_id: int) -> bool:
+    """The user is an instructor or assistant of some course (one indexed lookup)."""
+    found = session.scalar(
+        sa.select(Membership.id)
+        .where(
+            Membership.user_id == user_id,
+            Membership.removed_at.is_(None),
+            Membership.role.in_(COURSE_STAFF_ROLES),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 def member_roles(session: Session, user: User) -> dict[int, str]:
     """Course id → the user's active role in it."""
     rows = session.execute(

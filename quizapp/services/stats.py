@@ -10,6 +10,10 @@ learners only); the CSV export and the API take every row. The item analysis, te
 statistics and completion come from the maintained statistics
 (quizapp.services.course_statistics); the rendered page is cached by the dashboard
 blueprint (quizapp/dashboard/figures_cache.py).
+
+A group (quizapp.services.course_groups) narrows the learner figures (learners, activity,
+the learner table and its CSV) to its learners; lesson and question statistics stay those
+of the whole course, so completion is always "of the course's learners".
 """
 
 import math
@@ -67,6 +71,7 @@ class CourseDashboard:
     learner_count: int  # every learner with activity in the course
     learner_page: int = 1
     learner_pages: int = 1
+    group_id: int | None = None  # the learner figures are this group's (None: everyone)
 
 
 def course_dashboard(
@@ -77,31 +82,36 @@ def course_dashboard(
     order: str = "asc",
     page: int | None = None,
     per_page: int | None = None,
+    group_id: int | None = None,
 ) -> CourseDashboard:
     """With `page` (1-based, clamped to the pages there are) only that page of the learner
     table is computed (`per_page` rows, LEARNERS_PER_PAGE by default); without it, every
-    learner (the API's view)."""
+    learner (the API's view). With `group_id` (a group of the course), the learner figures
+    are that group's."""
     per_page = per_page or LEARNERS_PER_PAGE
     if page is None:
-        learners = learner_table(session, course)
+        learners = learner_table(session, course, group_id=group_id)
         total, pages = len(learners), 1
     else:
-        total = learner_count(session, course)
+        total = learner_count(session, course, group_id)
         pages = max(1, math.ceil(total / per_page))
         page = min(max(page, 1), pages)
-        learners = learner_table(session, course, limit=per_page, offset=(page - 1) * per_page)
-    active_7, active_30 = active_learner_counts(session, course, now)
+        offset = (page - 1) * per_page
+        learners = learner_table(session, course, per_page, offset, group_id)
+    course_total = total if group_id is None else learner_count(session, course)
+    active_7, active_30 = active_learner_counts(session, course, now, group_id)
     sums = course_statistics.item_sums(session, course)
     return CourseDashboard(
         course=course,
         active_7_days=active_7,
         active_30_days=active_30,
-        lessons=lesson_statistics(session, course, total, sums),
+        lessons=lesson_statistics(session, course, course_total, sums),
         questions=sort_questions(question_statistics(session, course, sums), sort, order),
         learners=learners,
         learner_count=total,
         learner_page=page or 1,
         learner_pages=pages,
+        group_id=group_id,
     )
 
 
@@ -150,13 +160,15 @@ def _lesson_alpha(n: int, total_sum: float, total_sq: float, items: list[ItemSum
     return statistics.cronbach_alpha(item_variances, statistics.variance(n, total_sum, total_sq))
 
 
-def _active_in_course(course: Course, since: datetime, until: datetime):
+def _active_in_course(
+    course: Course, since: datetime, until: datetime, group_id: int | None = None
+):
     """The user (the outer query's User row) submitted a quiz or reviewed a card of the
     course between `since` and `until`, asked per user: each test is a short range of the
     user's own rows (ix_attempts_user_lesson, ix_review_logs_user_time) that stops at the
     first hit, instead of a UNION of the whole course's activity. Staff never count."""
     return sa.and_(
-        counts_as_learner(User.id, course.id),
+        counts_as_learner(User.id, course.id, group_id),
         sa.or_(
             _found(
                 Attempt.user_id == User.id,
@@ -189,24 +201,27 @@ def _course_lessons(course: Course):
     return sa.select(Lesson.id).where(Lesson.course_id == course.id)
 
 
-def active_learner_counts(session: Session, course: Course, now: datetime) -> tuple[int, int]:
-    """Distinct users with a quiz submission or a review in the last 7 and 30 days."""
+def active_learner_counts(
+    session: Session, course: Course, now: datetime, group_id: int | None = None
+) -> tuple[int, int]:
+    """Distinct users (of the group, if given) with a quiz submission or a review in the
+    last 7 and 30 days."""
     month_ago = now - timedelta(days=30)
     week_ago = now - timedelta(days=7)
     row = session.execute(
         sa.select(
-            sa.func.count(sa.case((_active_in_course(course, week_ago, now), User.id))),
+            sa.func.count(sa.case((_active_in_course(course, week_ago, now, group_id), User.id))),
             sa.func.count(User.id),
-        ).where(_active_in_course(course, month_ago, now))
+        ).where(_active_in_course(course, month_ago, now, group_id))
     ).one()
     return int(row[0]), int(row[1])
 
 
-def _is_course_learner(course: Course):
+def _is_course_learner(course: Course, group_id: int | None = None):
     """A user with a submitted attempt or a review in the course (the learner table's rows),
-    who is not its staff nor a removed learner."""
+    who is not its staff nor a removed learner (and is in the group, if given)."""
     return sa.and_(
-        counts_as_learner(User.id, course.id),
+        counts_as_learner(User.id, course.id, group_id),
         sa.or_(
             _found(
                 Attempt.user_id == User.id,
@@ -223,17 +238,25 @@ def _is_course_learner(course: Course):
     )
 
 
-def learner_count(session: Session, course: Course) -> int:
-    return session.scalar(sa.select(sa.func.count(User.id)).where(_is_course_learner(course)))
+def learner_count(session: Session, course: Course, group_id: int | None = None) -> int:
+    learners = _is_course_learner(course, group_id)
+    return session.scalar(sa.select(sa.func.count(User.id)).where(learners))
 
 
 def learner_table(
-    session: Session, course: Course, limit: int | None = None, offset: int = 0
+    session: Session,
+    course: Course,
+    limit: int | None = None,
+    offset: int = 0,
+    group_id: int | None = None,
 ) -> list[LearnerRow]:
-    """Users with a submitted attempt or a review in the course, by email, in one query.
-    With `limit`, one page of them: the page's users are chosen first (LIMIT/OFFSET, by
-    email then id) and their totals computed for those users only (two queries)."""
-    learners = sa.select(User.id, User.email, User.display_name).where(_is_course_learner(course))
+    """Users with a submitted attempt or a review in the course (and in the group, if
+    given), by email, in one query. With `limit`, one page of them: the page's users are
+    chosen first (LIMIT/OFFSET, by email then id) and their totals computed for those users
+    only (two queries)."""
+    learners = sa.select(User.id, User.email, User.display_name).where(
+        _is_course_learner(course, group_id)
+    )
     only = None
     if limit is not None:
         # The page's users first, then their rows: one plan per step, each cheap, where a

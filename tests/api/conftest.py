@@ -34,6 +34,9 @@ class Api:
     def post(self, path: str, headers: dict | None = None, **kwargs):
         return self.client.post("/api/v1" + path, headers=self._headers(headers), **kwargs)
 
+    def delete(self, path: str, headers: dict | None = None, **kwargs):
+        return self.client.delete("/api/v1" + path, headers=self._headers(headers), **kwargs)
+
 
 @pytest.fixture
 def issue_token(client, make_user):

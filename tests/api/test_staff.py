@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Question
+from quizapp.services import catalog, course_groups
 from tests.api.conftest import COURSE, LESSON, LESSON_PATH, all_right
 
 GOOD_YAML = """\
@@ -44,6 +45,28 @@ def test_staff_see_course_statistics(staff_api, learner_api):
     assert analysed
     assert all(q["facility"] == 1.0 for q in analysed)
     assert [row["email"] for row in body["learners"]] == [learner_api.user.email]
+
+
+def test_course_statistics_narrow_their_learners_to_a_group(staff_api, learner_api, api_as, enrol):
+    other = api_as("learner")
+    enrol(other.user)
+    for api in (learner_api, other):
+        attempt = api.post(f"{LESSON_PATH}/attempts").get_json()
+        api.post(f"/attempts/{attempt['id']}/submit", json=all_right(attempt))
+    course = catalog.find_course(db.session, COURSE)
+    group = course_groups.create_group(db.session, course, "Tarde")
+    course_groups.set_learner_group(db.session, course, other.user.id, group.id)
+    db.session.commit()
+
+    body = staff_api.get(f"/courses/{COURSE}/stats?group={group.id}").get_json()
+    assert body["group_id"] == group.id
+    assert [row["email"] for row in body["learners"]] == [other.user.email]
+    lesson = next(item for item in body["lessons"] if item["lesson"]["slug"] == LESSON)
+    assert (lesson["learners_completed"], lesson["completion"]) == (2, 1.0)  # course-wide
+    assert staff_api.get(f"/courses/{COURSE}/stats").get_json()["group_id"] is None
+    missing = staff_api.get(f"/courses/{COURSE}/stats?group=999999")
+    assert missing.status_code == 404
+    assert staff_api.get(f"/courses/{COURSE}/stats?group=tarde").status_code == 422
 
 
 def test_learners_may_not_see_course_statistics(learner_api):

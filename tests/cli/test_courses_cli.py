@@ -2,7 +2,10 @@
 
 import json
 
+import sqlalchemy as sa
+
 from quizapp.extensions import db
+from quizapp.models import Membership
 from quizapp.services import catalog
 from tests.conftest import DATA_DIR
 
@@ -83,3 +86,50 @@ def test_the_demo_instructor_owns_the_bundled_course(runner):
     assert roles["instructor@quizapp.test"] == "instructor"
     assert roles["learner@quizapp.test"] == "learner"
     assert catalog.find_course(db.session, "curso-flask").visibility == "public"
+
+
+def test_a_member_is_removed_and_a_learner_leaves_with_history_kept(runner, make_user):
+    owner = make_user("instructor", email="ana@example.org")
+    for email in ("luis@example.org", "eva@example.org"):
+        make_user("learner", email=email)
+    runner.invoke(args=["courses", "create", "club", "--title", "Club", "--owner", owner.email])
+    for email in ("luis@example.org", "eva@example.org"):
+        runner.invoke(args=["courses", "members", "add", "club", email])
+
+    removed = runner.invoke(args=["courses", "members", "remove", "club", "luis@example.org"])
+    assert removed.exit_code == 0, removed.output
+    assert "removed luis@example.org from club (history kept)" in removed.output
+    left = runner.invoke(args=["courses", "leave", "club", "eva@example.org"])
+    assert left.exit_code == 0, left.output
+    assert "eva@example.org left club" in left.output
+
+    listed = json.loads(runner.invoke(args=["courses", "members", "list", "club", "--json"]).output)
+    assert [m["email"] for m in listed["members"]] == ["ana@example.org"]
+    memberships = db.session.scalars(
+        sa.select(Membership).join(Membership.user).order_by(Membership.id)
+    ).all()
+    # The rows stay (history kept), marked removed.
+    assert [(m.user.email, m.removed_at is not None) for m in memberships] == [
+        ("ana@example.org", False),
+        ("luis@example.org", True),
+        ("eva@example.org", True),
+    ]
+
+
+def test_removing_or_leaving_refuses_what_cannot_be_done(runner, make_user):
+    owner = make_user("instructor", email="ana@example.org")
+    make_user("learner", email="luis@example.org")
+    runner.invoke(args=["courses", "create", "club", "--title", "Club", "--owner", owner.email])
+
+    last = runner.invoke(args=["courses", "members", "remove", "club", "ana@example.org"])
+    assert last.exit_code == 1
+    assert "keeps at least one instructor" in last.output
+    staff = runner.invoke(args=["courses", "leave", "club", "ana@example.org"])
+    assert staff.exit_code == 1
+    assert "Staff cannot leave a course" in staff.output
+    stranger = runner.invoke(args=["courses", "members", "remove", "club", "luis@example.org"])
+    assert stranger.exit_code == 1
+    assert "luis@example.org is not a member of club" in stranger.output
+    not_enrolled = runner.invoke(args=["courses", "leave", "club", "luis@example.org"])
+    assert not_enrolled.exit_code == 1
+    assert "is not enrolled in club" in not_enrolled.output

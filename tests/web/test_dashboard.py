@@ -11,7 +11,7 @@ import pytest
 from quizapp.dashboard import figures_cache
 from quizapp.extensions import db
 from quizapp.models.types import utcnow
-from quizapp.services import stats
+from quizapp.services import course_groups, memberships, stats
 from tests.factories import (
     add_attempt,
     add_card,
@@ -97,7 +97,23 @@ def test_learner_dashboard_charts_work_under_the_csp(client, auth, course, learn
 
 def test_the_navigation_links_to_the_dashboard(client, auth, learner):
     auth.login(learner.email)
-    assert 'href="/dashboard"' in client.get("/").get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/dashboard"' in page
+    assert 'href="/instructor/"' not in page  # a learner of no course's staff
+
+
+def test_the_navigation_shows_the_instructor_area_to_a_course_assistant(
+    client, auth, course, learner
+):
+    """An assistant is a learner globally: the link follows the course role."""
+    memberships.set_member(db.session, course, learner, "assistant", utcnow())
+    db.session.commit()
+    auth.login(learner.email)
+    assert 'href="/instructor/"' in client.get("/").get_data(as_text=True)
+    assert client.get("/instructor/").status_code == 200
+    memberships.remove_member(db.session, course, learner.id, utcnow())
+    db.session.commit()
+    assert 'href="/instructor/"' not in client.get("/").get_data(as_text=True)
 
 
 # Instructor pages ----------------------------------------------------------------------
@@ -227,6 +243,98 @@ def test_learner_drill_down(client, auth, course, instructor):
     assert "pupil@example.org" in html
     assert "50 %" in html
     assert "<svg" in html
+
+
+# Groups ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_groups(course):
+    """Ana in Mañana, Bea in Tarde, Carlos in no group; each submitted one attempt (Ana
+    today, Bea 20 days ago, Carlos today)."""
+    now = utcnow()
+    lesson = course.lessons[0]
+    q1, q2, _q3 = questions_of(db.session, lesson)
+    morning = course_groups.create_group(db.session, course, "Mañana")
+    afternoon = course_groups.create_group(db.session, course, "Tarde")
+    people = {}
+    for name, group, when in (
+        ("ana", morning, now),
+        ("bea", afternoon, now - timedelta(days=20)),
+        ("carlos", None, now),
+    ):
+        user = make_learner(db.session, f"{name}@example.org")
+        memberships.set_member(db.session, course, user, "learner", now)
+        if group is not None:
+            course_groups.set_learner_group(db.session, course, user.id, group.id)
+        add_attempt(db.session, user, lesson, {q1: 1.0, q2: 0.0}, when)
+        people[name] = user
+    db.session.commit()
+    return morning, afternoon, people
+
+
+def test_the_dashboard_filters_its_learner_figures_by_group(
+    client, auth, course, instructor, two_groups
+):
+    morning, afternoon, _people = two_groups
+    auth.login(instructor.email)
+
+    everyone = client.get(COURSE_URL).get_data(as_text=True)
+    assert learner_emails(everyone) == ["ana@example.org", "bea@example.org", "carlos@example.org"]
+    assert 'id="group-filter"' in everyone
+    assert 'id="group-note"' not in everyone
+
+    html = client.get(f"{COURSE_URL}?group={afternoon.id}").get_data(as_text=True)
+    assert learner_emails(html) == ["bea@example.org"]
+    assert re.search(r'id="learners-total">\s*1\s*<', html)
+    assert re.search(r'id="active-7">\s*0\s*<', html)
+    assert re.search(r'id="active-30">\s*1\s*<', html)
+    assert f'<option value="{afternoon.id}" selected>Tarde</option>' in html
+    assert "those of the group Tarde" in html
+    # Completion stays "of the course's learners": 3 of 3 completed lesson 1.
+    lesson_row = text_of(re.search(r"<th scope=\"row\">1\. Clase 1.*?</tr>", html, re.S)[0])
+    assert lesson_row.split()[4:6] == ["3", "100"]  # completed, completion %
+    # Links keep the group: the drill-down, the CSV, the sort headers.
+    assert f"learners.csv?group={afternoon.id}" in html
+    assert f"sort=attempts&amp;order=asc&amp;group={afternoon.id}" in html
+    bea = _people["bea"]
+    assert f"/learners/{bea.id}?group={afternoon.id}" in html
+
+
+def test_the_learners_csv_and_the_drill_down_follow_the_group(
+    client, auth, course, instructor, two_groups
+):
+    morning, _afternoon, people = two_groups
+    auth.login(instructor.email)
+
+    rows = read_csv(client.get(f"{COURSE_URL}/learners.csv?group={morning.id}"))
+    assert [row[1] for row in rows[1:]] == ["ana@example.org"]
+    response = client.get(f"{COURSE_URL}/learners.csv?group={morning.id}")
+    assert f'learners-group-{morning.id}.csv"' in response.headers["Content-Disposition"]
+
+    page = client.get(f"{COURSE_URL}/learners/{people['ana'].id}?group={morning.id}")
+    assert page.status_code == 200
+    assert f'href="{COURSE_URL}?group={morning.id}"' in page.get_data(as_text=True)
+    # A learner of another group (or none) is not in this group's drill-down.
+    assert (
+        client.get(f"{COURSE_URL}/learners/{people['carlos'].id}?group={morning.id}").status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize("value", ["999999", "abc", "-1", "1" * 30, "²"])
+def test_a_group_the_course_does_not_have_is_a_404(client, auth, course, instructor, value):
+    auth.login(instructor.email)
+    for path in ("", "/learners.csv"):
+        assert client.get(f"{COURSE_URL}{path}?group={value}").status_code == 404
+
+
+def test_another_courses_group_is_a_404(client, auth, course, instructor):
+    other = make_course(db.session, slug="other-course")
+    group = course_groups.create_group(db.session, other, "Mañana")
+    db.session.commit()
+    auth.login(instructor.email)
+    assert client.get(f"{COURSE_URL}?group={group.id}").status_code == 404
 
 
 # Learner table pages and the dashboard cache -----------------------------------------------
