@@ -13,7 +13,7 @@ _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 _STATUS_TEXT = {
     200: "OK",
     201: "Created",
-    400: "Malformed JSON",
+    400: "Malformed JSON or query",
     401: "Missing, unknown or revoked token",
     403: "Staff only",
     404: "Not found (or not yours)",
@@ -51,7 +51,8 @@ class Operation:
         if self.body is not None or self.multipart is not None:
             statuses |= {400, 413, 422}
         if self.query is not None:
-            statuses.add(422)
+            # 400: a query the app refuses before parsing it (NUL characters, bad encoding).
+            statuses |= {400, 422}
         if _PARAM.search(self.rule):
             statuses.add(404)
         return sorted(statuses - set(self.responses))
