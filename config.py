@@ -65,6 +65,11 @@ class Config:
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "20 per hour")
     # Quiz defaults; a lesson may override the number of questions drawn.
     QUIZ_DEFAULT_SIZE = int(os.environ.get("QUIZ_DEFAULT_SIZE", "0"))  # 0 = all questions
+    # Quiz open/close dates are shown in this zone (users have no time zone of their own).
+    DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/Madrid")
+    # Answers sent this long after a quiz's deadline still count (the request of a form
+    # that submitted itself at zero, a slow network).
+    QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "30"))
     # Previewed uploads wait here (keyed by a random token) until the instructor confirms.
     IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
     # Course media (images, sounds), one file per SHA-256; each upload at most this size

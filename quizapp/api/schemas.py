@@ -268,6 +268,48 @@ MEMBER_LIST = obj(
 LEFT_COURSE = obj({"course": obj({"slug": STRING, "title": STRING}), "left": {"const": True}})
 MEMBER_REMOVED = obj({"user_id": INTEGER, "removed": {"const": True}})
 
+REVIEW_WHEN = {"enum": ["immediate", "after_close", "never"]}
+
+
+def _count(maximum: int, description: str) -> dict[str, Any]:
+    return nullable(
+        {"type": "integer", "minimum": 1, "maximum": maximum, "description": description}
+    )
+
+
+# A lesson's quiz rules (SPEC §12), the same keys as a bank's `quiz:` block.
+QUIZ_RULES_FIELDS = {
+    "size": _count(500, "questions drawn per attempt (null: all)"),
+    "shuffle": BOOLEAN,
+    "time_limit": _count(10080, "minutes (null: none)"),
+    "attempts": _count(100, "attempts allowed (null: unlimited)"),
+    "opens": nullable({**DATETIME, "description": "with its offset"}),
+    "closes": nullable({**DATETIME, "description": "with its offset"}),
+    "grading": {"enum": ["highest", "average", "first", "last"]},
+    "review": obj(
+        {part: REVIEW_WHEN for part in ("score", "correctness", "answers", "feedback")},
+        description="what a learner sees of a submitted attempt, and when",
+    ),
+}
+QUIZ_RULES = obj(QUIZ_RULES_FIELDS)
+QUIZ_RULES_REQUEST = obj(
+    {
+        **QUIZ_RULES_FIELDS,
+        "opens": nullable(text(40, 1, description="ISO 8601 with its offset")),
+        "closes": nullable(text(40, 1, description="ISO 8601 with its offset")),
+        "review": obj(
+            {part: REVIEW_WHEN for part in ("score", "correctness", "answers", "feedback")},
+            required=[],
+            additionalProperties=False,
+        ),
+    },
+    required=[],
+    additionalProperties=False,
+    description="Every rule the lesson's quiz follows; a key left out takes its default "
+    "(a practice quiz: all questions, shuffled, untimed, unlimited, always open, the highest "
+    "attempt counts, everything shown at once).",
+)
+
 COURSE_REF = obj({"slug": STRING, "title": STRING})
 LESSON = obj(
     {
@@ -277,6 +319,7 @@ LESSON = obj(
         "question_count": INTEGER,
         "flashcard_count": INTEGER,
         "quiz_size": nullable(INTEGER),
+        "quiz": QUIZ_RULES,
     }
 )
 LESSON_REF = obj({"course": STRING, "number": INTEGER, "slug": STRING, "title": STRING})
@@ -402,6 +445,10 @@ LESSON_PROGRESS = obj(
         "lesson": LESSON_REF,
         "question_count": INTEGER,
         "attempts": INTEGER,
+        "grade": {
+            **nullable(SCORE),
+            "description": "the lesson's grade by its grading method (quiz.grading)",
+        },
         "best_score": nullable(SCORE),
         "last_score": nullable(SCORE),
         "mastered": INTEGER,
@@ -476,6 +523,7 @@ COURSE_STATS = obj(
                     "display_name": STRING,
                     "attempts": INTEGER,
                     "lessons_completed": INTEGER,
+                    "mean_grade": NUMBER_OR_NULL,
                     "mean_best_score": NUMBER_OR_NULL,
                     "reviews": INTEGER,
                     "last_activity": nullable(DATETIME),

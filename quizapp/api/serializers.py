@@ -11,6 +11,7 @@ from typing import Any
 from quizapp.domain import media_refs
 from quizapp.domain.questions.registry import describe_right_answer
 from quizapp.domain.quiz_layout import matching_options, response_as_places
+from quizapp.domain.quiz_rules import QuizRules
 from quizapp.domain.rendering import render_markdown
 from quizapp.models import ApiToken, Attempt, Card, Course, Lesson, Media, Question
 from quizapp.services.attempt_results import attempt_results
@@ -94,6 +95,20 @@ def lesson_item(item: LessonSummary) -> dict[str, Any]:
         "question_count": item.quiz_question_count,
         "flashcard_count": item.flashcard_count,
         "quiz_size": lesson.quiz_size,
+        "quiz": quiz_rules(lesson.quiz_rules),
+    }
+
+
+def quiz_rules(rules: QuizRules) -> dict[str, Any]:
+    return {
+        "size": rules.size,
+        "shuffle": rules.shuffle,
+        "time_limit": rules.time_limit,
+        "attempts": rules.attempts,
+        "opens": iso(rules.opens),
+        "closes": iso(rules.closes),
+        "grading": rules.grading,
+        "review": dict(rules.review),
     }
 
 
@@ -257,6 +272,7 @@ def progress(found: LearnerProgress) -> dict[str, Any]:
                 "lesson": lesson_ref(item.lesson),
                 "question_count": item.question_count,
                 "attempts": item.attempts,
+                "grade": item.grade,
                 "best_score": item.best_score,
                 "last_score": item.last_score,
                 "mastered": item.mastered,
@@ -325,6 +341,7 @@ def course_stats(dashboard: CourseDashboard) -> dict[str, Any]:
                 "display_name": row.display_name,
                 "attempts": row.attempts,
                 "lessons_completed": row.lessons_completed,
+                "mean_grade": row.mean_grade,
                 "mean_best_score": row.mean_best_score,
                 "reviews": row.reviews,
                 "last_activity": iso(row.last_activity),

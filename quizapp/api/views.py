@@ -21,6 +21,7 @@ from quizapp.domain.course_access import EDIT, LEARN, READ, STAFF
 from quizapp.domain.formats.registry import get_format
 from quizapp.domain.questions.registry import is_gradable
 from quizapp.domain.quiz_layout import response_from_places, review_layout, shuffle_options
+from quizapp.domain.quiz_rules import QuizRules, dates_problem, parse_moment, rules_from_block
 from quizapp.extensions import db
 from quizapp.media.messages import refusal_message, refusal_status
 from quizapp.models import Lesson
@@ -164,6 +165,41 @@ def list_questions(course: str, lesson: str):
     return {"lesson": serializers.lesson_ref(found), "questions": questions}
 
 
+@route(
+    "/courses/<course>/lessons/<lesson>/quiz",
+    "PUT",
+    tag="catalogue",
+    summary="Set a lesson's quiz rules (course editors)",
+    course_need=EDIT,
+    description="The same rules as a bank's `quiz:` block (SPEC §12); dates need their "
+    "offset. Keys left out take their defaults. 422 when the quiz would close before it opens.",
+    body=schemas.QUIZ_RULES_REQUEST,
+    responses={200: schemas.QUIZ_RULES},
+    errors=(403, 422),
+)
+def set_quiz_rules(course: str, lesson: str, body: dict):
+    found = _lesson_or_404(course, lesson)
+    rules = _rules_from_body(body)
+    found.set_quiz_rules(rules)
+    db.session.commit()
+    return serializers.quiz_rules(found.quiz_rules)
+
+
+def _rules_from_body(body: dict) -> QuizRules:
+    for key in ("opens", "closes"):
+        if body.get(key) is not None and parse_moment(body[key]) is None:
+            raise ApiError(
+                422,
+                "invalid_request",
+                f"{key}: a date and time with its offset, e.g. 2026-12-08T23:59:00+01:00.",
+            )
+    rules = rules_from_block({key: value for key, value in body.items() if value is not None})
+    problem = dates_problem(rules)
+    if problem is not None:
+        raise ApiError(422, "invalid_request", problem)
+    return rules
+
+
 # --- quizzes --------------------------------------------------------------------------------
 
 
@@ -185,9 +221,13 @@ def start_attempt(course: str, lesson: str):
     user = current_api_user()
     size = current_app.config["QUIZ_DEFAULT_SIZE"] or None
     try:
-        opened = quizzes.open_or_start_attempt(db.session, user.id, found, _now(), size)
+        opened = quizzes.open_or_start_attempt(
+            db.session, user.id, found, _now(), size, preview=g.standing.is_staff
+        )
     except quizzes.NoQuizQuestions:
         raise ApiError(409, "no_questions", "This lesson has no quiz questions yet.") from None
+    except quizzes.QuizRefused as refused:
+        raise ApiError(409, refused.code, _REFUSALS[refused.code]) from None
     if not opened.started:  # already open, or a concurrent request started it first
         return serializers.attempt_started(opened.attempt, found), 200
     attempt_id = opened.attempt.id
@@ -195,6 +235,13 @@ def start_attempt(course: str, lesson: str):
     # The commit expired it: read it back with its questions (not one query per answer).
     attempt = quizzes.attempt_for_user(db.session, attempt_id, user.id)
     return serializers.attempt_started(attempt, found), 201
+
+
+_REFUSALS = {
+    "quiz_not_open": "This quiz is not open yet.",
+    "quiz_closed": "This quiz is closed.",
+    "no_attempts_left": "You have used every attempt this quiz allows.",
+}
 
 
 def _domain_response(question: dict, response: Any) -> Any:

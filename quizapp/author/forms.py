@@ -1,11 +1,15 @@
 """Forms of the instructor area: lessons, the Markdown preview, question actions and
 imports (the question editors are in quizapp.author.question_forms)."""
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateTimeLocalField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -17,8 +21,16 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from quizapp.domain.formats.registry import importable
+from quizapp.domain.quiz_rules import REVIEW_PARTS, QuizRules
 
 # --- lessons ------------------------------------------------------------------------------
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+REVIEW_CHOICES = [
+    SelectChoice("immediate", _l("Right after submitting")),
+    SelectChoice("after_close", _l("After the quiz closes")),
+    SelectChoice("never", _l("Never")),
+]
 
 
 class LessonForm(FlaskForm):
@@ -28,9 +40,72 @@ class LessonForm(FlaskForm):
     quiz_size = IntegerField(
         _l("Questions per quiz (empty: all)"), [Optional(), NumberRange(min=1, max=500)]
     )
+    # The rest of the quiz rules (SPEC §12; quizapp.domain.quiz_rules).
+    quiz_shuffle = BooleanField(_l("Shuffle questions and options"), default=True)
+    quiz_time_limit = IntegerField(
+        _l("Time limit in minutes (empty: none)"), [Optional(), NumberRange(min=1, max=10080)]
+    )
+    quiz_attempts = IntegerField(
+        _l("Attempts allowed (empty: unlimited)"), [Optional(), NumberRange(min=1, max=100)]
+    )
+    quiz_opens = DateTimeLocalField(
+        _l("Opens (empty: always open)"), [Optional()], format=DATETIME_LOCAL
+    )
+    quiz_closes = DateTimeLocalField(
+        _l("Closes (empty: never)"), [Optional()], format=DATETIME_LOCAL
+    )
+    quiz_grading = SelectField(
+        _l("Grade"),
+        choices=[
+            SelectChoice("highest", _l("Highest attempt")),
+            SelectChoice("average", _l("Average of attempts")),
+            SelectChoice("first", _l("First attempt")),
+            SelectChoice("last", _l("Last attempt")),
+        ],
+        default="highest",
+    )
+    review_score = SelectField(_l("Score"), choices=REVIEW_CHOICES, default="immediate")
+    review_correctness = SelectField(
+        _l("Correct or not, per question"), choices=REVIEW_CHOICES, default="immediate"
+    )
+    review_answers = SelectField(_l("Right answers"), choices=REVIEW_CHOICES, default="immediate")
+    review_feedback = SelectField(
+        _l("Feedback and explanations"), choices=REVIEW_CHOICES, default="immediate"
+    )
     body_md = TextAreaField(_l("Notes (Markdown)"), [Length(max=200_000)], render_kw={"rows": 18})
     preview = SubmitField(_l("Preview"))
     submit = SubmitField(_l("Save lesson"))
+
+    def quiz_rules(self, zone: ZoneInfo) -> QuizRules:
+        """The rules entered; the dates are read in `zone` (DEFAULT_TIMEZONE)."""
+        return QuizRules(
+            size=self.quiz_size.data,
+            shuffle=bool(self.quiz_shuffle.data),
+            time_limit=self.quiz_time_limit.data,
+            attempts=self.quiz_attempts.data,
+            opens=_aware(self.quiz_opens.data, zone),
+            closes=_aware(self.quiz_closes.data, zone),
+            grading=self.quiz_grading.data,
+            review={part: getattr(self, f"review_{part}").data for part in REVIEW_PARTS},
+        )
+
+    def show_quiz_rules(self, rules: QuizRules, zone: ZoneInfo) -> None:
+        """Fill the quiz fields from a lesson's rules (dates shown in `zone`)."""
+        self.quiz_size.data, self.quiz_shuffle.data = rules.size, rules.shuffle
+        self.quiz_time_limit.data, self.quiz_attempts.data = rules.time_limit, rules.attempts
+        self.quiz_opens.data = _local(rules.opens, zone)
+        self.quiz_closes.data = _local(rules.closes, zone)
+        self.quiz_grading.data = rules.grading
+        for part in REVIEW_PARTS:
+            getattr(self, f"review_{part}").data = rules.review[part]
+
+
+def _aware(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    return moment.replace(tzinfo=zone).astimezone(UTC) if moment is not None else None
+
+
+def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    return moment.astimezone(zone).replace(tzinfo=None) if moment is not None else None
 
 
 class MarkdownPreviewForm(FlaskForm):

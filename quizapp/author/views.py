@@ -28,6 +28,7 @@ from quizapp.author.question_forms import QUESTION_FORMS
 from quizapp.domain.course_access import EDIT, STAFF
 from quizapp.domain.formats.registry import exportable
 from quizapp.extensions import db, login_manager
+from quizapp.local_time import quiz_timezone
 from quizapp.lookups import course_or_404, lesson_or_404
 from quizapp.models import Course, Lesson, Question
 from quizapp.services import access, authoring, catalog
@@ -119,6 +120,8 @@ def new_lesson(course_slug: str):
 def edit_lesson(course_slug: str, lesson_slug: str):
     lesson = lesson_or_404(course_slug, lesson_slug)
     form = LessonForm(obj=lesson)
+    if request.method == "GET":
+        form.show_quiz_rules(lesson.quiz_rules, quiz_timezone())
     return _lesson_editor(form, lesson.course, lesson)
 
 
@@ -133,7 +136,7 @@ def _lesson_editor(form: LessonForm, course: Course, lesson: Lesson | None):
                 body_md=form.body_md.data or "",
                 number=form.number.data,
                 slug=form.slug.data,
-                quiz_size=form.quiz_size.data,
+                quiz=form.quiz_rules(quiz_timezone()),
             )
             try:
                 if lesson is None:

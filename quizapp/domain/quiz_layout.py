@@ -13,24 +13,34 @@ from typing import Any
 Layout = list[int] | list[list[int]]
 
 
-def draw_questions(question_ids: list[int], size: int | None, rng: random.Random) -> list[int]:
-    """All questions in random order, or `size` of them drawn at random."""
+def draw_questions(
+    question_ids: list[int], size: int | None, rng: random.Random, shuffle: bool = True
+) -> list[int]:
+    """All questions in random order, or `size` of them drawn at random. Without
+    `shuffle` (a lesson's quiz rule), the drawn questions keep the order given (authored)."""
     if size and 0 < size < len(question_ids):
-        return rng.sample(question_ids, size)
+        drawn = rng.sample(question_ids, size)
+        if not shuffle:
+            kept = set(drawn)
+            return [question_id for question_id in question_ids if question_id in kept]
+        return drawn
     order = list(question_ids)
-    rng.shuffle(order)
+    if shuffle:
+        rng.shuffle(order)
     return order
 
 
-def _shuffled(count: int, rng: random.Random) -> list[int]:
+def _shuffled(count: int, rng: random.Random | None) -> list[int]:
     order = list(range(count))
-    rng.shuffle(order)
+    if rng is not None:
+        rng.shuffle(order)
     return order
 
 
-def shuffle_options(question: dict[str, Any], rng: random.Random) -> Layout:
+def shuffle_options(question: dict[str, Any], rng: random.Random | None) -> Layout:
     """The display order of a question's options as original positions: choices, the
-    right-hand side of matching pairs, or each drop-down blank's options."""
+    right-hand side of matching pairs, or each drop-down blank's options. With no `rng`
+    (a quiz that does not shuffle) the options keep their authored order."""
     if question.get("choices"):
         return _shuffled(len(question["choices"]), rng)
     if question.get("pairs"):

@@ -18,6 +18,7 @@ from quizapp.auth.access import course_required
 from quizapp.domain.course_access import LEARN, LISTED, READ
 from quizapp.extensions import db
 from quizapp.learn.forms import StartQuizForm, build_quiz_form, quiz_items, read_responses
+from quizapp.learn.quiz_rules import refusal_message, rules_summary
 from quizapp.learn.results import result_items
 from quizapp.lookups import course_or_404, lesson_or_404
 from quizapp.models import Lesson
@@ -46,14 +47,17 @@ def course(course_slug: str):
 def lesson(course_slug: str, lesson_slug: str):
     found = lesson_or_404(course_slug, lesson_slug)
     history = None
+    rules = found.quiz_rules
     if current_user.is_authenticated:
         history = quizzes.lesson_history(db.session, current_user.id, found.id)
+        rules = quizzes.learner_rules(db.session, found, current_user.id)
     return render_template(
         "learn/lesson.html",
         lesson=found,
         course=found.course,
         question_count=len(quizzes.quiz_questions(db.session, found)),
         history=history,
+        rules_summary=rules_summary(rules, history.attempts if history else 0),
     )
 
 
@@ -98,12 +102,15 @@ def quiz(course_slug: str, lesson_slug: str):
 
 def _start_page(lesson):
     """No attempt in progress: the last result (if any) and a "Start quiz" button."""
+    history = quizzes.lesson_history(db.session, current_user.id, lesson.id)
+    rules = quizzes.learner_rules(db.session, lesson, current_user.id)
     return render_template(
         "learn/quiz_start.html",
         lesson=lesson,
         course=lesson.course,
-        history=quizzes.lesson_history(db.session, current_user.id, lesson.id),
+        history=history,
         question_count=len(quizzes.quiz_questions(db.session, lesson)),
+        rules_summary=rules_summary(rules, history.attempts),
     )
 
 
@@ -124,10 +131,18 @@ def new_attempt(course_slug: str, lesson_slug: str):
     found = lesson_or_404(course_slug, lesson_slug)
     if StartQuizForm().validate_on_submit():
         size = current_app.config["QUIZ_DEFAULT_SIZE"] or None
+        preview = access.is_course_staff(db.session, current_user, found.course_id)
         try:
-            quizzes.open_or_start_attempt(db.session, current_user.id, found, clock.now(), size)
+            quizzes.open_or_start_attempt(
+                db.session, current_user.id, found, clock.now(), size, preview=preview
+            )
         except quizzes.NoQuizQuestions:
             flash(_("This lesson has no quiz questions yet."), "info")
+            return redirect(
+                url_for("learn.lesson", course_slug=course_slug, lesson_slug=lesson_slug)
+            )
+        except quizzes.QuizRefused as refused:
+            flash(refusal_message(refused), "warning")
             return redirect(
                 url_for("learn.lesson", course_slug=course_slug, lesson_slug=lesson_slug)
             )

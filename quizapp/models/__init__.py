@@ -1,6 +1,6 @@
 """The database models, one module per aggregate."""
 
-from quizapp.models.attempts import Answer, AnswerChoice, Attempt
+from quizapp.models.attempts import Answer, AnswerChoice, Attempt, QuizOverride
 from quizapp.models.cards import Card, ReviewLog
 from quizapp.models.content import Choice, Course, Lesson, Question
 from quizapp.models.courses import (
@@ -42,6 +42,7 @@ __all__ = [
     "Media",
     "MemoryParameters",
     "Question",
+    "QuizOverride",
     "ReviewLog",
     "User",
 ]

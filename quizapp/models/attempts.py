@@ -42,6 +42,9 @@ class Attempt(db.Model):
     submitted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     score: so.Mapped[float | None] = so.mapped_column()  # mean item score in [0, 1]
     question_count: so.Mapped[int] = so.mapped_column(default=0)
+    # Staff trying their own quiz (migration quiz_rules): graded and shown as usual, but it
+    # is not learner data: no attempt number or limit, no flashcards, no reviews, no stats.
+    preview: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     answers: so.Mapped[list["Answer"]] = so.relationship(
         back_populates="attempt", order_by="Answer.position", cascade="all, delete-orphan"
@@ -80,6 +83,9 @@ class Answer(db.Model):
     score: so.Mapped[float | None] = so.mapped_column()
     is_correct: so.Mapped[bool | None] = so.mapped_column()
     answered_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # When the learner's response was last autosaved before submitting (migration
+    # quiz_rules): a submission after the deadline is graded on what was saved in time.
+    saved_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     attempt: so.Mapped[Attempt] = so.relationship(back_populates="answers")
     question: so.Mapped["Question"] = so.relationship()  # noqa: F821
@@ -106,3 +112,28 @@ class AnswerChoice(db.Model):
     question_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True
     )
+
+
+class QuizOverride(db.Model):
+    """An accommodation on one lesson's quiz for one learner or one group (exactly one of
+    the two): extra minutes, extra attempts, a later close date (domain.quiz_rules.Override)."""
+
+    __tablename__ = "quiz_overrides"
+    __table_args__ = (
+        sa.UniqueConstraint("lesson_id", "user_id", name="uq_quiz_overrides_lesson_user"),
+        sa.UniqueConstraint("lesson_id", "group_id", name="uq_quiz_overrides_lesson_group"),
+        sa.CheckConstraint("(user_id IS NULL) <> (group_id IS NULL)", name="one_learner_or_group"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    lesson_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("lessons.id", ondelete="CASCADE"), index=True
+    )
+    user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    group_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("course_groups.id", ondelete="CASCADE")
+    )
+    extra_minutes: so.Mapped[int] = so.mapped_column(default=0)
+    extra_attempts: so.Mapped[int] = so.mapped_column(default=0)
+    closes: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -6,6 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from quizapp.domain.quiz_rules import REVIEW_PARTS, QuizRules
 from quizapp.extensions import db
 from quizapp.models.types import UTCDateTime, utcnow
 
@@ -50,11 +51,45 @@ class Lesson(db.Model):
     body_md: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     # None draws every active question; a number draws that many at random per attempt.
     quiz_size: so.Mapped[int | None] = so.mapped_column()
+    # The rest of the quiz rules (SPEC §12, migration quiz_rules; quizapp.domain.quiz_rules
+    # says what each means). The defaults are a practice quiz: shuffled, untimed, unlimited.
+    quiz_shuffle: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
+    quiz_time_limit: so.Mapped[int | None] = so.mapped_column()  # minutes
+    quiz_attempts: so.Mapped[int | None] = so.mapped_column()  # allowed
+    quiz_opens: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    quiz_closes: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    quiz_grading: so.Mapped[str] = so.mapped_column(
+        sa.String(10), default="highest", server_default="highest"
+    )
+    # {"score"|"correctness"|"answers"|"feedback": "immediate"|"after_close"|"never"};
+    # a part not named is "immediate".
+    quiz_review: so.Mapped[dict[str, str] | None] = so.mapped_column(sa.JSON)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     course: so.Mapped[Course] = so.relationship(back_populates="lessons")
     questions: so.WriteOnlyMapped["Question"] = so.relationship(back_populates="lesson")
+
+    @property
+    def quiz_rules(self) -> QuizRules:
+        return QuizRules(
+            size=self.quiz_size,
+            shuffle=self.quiz_shuffle if self.quiz_shuffle is not None else True,
+            time_limit=self.quiz_time_limit,
+            attempts=self.quiz_attempts,
+            opens=self.quiz_opens,
+            closes=self.quiz_closes,
+            grading=self.quiz_grading or "highest",
+            review=dict.fromkeys(REVIEW_PARTS, "immediate") | dict(self.quiz_review or {}),
+        )
+
+    def set_quiz_rules(self, rules: QuizRules) -> None:
+        self.quiz_size, self.quiz_shuffle = rules.size, rules.shuffle
+        self.quiz_time_limit, self.quiz_attempts = rules.time_limit, rules.attempts
+        self.quiz_opens, self.quiz_closes = rules.opens, rules.closes
+        self.quiz_grading = rules.grading
+        shown = {part: when for part, when in rules.review.items() if when != "immediate"}
+        self.quiz_review = shown or None
 
 
 class Question(db.Model):

@@ -4,7 +4,7 @@ Questions are saved through the same registry validation and `apply_question` as
 loader, so an edit that changes graded content bumps the question's version and earlier
 answers keep the version they answered."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from quizapp.domain.questions.registry import check_question
+from quizapp.domain.quiz_rules import QuizRules, dates_problem
 from quizapp.domain.rendering import section_anchors
 from quizapp.domain.slugs import slugify, text_slug, unique_slug
 from quizapp.models import Course, Lesson, Question
@@ -34,7 +35,8 @@ class LessonFields:
     body_md: str
     number: int | None = None
     slug: str | None = None
-    quiz_size: int | None = None
+    # Every quiz rule (SPEC §12), quiz_size included; the default is a practice quiz.
+    quiz: QuizRules = field(default_factory=QuizRules)
 
 
 # --- lessons ------------------------------------------------------------------------------
@@ -92,10 +94,14 @@ def _write_lesson(
         errors.append(f"lesson number {number} is already used in this course")
     if slug in {row.slug for row in others}:
         errors.append(f"the slug {slug!r} is already used in this course")
+    problem = dates_problem(fields.quiz)
+    if problem is not None:
+        errors.append(problem)
     if errors:
         raise AuthoringError(errors)
     lesson.number, lesson.slug = number, slug
-    lesson.title, lesson.body_md, lesson.quiz_size = fields.title, fields.body_md, fields.quiz_size
+    lesson.title, lesson.body_md = fields.title, fields.body_md
+    lesson.set_quiz_rules(fields.quiz)
 
 
 # --- questions ----------------------------------------------------------------------------

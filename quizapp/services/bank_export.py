@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.domain.formats.base import ExportCourse, ExportLesson
 from quizapp.domain.formats.registry import exportable, get_format
+from quizapp.domain.quiz_rules import rules_to_block
 from quizapp.models import Course, Lesson, Question
 from quizapp.services.question_store import question_dict
 
@@ -54,5 +55,14 @@ def _export_course(session: Session, course: Course) -> ExportCourse:
     return ExportCourse(
         course.slug,
         course.title,
-        [ExportLesson(item.number, item.slug, item.title, by_lesson[item.id]) for item in lessons],
+        [
+            ExportLesson(
+                item.number,
+                item.slug,
+                item.title,
+                by_lesson[item.id],
+                quiz=rules_to_block(item.quiz_rules),
+            )
+            for item in lessons
+        ],
     )

@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.domain.formats.registry import detect_format, get_format, naming_hint
 from quizapp.domain.questions.registry import check_question
+from quizapp.domain.quiz_rules import QuizRules
 from quizapp.domain.slugs import slugify
 from quizapp.models import Choice, Course, Lesson, Question
 from quizapp.services import question_store
@@ -53,6 +54,8 @@ class ImportPlan:
     # Always empty: a file import never retires (see the module docstring).
     # Files the questions carry, by question id then `media:` target (see ParsedFile).
     media: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    # Quiz rules the file sets, by lesson id (a YAML bank's `quiz:` / `quizzes:`).
+    quizzes: dict[int, QuizRules] = field(default_factory=dict)
 
     def ids(self, action: str) -> list[str]:
         return [item.question["id"] for item in self.items if item.action == action]
@@ -124,6 +127,7 @@ def plan_import(
             + ", ".join(names)
         )
     lessons = _lesson_keys(session, course)
+    _plan_quizzes(plan, parsed.quizzes, lessons, lesson)
     stored = _stored_states(session, course.id)
     for raw, line in parsed.questions:
         target = lesson or _lesson_of(raw, lessons, category_lessons or {})
@@ -140,6 +144,24 @@ def plan_import(
         plan.items.append(PlannedQuestion(question, target.id, line, action))
     plan.kept = _kept(session, plan)
     return plan
+
+
+def _plan_quizzes(
+    plan: ImportPlan,
+    quizzes: dict[int | str, QuizRules],
+    lessons: dict[str, Lesson],
+    target: Lesson | None,
+) -> None:
+    """Each quiz block's lesson; with a target lesson, the file's rules go to it (as its
+    questions do) when the file names a single lesson."""
+    for key, rules in quizzes.items():
+        found = target if target is not None and len(quizzes) == 1 else lessons.get(str(key))
+        if found is None:
+            plan.errors.append(
+                f"{plan.filename}:1: quiz rules for lesson {key!r}, which the course does not have"
+            )
+            continue
+        plan.quizzes[found.id] = rules
 
 
 def category_mapping(lines: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -188,6 +210,8 @@ def apply_import(session: Session, plan: ImportPlan) -> ImportPlan:
             row.position = _take_position(session, next_position, item.lesson_id)
         row.retired_at = None
     _insert_created(session, plan.course_id, list(created.values()))
+    for lesson_id, rules in plan.quizzes.items():
+        session.get(Lesson, lesson_id).set_quiz_rules(rules)
     session.flush()
     return plan
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from quizapp.domain.course_markdown import ParsedCourse, parse_course_markdown
 from quizapp.domain.formats.bank import BankError, BankParseResult, check_banks, parse_bank
 from quizapp.domain.front_matter import split_front_matter
+from quizapp.domain.quiz_rules import QuizRules
 from quizapp.domain.slugs import slugify
 from quizapp.models import Course, Lesson, Question
 from quizapp.services.memberships import new_join_code
@@ -87,6 +88,7 @@ def load_path(
     errors.extend(format_error(error) for error in check_banks(banks))
     questions = [question for bank in banks for question in bank.questions]
     errors.extend(_unknown_lessons(parsed, banks))
+    errors.extend(_unknown_quiz_lessons(parsed, banks))
     media_files, media_errors = read_source_media(
         markdown_path.parent, _markdown_sources(str(markdown_path), parsed, banks)
     )
@@ -105,6 +107,7 @@ def load_path(
         questions = [with_stored_names(question, names) for question in questions]
     _apply_front_matter(course, front.values)
     lessons = _upsert_lessons(session, course, parsed, report)
+    _apply_quiz_rules(banks, lessons)
     if bank_paths:
         _upsert_questions(session, course, lessons, questions, now, report)
     session.flush()
@@ -174,6 +177,31 @@ def _unknown_lessons(parsed: ParsedCourse, banks: list[BankParseResult]) -> list
         for question in bank.questions
         if str(question.get("lesson")) not in lookup
     ]
+
+
+def _quiz_rules_by_lesson(bank: BankParseResult) -> dict[int | str, QuizRules]:
+    found = dict(bank.quizzes)
+    if bank.quiz is not None and bank.lesson_key is not None:
+        found[bank.lesson_key] = bank.quiz
+    return found
+
+
+def _unknown_quiz_lessons(parsed: ParsedCourse, banks: list[BankParseResult]) -> list[str]:
+    lookup = _lesson_lookup(parsed)
+    return [
+        f"{bank.filename}:1: quiz rules for lesson {key!r}, which the course does not have"
+        for bank in banks
+        for key in _quiz_rules_by_lesson(bank)
+        if str(key) not in lookup
+    ]
+
+
+def _apply_quiz_rules(banks: list[BankParseResult], lessons: dict[str, "Lesson"]) -> None:
+    """Only what the banks say: a lesson whose bank has no `quiz:` block keeps the rules
+    set since in the editor or the API."""
+    for bank in banks:
+        for key, rules in _quiz_rules_by_lesson(bank).items():
+            lessons[str(key)].set_quiz_rules(rules)
 
 
 def _upsert_course(session: Session, slug: str, parsed: ParsedCourse) -> Course:

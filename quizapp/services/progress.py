@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from quizapp.domain import scheduling, statistics
+from quizapp.domain.grades import lesson_grade
 from quizapp.models import Answer, Attempt, Card, Course, Lesson, Question, ReviewLog, User
 
 FORECAST_DAYS = 14
@@ -28,6 +29,8 @@ class LessonProgress:
     best_score: float | None
     last_score: float | None
     mastered: int  # active questions whose card is in review and still remembered
+    # The lesson's grade by its grading method (domain.grades.lesson_grade).
+    grade: float | None = None
 
     @property
     def mastery(self) -> float | None:
@@ -120,7 +123,7 @@ def lesson_progress(
     mastered = mastered_counts(session, user, now)
     result = []
     for lesson, lesson_course, question_count in lessons:
-        attempts, best, last = scores.get(lesson.id, (0, None, None))
+        attempts, best, last, taken = scores.get(lesson.id, (0, None, None, []))
         result.append(
             LessonProgress(
                 lesson=lesson,
@@ -130,6 +133,7 @@ def lesson_progress(
                 best_score=best,
                 last_score=last,
                 mastered=mastered.get(lesson.id, 0),
+                grade=lesson_grade(lesson.quiz_grading or "highest", taken),
             )
         )
     return result
@@ -137,31 +141,30 @@ def lesson_progress(
 
 def attempt_scores(
     session: Session, user: User
-) -> dict[int, tuple[int, float | None, float | None]]:
-    """Per lesson id: (submitted attempts, best score, last score) in one windowed query."""
-    partition = Attempt.lesson_id
-    ranked = (
-        sa.select(
-            Attempt.lesson_id.label("lesson_id"),
-            Attempt.score.label("score"),
-            sa.func.count().over(partition_by=partition).label("n"),
-            sa.func.max(Attempt.score).over(partition_by=partition).label("best"),
-            sa.func.row_number()
-            .over(
-                partition_by=partition,
-                order_by=(Attempt.submitted_at.desc(), Attempt.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(Attempt.user_id == user.id, Attempt.submitted_at.is_not(None))
-        .subquery()
-    )
+) -> dict[int, tuple[int, float | None, float | None, list[float | None]]]:
+    """Per lesson id: (submitted attempts, best score, last score, every score in the
+    order taken) in one query; staff previews left out."""
     rows = session.execute(
-        sa.select(ranked.c.lesson_id, ranked.c.n, ranked.c.best, ranked.c.score).where(
-            ranked.c.rank == 1
+        sa.select(Attempt.lesson_id, Attempt.score)
+        .where(
+            Attempt.user_id == user.id,
+            Attempt.submitted_at.is_not(None),
+            Attempt.preview.is_(False),
         )
+        .order_by(Attempt.lesson_id, Attempt.submitted_at, Attempt.id)
     ).all()
-    return {lesson_id: (int(n), best, last) for lesson_id, n, best, last in rows}
+    scores: dict[int, list[float | None]] = {}
+    for lesson_id, score in rows:
+        scores.setdefault(lesson_id, []).append(score)
+    return {
+        lesson_id: (
+            len(taken),
+            max((score for score in taken if score is not None), default=None),
+            taken[-1],
+            taken,
+        )
+        for lesson_id, taken in scores.items()
+    }
 
 
 # Retrievability depends only on fsrs's decay weight, not on the desired retention, so

@@ -13,9 +13,19 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
+from quizapp.domain.grades import lesson_grade
 from quizapp.domain.questions.registry import grade_response, is_gradable
 from quizapp.domain.quiz_layout import draw_questions, selected_choice_positions, shuffle_options
-from quizapp.models import Answer, AnswerChoice, Attempt, Lesson, Question
+from quizapp.domain.quiz_rules import Override, QuizRules, start_refusal, with_overrides
+from quizapp.models import (
+    Answer,
+    AnswerChoice,
+    Attempt,
+    GroupMember,
+    Lesson,
+    Question,
+    QuizOverride,
+)
 from quizapp.services import course_statistics
 from quizapp.services.attempt_results import graded_record
 from quizapp.services.deck import ensure_lesson_flashcards
@@ -29,6 +39,8 @@ class LessonHistory:
     best_score: float | None
     last_score: float | None
     last_attempt_id: int | None
+    # The lesson's grade for the learner by its grading method (domain.grades).
+    grade: float | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,38 @@ class OpenedAttempt:
 
 class NoQuizQuestions(Exception):
     """The lesson has nothing to ask (no gradable active question)."""
+
+
+class QuizRefused(Exception):
+    """The quiz rules refuse a new attempt now; `code` is a domain.quiz_rules refusal
+    (quiz_not_open, quiz_closed, no_attempts_left) and `rules` what the learner works under."""
+
+    def __init__(self, code: str, rules: QuizRules):
+        super().__init__(code)
+        self.code = code
+        self.rules = rules
+
+
+def learner_rules(session: Session, lesson: Lesson, user_id: int) -> QuizRules:
+    """The lesson's quiz rules with the learner's own and their groups' overrides."""
+    in_groups = sa.select(GroupMember.group_id).where(GroupMember.user_id == user_id)
+    rows = session.scalars(
+        sa.select(QuizOverride).where(
+            QuizOverride.lesson_id == lesson.id,
+            sa.or_(QuizOverride.user_id == user_id, QuizOverride.group_id.in_(in_groups)),
+        )
+    ).all()
+    overrides = [Override(row.extra_minutes, row.extra_attempts, row.closes) for row in rows]
+    return with_overrides(lesson.quiz_rules, overrides)
+
+
+def attempts_used(session: Session, user_id: int, lesson_id: int) -> int:
+    """Attempts that count against the limit: every learner attempt begun, open or not."""
+    return session.scalar(
+        sa.select(sa.func.count(Attempt.id)).where(
+            Attempt.user_id == user_id, Attempt.lesson_id == lesson_id, Attempt.preview.is_(False)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -81,17 +125,28 @@ def open_attempt(session: Session, user_id: int, lesson_id: int) -> Attempt | No
 
 
 def open_or_start_attempt(
-    session: Session, user_id: int, lesson: Lesson, now: datetime, size: int | None = None
+    session: Session,
+    user_id: int,
+    lesson: Lesson,
+    now: datetime,
+    size: int | None = None,
+    preview: bool = False,
 ) -> OpenedAttempt:
     """The learner's open attempt at the lesson, or a new one: what the web's "Start quiz"
     and the API's POST …/attempts both do. Raises NoQuizQuestions when there is nothing
-    to ask."""
+    to ask, QuizRefused when the quiz rules refuse a new attempt now (staff previews
+    are never refused). `preview`: the caller is staff of the course."""
     attempt = open_attempt(session, user_id, lesson.id)
     if attempt is not None:
         return OpenedAttempt(attempt, started=False)
     if not quiz_questions(session, lesson):
         raise NoQuizQuestions(lesson.slug)
-    return _start(session, user_id, lesson, now, size, None)
+    if not preview:
+        rules = learner_rules(session, lesson, user_id)
+        refusal = start_refusal(rules, now, attempts_used(session, user_id, lesson.id))
+        if refusal is not None:
+            raise QuizRefused(refusal, rules)
+    return _start(session, user_id, lesson, now, size, None, preview)
 
 
 def start_attempt(
@@ -101,9 +156,11 @@ def start_attempt(
     now: datetime,
     size: int | None = None,
     seed: int | None = None,
+    preview: bool = False,
 ) -> Attempt:
-    """A new attempt (or the open one a concurrent request started first)."""
-    return _start(session, user_id, lesson, now, size, seed).attempt
+    """A new attempt (or the open one a concurrent request started first); no rule is
+    checked here (open_or_start_attempt does)."""
+    return _start(session, user_id, lesson, now, size, seed, preview).attempt
 
 
 def _start(
@@ -113,16 +170,23 @@ def _start(
     now: datetime,
     size: int | None,
     seed: int | None,
+    preview: bool = False,
 ) -> OpenedAttempt:
     """Starts an attempt; this is also the one moment the lesson's flashcards join the
-    learner's deck (they are never asked in the quiz, but taking it means studying them)."""
-    questions = {row.id: row for row in quiz_questions(session, lesson)}
+    learner's deck (they are never asked in the quiz, but taking it means studying them).
+    A staff preview adds no cards and is numbered apart from learner attempts."""
+    ordered = quiz_questions(session, lesson)
+    questions = {row.id: row for row in ordered}
     seed = secrets.randbits(48) if seed is None else seed
     rng = random.Random(seed)
-    chosen = draw_questions(sorted(questions), size or lesson.quiz_size, rng)
+    shuffle = lesson.quiz_shuffle is not False
+    authored = [row.id for row in ordered] if not shuffle else sorted(questions)
+    chosen = draw_questions(authored, size or lesson.quiz_size, rng, shuffle)
     previous = session.scalar(
         sa.select(sa.func.count(Attempt.id)).where(
-            Attempt.user_id == user_id, Attempt.lesson_id == lesson.id
+            Attempt.user_id == user_id,
+            Attempt.lesson_id == lesson.id,
+            Attempt.preview.is_(preview),
         )
     )
     attempt = Attempt(
@@ -132,6 +196,7 @@ def _start(
         seed=seed,
         started_at=now,
         question_count=len(chosen),
+        preview=preview,
     )
     try:
         # The partial unique index allows one open attempt per learner and lesson: when a
@@ -154,7 +219,9 @@ def _start(
                 "question_id": question_id,
                 "question_version": questions[question_id].version,
                 "position": position,
-                "display_order": shuffle_options(question_dict(questions[question_id]), rng),
+                "display_order": shuffle_options(
+                    question_dict(questions[question_id]), rng if shuffle else None
+                ),
             }
             for position, question_id in enumerate(chosen)
         ],
@@ -165,7 +232,8 @@ def _start(
     set_committed_value(attempt, "answers", list(answers))
     for answer in answers:  # already read: no lazy load per answer afterwards
         set_committed_value(answer, "question", questions[answer.question_id])
-    ensure_lesson_flashcards(session, user_id, lesson.id, now)
+    if not preview:
+        ensure_lesson_flashcards(session, user_id, lesson.id, now)
     return OpenedAttempt(attempt, started=True)
 
 
@@ -224,7 +292,8 @@ def submit_attempt(
         ]
     _count_answers_as_reviews(session, attempt, now)
     session.flush()
-    course_statistics.record_submission(session, attempt)
+    if not attempt.preview:  # a staff preview is never part of the course's statistics
+        course_statistics.record_submission(session, attempt)
     return SubmitOutcome(attempt, newly_submitted=True)
 
 
@@ -308,28 +377,32 @@ def _load_selected_choices(session: Session, answers: list[Answer]) -> None:
 
 
 def _count_answers_as_reviews(session: Session, attempt: Attempt, now: datetime) -> None:
+    if attempt.preview:
+        return  # staff trying the quiz: not study, not learner data
     outcomes = [(answer.question_id, bool(answer.is_correct)) for answer in attempt.answers]
     record_quiz_answers(session, attempt.user_id, outcomes, now)
 
 
 def lesson_history(session: Session, user_id: int, lesson_id: int) -> LessonHistory:
-    submitted = (Attempt.user_id == user_id, Attempt.lesson_id == lesson_id) + (
-        Attempt.submitted_at.is_not(None),
-    )
-    count, best = session.execute(
-        sa.select(sa.func.count(Attempt.id), sa.func.max(Attempt.score)).where(*submitted)
-    ).one()
-    last = session.execute(
+    """The learner's submitted attempts at the lesson (previews left out), in one query."""
+    rows = session.execute(
         sa.select(Attempt.id, Attempt.score)
-        .where(*submitted)
-        .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
-        .limit(1)
-    ).first()
+        .where(
+            Attempt.user_id == user_id,
+            Attempt.lesson_id == lesson_id,
+            Attempt.submitted_at.is_not(None),
+            Attempt.preview.is_(False),
+        )
+        .order_by(Attempt.submitted_at, Attempt.id)
+    ).all()
+    scores = [row.score for row in rows]
+    method = session.scalar(sa.select(Lesson.quiz_grading).where(Lesson.id == lesson_id))
     return LessonHistory(
-        attempts=count,
-        best_score=best,
-        last_score=last.score if last else None,
-        last_attempt_id=last.id if last else None,
+        attempts=len(rows),
+        best_score=max((score for score in scores if score is not None), default=None),
+        last_score=rows[-1].score if rows else None,
+        last_attempt_id=rows[-1].id if rows else None,
+        grade=lesson_grade(method or "highest", scores),
     )
 
 

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from quizapp.domain import statistics
+from quizapp.domain.grades import lesson_grade
 from quizapp.domain.statistics import ItemSums
 from quizapp.models import Attempt, Card, Course, Lesson, Question, ReviewLog, User
 from quizapp.services import catalog, course_statistics
@@ -55,6 +56,8 @@ class LearnerRow:
     mean_best_score: float | None
     reviews: int
     last_activity: datetime | None
+    # The mean over lessons of the learner's grade by each lesson's grading method.
+    mean_grade: float | None = None
 
 
 LEARNERS_PER_PAGE = 50
@@ -289,6 +292,7 @@ def learner_table(
         .outerjoin(reviews, reviews.c.user_id == page.c.id)
         .order_by(page.c.email, page.c.id)
     ).all()
+    grades = _mean_grades(session, course, only)
     return [
         LearnerRow(
             user_id=user_id,
@@ -299,6 +303,7 @@ def learner_table(
             mean_best_score=None if mean_best is None else float(mean_best),
             reviews=int(review_count or 0),
             last_activity=max((t for t in (last_quiz, last_review) if t), default=None),
+            mean_grade=grades.get(user_id),
         )
         for (
             user_id,
@@ -312,6 +317,33 @@ def learner_table(
             last_review,
         ) in rows
     ]
+
+
+def _mean_grades(session: Session, course: Course, users: list[int] | None) -> dict[int, float]:
+    """Per user (of `users`, if given): the mean of their lesson grades, each lesson graded
+    by its own method (domain.grades.lesson_grade), from their scores in the order taken."""
+    conditions = [
+        Lesson.course_id == course.id,
+        Attempt.submitted_at.is_not(None),
+        Attempt.preview.is_(False),
+    ]
+    if users is not None:
+        conditions.append(Attempt.user_id.in_(users))
+    rows = session.execute(
+        sa.select(Attempt.user_id, Attempt.lesson_id, Lesson.quiz_grading, Attempt.score)
+        .join(Lesson, Lesson.id == Attempt.lesson_id)
+        .where(*conditions)
+        .order_by(Attempt.user_id, Attempt.lesson_id, Attempt.submitted_at, Attempt.id)
+    )
+    taken: dict[tuple[int, int], tuple[str, list[float | None]]] = {}
+    for user_id, lesson_id, method, score in rows:
+        taken.setdefault((user_id, lesson_id), (method or "highest", []))[1].append(score)
+    per_user: dict[int, list[float]] = {}
+    for (user_id, _lesson_id), (method, scores) in taken.items():
+        grade = lesson_grade(method, scores)
+        if grade is not None:
+            per_user.setdefault(user_id, []).append(grade)
+    return {user_id: sum(grades) / len(grades) for user_id, grades in per_user.items()}
 
 
 def _learner_quiz_totals(course: Course, users: list[int] | None = None):

@@ -37,6 +37,9 @@ class Api:
     def delete(self, path: str, headers: dict | None = None, **kwargs):
         return self.client.delete("/api/v1" + path, headers=self._headers(headers), **kwargs)
 
+    def put(self, path: str, headers: dict | None = None, **kwargs):
+        return self.client.put("/api/v1" + path, headers=self._headers(headers), **kwargs)
+
 
 @pytest.fixture
 def issue_token(client, make_user):

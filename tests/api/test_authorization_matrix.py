@@ -64,6 +64,7 @@ EXPECTED: dict[tuple[str, str], tuple[dict, dict | None]] = {
         expect(404, learner=403, assistant=403, instructor=200, admin=200),
         None,
     ),
+    ("api.set_quiz_rules", "PUT"): (COURSE_EDIT, {}),
     ("api.start_attempt", "POST"): (expect(201), None),
     ("api.submit_attempt", "POST"): (OWN_ONLY, {"answers": []}),
     ("api.review_due", "GET"): (SIGNED_IN, None),

@@ -248,3 +248,59 @@ def test_the_due_list_can_be_scoped_to_a_lesson(learner_api):
     assert learner_api.get("/review/due?course=no-such-course").status_code == 404
     assert learner_api.get("/review/due?lesson=x").status_code == 422
     assert learner_api.get("/review/due?limit=abc").status_code == 422
+
+
+def test_quiz_rules_set_over_the_api_limit_the_learner(learner_api, staff_api):
+    rules = {"attempts": 1, "time_limit": 20, "grading": "last", "review": {"answers": "never"}}
+    put = staff_api.put(f"{LESSON_PATH}/quiz", json=rules)
+    assert put.status_code == 200, put.get_data(as_text=True)
+    assert put.get_json()["attempts"] == 1
+    lessons = learner_api.get(f"/courses/{COURSE}/lessons").get_json()["lessons"]
+    shown = next(item["quiz"] for item in lessons if item["slug"] == LESSON)
+    assert (shown["attempts"], shown["time_limit"], shown["grading"]) == (1, 20, "last")
+    assert shown["review"]["answers"] == "never"
+    assert shown["review"]["score"] == "immediate"
+
+    attempt = learner_api.post(f"{LESSON_PATH}/attempts").get_json()
+    learner_api.post(f"/attempts/{attempt['id']}/submit", json={"answers": []})
+    again = learner_api.post(f"{LESSON_PATH}/attempts")
+    assert again.status_code == 409
+    assert again.get_json()["error"]["code"] == "no_attempts_left"
+    progress = learner_api.get("/me/progress").get_json()
+    lesson = next(item for item in progress["lessons"] if item["lesson"]["slug"] == LESSON)
+    assert lesson["grade"] == lesson["last_score"]
+
+
+def test_a_closed_or_unopened_quiz_answers_409(learner_api, staff_api):
+    for rules, code in (
+        ({"closes": "2000-01-01T00:00:00+00:00"}, "quiz_closed"),
+        ({"opens": "2999-01-01T00:00:00+01:00"}, "quiz_not_open"),
+    ):
+        assert staff_api.put(f"{LESSON_PATH}/quiz", json=rules).status_code == 200
+        refused = learner_api.post(f"{LESSON_PATH}/attempts")
+        assert refused.status_code == 409
+        assert refused.get_json()["error"]["code"] == code
+    assert _count(Attempt) == 0
+
+
+def test_bad_quiz_rules_are_refused_with_nothing_changed(staff_api, learner_api):
+    for body in (
+        {"closes": "next friday"},
+        {"opens": "2026-12-08T10:00:00+00:00", "closes": "2026-12-01T10:00:00+00:00"},
+        {"attempts": 0},
+        {"grading": "best"},
+    ):
+        assert staff_api.put(f"{LESSON_PATH}/quiz", json=body).status_code == 422, body
+    lessons = learner_api.get(f"/courses/{COURSE}/lessons").get_json()["lessons"]
+    shown = next(item["quiz"] for item in lessons if item["slug"] == LESSON)
+    assert shown["closes"] is None
+    assert shown["attempts"] is None
+
+
+def test_staff_starting_a_quiz_preview_it(staff_api):
+    started = staff_api.post(f"{LESSON_PATH}/attempts")
+    assert started.status_code == 201
+    assert _count(Card) == 0  # a preview adds no flashcards to the deck
+    staff_api.post(f"/attempts/{started.get_json()['id']}/submit", json={"answers": []})
+    assert _count(ReviewLog) == 0
+    assert db.session.scalar(sa.select(Attempt.preview)) is True

@@ -73,7 +73,7 @@ def test_learner_dashboard_shows_scores_due_cards_and_streak(client, auth, cours
     row = text_of(
         re.search(r"<tr>\s*<th scope=\"row\">\s*<a[^>]*>1\. Clase 1.*?</tr>", html, re.S)[0]
     )
-    assert "2 100 % 50 %" in row  # attempts, best, last
+    assert "2 100 % 100 % 50 %" in row  # attempts, grade (highest), best, last
     assert "/courses/stats-course/clase-1" in html
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 import yaml
@@ -17,6 +18,7 @@ from quizapp.domain.questions.registry import (
     semantic_problems,
 )
 from quizapp.domain.questions.schema import MAX_PROBLEMS, file_problems
+from quizapp.domain.quiz_rules import QuizRules, dates_problem, rules_from_block
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -46,6 +48,10 @@ class BankParseResult:
     questions: list[dict[str, Any]] = field(default_factory=list)
     errors: list[BankError] = field(default_factory=list)
     ids: dict[str, int] = field(default_factory=dict)
+    # The quiz rules the file sets (SPEC §12): `quiz:` for its own lesson, `quizzes:` for
+    # several (lesson number or slug → rules); None / empty when it sets none.
+    quiz: QuizRules | None = None
+    quizzes: dict[int | str, QuizRules] = field(default_factory=dict)
 
 
 class _LineMap:
@@ -128,6 +134,7 @@ def parse_bank(text: str, filename: str) -> BankParseResult:
     if data is None:
         result.errors.append(BankError(filename, 1, "the file is empty; expected `questions:`"))
         return result
+    _dates_as_text(data)
     problems = file_problems(data)
     result.errors += [_error(filename, line_map, problem.path, problem) for problem in problems]
     if len(problems) >= MAX_PROBLEMS:
@@ -144,8 +151,48 @@ def parse_bank(text: str, filename: str) -> BankParseResult:
         result.lesson_key = data["lesson"]
     broken = {p.path[1] for p in problems if len(p.path) > 1 and p.path[0] == "questions"}
     _read_questions(result, data["questions"], broken, line_map)
+    if not any(p.path[:1] in (("quiz",), ("quizzes",)) for p in problems):
+        _read_quiz_rules(result, data, line_map)
     result.errors.sort(key=lambda error: error.line)
     return result
+
+
+def _quiz_blocks(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], Any]]:
+    """(path, block) of each quiz-rules block in the file."""
+    blocks: list[tuple[tuple[Any, ...], Any]] = []
+    if "quiz" in data:
+        blocks.append((("quiz",), data["quiz"]))
+    if isinstance(data.get("quizzes"), dict):
+        blocks += [(("quizzes", key), block) for key, block in data["quizzes"].items()]
+    return blocks
+
+
+def _dates_as_text(data: Any) -> None:
+    """YAML reads an unquoted `2026-12-08T23:59:00+01:00` as a datetime: give the schema
+    the text back, so one pattern checks every spelling (and a date without its time or
+    offset gets the schema's message, not a silent midnight UTC)."""
+    if not isinstance(data, dict):
+        return
+    for _path, block in _quiz_blocks(data):
+        if not isinstance(block, dict):
+            continue
+        for key in ("opens", "closes"):
+            value = block.get(key)
+            if isinstance(value, datetime | date):
+                block[key] = value.isoformat()
+
+
+def _read_quiz_rules(result: BankParseResult, data: dict[str, Any], line_map: _LineMap) -> None:
+    for path, block in _quiz_blocks(data):
+        rules = rules_from_block(block)
+        problem = dates_problem(rules)
+        if problem is not None:
+            line = line_map.line_of((*path, "closes"))
+            result.errors.append(BankError(result.filename, line, f"{path[0]}: {problem}"))
+        elif path == ("quiz",):
+            result.quiz = rules
+        else:
+            result.quizzes[path[1]] = rules
 
 
 def _read_questions(
@@ -242,11 +289,17 @@ def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 _BankDumper.add_representer(str, _represent_str)
 
 
-def dump_bank(questions: Sequence[dict[str, Any]], lesson: int | str | None = None) -> str:
+def dump_bank(
+    questions: Sequence[dict[str, Any]],
+    lesson: int | str | None = None,
+    quizzes: Mapping[int | str, dict[str, Any]] | None = None,
+) -> str:
     """YAML text for normalised questions; `parse_bank` of it gives the same questions.
 
     With `lesson`, the file says `lesson:` once and only questions of other lessons carry
-    their own; without, each question with a lesson carries it.
+    their own; without, each question with a lesson carries it. `quizzes` are `quiz:`
+    blocks (quiz_rules.rules_to_block) by lesson: the file's own lesson's is written as
+    `quiz:`, the others under `quizzes:`.
     """
     items = []
     for question in questions:
@@ -256,6 +309,11 @@ def dump_bank(questions: Sequence[dict[str, Any]], lesson: int | str | None = No
             item["lesson"] = own
         items.append(item)
     document: dict[str, Any] = {} if lesson is None else {"lesson": lesson}
+    blocks = {key: block for key, block in (quizzes or {}).items() if block}
+    if lesson is not None and blocks.get(lesson):
+        document["quiz"] = blocks.pop(lesson)
+    if blocks:
+        document["quizzes"] = blocks
     document["questions"] = items
     return yaml.dump(
         document,
@@ -270,9 +328,13 @@ def dump_bank(questions: Sequence[dict[str, Any]], lesson: int | str | None = No
 def read_bank_file(text: str, filename: str) -> ParsedFile:
     """The formats table's YAML parser: `parse_bank`, each question at its id's line."""
     result = parse_bank(text, filename)
+    quizzes = dict(result.quizzes)
+    if result.quiz is not None and result.lesson_key is not None:
+        quizzes[result.lesson_key] = result.quiz
     return ParsedFile(
         questions=[(q, result.ids.get(q["id"], 1)) for q in result.questions],
         errors=[str(error) for error in result.errors],
+        quizzes=quizzes,
     )
 
 
@@ -283,4 +345,5 @@ def write_bank_file(course: ExportCourse) -> WrittenFile:
         for lesson in course.lessons
         for question in lesson.questions
     ]
-    return WrittenFile(dump_bank(questions).encode("utf-8"))
+    quizzes = {lesson.number: lesson.quiz for lesson in course.lessons if lesson.quiz}
+    return WrittenFile(dump_bank(questions, quizzes=quizzes).encode("utf-8"))

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from quizapp.domain.quiz_rules import QuizRules
+
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's conventional name)
     """Mark an English msgid for extraction (`pybabel extract -k N_`); the layer that shows
@@ -28,6 +30,9 @@ class ParsedFile:
     # Files a question carries (Moodle's embedded files, an Anki package's media): question
     # id → {target of its `media:` references → bytes}, for the importer to store.
     media: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    # Quiz rules the file sets (a YAML bank's `quiz:` / `quizzes:` blocks), by the lesson
+    # number or slug it names; the importer applies them to those lessons.
+    quizzes: dict[int | str, QuizRules] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,9 @@ class ExportLesson:
     slug: str
     title: str
     questions: list[dict[str, Any]]
+    # The lesson's quiz rules as a bank `quiz:` block (only what differs from a practice
+    # quiz; quiz_rules.rules_to_block); formats that cannot hold them ignore it.
+    quiz: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
