@@ -1,7 +1,7 @@
 """quiz rules: timing, attempts, dates, grading method, review options, overrides, preview
 
 Revision ID: quiz_rules
-Revises: fsrs_parameters
+Revises: item_statistics
 
 Every quiz was practice: unlimited retakes, no time limit or dates, everything shown at
 once. A lesson now carries the rest of SPEC §12's `quiz:` block beside quiz_size; the
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "quiz_rules"
-down_revision = "fsrs_parameters"
+down_revision = "item_statistics"
 branch_labels = None
 depends_on = None
 
