@@ -58,6 +58,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=10_000,
         help="GIFT questions in the import timing (10,000; 0 skips it)",
     )
+    parser.add_argument(
+        "--nodes",
+        type=int,
+        default=1,
+        help="QuizApp nodes: gunicorn instances on their own ports sharing the database and "
+        "Redis, the 2 workers split between them and the load spread over them (1)",
+    )
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument(
         "--update-benchmarks",
@@ -80,8 +87,9 @@ def sizes_from(args: argparse.Namespace):
 
 
 def preset_of(args: argparse.Namespace) -> str | None:
-    """The size preset of this run, or None when sizes were overridden by hand."""
-    if any(
+    """The size preset of this run, or None when sizes were overridden by hand (or the
+    run measured several nodes: the growth table compares one node's runs)."""
+    if args.nodes > 1 or any(
         getattr(args, n) is not None
         for n in ("learners", "courses", "questions", "answers", "cards")
     ):
@@ -162,6 +170,7 @@ def main(argv: list[str]) -> int:
         connections=args.connections,
         latency_connections=args.latency_connections,
         profile=args.profile,
+        nodes=args.nodes,
         gift_file=gift_file,
         gift_questions=gift_questions,
         results_dir=RESULTS_DIR,
@@ -177,6 +186,7 @@ def main(argv: list[str]) -> int:
             "connections": args.connections,
             "latency_connections": args.latency_connections,
             "workers": 2,
+            "nodes": args.nodes,
             "seed": args.seed,
         },
         "dataset": {

@@ -109,3 +109,37 @@ def run_wrk(
             )
             return figures
     raise RuntimeError(f"wrk printed no figures:\n{done.stdout}\n{done.stderr}")
+
+
+def run_wrk_on_nodes(base_urls: list[str], data_files: list[Path], **settings) -> dict:
+    """wrk against every node at once (node i sends data_files[i]), the connections split
+    between them as a load balancer would spread them; counts add up, and each latency
+    percentile is the worst node's (percentiles of separate runs cannot be merged
+    exactly: an upper bound)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len(base_urls) == 1:
+        return run_wrk(base_urls[0], data_files[0], **settings)
+    connections = settings.pop("connections")
+    shares = [
+        max(1, connections // len(base_urls) + (i < connections % len(base_urls)))
+        for i in range(len(base_urls))
+    ]
+    with ThreadPoolExecutor(max_workers=len(base_urls)) as pool:
+        runs = list(
+            pool.map(
+                lambda job: run_wrk(job[0], job[1], connections=job[2], **settings),
+                zip(base_urls, data_files, shares, strict=True),
+            )
+        )
+    merged = dict(runs[0])
+    for key in ("requests", "rps", "error_count", "unexpected_status"):
+        merged[key] = sum(run[key] for run in runs)
+    merged["errors"] = {
+        name: sum(run["errors"].get(name, 0) for run in runs) for name in runs[0]["errors"]
+    }
+    merged["latency_us"] = {
+        name: max(run["latency_us"][name] for run in runs) for name in runs[0]["latency_us"]
+    }
+    merged["nodes"] = len(base_urls)
+    return merged

@@ -269,7 +269,13 @@ def markdown(run: dict) -> str:
         "",
         f"Latest run: {run['started_at']} · command: `{run['command']}` "
         f"({run['settings']['duration']} s per scenario, wrk -t{run['settings']['threads']}, "
-        f"gunicorn {run['settings']['workers']} sync workers, production config).",
+        f"gunicorn {run['settings']['workers']} sync workers"
+        + (
+            f" split over {run['settings']['nodes']} nodes (one database, one Redis)"
+            if run["settings"].get("nodes", 1) > 1
+            else ""
+        )
+        + ", production config).",
         "",
         f"Machine: {machine['nproc']} CPUs ({machine['cpu']}), {machine['ram_gb']} GB RAM, "
         f"Python {machine['python']}, load average at start {machine['loadavg']}.",

@@ -13,7 +13,7 @@ from bench import REPO_DIR, VENV_BIN
 from bench.database import issue_tokens, migrate, rebuild_statistics
 from bench.dataset import PASSWORD, PROFILED_IMPORT_COURSE, Dataset
 from bench.importing import time_import
-from bench.load import run_wrk, write_lua_data
+from bench.load import run_wrk_on_nodes, write_lua_data
 from bench.report import IMPORT_LIMIT_S, scenario_figures
 from bench.scenarios import (
     WIDE_CONNECTIONS,
@@ -22,7 +22,7 @@ from bench.scenarios import (
     floor_scenario,
     hello_scenario,
 )
-from bench.server import FLOOR, HELLO, QUIZAPP, Gunicorn, app_environment
+from bench.server import FLOOR, HELLO, QUIZAPP, Gunicorn, Nodes, app_environment
 from bench.sessions import check, floor_login, login
 
 WARM_UP_SECONDS = 1
@@ -40,6 +40,7 @@ class Options:
     gift_file: Path | None
     gift_questions: int
     results_dir: Path
+    nodes: int = 1  # QuizApp nodes (gunicorn instances sharing the database and Redis)
 
 
 def _log(message: str) -> None:
@@ -47,7 +48,7 @@ def _log(message: str) -> None:
 
 
 def _wrk(
-    base_url: str,
+    base_url: str | list[str],
     scenario: Scenario,
     data_dir: Path,
     options: Options,
@@ -55,9 +56,19 @@ def _wrk(
     duration: float,
     timeout: float = 10.0,
 ) -> dict:
-    data = write_lua_data(data_dir / f"{scenario.name}.lua", scenario.requests, scenario.expect)
-    return run_wrk(
-        base_url,
+    urls = [base_url] if isinstance(base_url, str) else base_url
+    # Each node gets its own share of the pool: a write (a submission, a rating) must not
+    # be sent to two nodes at once, as one balancer would never send one request twice.
+    data = [
+        write_lua_data(
+            data_dir / f"{scenario.name}-{i}.lua",
+            scenario.requests[i :: len(urls)] or scenario.requests,
+            scenario.expect,
+        )
+        for i in range(len(urls))
+    ]
+    return run_wrk_on_nodes(
+        urls,
         data,
         duration=duration,
         connections=connections,
@@ -127,7 +138,7 @@ def _preflight(server: Gunicorn, scenario: Scenario) -> float:
 
 
 def _measure(
-    server: Gunicorn,
+    server: Nodes,
     scenario: Scenario,
     options: Options,
     data_dir: Path,
@@ -137,14 +148,14 @@ def _measure(
 ) -> dict:
     single = _preflight(server, scenario)
     if not scenario.writes and single < SLOW_REQUEST_S:
-        _wrk(server.url, scenario, data_dir, options, connections, WARM_UP_SECONDS)
+        _wrk(server.urls, scenario, data_dir, options, connections, WARM_UP_SECONDS)
     # A slow page gets longer at its own level, to finish about 20 requests; the extra
     # levels (8, 32 connections) keep the set duration, or the run would take an hour.
     duration = options.duration
     if primary:
         duration = max(duration, min(MAX_DURATION_S, single * 20 * connections / server.workers))
     wrk = _wrk(
-        server.url,
+        server.urls,
         scenario,
         data_dir,
         options,
@@ -188,7 +199,7 @@ def _app_scenarios(
         server_env = {**env, "DASHBOARD_CACHE_SECONDS": "0"} if uncached else env
         name = "quizapp-uncached" if uncached else "quizapp"
         log = options.results_dir / "logs" / f"{label}-{name}.log"
-        with Gunicorn(QUIZAPP, server_env, log) as server:
+        with Nodes(QUIZAPP, server_env, log, options.nodes) as server:
             if not uncached:
                 cookies = {
                     user: login(server.url, dataset.learner_emails[user], PASSWORD)

@@ -125,3 +125,48 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+class Nodes:
+    """`count` QuizApp nodes (gunicorn instances on their own ports, one database, one
+    Redis) sharing the same number of workers as one node would have, so the figures
+    compare: the load is split between them as a load balancer would."""
+
+    def __init__(self, app: str, env: dict[str, str], log: Path, count: int = 1):
+        per_node = max(1, WORKERS // count)
+        self.servers = [
+            Gunicorn(app, env, log.with_name(f"{log.stem}-node{i + 1}{log.suffix}"), per_node)
+            if count > 1
+            else Gunicorn(app, env, log)
+            for i in range(count)
+        ]
+
+    @property
+    def url(self) -> str:
+        return self.servers[0].url
+
+    @property
+    def urls(self) -> list[str]:
+        return [server.url for server in self.servers]
+
+    @property
+    def workers(self) -> int:
+        return sum(server.workers for server in self.servers)
+
+    def worker_memory(self) -> list[dict[str, float]]:
+        return [figures for server in self.servers for figures in server.worker_memory()]
+
+    def __enter__(self) -> "Nodes":
+        started = []
+        try:
+            for server in self.servers:
+                started.append(server.__enter__())
+        except BaseException:
+            for server in started:
+                server.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for server in self.servers:
+            server.__exit__(*exc)

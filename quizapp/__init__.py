@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from config import CONFIGS, development_secret_key
+from quizapp.json_provider import FastJSONProvider
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,6 +26,8 @@ class QuizApp(Flask):
     may have been applied: that view is not run again and the error handler answers 503.
     Views that commit twice (the quiz page starts an attempt, API authentication stamps
     "last used") are idempotent up to each commit, so a retry after the first is safe."""
+
+    json_provider_class = FastJSONProvider
 
     def dispatch_request(self):
         from quizapp.extensions import db
