@@ -36,6 +36,8 @@ PHONE = {"width": 390, "height": 844}
 INSTRUCTOR_EMAIL = "instructora@example.org"
 INSTRUCTOR_PASSWORD = "instructor-e2e-password"
 LEARNER_PASSWORD = "learner-e2e-password"
+# An instructor who teaches nothing of the others' (the course journey's "instructor B").
+OTHER_INSTRUCTOR_EMAIL = "instructor-b@example.org"
 
 
 try:
@@ -90,6 +92,16 @@ def _prepare_database(env: dict[str, str], log) -> None:
             INSTRUCTOR_EMAIL,
             "--role",
             "instructor",
+        ],
+        [
+            quizapp,
+            "users",
+            "create",
+            OTHER_INSTRUCTOR_EMAIL,
+            "--role",
+            "instructor",
+            "--password",
+            INSTRUCTOR_PASSWORD,
         ],
     ]
     for command in commands:
