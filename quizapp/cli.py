@@ -244,14 +244,15 @@ def questions_import(
     if problems:
         _fail([f"error: --category {problem}" for problem in problems])
     data = file.read_bytes()
-    plan = plan_import(db.session, course, lesson, data, str(file), fmt, mapping)
+    max_media_bytes = current_app.config["MEDIA_MAX_BYTES"]
+    plan = plan_import(db.session, course, lesson, data, str(file), fmt, mapping, max_media_bytes)
     for item in plan.unsupported:
         click.echo(f"warning: {item}", err=True)
     if not plan.ok:
         db.session.rollback()
         _fail(plan.errors)
     now = clock.now()
-    apply_import(db.session, plan)
+    apply_import(db.session, plan, media_dir=current_app.config["MEDIA_DIR"], now=now)
     history = _import_history(course, plan.fmt, data, history_for, now) if history_for else ""
     db.session.commit()
     click.echo(summary(plan) + history)
@@ -291,7 +292,7 @@ def questions_export(course_slug: str, fmt: str, output: Path) -> None:
     course = catalog.find_course(db.session, course_slug)
     if course is None:
         _fail([f"error: no course {course_slug!r}"])
-    export = export_course_file(db.session, course, fmt)
+    export = export_course_file(db.session, course, fmt, current_app.config["MEDIA_DIR"])
     for question_id, reason in export.skipped:
         click.echo(f"warning: {question_id}: skipped: {reason}", err=True)
     if str(output) == "-" and not get_format(fmt).binary:

@@ -501,7 +501,10 @@ def import_questions(course: str, body: dict):
     found = _course_or_404(course)
     lesson = _import_lesson(found, body.get("lesson"))
     content, filename, fmt = _import_source(body)
-    plan = bank_import.plan_import(db.session, found, lesson, content, filename, fmt)
+    max_media_bytes = current_app.config["MEDIA_MAX_BYTES"]
+    plan = bank_import.plan_import(
+        db.session, found, lesson, content, filename, fmt, max_media_bytes=max_media_bytes
+    )
     if plan.errors:
         raise ApiError(
             422,
@@ -511,7 +514,8 @@ def import_questions(course: str, body: dict):
         )
     dry_run = body.get("dry_run") in (True, "true")
     if not dry_run:
-        bank_import.apply_import(db.session, plan)
+        media_dir = current_app.config["MEDIA_DIR"]
+        bank_import.apply_import(db.session, plan, media_dir=media_dir, now=_now())
         db.session.commit()
     return serializers.import_result(plan, applied=not dry_run)
 

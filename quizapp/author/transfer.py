@@ -40,7 +40,14 @@ def _plan(course: Course, upload: PendingUpload) -> bank_import.ImportPlan:
     if upload.lesson_slug:
         lesson = lesson_or_404(course.slug, upload.lesson_slug)
     return bank_import.plan_import(
-        db.session, course, lesson, upload.data, upload.filename, upload.fmt, upload.categories
+        db.session,
+        course,
+        lesson,
+        upload.data,
+        upload.filename,
+        upload.fmt,
+        upload.categories,
+        max_media_bytes=current_app.config["MEDIA_MAX_BYTES"],
     )
 
 
@@ -107,7 +114,7 @@ def confirm_import(course_slug: str):
             target=upload.lesson_slug,
         )
     now = clock.now()
-    bank_import.apply_import(db.session, plan)
+    bank_import.apply_import(db.session, plan, media_dir=current_app.config["MEDIA_DIR"], now=now)
     if upload.with_history and plan.fmt == "apkg":
         history = anki_history.import_review_history(
             db.session, current_user.id, course, upload.data, now
@@ -143,7 +150,9 @@ def export_questions(course_slug: str):
     if found is None or found.write is None:
         abort(404)
     fmt = found.name
-    export = bank_export.export_course_file(db.session, course, fmt)
+    export = bank_export.export_course_file(
+        db.session, course, fmt, media_dir=current_app.config["MEDIA_DIR"]
+    )
     if export.skipped:
         # The download leaves this page in place; the note shows on the next page opened.
         flash(

@@ -8,6 +8,8 @@ stable id, so re-importing a file updates instead of duplicating. A file import 
 retires: questions missing from the file stay (only `content load` of whole banks retires)."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +22,8 @@ from quizapp.domain.quiz_rules import QuizRules
 from quizapp.domain.slugs import slugify
 from quizapp.models import Choice, Course, Lesson, Question
 from quizapp.services import question_store
+from quizapp.services.carried_media import CarriedFile, check_carried, store_carried
+from quizapp.services.media import MAX_MEDIA_BYTES
 from quizapp.services.question_store import apply_question, choice_rows, content_hash, type_data
 
 # Keys a parser may add that are not part of the stored question.
@@ -51,9 +55,9 @@ class ImportPlan:
     kept: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    # Always empty: a file import never retires (see the module docstring).
-    # Files the questions carry, by question id then `media:` target (see ParsedFile).
-    media: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    # Files the questions carry, checked, by stored name (quizapp.services.carried_media).
+    media: dict[str, CarriedFile] = field(default_factory=dict)
+    max_media_bytes: int = MAX_MEDIA_BYTES
     # Quiz rules the file sets, by lesson id (a YAML bank's `quiz:` / `quizzes:`).
     quizzes: dict[int, QuizRules] = field(default_factory=dict)
 
@@ -94,14 +98,18 @@ def plan_import(
     filename: str,
     fmt: str | None = None,
     category_lessons: dict[str, str] | None = None,
+    max_media_bytes: int = MAX_MEDIA_BYTES,
 ) -> ImportPlan:
     """Parse and check a file (its bytes, or its text); `lesson` (when given) receives every
     question of the file. `fmt` names a format of the table; None detects it.
     `category_lessons` maps a file's category (its whole path, or its last part) to a lesson
-    number, slug or title, for categories whose names are not the course's lessons."""
+    number, slug or title, for categories whose names are not the course's lessons.
+    Files the questions carry are checked here (a refused one is an error of its question)
+    and the questions point at their stored names; `apply_import` stores them."""
     head = source.encode("utf-8") if isinstance(source, str) else source
     found = get_format(fmt) if fmt else detect_format(filename, head)
     plan = ImportPlan(course.id, filename, fmt or "", lesson.id if lesson else None)
+    plan.max_media_bytes = max_media_bytes
     if found is None or found.parse is None:
         plan.errors.append(
             f"{filename}:1: unknown format; name the file {naming_hint()}, or choose one"
@@ -119,19 +127,19 @@ def plan_import(
     parsed = found.parse(content, filename)
     plan.errors += parsed.errors
     plan.unsupported += parsed.unsupported
-    plan.media = parsed.media
-    if parsed.media:
-        names = sorted({name for files in parsed.media.values() for name in files})
-        plan.unsupported.append(
-            f"{filename}:1: embedded files are not stored yet (no media storage): "
-            + ", ".join(names)
-        )
     lessons = _lesson_keys(session, course)
     _plan_quizzes(plan, parsed.quizzes, lessons, lesson)
     stored = _stored_states(session, course.id)
     for raw, line in parsed.questions:
         target = lesson or _lesson_of(raw, lessons, category_lessons or {})
         question = {k: v for k, v in raw.items() if k not in _PLACEMENT_KEYS}
+        if parsed.media.get(raw.get("id")):
+            carried = parsed.media[raw["id"]]
+            question, files, refused = check_carried(
+                question, carried, filename, line, max_media_bytes
+            )
+            plan.media.update(files)
+            plan.errors += refused
         if target is None:
             plan.errors.append(_no_lesson_message(filename, line, raw))
             continue
@@ -180,14 +188,23 @@ def category_mapping(lines: list[str]) -> tuple[dict[str, str], list[str]]:
     return mapping, problems
 
 
-def apply_import(session: Session, plan: ImportPlan) -> ImportPlan:
-    """Write the plan (created, updated, restored); the caller commits.
+def apply_import(
+    session: Session,
+    plan: ImportPlan,
+    *,
+    media_dir: str | Path | None = None,
+    now: datetime | None = None,
+) -> ImportPlan:
+    """Write the plan (created, updated, restored) and store the files its questions carry
+    (a plan with files needs `media_dir` and `now`); the caller commits.
 
     The number of statements does not grow with the file: the course's questions are read
     once, new questions and their choices go in as bulk INSERTs, and only stored questions
     that change are written through the ORM, their choices read in one query first."""
     if plan.errors:
         raise ImportRefused("\n".join(plan.errors))
+    if plan.media:
+        store_carried(session, plan.course_id, plan.media, media_dir, now, plan.max_media_bytes)
     stored = _stored_states(session, plan.course_id)
     changing = _changing_rows(session, plan, stored)
     next_position: dict[int, int] = {}

@@ -17,8 +17,10 @@ import zstandard
 from quizapp.domain.formats.anki_notes import notes_to_questions, question_id
 from quizapp.domain.formats.anki_package import MAX_TOTAL_BYTES, PackageRefused, open_package
 from quizapp.domain.formats.rich_text import html_to_markdown
+from tests.media_files import png
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+# A real image: importing checks media by decoding it.
+PNG = png()
 
 # --- building packages -------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from quizapp.extensions import db
 from quizapp.models import Card, Course, Lesson, Question, ReviewLog
@@ -17,6 +18,10 @@ from tests.domain.test_anki_package import legacy_package
 from tests.domain.test_moodle_xml import BILLION_LAUGHS, _conformance_folder
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+def _media_dir() -> str:
+    return current_app.config["MEDIA_DIR"]
 
 
 def _course() -> Course:
@@ -44,7 +49,7 @@ def test_a_moodle_fixture_imports_into_the_chosen_lesson(bundled_course):
     assert plan.errors == []
     assert plan.fmt == "moodle-xml"
     assert plan.created == ["greeting"]
-    apply_import(db.session, plan)
+    apply_import(db.session, plan, media_dir=_media_dir(), now=NOW)
     db.session.commit()
     question = _questions("greeting")["greeting"]
     assert question.type == "single_choice"
@@ -83,7 +88,7 @@ def test_an_anki_package_imports_and_a_damaged_one_is_refused(bundled_course):
     assert plan.errors == []
     assert plan.fmt == "apkg"
     assert len(plan.created) == 5
-    apply_import(db.session, plan)
+    apply_import(db.session, plan, media_dir=_media_dir(), now=NOW)
     db.session.commit()
     types = sorted(q.type for q in _questions("anki-").values())
     assert types == ["cloze", "cloze", "flashcard", "flashcard", "flashcard"]
@@ -104,7 +109,7 @@ def test_the_review_log_becomes_the_learners_fsrs_history(bundled_course, make_u
     ]
     data = legacy_package(revlog=revlog)
     plan = plan_import(db.session, _course(), _lesson(1), data, "deck.apkg")
-    apply_import(db.session, plan)
+    apply_import(db.session, plan, media_dir=_media_dir(), now=NOW)
     learner = make_user("learner")
     result = import_review_history(db.session, learner.id, _course(), data, NOW)
     db.session.commit()
@@ -125,7 +130,8 @@ def test_the_review_log_becomes_the_learners_fsrs_history(bundled_course, make_u
 def test_imported_history_cannot_be_undone_from_the_review_page(bundled_course, make_user):
     start = int(datetime(2026, 11, 1, tzinfo=UTC).timestamp() * 1000)
     data = legacy_package(revlog=[(start, 10, 3, 4000, 0)])
-    apply_import(db.session, plan_import(db.session, _course(), _lesson(1), data, "deck.apkg"))
+    plan = plan_import(db.session, _course(), _lesson(1), data, "deck.apkg")
+    apply_import(db.session, plan, media_dir=_media_dir(), now=NOW)
     learner = make_user("learner")
     import_review_history(db.session, learner.id, _course(), data, NOW)
     card = db.session.scalar(sa.select(Card).where(Card.user_id == learner.id))

@@ -1,0 +1,89 @@
+"""Files an imported question carries: Moodle XML's `<file encoding="base64">` (referenced
+as `@@PLUGINFILE@@/name`) and an Anki package's media (its `media` map and numbered files),
+both read by their parsers as `media:<target>` references plus the bytes.
+
+Planning checks every file as the media store would (decoded by Pillow, or an MP3/OGG
+stream), without writing: a file that does not decode is a `file:line` error of its
+question, so the import does not happen at all. The question's references are renamed to
+the stored names there, so the plan compares (and later writes) the questions as they will
+be. Applying stores the files through `store_media`, in the import's transaction.
+
+A rolled-back import may leave a stored file on disk (files are written before the commit),
+but never a Media row nor a reference to it: the media view serves a name only when the
+course has its Media row, and the same bytes imported again reuse the file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from quizapp.domain.media_files import MediaRefused, check_media
+from quizapp.models import Course
+from quizapp.services.media import MAX_MEDIA_BYTES, store_media
+from quizapp.services.source_media import with_stored_names
+
+
+@dataclass(frozen=True)
+class CarriedFile:
+    data: bytes
+    original_name: str  # the name the file had in the imported file
+
+
+def check_carried(
+    question: dict[str, Any],
+    files: dict[str, bytes],
+    filename: str,
+    line: int,
+    max_bytes: int = MAX_MEDIA_BYTES,
+) -> tuple[dict[str, Any], dict[str, CarriedFile], list[str]]:
+    """The question (starting at `filename:line`) with its `media:` targets renamed to
+    stored names, the files by stored name, and one `file:line: id: media:target: …`
+    error per file that cannot be media."""
+    where = f"{filename}:{line}"
+    names: dict[str, str] = {}
+    stored: dict[str, CarriedFile] = {}
+    errors: list[str] = []
+    for target, data in files.items():
+        try:
+            checked = check_media(data, max_bytes)
+        except MediaRefused as refused:
+            reason = refused.code.replace("_", " ")
+            errors.append(
+                f"{where}: {question.get('id')}: media:{target}: "
+                f"not an accepted image or sound ({reason})"
+            )
+            continue
+        names[target] = checked.name
+        stored[checked.name] = CarriedFile(data, target)
+    return with_stored_names(question, names), stored, errors
+
+
+def store_carried(
+    session: Session,
+    course_id: int,
+    files: dict[str, CarriedFile],
+    media_dir: str | Path | None,
+    now: datetime | None,
+    max_bytes: int = MAX_MEDIA_BYTES,
+) -> None:
+    """Stores the checked files of a plan as the course's media."""
+    if media_dir is None or now is None:
+        raise ValueError("the import carries media: storing them needs media_dir and now")
+    course = session.get(Course, course_id)
+    for name, carried in files.items():
+        media = store_media(
+            session,
+            course,
+            carried.data,
+            carried.original_name,
+            media_dir=media_dir,
+            now=now,
+            max_bytes=max_bytes,
+        )
+        # Checking is deterministic (the same bytes re-encode alike): the plan's names hold.
+        if media.name != name:
+            raise RuntimeError(f"media {carried.original_name!r} stored as {media.name}")
