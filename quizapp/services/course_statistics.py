@@ -58,6 +58,7 @@ def completion(
         .where(
             Attempt.lesson_id.in_(sa.select(Lesson.id).where(Lesson.course_id == course_id)),
             Attempt.submitted_at.is_not(None),
+            Attempt.preview.is_(False),
             counts_as_learner(Attempt.user_id, course_id),
             *(scope.conditions() if scope else ()),
         )
@@ -174,7 +175,10 @@ def record_submission(session: Session, attempt: Attempt) -> None:
     when its user counts as a learner there. A first attempt adds its answers (recomputed
     for that attempt alone); any attempt may raise the user's best score in the lesson or
     make them one more learner who completed it. Three reads and three writes."""
+    if attempt.preview:  # a staff preview is never learner data
+        return
     earlier = sa.and_(
+        Attempt.preview.is_(False),
         Attempt.user_id == attempt.user_id,
         Attempt.lesson_id == attempt.lesson_id,
         Attempt.submitted_at.is_not(None),

@@ -80,7 +80,9 @@ def _first_attempt_filter(course: Course | int, scope: Scope | None = None):
         Attempt.lesson_id.in_(sa.select(Lesson.id).where(Lesson.course_id == course_id)),
         Attempt.number == 1,
         Attempt.submitted_at.is_not(None),
-        # Staff previews and removed learners are not learner data.
+        # Staff previews and removed learners are not learner data (a preview stays one
+        # even if its author later becomes a learner of the course).
+        Attempt.preview.is_(False),
         counts_as_learner(Attempt.user_id, course_id),
         *(scope.conditions() if scope else ()),
     )
