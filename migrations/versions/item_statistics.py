@@ -8,7 +8,8 @@ view (0.5-0.7 s at 500,000 answers, in a write lock on SQLite). These tables kee
 sufficient statistics (counts, sums, sums of squares and cross-products per lesson and
 question; per lesson the first-attempt test sums and completion; per choice the counts),
 updated in each submission's transaction (quizapp.services.course_statistics). Existing
-answers are backfilled by the same rebuild `quizapp stats rebuild` runs.
+answers are backfilled by the migration item_statistics_backfill (after quiz_rules, whose
+attempts.preview column the rebuild reads).
 """
 
 import sqlalchemy as sa
@@ -71,23 +72,6 @@ def upgrade():
         sa.PrimaryKeyConstraint("question_id", "choice_position", name="pk_choice_statistics"),
     )
     op.create_index("ix_choice_statistics_course_id", "choice_statistics", ["course_id"])
-    _backfill()
-
-
-def _backfill() -> None:
-    """Every course with submitted attempts, through the service the CLI's rebuild uses
-    (one recomputation per course, as the dashboard did on each view)."""
-    bind = op.get_bind()
-    if bind.execute(sa.text("SELECT 1 FROM attempts WHERE submitted_at IS NOT NULL LIMIT 1")).first() is None:
-        return
-    from sqlalchemy.orm import Session
-
-    from quizapp.services.course_statistics import rebuild
-
-    session = Session(bind=bind)
-    for (course_id,) in bind.execute(sa.text("SELECT id FROM courses ORDER BY id")).all():
-        rebuild(session, course_id)
-    session.flush()
 
 
 def downgrade():
