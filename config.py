@@ -100,6 +100,11 @@ class Config:
     # every FSRS_REFIT_EVERY new reviews (0: never automatically).
     FSRS_MIN_REVIEWS = int(os.environ.get("FSRS_MIN_REVIEWS", "400"))
     FSRS_REFIT_EVERY = int(os.environ.get("FSRS_REFIT_EVERY", "200"))
+    # Jobs (fits) go to this RQ queue when Redis is configured, served by `quizapp worker`;
+    # without it they run in the web process after the response.
+    JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL") or os.environ.get("REDIS_URL")
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "quizapp")
+    JOBS_TIMEOUT = int(os.environ.get("JOBS_TIMEOUT", "1800"))  # seconds
 
 
 class DevelopmentConfig(Config):
@@ -115,6 +120,8 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     CACHE_TYPE = "SimpleCache"  # each test's app has its own
     CACHE_OPTIONS = None
+    # Jobs run in-process unless a test points this at its Redis.
+    JOBS_REDIS_URL = None
     LOGIN_RATE_LIMIT = "1000 per minute"
     REGISTER_RATE_LIMIT = "1000 per minute"
     DASHBOARD_CACHE_SECONDS = 0

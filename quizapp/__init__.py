@@ -108,7 +108,10 @@ def check_production_settings(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from quizapp import models  # noqa: F401  (the models must be known to Alembic)
+    from quizapp import (
+        background,
+        models,  # noqa: F401  (the models must be known to Alembic)
+    )
     from quizapp.auth.loader import load_user_from_cookie
     from quizapp.database import tune_engine
     from quizapp.extensions import (
@@ -138,6 +141,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user_from_cookie)
+    background.init_app(app)
 
 
 def register_url_converters(app: Flask) -> None:

@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
 from quizapp import clock, create_app
+from quizapp.background import jobs_cli, worker
 from quizapp.courses.cli import courses_cli
 from quizapp.domain.formats.bank import check_banks, parse_bank
 from quizapp.domain.formats.registry import exportable, get_format, importable
@@ -181,6 +182,8 @@ def register(app: Flask) -> None:
     if "draft" not in questions_cli.commands:
         questions_cli.add_command(draft_command)
     for command in (content_cli, questions_cli, users_cli, stats_cli, demo, courses_cli, fsrs_cli):
+        app.cli.add_command(command)
+    for command in (worker, jobs_cli):
         app.cli.add_command(command)
 
 

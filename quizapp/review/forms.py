@@ -71,6 +71,12 @@ class ReviewSettingsForm(FlaskForm):
     submit = SubmitField(_l("Save settings"))
 
 
+class FitParametersForm(FlaskForm):
+    """Fit my memory model now: nothing but the CSRF token and the button."""
+
+    submit = SubmitField(_l("Fit my memory model now"))
+
+
 class CardControlForm(FlaskForm):
     """Suspend, bury or undo: nothing but the CSRF token."""
 

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from quizapp import clock
+from quizapp import background, clock
 from quizapp.domain.questions.registry import is_gradable
 from quizapp.domain.scheduling import format_interval
 from quizapp.extensions import db
@@ -28,11 +28,20 @@ from quizapp.review.forms import (
     CardActionsForm,
     CardControlForm,
     CardSearchForm,
+    FitParametersForm,
     RatingForm,
     ReviewedCardForm,
     ReviewSettingsForm,
 )
-from quizapp.services import card_browser, card_controls, ratings, review_queue, review_settings
+from quizapp.services import (
+    card_browser,
+    card_controls,
+    jobs,
+    memory_parameters,
+    ratings,
+    review_queue,
+    review_settings,
+)
 from quizapp.services.question_store import question_dict
 
 bp = Blueprint("review", __name__)
@@ -48,6 +57,8 @@ def review_helpers():
         "cloze_prompt": answer_parsing.cloze_prompt,
         "rating_labels": {1: _("Again"), 2: _("Hard"), 3: _("Good"), 4: _("Easy")},
         "control_form": CardControlForm,
+        "format_decimal": format_decimal,
+        "format_datetime": format_datetime,
     }
 
 
@@ -363,4 +374,22 @@ def settings():
         db.session.commit()
         flash(_("Your review settings are saved."), "success")
         return redirect(url_for("review.settings"))
-    return render_template("review/settings.html", form=form)
+    return render_template(
+        "review/settings.html",
+        form=form,
+        memory=memory_parameters.memory_summary(db.session, current_user.id),
+        job=jobs.latest_job(db.session, jobs.FSRS_FIT, {"user_id": current_user.id}),
+        fit_form=FitParametersForm(),
+        min_reviews=current_app.config["FSRS_MIN_REVIEWS"],
+    )
+
+
+@bp.route("/review/settings/fit", methods=["POST"])
+@login_required
+def fit_parameters():
+    """Fit the learner's FSRS parameters as a job; the settings page shows its progress."""
+    if not FitParametersForm().validate_on_submit():
+        abort(400)
+    background.request_job(jobs.FSRS_FIT, {"user_id": current_user.id}, current_user.id)
+    flash(_("Your memory model is being fitted to your reviews; the result appears below."), "info")
+    return redirect(url_for("review.settings"))

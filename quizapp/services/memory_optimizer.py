@@ -140,12 +140,14 @@ def _fit_and_record(session, target, scored, in_use, now, min_reviews, count, **
     try:
         result = fit(scored, in_use, min_reviews=min_reviews)
     except NotEnoughReviews as error:
-        record_no_fit(session, str(error), now, review_count=count, **owner)
+        record_no_fit(session, str(error), now, review_count=count, scored=len(scored), **owner)
         return FitOutcome(
             target.kind, target.id, target.label, "too_few", len(scored), note=str(error)
         )
     except (ValueError, RuntimeError) as error:  # fsrs-rs refusing degenerate data
-        record_no_fit(session, f"fit failed: {error}", now, review_count=count, **owner)
+        record_no_fit(
+            session, f"fit failed: {error}", now, review_count=count, scored=len(scored), **owner
+        )
         return FitOutcome(
             target.kind, target.id, target.label, "failed", len(scored), note=str(error)
         )

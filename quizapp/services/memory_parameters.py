@@ -7,13 +7,22 @@ learners; without those, fsrs's defaults."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from quizapp.domain.memory_fit import FitResult, check_parameters
-from quizapp.models import MemoryParameters, Question
+from quizapp.models import Card, Course, MemoryParameters, Question
+
+# session.info key: the learners who reviewed in this transaction, for whoever commits it
+# to consider refitting their parameters (quizapp.background does, after the response).
+NEW_REVIEWS = "quizapp.new_reviews"
+
+
+def note_new_reviews(session: Session, user_id: int) -> None:
+    session.info.setdefault(NEW_REVIEWS, set()).add(user_id)
 
 
 def parameters_in_use_columns(user_id: int, question_id: int | None):
@@ -108,14 +117,46 @@ def record_no_fit(
     now: datetime,
     *,
     review_count: int,
+    scored: int = 0,
     user_id: int | None = None,
     course_id: int | None = None,
 ) -> MemoryParameters:
     """A run that could not fit (too few reviews): the parameters in use stay."""
     row = _row_for(session, user_id=user_id, course_id=course_id)
     row.fitted_at = now
+    row.reviews, row.held_out = scored, 0
     row.adopted = False
     row.note = note[:200]
     row.reviews_at_fit = review_count
     session.flush()
     return row
+
+
+@dataclass(frozen=True)
+class MemorySummary:
+    """What the review settings page says of the learner's memory model."""
+
+    own: MemoryParameters | None  # the learner's row: adopted parameters, last figures
+    courses: list[tuple[Course, MemoryParameters]]  # their courses with fitted parameters
+
+    @property
+    def source(self) -> str:
+        """Which parameters schedule the learner's cards: "learner", "course" or "default"."""
+        if self.own is not None and usable_parameters(self.own.parameters):
+            return "learner"
+        return "course" if self.courses else "default"
+
+
+def memory_summary(session: Session, user_id: int) -> MemorySummary:
+    studied = (
+        sa.select(Question.course_id)
+        .join(Card, Card.question_id == Question.id)
+        .where(Card.user_id == user_id)
+    )
+    courses = session.execute(
+        sa.select(Course, MemoryParameters)
+        .join(MemoryParameters, MemoryParameters.course_id == Course.id)
+        .where(Course.id.in_(studied), MemoryParameters.parameters.is_not(None))
+        .order_by(Course.title)
+    ).all()
+    return MemorySummary(learner_row(session, user_id), [tuple(row) for row in courses])

@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from quizapp.domain.scheduling import as_utc
 from quizapp.models import Card, ReviewLog
 from quizapp.services.deck import cards_by_question, insert_missing_cards
+from quizapp.services.memory_parameters import note_new_reviews
 from quizapp.services.ratings import StaleReview, apply_review, reviewed_columns
 from quizapp.services.review_queue import AGAIN, LearnerSchedule, learner_schedule
 
@@ -130,6 +131,7 @@ def _apply_quiz_reviews(
             # What session.refresh(card) would read back, without a statement per card.
             set_committed_value(card, key, value)
     # One INSERT for the batch's logs (an executemany: nothing is read back).
+    note_new_reviews(session, pairs[0][0].user_id)
     session.execute(
         sa.insert(ReviewLog),
         [

@@ -21,6 +21,7 @@ from quizapp.domain.scheduling import (
     review,
 )
 from quizapp.models import Card, ReviewLog
+from quizapp.services.memory_parameters import note_new_reviews
 from quizapp.services.question_store import question_dict
 from quizapp.services.review_queue import AGAIN, learner_schedule, rating_previews
 
@@ -129,6 +130,7 @@ def _log_review(
 ) -> None:
     if duration_ms is not None:
         duration_ms = max(0, min(int(duration_ms), MAX_DURATION_MS))
+    note_new_reviews(session, card.user_id)
     session.add(
         ReviewLog(
             card_id=card.id,

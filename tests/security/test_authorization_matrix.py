@@ -104,6 +104,7 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("review.rate", "POST"): own_only(302),
     ("review.settings", "GET"): SIGNED_IN,
     ("review.settings", "POST"): expect(outsider=302),
+    ("review.fit_parameters", "POST"): expect(outsider=302),
     ("review.dont_know", "POST"): own_only(200),
     ("review.undo", "POST"): expect(outsider=302),
     ("review.suspend", "POST"): own_only(302),
