@@ -1,7 +1,7 @@
 """Template globals and filters: Markdown rendering, percentages, the current language."""
 
 from flask import Flask, g
-from flask_babel import get_locale
+from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -20,6 +20,9 @@ def register(app: Flask) -> None:
         return Markup(html)  # noqa: S704
 
     app.jinja_env.globals["cloze_prompt"] = cloze_prompt
+    # Numbers and moments in the reader's locale (0,36 in Spanish, 0.36 in English).
+    app.jinja_env.globals["format_decimal"] = format_decimal
+    app.jinja_env.globals["format_datetime"] = format_datetime
     app.jinja_env.filters["inline_markdown"] = render_inline
     app.jinja_env.filters["plain_text"] = plain_text
 

@@ -12,7 +12,7 @@ from quizapp.domain.course_access import STAFF
 from quizapp.domain.statistics import MIN_ATTEMPTS_TO_JUDGE
 from quizapp.extensions import db
 from quizapp.models import CourseGroup, User
-from quizapp.services import access, course_groups, item_analysis, progress, stats
+from quizapp.services import access, course_groups, item_analysis, memory_stats, progress, stats
 
 bp = Blueprint("dashboard", __name__)
 
@@ -24,6 +24,16 @@ def learner():
     return render_template(
         "dashboard/learner.html", progress=found, review_url=url_for("review.queue")
     )
+
+
+@bp.route("/dashboard/memory")
+@login_required
+def memory():
+    """The learner's memory statistics: true retention, reviews, forecast, card spread."""
+    found = memory_stats.learner_memory_stats(
+        db.session, current_user._get_current_object(), clock.now()
+    )
+    return render_template("dashboard/memory.html", stats=found)
 
 
 def _sort_arguments() -> tuple[str, str]:
@@ -99,6 +109,20 @@ def learner_detail(course_slug: str, user_id: int):
     learner_progress = progress.learner_progress(db.session, user, clock.now(), course=found)
     return render_template(
         "dashboard/learner_detail.html", course=found, progress=learner_progress, group=group
+    )
+
+
+@bp.route("/instructor/courses/<course_slug>/retention")
+@course_required(STAFF)
+def course_retention(course_slug: str):
+    """The class's predicted recall by lesson and section, and the course's leeches."""
+    found = g.course  # found and checked by course_required
+    retention = memory_stats.course_retention(db.session, found, clock.now())
+    return render_template(
+        "dashboard/retention.html",
+        course=found,
+        retention=retention,
+        question_title=item_analysis.question_title,
     )
 
 

@@ -153,6 +153,18 @@ def retrievability(scheduler: fsrs.Scheduler, card: CardFields, now: datetime) -
     return float(scheduler.get_card_retrievability(to_fsrs_card(card), as_utc(now)))
 
 
+def recall_probability(
+    scheduler: fsrs.Scheduler, stability: float, last_review: datetime, at: datetime
+) -> float:
+    """FSRS's forgetting curve for a memory of `stability` last reviewed at `last_review`,
+    at the moment `at`, as fsrs computes it (whole elapsed days; the curve's shape is the
+    scheduler's parameters')."""
+    card = fsrs.Card(
+        card_id=0, state=fsrs.State.Review, stability=stability, last_review=as_utc(last_review)
+    )
+    return float(scheduler.get_card_retrievability(card, as_utc(at)))
+
+
 # --- wording intervals -----------------------------------------------------------------
 
 DEFAULT_UNITS = {"min": "{n} min", "h": "{n} h", "d": "{n} d", "mo": "{n} mo", "y": "{n} y"}

@@ -57,8 +57,6 @@ def review_helpers():
         "cloze_prompt": answer_parsing.cloze_prompt,
         "rating_labels": {1: _("Again"), 2: _("Hard"), 3: _("Good"), 4: _("Easy")},
         "control_form": CardControlForm,
-        "format_decimal": format_decimal,
-        "format_datetime": format_datetime,
     }
 
 

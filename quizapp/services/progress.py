@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from quizapp.domain import scheduling, statistics
 from quizapp.domain.grades import lesson_grade
 from quizapp.models import Answer, Attempt, Card, Course, Lesson, Question, ReviewLog, User
+from quizapp.services.review_queue import queue_due
 
 FORECAST_DAYS = 14
 ACCURACY_WEEKS = 12
@@ -174,13 +175,7 @@ _SCHEDULER = scheduling.build_scheduler(enable_fuzzing=False)
 
 def card_retrievability(stability: float, last_review: datetime, now: datetime) -> float:
     """FSRS's forgetting curve, computed by the fsrs package itself (whole elapsed days)."""
-    card = fsrs.Card(
-        card_id=0,
-        state=fsrs.State.Review,
-        stability=stability,
-        last_review=scheduling.as_utc(last_review),
-    )
-    return float(_SCHEDULER.get_card_retrievability(card, scheduling.as_utc(now)))
+    return scheduling.recall_probability(_SCHEDULER, stability, last_review, now)
 
 
 def mastered_counts(session: Session, user: User, now: datetime) -> dict[int, int]:
@@ -209,15 +204,18 @@ def review_forecast(
     session: Session, user: User, today: date, course: Course | None = None
 ) -> list[tuple[date, int]]:
     """Cards of active questions falling due on each of the next FORECAST_DAYS days,
-    grouped by due date in SQL; overdue cards count as due today."""
-    due_day = sa.func.date(Card.due)
+    grouped by due date in SQL; overdue cards count as due today. As in the review queue,
+    suspended cards are not due at all and a buried card is due when it comes back."""
+    comes_back = queue_due()
+    due_day = sa.func.date(comes_back)
     query = (
         sa.select(due_day, sa.func.count())
         .join(Question, Question.id == Card.question_id)
         .where(
             Card.user_id == user.id,
             Question.retired_at.is_(None),
-            Card.due < _start_of(today + timedelta(days=FORECAST_DAYS)),
+            Card.suspended_at.is_(None),
+            comes_back < _start_of(today + timedelta(days=FORECAST_DAYS)),
         )
         .group_by(due_day)
     )

@@ -139,6 +139,12 @@ def in_queue(moment: datetime) -> list:
     ]
 
 
+def queue_due():
+    """When a card is next in the queue: its due date, or later when it is buried until
+    then (a card never suspended; suspended ones are not due at all)."""
+    return sa.case((Card.buried_until > Card.due, Card.buried_until), else_=Card.due)
+
+
 def find_scope(
     session: Session, course_slug: str | None, lesson_slug: str | None = None
 ) -> ReviewScope | None:

@@ -92,3 +92,46 @@ def test_a_fit_recovers_the_simulated_learner_better_than_the_defaults(seed):
     assert result.in_use.rmse_bins == pytest.approx(defaults.rmse_bins)
     # The truth itself beats the defaults too: the signal is real, not the fit's noise.
     assert evaluate(DEMO_LEARNER_PARAMETERS, test).log_loss < result.in_use.log_loss
+
+
+# --- memory statistics (quizapp.domain.memory_stats) ---------------------------------------
+
+
+def test_true_retention_counts_later_day_reviews_young_and_mature():
+    from quizapp.domain.memory_stats import interval_reviews, true_retention
+
+    today = at(40).date()
+    log = [
+        LoggedReview(1, at(0), 3),
+        LoggedReview(1, at(0, 10), 3),  # learning step: not counted
+        LoggedReview(1, at(5), 1),  # young (5 days), failed
+        LoggedReview(1, at(39), 3),  # mature (34 days), passed, yesterday
+        LoggedReview(2, at(30), 3),
+        LoggedReview(2, at(40), 2),  # young, passed, today
+    ]
+    rows = {row.period: row for row in true_retention(interval_reviews(log), today)}
+    assert (rows["today"].young.passed, rows["today"].young.failed) == (1, 0)
+    assert rows["today"].mature.count == 0
+    assert (rows["yesterday"].mature.passed, rows["yesterday"].total.count) == (1, 1)
+    assert rows["week"].total.count == 2
+    assert rows["all"].young.retention == pytest.approx(1 / 2)
+    assert rows["all"].total.retention == pytest.approx(2 / 3)
+
+
+def test_distributions_bin_every_card_once():
+    from quizapp.domain.memory_stats import difficulty_distribution, stability_distribution
+
+    stability = dict(stability_distribution([0.2, 3, 7, 400, 21, 89.9]))
+    assert stability == {
+        (0, 1): 1,
+        (1, 7): 1,
+        (7, 21): 1,
+        (21, 90): 2,
+        (90, 365): 0,
+        (365, None): 1,
+    }
+    difficulty = dict(difficulty_distribution([1.0, 5.5, 10.0, 9.2]))
+    assert difficulty[1] == 1
+    assert difficulty[5] == 1
+    assert difficulty[9] == 2
+    assert sum(difficulty.values()) == 4

@@ -98,6 +98,7 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("learn.new_attempt", "POST"): expect(outsider=302),
     ("learn.attempt_result", "GET"): OWNED_ATTEMPT,
     ("dashboard.learner", "GET"): SIGNED_IN,
+    ("dashboard.memory", "GET"): SIGNED_IN,
     # review (the card is the learner's; everybody else's lookup finds nothing)
     ("review.queue", "GET"): SIGNED_IN,
     ("review.answer", "POST"): own_only(200),
@@ -159,6 +160,7 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("dashboard.learner_detail", "GET"): COURSE_STAFF,
     ("dashboard.questions_csv", "GET"): COURSE_STAFF,
     ("dashboard.learners_csv", "GET"): COURSE_STAFF,
+    ("dashboard.course_retention", "GET"): COURSE_STAFF,
     # course membership: joining and leaving (done, or refused with a message: a redirect)
     ("courses.enrol", "POST"): expect(outsider=302),
     ("courses.leave", "POST"): expect(outsider=302),

@@ -309,6 +309,24 @@ def test_due_today_and_forecast(course, lesson, questions, learner):
     assert sum(count for _day, count in found.forecast) == 3
 
 
+def test_suspended_cards_are_not_due_and_buried_ones_are_due_when_they_come_back(
+    course, lesson, questions, learner
+):
+    q1, q2, q3, q4 = questions
+    add_card(db.session, learner, q1, due=NOW - timedelta(days=3))  # due today
+    suspended = add_card(db.session, learner, q2, due=NOW - timedelta(days=1))
+    suspended.suspended_at = NOW - timedelta(hours=2)
+    buried = add_card(db.session, learner, q3, due=NOW - timedelta(hours=1))
+    buried.buried_until = datetime(2025, 3, 13, tzinfo=UTC)  # back tomorrow
+    unburied = add_card(db.session, learner, q4, due=NOW - timedelta(days=2))
+    unburied.buried_until = NOW - timedelta(hours=3)  # buried yesterday, back today
+    db.session.flush()
+    found = progress.learner_progress(db.session, learner, NOW)
+    assert found.due_today == 2
+    assert found.forecast[1] == (date(2025, 3, 13), 1)
+    assert sum(count for _day, count in found.forecast) == 3
+
+
 def test_day_streak_counts_quizzes_and_reviews(course, lesson, questions, learner):
     scores = {questions[0]: 1.0}
     add_attempt(db.session, learner, lesson, scores, NOW - timedelta(hours=1))  # today
