@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from quizapp.domain.memory_simulation import SimulatedLearner, simulate_history
-from quizapp.domain.questions.registry import QUESTION_TYPES
+from quizapp.domain.questions.registry import QUESTION_TYPES, in_deck
 from quizapp.domain.scheduling import as_utc
 from quizapp.models import Course, Lesson, Question, ReviewLog
 from quizapp.services.deck import cards_by_question, insert_missing_cards
@@ -37,8 +37,9 @@ def simulate_course_history(
     learner: SimulatedLearner | None = None,
     seed: int = 0,
 ) -> SimulatedHistory:
-    """`days` days of sittings ending yesterday over the course's active questions, in
-    lesson order. Cards the learner has already reviewed keep their own history."""
+    """`days` days of sittings ending yesterday over the course's active questions that
+    become cards (never essays or descriptions), in lesson order. Cards the learner has
+    already reviewed keep their own history."""
     if days < 1:
         raise ValueError("simulate at least one day")
     start = day_start(now) - timedelta(days=days)
@@ -49,7 +50,7 @@ def simulate_course_history(
             .where(
                 Question.course_id == course.id,
                 Question.retired_at.is_(None),
-                Question.type.in_(list(QUESTION_TYPES)),
+                Question.type.in_([name for name in QUESTION_TYPES if in_deck(name)]),
             )
             .order_by(Lesson.number, Question.position, Question.id)
         )
