@@ -159,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from quizapp.dashboard.views import bp as dashboard_bp
     from quizapp.drafts.views import bp as drafts_bp
     from quizapp.extensions import csrf
+    from quizapp.grading.views import bp as grading_bp
     from quizapp.learn.views import bp as learn_bp
     from quizapp.media.views import bp as media_bp
     from quizapp.review.views import bp as review_bp
@@ -168,6 +169,7 @@ def register_blueprints(app: Flask) -> None:
     blueprints = (core_bp, auth_bp, learn_bp, review_bp, author_bp, dashboard_bp, drafts_bp, api_bp)
     blueprints += (media_bp,)
     blueprints += (courses_bp,)
+    blueprints += (grading_bp,)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -161,3 +161,43 @@ def make_learner(session: Session, email: str, role: str = "learner", **fields) 
     session.add(user)
     session.flush()
     return user
+
+
+def make_essay_course(session: Session, slug: str = "ensayos") -> Course:
+    """One lesson (clase-1) quizzing, in this order: a description, a single choice whose
+    first choice is right (l1-q1), an essay of at most 20 words (l1-essay) and a second
+    description; the essay has grader notes and a response template."""
+    course = make_course(session, slug=slug, questions_per_lesson=0)
+    lesson = course.lessons[0]
+    for raw in (
+        {"id": "l1-caso", "type": "description", "title": "El caso", "prompt": "Una tienda."},
+        {
+            "id": "l1-q1",
+            "type": "single_choice",
+            "prompt": "¿Qué es Flask?",
+            "choices": [{"text": "Un microframework", "correct": True}, {"text": "Un ORM"}],
+        },
+        {
+            "id": "l1-essay",
+            "type": "essay",
+            "prompt": "Explica por qué Flask es *micro*.",
+            "max_words": 20,
+            "response_template": "Flask es",
+            "grader_notes": "Núcleo pequeño y extensiones.",
+        },
+        {"id": "l1-cierre", "type": "description", "prompt": "Fin del caso."},
+    ):
+        add_question(session, lesson, normalise_question(raw), utcnow())
+    session.flush()
+    return course
+
+
+def add_essay(session: Session, lesson: Lesson, external_id: str = "matrix-essay") -> Question:
+    """An essay at the end of `lesson`, so an attempt started afterwards has one to grade."""
+    raw = {"id": external_id, "type": "essay", "prompt": "¿Por qué Flask es micro?"}
+    return add_question(session, lesson, normalise_question(raw), utcnow())
+
+
+def essay_responses(attempt: Attempt, text: str = "Porque su núcleo es pequeño.") -> dict:
+    """Responses that answer the attempt's essays (and nothing else)."""
+    return {a.id: text for a in attempt.answers if a.question.type == "essay"}

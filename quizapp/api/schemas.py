@@ -390,11 +390,17 @@ GRADED_ANSWER = obj(
         "position": INTEGER,
         "question": PUBLIC_QUESTION,
         "response": {},
-        "score": SCORE,
+        "score": nullable(SCORE),
         "correct": BOOLEAN,
         "right_answer": STRING,
         "feedback": array(STRING),
         "explanation": nullable(STRING),
+        "grading": {
+            "enum": ["automatic", "pending", "by_hand", "none"],
+            "description": "how the answer scores: `pending` (an essay awaiting its grade; "
+            "`score` null) until graded `by_hand`; `none` for a description (not counted)",
+        },
+        "comment": nullable(STRING),
     }
 )
 ATTEMPT_RESULT = obj(
@@ -406,7 +412,68 @@ ATTEMPT_RESULT = obj(
         "submitted_at": DATETIME,
         "score": SCORE,
         "question_count": INTEGER,
+        "grading": {
+            "enum": ["pending", "complete"],
+            "description": "`pending` while essays await a grade by hand: `score` counts "
+            "them as 0 until then (a floor that grading only raises)",
+        },
+        "pending_answers": INTEGER,
         "answers": array(GRADED_ANSWER),
+    }
+)
+
+# --- grading by hand (essays) ----------------------------------------------------------------
+
+GRADING_QUEUE_QUERY = obj(
+    {
+        "lesson": {"type": "string", "pattern": SLUG, "description": "lesson slug or number"},
+        "question": text(80, 1, description="the question's id (its bank id)"),
+        "learner": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+    },
+    required=[],
+)
+LEARNER_REF = obj({"id": INTEGER, "email": STRING, "display_name": STRING})
+QUEUED_ANSWER = obj(
+    {
+        "answer_id": INTEGER,
+        "attempt_id": INTEGER,
+        "learner": LEARNER_REF,
+        "lesson": LESSON_REF,
+        "question": obj(
+            {
+                "id": STRING,
+                "title": nullable(STRING),
+                "prompt": STRING,
+                "max_words": nullable(INTEGER),
+                "grader_notes": nullable(STRING),
+            }
+        ),
+        "response": STRING,
+        "submitted_at": DATETIME,
+    }
+)
+GRADING_QUEUE = obj({"answers": array(QUEUED_ANSWER)})
+GRADE_REQUEST = obj(
+    {
+        "score": {"type": "number", "minimum": 0, "maximum": 1},
+        "comment": nullable(text(5000, description="Markdown the learner reads with the grade")),
+    },
+    required=["score"],
+    additionalProperties=False,
+)
+GRADE_GIVEN = obj(
+    {
+        "answer_id": INTEGER,
+        "score": SCORE,
+        "comment": nullable(STRING),
+        "attempt": obj(
+            {
+                "id": INTEGER,
+                "score": SCORE,
+                "pending_answers": INTEGER,
+                "grading": {"enum": ["pending", "complete"]},
+            }
+        ),
     }
 )
 

@@ -202,11 +202,13 @@ def attempt_result(attempt: Attempt, lesson: Lesson) -> dict[str, Any]:
             "position": result.answer.position,
             "question": public_question(result.question, result.layout),
             "response": response_as_places(result.question, result.layout, result.response),
-            "score": result.score,
+            "score": result.score if result.scored and not result.pending else None,
             "correct": result.correct,
             "right_answer": result.right_answer,
             "feedback": result.feedback,
             "explanation": result.question.get("explanation"),
+            "grading": _grading_of(result),
+            "comment": result.comment,
         }
         for result in attempt_results(attempt)
     ]
@@ -218,7 +220,58 @@ def attempt_result(attempt: Attempt, lesson: Lesson) -> dict[str, Any]:
         "submitted_at": iso(attempt.submitted_at),
         "score": attempt.score or 0.0,
         "question_count": attempt.question_count,
+        "grading": "pending" if attempt.pending_answers else "complete",
+        "pending_answers": attempt.pending_answers,
         "answers": answers,
+    }
+
+
+def _grading_of(result) -> str:
+    if not result.scored:
+        return "none"
+    if result.pending:
+        return "pending"
+    return "by_hand" if result.graded_by_hand else "automatic"
+
+
+# --- grading by hand --------------------------------------------------------------------------
+
+
+def queued_answer(item) -> dict[str, Any]:
+    """An answer of the grading queue (services.manual_grading.QueuedAnswer)."""
+    question = item.question
+    return {
+        "answer_id": item.answer.id,
+        "attempt_id": item.attempt.id,
+        "learner": {
+            "id": item.learner.id,
+            "email": item.learner.email,
+            "display_name": item.learner.display_name or "",
+        },
+        "lesson": lesson_ref(item.lesson),
+        "question": {
+            "id": question["id"],
+            "title": question.get("title"),
+            "prompt": question.get("prompt") or "",
+            "max_words": question.get("max_words"),
+            "grader_notes": question.get("grader_notes"),
+        },
+        "response": item.response,
+        "submitted_at": iso(item.attempt.submitted_at),
+    }
+
+
+def grade_given(answer, attempt: Attempt) -> dict[str, Any]:
+    return {
+        "answer_id": answer.id,
+        "score": answer.score,
+        "comment": answer.grader_comment,
+        "attempt": {
+            "id": attempt.id,
+            "score": attempt.score or 0.0,
+            "pending_answers": attempt.pending_answers,
+            "grading": "pending" if attempt.pending_answers else "complete",
+        },
     }
 
 

@@ -12,6 +12,7 @@ from quizapp import clock
 
 # The membership routes live in their own module, on the same blueprint.
 from quizapp.api import course_members, schemas, serializers  # noqa: F401
+from quizapp.api import grading as _grading_routes  # noqa: F401 (registers its routes)
 from quizapp.api.auth import current_api_user
 from quizapp.api.openapi import build_document
 from quizapp.api.routing import OPERATIONS, bp, route
@@ -19,7 +20,7 @@ from quizapp.api.validation import ApiError, check_id, parse_json_body, validate
 from quizapp.auth.limits import login_budget
 from quizapp.domain.course_access import EDIT, LEARN, READ, STAFF
 from quizapp.domain.formats.registry import get_format
-from quizapp.domain.questions.registry import is_gradable
+from quizapp.domain.questions.registry import is_gradable, response_problem
 from quizapp.domain.quiz_layout import response_from_places, review_layout, shuffle_options
 from quizapp.domain.quiz_rules import QuizRules, dates_problem, parse_moment, rules_from_block
 from quizapp.extensions import db
@@ -276,12 +277,14 @@ def _responses(attempt, answers: list[dict]) -> dict[int, Any]:
         if response is None:
             continue
         question = question_dict(answer.question)
-        validate(
-            response,
-            schemas.RESPONSE_BY_TYPE[question["type"]],
-            f"answers[{index}].response ({question['type']})",
-        )
+        where = f"answers[{index}].response ({question['type']})"
+        if question["type"] not in schemas.RESPONSE_BY_TYPE:
+            raise ApiError(422, "invalid_request", f"{where}: this item takes no answer.")
+        validate(response, schemas.RESPONSE_BY_TYPE[question["type"]], where)
         responses[answer.id] = _from_places(question, answer.display_order, response)
+        problem = response_problem(question, responses[answer.id])
+        if problem is not None:
+            raise ApiError(422, "invalid_request", f"{where}: {problem}.")
     return responses
 
 

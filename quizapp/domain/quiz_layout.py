@@ -129,3 +129,32 @@ def restore_response(question: dict, stored: Any) -> Any:
     if question.get("pairs") and isinstance(stored, dict):
         return {int(key): value for key, value in stored.items() if str(key).isdigit()}
     return stored
+
+
+def place_descriptions(drawn: list[int], authored: list[int], descriptions: set[int]) -> list[int]:
+    """`drawn` (question ids in the attempt's order) with the descriptions of `authored`
+    (the lesson's order) in their place: a description introduces the questions after it
+    up to the next description, and is shown right before whichever of them the attempt
+    asks first, so a case text stays with its questions whatever the shuffle. One whose
+    questions were not drawn goes with the next; descriptions with none left close the
+    quiz. Descriptions in a row keep their order."""
+    place = {question_id: index for index, question_id in enumerate(drawn)}
+    before: dict[int, list[int]] = {}
+    waiting: list[int] = []
+    introduced: list[int] = []  # places of the drawn questions the waiting ones introduce
+    for question_id in authored:
+        if question_id in descriptions:
+            if introduced:
+                before.setdefault(min(introduced), []).extend(waiting)
+                waiting, introduced = [], []
+            waiting.append(question_id)
+        elif question_id in place:
+            introduced.append(place[question_id])
+    if introduced:
+        before.setdefault(min(introduced), []).extend(waiting)
+        waiting = []
+    placed: list[int] = []
+    for index, question_id in enumerate(drawn):
+        placed += before.get(index, [])
+        placed.append(question_id)
+    return placed + waiting

@@ -30,9 +30,10 @@ def build_quiz_form(attempt: Attempt, **kwargs) -> FlaskForm:
 
     for answer in attempt.answers:
         question = question_dict(answer.question)
-        FIELD_BUILDERS[question["type"]].add_fields(
-            AttemptForm, answer_prefix(answer.id), question, answer.display_order
-        )
+        builder = FIELD_BUILDERS.get(question["type"])  # a description has no fields
+        if builder is not None:
+            prefix = answer_prefix(answer.id)
+            builder.add_fields(AttemptForm, prefix, question, answer.display_order)
     return AttemptForm(**kwargs)
 
 
@@ -40,18 +41,33 @@ def read_responses(form: FlaskForm, attempt: Attempt) -> dict[int, object]:
     responses = {}
     for answer in attempt.answers:
         question = question_dict(answer.question)
-        responses[answer.id] = read_response(
-            form, answer_prefix(answer.id), question, answer.display_order
-        )
+        if question["type"] in FIELD_BUILDERS:
+            responses[answer.id] = read_response(
+                form, answer_prefix(answer.id), question, answer.display_order
+            )
     return responses
 
 
 def quiz_items(form: FlaskForm, attempt: Attempt) -> list[dict]:
-    """What the template needs per question: the question and its bound fields."""
+    """What the template needs per item: the question, its bound fields and its number
+    among the questions asked (None for a description, which is shown, not asked)."""
     items = []
+    number = 0
     for answer in attempt.answers:
         question = question_dict(answer.question)
-        builder = FIELD_BUILDERS[question["type"]]
-        names = builder.field_names(answer_prefix(answer.id), question, answer.display_order)
-        items.append({"answer": answer, "question": question, "fields": [form[n] for n in names]})
+        builder = FIELD_BUILDERS.get(question["type"])
+        names = (
+            builder.field_names(answer_prefix(answer.id), question, answer.display_order)
+            if builder is not None
+            else []
+        )
+        number += builder is not None
+        items.append(
+            {
+                "answer": answer,
+                "question": question,
+                "fields": [form[n] for n in names],
+                "number": number if builder is not None else None,
+            }
+        )
     return items

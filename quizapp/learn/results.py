@@ -7,16 +7,27 @@ from quizapp.services.attempt_results import attempt_results
 
 
 def result_items(attempt: Attempt) -> list[dict]:
-    return [
-        {
-            "answer": result.answer,
-            "question": result.question,
-            "your_answer": FIELD_BUILDERS[result.question["type"]].describe(
-                result.question, result.response
-            ),
-            "right_answer": result.right_answer,
-            "feedback": result.feedback,
-            "parts": result.parts,
-        }
-        for result in attempt_results(attempt)
-    ]
+    """Per item: what the page shows; `number` counts the questions asked (None for a
+    description), `pending` marks an essay awaiting its grade, `comment` the grader's."""
+    items = []
+    number = 0
+    for result in attempt_results(attempt):
+        builder = FIELD_BUILDERS.get(result.question["type"])
+        number += result.scored
+        items.append(
+            {
+                "answer": result.answer,
+                "question": result.question,
+                "number": number if result.scored else None,
+                "your_answer": builder.describe(result.question, result.response)
+                if builder is not None
+                else "",
+                "right_answer": result.right_answer,
+                "feedback": result.feedback,
+                "parts": result.parts,
+                "pending": result.pending,
+                "comment": result.comment,
+                "graded_by_hand": result.graded_by_hand,
+            }
+        )
+    return items

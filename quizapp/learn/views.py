@@ -55,7 +55,7 @@ def lesson(course_slug: str, lesson_slug: str):
         "learn/lesson.html",
         lesson=found,
         course=found.course,
-        question_count=len(quizzes.quiz_questions(db.session, found)),
+        question_count=quizzes.question_count(db.session, found),
         history=history,
         rules_summary=rules_summary(rules, history.attempts if history else 0),
     )
@@ -109,7 +109,7 @@ def _start_page(lesson):
         lesson=lesson,
         course=lesson.course,
         history=history,
-        question_count=len(quizzes.quiz_questions(db.session, lesson)),
+        question_count=quizzes.question_count(db.session, lesson),
         rules_summary=rules_summary(rules, history.attempts),
     )
 

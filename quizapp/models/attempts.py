@@ -40,11 +40,15 @@ class Attempt(db.Model):
     seed: so.Mapped[int] = so.mapped_column(sa.BigInteger)
     started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     submitted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    score: so.Mapped[float | None] = so.mapped_column()  # mean item score in [0, 1]
+    # Mean item score in [0, 1]. While essays await a grade (pending_answers > 0) they
+    # count 0 here, so the score is a floor that grading only raises (manual_grading).
+    score: so.Mapped[float | None] = so.mapped_column()
     question_count: so.Mapped[int] = so.mapped_column(default=0)
     # Staff trying their own quiz (migration quiz_rules): graded and shown as usual, but it
     # is not learner data: no attempt number or limit, no flashcards, no reviews, no stats.
     preview: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    # Answers still to be graded by hand; 0 once every essay has its grade.
+    pending_answers: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     answers: so.Mapped[list["Answer"]] = so.relationship(
         back_populates="attempt", order_by="Answer.position", cascade="all, delete-orphan"
@@ -65,6 +69,8 @@ class Answer(db.Model):
         sa.Index("ix_answers_question_scored", "question_id", "score"),
         # Item analysis reads an attempt's scored answers from this index alone (0002).
         sa.Index("ix_answers_attempt_scored", "attempt_id", "question_id", "score"),
+        # The grading queue: a course's answers awaiting a grade (migration manual_grading).
+        sa.Index("ix_answers_awaiting_grade", "awaiting_grade", "question_id"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -86,6 +92,14 @@ class Answer(db.Model):
     # When the learner's response was last autosaved before submitting (migration
     # quiz_rules): a submission after the deadline is graded on what was saved in time.
     saved_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Graded by hand (an essay): pending from submission until an instructor or assistant
+    # gives `score` and, optionally, a comment the learner reads with it.
+    awaiting_grade: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    grader_comment: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    graded_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    hand_graded_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     attempt: so.Mapped[Attempt] = so.relationship(back_populates="answers")
     question: so.Mapped["Question"] = so.relationship()  # noqa: F821

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizapp.domain.questions.base import GradeResult
-from quizapp.domain.questions.registry import grade_response
+from quizapp.domain.questions.registry import grade_response, is_scored
 from quizapp.domain.quiz_layout import restore_response
 from quizapp.models import Answer, Attempt
 from quizapp.services.question_store import question_dict
@@ -28,6 +28,12 @@ class AnswerResult:
     right_answer: str
     feedback: list[str]  # per-choice/pair/blank feedback the response triggered
     parts: list[bool]
+    # False for a description (shown, never scored); an essay is `pending` until graded
+    # by hand, then carries the grader's `comment` (manual_grading).
+    scored: bool = True
+    pending: bool = False
+    comment: str | None = None
+    graded_by_hand: bool = False
 
 
 def graded_record(question: dict[str, Any], result: GradeResult) -> dict[str, Any]:
@@ -51,6 +57,7 @@ def answer_result(answer: Answer) -> AnswerResult:
         response = restore_response(question, answer.response)
         result = grade_response(question, response)
         right_answer, feedback, parts = result.right_answer, result.feedback, result.parts
+    scored = is_scored(question["type"])
     return AnswerResult(
         answer=answer,
         question=question,
@@ -61,6 +68,10 @@ def answer_result(answer: Answer) -> AnswerResult:
         right_answer=right_answer,
         feedback=list(feedback),
         parts=list(parts),
+        scored=scored,
+        pending=bool(answer.awaiting_grade),
+        comment=answer.grader_comment,
+        graded_by_hand=answer.hand_graded_at is not None,
     )
 
 

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session, contains_eager
 from quizapp.domain.questions.registry import QUESTION_TYPES
 from quizapp.models import Course, Lesson, Question
 
-# The types a quiz asks (services.quizzes.quiz_questions keeps the gradable ones).
-_QUIZ_TYPES = sorted(name for name, qtype in QUESTION_TYPES.items() if qtype.gradable)
+# The types a quiz asks and counts (services.quizzes.question_count): graded
+# automatically or by hand; descriptions are shown but not counted.
+_QUIZ_TYPES = sorted(name for name, qtype in QUESTION_TYPES.items() if qtype.scored)
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,15 @@ from sqlalchemy.orm import Session
 
 from quizapp.domain import scheduling, statistics
 from quizapp.domain.grades import lesson_grade
+from quizapp.domain.questions.registry import QUESTION_TYPES
 from quizapp.models import Answer, Attempt, Card, Course, Lesson, Question, ReviewLog, User
 from quizapp.services.review_queue import queue_due
 
 FORECAST_DAYS = 14
 ACCURACY_WEEKS = 12
 REVIEW_STATE = fsrs.State.Review.value  # 2
+# Types that become review cards: essays and descriptions never do (registry.in_deck).
+DECK_TYPES = sorted(name for name, qtype in QUESTION_TYPES.items() if qtype.in_deck)
 
 
 @dataclass(frozen=True)
@@ -102,9 +105,9 @@ def _engaged_course_ids(user: User):
 def lesson_progress(
     session: Session, user: User, now: datetime, course: Course | None = None
 ) -> list[LessonProgress]:
-    question_counts = (
+    question_counts = (  # what can become a card (mastery's denominator)
         sa.select(Question.lesson_id, sa.func.count().label("n"))
-        .where(Question.retired_at.is_(None))
+        .where(Question.retired_at.is_(None), Question.type.in_(DECK_TYPES))
         .group_by(Question.lesson_id)
         .subquery()
     )

@@ -14,8 +14,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from quizapp.domain.grades import lesson_grade
-from quizapp.domain.questions.registry import grade_response, is_gradable
-from quizapp.domain.quiz_layout import draw_questions, selected_choice_positions, shuffle_options
+from quizapp.domain.manual_grading import attempt_score
+from quizapp.domain.questions.base import GradeResult
+from quizapp.domain.questions.registry import grade_response, in_deck, in_quiz, is_scored
+from quizapp.domain.quiz_layout import (
+    draw_questions,
+    place_descriptions,
+    selected_choice_positions,
+    shuffle_options,
+)
 from quizapp.domain.quiz_rules import Override, QuizRules, start_refusal, with_overrides
 from quizapp.models import (
     Answer,
@@ -94,12 +101,18 @@ class SubmitOutcome:
 
 
 def quiz_questions(session: Session, lesson: Lesson) -> list[Question]:
+    """What a quiz shows, in the lesson's order: its scored questions and descriptions."""
     rows = session.scalars(
         sa.select(Question)
         .where(Question.lesson_id == lesson.id, Question.retired_at.is_(None))
         .order_by(Question.position, Question.id)
     )
-    return [row for row in rows if is_gradable(row.type)]
+    return [row for row in rows if in_quiz(row.type)]
+
+
+def question_count(session: Session, lesson: Lesson) -> int:
+    """The questions a quiz asks (descriptions are not counted)."""
+    return sum(1 for row in quiz_questions(session, lesson) if is_scored(row.type))
 
 
 def _with_questions():
@@ -139,7 +152,7 @@ def open_or_start_attempt(
     attempt = open_attempt(session, user_id, lesson.id)
     if attempt is not None:
         return OpenedAttempt(attempt, started=False)
-    if not quiz_questions(session, lesson):
+    if not question_count(session, lesson):
         raise NoQuizQuestions(lesson.slug)
     if not preview:
         rules = learner_rules(session, lesson, user_id)
@@ -180,8 +193,11 @@ def _start(
     seed = secrets.randbits(48) if seed is None else seed
     rng = random.Random(seed)
     shuffle = lesson.quiz_shuffle is not False
-    authored = [row.id for row in ordered] if not shuffle else sorted(questions)
-    chosen = draw_questions(authored, size or lesson.quiz_size, rng, shuffle)
+    scored = [row.id for row in ordered if is_scored(row.type)]
+    authored = scored if not shuffle else sorted(scored)
+    drawn = draw_questions(authored, size or lesson.quiz_size, rng, shuffle)
+    descriptions = {row.id for row in ordered if not is_scored(row.type)}
+    chosen = place_descriptions(drawn, [row.id for row in ordered], descriptions)
     previous = session.scalar(
         sa.select(sa.func.count(Attempt.id)).where(
             Attempt.user_id == user_id,
@@ -195,7 +211,7 @@ def _start(
         number=previous + 1,
         seed=seed,
         started_at=now,
-        question_count=len(chosen),
+        question_count=len(drawn),
         preview=preview,
     )
     try:
@@ -247,14 +263,25 @@ def attempt_for_user(session: Session, attempt_id: int, user_id: int, is_staff: 
     return attempt
 
 
-def _claim_submission(session: Session, attempt: Attempt, now: datetime, score: float) -> bool:
+def _grade(question: dict[str, Any], response: Any) -> GradeResult | None:
+    """The answer's grade; None for a description, which is shown but never scored."""
+    return grade_response(question, response) if is_scored(question["type"]) else None
+
+
+# What a description keeps as its record: nothing was asked, so nothing was said.
+_NOTHING_ASKED = GradeResult(score=0.0, correct=False)
+
+
+def _claim_submission(
+    session: Session, attempt: Attempt, now: datetime, score: float, pending: int = 0
+) -> bool:
     """Marks the attempt submitted (with its score) unless someone already did: the
     conditional UPDATE is atomic on every database, so a double click or a concurrent
     replay grades once."""
     result = session.execute(
         sa.update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=now, score=score)
+        .values(submitted_at=now, score=score, pending_answers=pending)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
@@ -275,15 +302,18 @@ def submit_attempt(
     graded = []
     for answer in answers:
         question = question_dict(answer.question)
-        response = responses.get(answer.id)
-        graded.append((answer, question, response, grade_response(question, response)))
-    score = sum(result.score for *_rest, result in graded) / len(answers) if answers else 0.0
-    if not _claim_submission(session, attempt, now, score):
+        response = responses.get(answer.id) if is_scored(question["type"]) else None
+        graded.append((answer, question, response, _grade(question, response)))
+    counted = [result for *_rest, result in graded if result is not None]
+    score = attempt_score(None if result.pending else result.score for result in counted)
+    pending = sum(1 for result in counted if result.pending)
+    if not _claim_submission(session, attempt, now, score, pending):
         session.refresh(attempt)
         return SubmitOutcome(attempt, newly_submitted=False)
     # The claim wrote these columns; the object shows them without another UPDATE.
     set_committed_value(attempt, "submitted_at", now)
     set_committed_value(attempt, "score", score)
+    set_committed_value(attempt, "pending_answers", pending)
     _store_grades(session, graded, now)
     for answer, question, response, _result in graded:
         answer.selected_choices = [
@@ -303,12 +333,16 @@ def _store_grades(session: Session, graded: list, now: datetime) -> None:
     (assigning None to the ORM attribute that is already None writes nothing either)."""
     shapes: dict[bool, list[tuple[Answer, dict[str, Any]]]] = {True: [], False: []}
     for answer, question, response, result in graded:
+        # A description and an essay awaiting its grade have no score yet (SQL NULL), so
+        # the statistics, which read scored answers only, leave them out.
+        settled = result is not None and not result.pending
         values: dict[str, Any] = {
-            "score": result.score,
-            "is_correct": result.correct,
+            "score": result.score if settled else None,
+            "is_correct": result.correct if settled else None,
+            "awaiting_grade": result is not None and result.pending,
             "answered_at": now,
             "question_version": answer.question.version,
-            "graded": graded_record(question, result),
+            "graded": graded_record(question, result or _NOTHING_ASKED),
         }
         if response is not None:
             values["response"] = response
@@ -379,7 +413,12 @@ def _load_selected_choices(session: Session, answers: list[Answer]) -> None:
 def _count_answers_as_reviews(session: Session, attempt: Attempt, now: datetime) -> None:
     if attempt.preview:
         return  # staff trying the quiz: not study, not learner data
-    outcomes = [(answer.question_id, bool(answer.is_correct)) for answer in attempt.answers]
+    # Essays and descriptions never become cards (registry.in_deck).
+    outcomes = [
+        (answer.question_id, bool(answer.is_correct))
+        for answer in attempt.answers
+        if in_deck(answer.question.type)
+    ]
     record_quiz_answers(session, attempt.user_id, outcomes, now)
 
 

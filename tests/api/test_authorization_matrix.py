@@ -13,6 +13,7 @@ from quizapp.extensions import db
 from quizapp.models import Card
 from quizapp.models.types import utcnow
 from quizapp.services import accounts, catalog, memberships, quizzes
+from tests.factories import add_essay, essay_responses
 
 ROLES = (
     "anonymous",
@@ -80,6 +81,8 @@ EXPECTED: dict[tuple[str, str], tuple[dict, dict | None]] = {
         expect(404, learner=403, assistant=403, instructor=422, admin=422),
         {},
     ),
+    ("api.grading_queue", "GET"): (COURSE_STAFF, None),
+    ("api.grade_answer", "POST"): (COURSE_STAFF, {"score": 0.5, "comment": "Bien."}),
     ("api.openapi_document", "GET"): (expect(200, anonymous=200), None),
 }
 # Joining and starting a quiz enrol the caller, leaving ends it: they go last, in this
@@ -128,8 +131,9 @@ def _callers(make_user, enrol) -> dict:
 
 def _owned_ids(owner) -> dict[str, str]:
     lesson = catalog.find_lesson(db.session, COURSE, LESSON)
+    add_essay(db.session, lesson)  # an answer to grade
     attempt = quizzes.start_attempt(db.session, owner.id, lesson, utcnow())
-    quizzes.submit_attempt(db.session, attempt, {}, utcnow())
+    quizzes.submit_attempt(db.session, attempt, essay_responses(attempt), utcnow())
     db.session.commit()
     card = db.session.scalar(
         sa.select(Card).where(Card.user_id == owner.id).order_by(Card.id).limit(1)
@@ -139,6 +143,7 @@ def _owned_ids(owner) -> dict[str, str]:
         "course": COURSE,
         "lesson": LESSON,
         "attempt_id": str(attempt.id),
+        "answer_id": str(next(iter(essay_responses(attempt)))),
         "card_id": str(card.id),
         "user_id": str(removable.id),
     }

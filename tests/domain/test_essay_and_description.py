@@ -109,3 +109,22 @@ def test_a_yaml_word_limit_written_as_a_float_is_still_whole_words():
     question = normalise_question({"id": "e", "type": "essay", "prompt": "P", "max_words": 300.0})
     assert question["max_words"] == 300
     assert isinstance(question["max_words"], int)
+
+
+@pytest.mark.parametrize(
+    ("drawn", "placed"),
+    [
+        # Lesson order: d1, q1, q2, d2, q3, d3 — d1 introduces q1 and q2, d2 introduces q3.
+        ([1, 2, 3], [10, 1, 2, 20, 3, 30]),
+        ([2, 3, 1], [10, 2, 20, 3, 1, 30]),
+        ([3, 2, 1], [20, 3, 10, 2, 1, 30]),
+        # q1 and q2 not drawn: d1 goes with d2's questions.
+        ([3], [10, 20, 3, 30]),
+        # q3 not drawn: d2 has nothing left to introduce and closes the quiz with d3.
+        ([2, 1], [10, 2, 1, 20, 30]),
+    ],
+)
+def test_a_description_comes_before_the_first_asked_of_its_questions(drawn, placed):
+    from quizapp.domain.quiz_layout import place_descriptions
+
+    assert place_descriptions(drawn, [10, 1, 2, 20, 3, 30], {10, 20, 30}) == placed

@@ -16,6 +16,7 @@ from quizapp.extensions import db
 from quizapp.models import Card, Question
 from quizapp.models.types import utcnow
 from quizapp.services import accounts, catalog, quizzes
+from tests.factories import add_essay, essay_responses
 from tests.processes import (
     VENV_BIN,
     ServedApp,
@@ -53,8 +54,9 @@ def owned_ids(bundled_course):
 
     def make(owner) -> dict[str, str]:
         lesson = catalog.find_lesson(db.session, COURSE, LESSON)
+        add_essay(db.session, lesson)  # an answer for the grading pages
         attempt = quizzes.start_attempt(db.session, owner.id, lesson, utcnow())
-        quizzes.submit_attempt(db.session, attempt, {}, utcnow())
+        quizzes.submit_attempt(db.session, attempt, essay_responses(attempt), utcnow())
         _token, api_token = accounts.create_api_token(db.session, owner, "security tests")
         db.session.commit()
         card = db.session.scalar(  # an answerable card (a flashcard is only rated)
@@ -71,6 +73,7 @@ def owned_ids(bundled_course):
             "course_slug": COURSE,
             "lesson_slug": LESSON,
             "attempt_id": str(attempt.id),
+            "answer_id": str(next(iter(essay_responses(attempt)))),
             "card_id": str(card.id),
             "reps": str(card.reps),
             "question_id": str(question.id),

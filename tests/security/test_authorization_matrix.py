@@ -161,6 +161,10 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("dashboard.questions_csv", "GET"): COURSE_STAFF,
     ("dashboard.learners_csv", "GET"): COURSE_STAFF,
     ("dashboard.course_retention", "GET"): COURSE_STAFF,
+    # grading by hand: the course's staff, assistants included (the answer is an essay)
+    ("grading.queue", "GET"): COURSE_STAFF,
+    ("grading.grade", "GET"): COURSE_STAFF,
+    ("grading.grade", "POST"): expect(outsider=404, learner=403, assistant=302),
     # course membership: joining and leaving (done, or refused with a message: a redirect)
     ("courses.enrol", "POST"): expect(outsider=302),
     ("courses.leave", "POST"): expect(outsider=302),
@@ -196,6 +200,7 @@ FORMS = {
     "author.preview": lambda ids: {"text": "**bold**"},
     # Asks for the state the course is in (not archived): the check answers, nothing changes.
     "courses.archive": lambda ids: {"archived": "0"},
+    "grading.grade": lambda ids: {"score": "0.5", "comment": "Bien."},
 }
 QUERY = {"author.new_question": "?type=short_answer"}
 

@@ -1,0 +1,1 @@
+"""The course staff's grading area: the queue of answers graded by hand."""
