@@ -1,7 +1,7 @@
 """manual grading: essays await a grade by hand, attempts count what is pending
 
 Revision ID: manual_grading
-Revises: fsrs_parameters
+Revises: item_statistics
 
 An essay answer is pending from submission until an instructor or assistant scores it
 (0..1) with an optional comment from the grading queue (issue #17). Answers keep who
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "manual_grading"
-down_revision = "fsrs_parameters"
+down_revision = "item_statistics"
 branch_labels = None
 depends_on = None
 

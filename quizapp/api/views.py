@@ -289,6 +289,26 @@ def _responses(attempt, answers: list[dict]) -> dict[int, Any]:
 
 
 @route(
+    "/attempts/<int:attempt_id>",
+    "GET",
+    tag="quizzes",
+    summary="A submitted attempt's result, as graded so far",
+    description="The learner's own attempt: what submitting returned, with the grades and "
+    "comments given by hand since (`grading` says whether essays still await theirs). "
+    "409 while the attempt is still open.",
+    responses={200: schemas.ATTEMPT_RESULT},
+    errors=(404, 409),
+)
+def attempt_result(attempt_id: int):
+    attempt = quizzes.attempt_for_user(db.session, check_id(attempt_id), current_api_user().id)
+    if attempt is None:
+        raise ApiError(404, "not_found", "No such attempt.")
+    if not attempt.is_submitted:
+        raise ApiError(409, "not_submitted", "The attempt is still open: submit it first.")
+    return serializers.attempt_result(attempt, db.session.get(Lesson, attempt.lesson_id))
+
+
+@route(
     "/attempts/<int:attempt_id>/submit",
     "POST",
     tag="quizzes",

@@ -3,20 +3,28 @@ quizapp.services.manual_grading."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
 
+from quizapp.domain.questions.base import parse_number
 from quizapp.services.manual_grading import COMMENT_MAX
+
+GRADE_RANGE = _l("Give a grade from 0 to 1.")
+
+
+def _grade_from_0_to_1(_form, field) -> None:
+    number = parse_number(field.data or "")
+    if number is None or not 0 <= number <= 1:
+        raise ValidationError(GRADE_RANGE)
+    field.grade = float(number)
 
 
 class GradeForm(FlaskForm):
-    score = DecimalField(
+    """`score.grade` holds the grade read (0.8 from "0,8" or "0.8") once it validates."""
+
+    score = StringField(
         _l("Grade (0 to 1)"),
-        [
-            InputRequired(_l("Give a grade from 0 to 1.")),
-            NumberRange(min=0, max=1, message=_l("Give a grade from 0 to 1.")),
-        ],
-        places=None,
+        [InputRequired(GRADE_RANGE), Length(max=20), _grade_from_0_to_1],
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
     comment = TextAreaField(

@@ -52,7 +52,7 @@ def grade(course_slug: str, answer_id: int):
         abort(404)
     form = GradeForm()
     if request.method == "GET" and found.answer.hand_graded_at is not None:
-        form.score.data = found.answer.score
+        form.score.data = f"{found.answer.score:g}"
         form.comment.data = found.answer.grader_comment or ""
     if form.validate_on_submit():
         try:
@@ -60,7 +60,7 @@ def grade(course_slug: str, answer_id: int):
                 db.session,
                 g.course,
                 answer_id,
-                float(form.score.data),
+                form.score.grade,
                 form.comment.data,
                 current_user.id,
                 clock.now(),

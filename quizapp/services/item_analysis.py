@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from quizapp.domain import statistics
-from quizapp.domain.questions.registry import is_gradable
+from quizapp.domain.questions.registry import in_deck, is_scored
 from quizapp.domain.rendering import plain_text
 from quizapp.domain.statistics import ItemFlags, ItemSums
 from quizapp.models import Answer, AnswerChoice, Attempt, Choice, Course, Lesson, Question
@@ -205,6 +205,8 @@ def question_statistics(
         item = per_question.get(question.id, ItemSums(0, 0.0, 0.0, 0.0, 0.0, 0.0))
         if not question.is_active and not item.n:
             continue
+        if not is_scored(question.type) and not in_deck(question.type):
+            continue  # a description: nothing answered, nothing to analyse
         facility = statistics.facility_index(item)
         discrimination = statistics.discrimination_index(item)
         result.append(
@@ -215,8 +217,9 @@ def question_statistics(
                 facility=facility,
                 discrimination=discrimination,
                 # Flashcards never appear in quizzes: nothing to judge, nothing to flag.
+                # Essays are judged on the grades given by hand.
                 flags=statistics.item_flags(facility, discrimination, item.n)
-                if is_gradable(question.type)
+                if is_scored(question.type)
                 else ItemFlags(),
                 choices=_choice_counts_of(choices.get(question.id, []), counts, item.n),
             )

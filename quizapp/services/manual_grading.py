@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from quizapp.domain.manual_grading import attempt_score, hand_grade_problem, is_full_marks
 from quizapp.domain.questions.registry import is_scored
 from quizapp.models import Answer, Attempt, Course, Lesson, Question, User
+from quizapp.services import course_statistics
 from quizapp.services.access import counts_as_learner
 from quizapp.services.attempt_results import answer_result
 
@@ -139,14 +140,17 @@ def grade_answer(
     if comment is not None and (len(comment) > COMMENT_MAX or "\x00" in comment):
         raise GradingError(f"the comment must be text of at most {COMMENT_MAX} characters")
     answer = found.answer
-    answer.score = round(float(score), 6)
-    answer.is_correct = is_full_marks(answer.score)
-    answer.awaiting_grade = False
-    answer.grader_comment = comment
-    answer.graded_by_id = grader_id
-    answer.hand_graded_at = now
-    session.flush()
-    settle_attempt(session, found.attempt)
+    # The learner's share of the maintained statistics moves with the grade (an essay's
+    # facility comes from the grades given by hand).
+    with course_statistics.user_changing(session, found.attempt.user_id, [course.id]):
+        answer.score = round(float(score), 6)
+        answer.is_correct = is_full_marks(answer.score)
+        answer.awaiting_grade = False
+        answer.grader_comment = comment
+        answer.graded_by_id = grader_id
+        answer.hand_graded_at = now
+        session.flush()
+        settle_attempt(session, found.attempt)
     return found.attempt
 
 

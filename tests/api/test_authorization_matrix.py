@@ -68,6 +68,7 @@ EXPECTED: dict[tuple[str, str], tuple[dict, dict | None]] = {
     ("api.set_quiz_rules", "PUT"): (COURSE_EDIT, {}),
     ("api.start_attempt", "POST"): (expect(201), None),
     ("api.submit_attempt", "POST"): (OWN_ONLY, {"answers": []}),
+    ("api.attempt_result", "GET"): (OWN_ONLY, None),
     ("api.review_due", "GET"): (SIGNED_IN, None),
     ("api.review_card", "POST"): (OWN_ONLY, {"rating": 3}),
     ("api.my_progress", "GET"): (SIGNED_IN, None),
