@@ -7,6 +7,11 @@ An essay answer is pending from submission until an instructor or assistant scor
 (0..1) with an optional comment from the grading queue (issue #17). Answers keep who
 graded them and when; attempts count the answers still pending, and their score treats
 those as 0 until graded (a floor that grading only raises).
+
+Plain ADD/DROP COLUMN on every database, no batch copy: on SQLite, copying `attempts` or
+`answers` into a new table would drop the old one, and with foreign keys on that deletes
+the rows that cascade from it (answers, their choices). Hence no foreign key on
+`graded_by_id` (SQLite cannot drop a column that has one): it names the grader.
 """
 
 import sqlalchemy as sa
@@ -19,34 +24,21 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("answers") as batch:
-        batch.add_column(
-            sa.Column("awaiting_grade", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch.add_column(sa.Column("grader_comment", sa.Text(), nullable=True))
-        batch.add_column(sa.Column("graded_by_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("hand_graded_at", sa.DateTime(), nullable=True))
-        batch.create_foreign_key(
-            op.f("fk_answers_graded_by_id_users"),
-            "users",
-            ["graded_by_id"],
-            ["id"],
-            ondelete="SET NULL",
-        )
-        batch.create_index("ix_answers_awaiting_grade", ["awaiting_grade", "question_id"])
-    with op.batch_alter_table("attempts") as batch:
-        batch.add_column(
-            sa.Column("pending_answers", sa.Integer(), nullable=False, server_default="0")
-        )
+    op.add_column(
+        "answers",
+        sa.Column("awaiting_grade", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column("answers", sa.Column("grader_comment", sa.Text(), nullable=True))
+    op.add_column("answers", sa.Column("graded_by_id", sa.Integer(), nullable=True))
+    op.add_column("answers", sa.Column("hand_graded_at", sa.DateTime(), nullable=True))
+    op.create_index("ix_answers_awaiting_grade", "answers", ["awaiting_grade", "question_id"])
+    op.add_column(
+        "attempts", sa.Column("pending_answers", sa.Integer(), nullable=False, server_default="0")
+    )
 
 
 def downgrade():
-    with op.batch_alter_table("attempts") as batch:
-        batch.drop_column("pending_answers")
-    with op.batch_alter_table("answers") as batch:
-        batch.drop_index("ix_answers_awaiting_grade")
-        batch.drop_constraint(op.f("fk_answers_graded_by_id_users"), type_="foreignkey")
-        batch.drop_column("hand_graded_at")
-        batch.drop_column("graded_by_id")
-        batch.drop_column("grader_comment")
-        batch.drop_column("awaiting_grade")
+    op.drop_column("attempts", "pending_answers")
+    op.drop_index("ix_answers_awaiting_grade", table_name="answers")
+    for column in ("hand_graded_at", "graded_by_id", "grader_comment", "awaiting_grade"):
+        op.drop_column("answers", column)

@@ -14,6 +14,7 @@ from quizapp.models.courses import (
 )
 from quizapp.models.media import Media
 from quizapp.models.memory import Job, MemoryParameters
+from quizapp.models.regrades import RegradeLog
 from quizapp.models.statistics import ChoiceStatistic, ItemStatistic, LessonStatistic
 from quizapp.models.users import ROLES, STAFF_ROLES, ApiToken, User
 
@@ -37,6 +38,7 @@ __all__ = [
     "Course",
     "ItemStatistic",
     "Lesson",
+    "RegradeLog",
     "Job",
     "LessonStatistic",
     "Media",

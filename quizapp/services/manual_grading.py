@@ -156,14 +156,8 @@ def grade_answer(
 
 def settle_attempt(session: Session, attempt: Attempt) -> None:
     """Recomputes the attempt's score and pending count from its answers as stored."""
-    rows = session.execute(
-        sa.select(Answer, Question.type)
-        .join(Question, Question.id == Answer.question_id)
-        .where(Answer.attempt_id == attempt.id)
-    ).all()
-    counted = [
-        answer for answer, current_type in rows if is_scored(_answered_type(answer, current_type))
-    ]
+    session.refresh(attempt, ["answers"])
+    counted = counted_answers(attempt.answers)
     attempt.pending_answers = sum(1 for answer in counted if answer.awaiting_grade)
     attempt.score = attempt_score(
         None if answer.awaiting_grade else answer.score for answer in counted
@@ -171,7 +165,12 @@ def settle_attempt(session: Session, attempt: Attempt) -> None:
     session.flush()
 
 
-def _answered_type(answer: Answer, current_type: str) -> str:
-    """The type the learner answered (kept with the grading record), not the current one."""
+def counted_answers(answers: list[Answer]) -> list[Answer]:
+    """The answers that count in their attempt's score: of the types that score, as the
+    learner answered them (the type kept in the answer's record, not the current one)."""
+    return [answer for answer in answers if is_scored(_answered_type(answer))]
+
+
+def _answered_type(answer: Answer) -> str:
     record = answer.graded or {}
-    return (record.get("question") or {}).get("type") or current_type
+    return (record.get("question") or {}).get("type") or answer.question.type

@@ -428,6 +428,7 @@ def _instructor_urls(app, question_id: int) -> list[tuple[str, str]]:
         "lesson_slug": "clase-1",
         "question_id": question_id,
         "user_id": 1,  # a member id: the course check answers before any lookup
+        "answer_id": 1,
     }
     urls = []
     for rule in app.url_map.iter_rules():
