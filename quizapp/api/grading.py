@@ -9,10 +9,11 @@ from quizapp.api import schemas, serializers
 from quizapp.api.auth import current_api_user
 from quizapp.api.routing import route
 from quizapp.api.validation import ApiError, check_id
+from quizapp.dashboard.figures_cache import invalidate_course
 from quizapp.domain.course_access import STAFF
 from quizapp.extensions import db
 from quizapp.models import Answer, Question
-from quizapp.services import catalog, manual_grading, stats
+from quizapp.services import catalog, manual_grading
 from quizapp.services.manual_grading import QueueFilter
 
 
@@ -80,5 +81,5 @@ def grade_answer(course: str, answer_id: int, body: dict):
     except manual_grading.GradingError as error:
         raise ApiError(422, "invalid_request", f"{error}.") from None
     db.session.commit()
-    stats.invalidate_course(g.course.id)
+    invalidate_course(g.course.id)
     return serializers.grade_given(db.session.get(Answer, answer_id), attempt)

@@ -7,10 +7,11 @@ from flask_login import current_user
 
 from quizapp import clock
 from quizapp.auth.access import course_required
+from quizapp.dashboard.figures_cache import invalidate_course
 from quizapp.domain.course_access import STAFF
 from quizapp.extensions import db
 from quizapp.grading.forms import GradeForm
-from quizapp.services import manual_grading, stats
+from quizapp.services import manual_grading
 from quizapp.services.manual_grading import QueueFilter
 
 bp = Blueprint("grading", __name__)
@@ -70,7 +71,7 @@ def grade(course_slug: str, answer_id: int):
             form.score.errors = [*form.score.errors, str(error)]
         else:
             db.session.commit()
-            stats.invalidate_course(g.course.id)
+            invalidate_course(g.course.id)
             flash(_("Grade saved."), "success")
             return redirect(url_for("grading.queue", course_slug=course_slug))
     return render_template("grading/grade.html", course=g.course, item=found, form=form)
