@@ -3,8 +3,8 @@ quizapp.services.manual_grading."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
 from quizapp.domain.questions.base import parse_number
 from quizapp.services.manual_grading import COMMENT_MAX
@@ -33,3 +33,10 @@ class GradeForm(FlaskForm):
         render_kw={"rows": 5},
     )
     submit = SubmitField(_l("Save the grade"))
+
+
+class RegradeForm(FlaskForm):
+    """Applies the regrade the page previewed: for that version of the question only."""
+
+    version = HiddenField(validators=[InputRequired(), Regexp(r"^[0-9]{1,9}$")])
+    submit = SubmitField(_l("Apply the regrade"))

@@ -1,17 +1,22 @@
-"""Grading by hand: the course's queue (per lesson, question or learner) and the form
-that grades one answer. Instructors and assistants of the course (STAFF)."""
+"""Grading: the course's queue of answers graded by hand (per lesson, question or learner)
+and the form that grades one, the gradebook and its CSV (instructors and assistants of
+the course: STAFF), and regrading a question after its key changed (instructors: EDIT)."""
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from quizapp import clock
 from quizapp.auth.access import course_required
+from quizapp.dashboard import csv_export
 from quizapp.dashboard.figures_cache import invalidate_course
-from quizapp.domain.course_access import STAFF
+from quizapp.domain.course_access import EDIT, STAFF
 from quizapp.extensions import db
-from quizapp.grading.forms import GradeForm
-from quizapp.services import manual_grading
+from quizapp.grading.forms import GradeForm, RegradeForm
+from quizapp.models import Question
+from quizapp.services import course_groups, gradebook, manual_grading, regrading
 from quizapp.services.manual_grading import QueueFilter
 
 bp = Blueprint("grading", __name__)
@@ -75,3 +80,98 @@ def grade(course_slug: str, answer_id: int):
             flash(_("Grade saved."), "success")
             return redirect(url_for("grading.queue", course_slug=course_slug))
     return render_template("grading/grade.html", course=g.course, item=found, form=form)
+
+
+# --- the gradebook ---------------------------------------------------------------------------
+
+STATE_LABELS = {
+    gradebook.NOT_STARTED: _l("not started"),
+    gradebook.IN_PROGRESS: _l("in progress"),
+    gradebook.PENDING: _l("pending grading"),
+    gradebook.GRADED: _l("graded"),
+}
+
+
+def _group_argument(course) -> int | None:
+    """The ?group= of the page (a group of this course), or None for every learner."""
+    group_id = _id_argument("group")
+    if group_id is not None and course_groups.find_group(db.session, course, group_id) is None:
+        abort(404)
+    return group_id
+
+
+@bp.route("/instructor/courses/<course_slug>/gradebook")
+@course_required(STAFF)
+def gradebook_page(course_slug: str):
+    group_id = _group_argument(g.course)
+    return render_template(
+        "grading/gradebook.html",
+        course=g.course,
+        book=gradebook.gradebook(db.session, g.course, group_id),
+        groups=course_groups.list_groups(db.session, g.course),
+        group_id=group_id,
+        states=STATE_LABELS,
+    )
+
+
+@bp.route("/instructor/courses/<course_slug>/gradebook.csv")
+@course_required(STAFF)
+def gradebook_csv(course_slug: str):
+    group_id = _group_argument(g.course)
+    book = gradebook.gradebook(db.session, g.course, group_id)
+    names = {
+        row.group.id: row.group.name for row in course_groups.list_groups(db.session, g.course)
+    }
+    header = ["user_id", "email", "name", "group"]
+    for lesson in book.lessons:
+        header += [f"lesson_{lesson.number}_{part}" for part in ("grade", "attempts", "state")]
+    rows = []
+    for row in book.rows:
+        cells = [row.user_id, row.email, row.display_name, names.get(row.group_id, "")]
+        for cell in row.cells:
+            grade = "" if cell.grade is None else round(cell.grade, 4)
+            cells += [grade, cell.attempts, cell.state]
+        rows.append(cells)
+    return csv_export.csv_response(f"{g.course.slug}-gradebook.csv", header, rows)
+
+
+# --- regrading a question ------------------------------------------------------------------
+
+
+@bp.route("/instructor/questions/<int:question_id>/regrade", methods=["GET", "POST"])
+@course_required(EDIT)
+def regrade(question_id: int):
+    """The preview (GET) of what regrading the question against its current key would
+    change, and applying exactly that (POST, for the version previewed)."""
+    question = db.session.get(Question, question_id)
+    form = RegradeForm()
+    if form.validate_on_submit():
+        try:
+            plan = regrading.apply_regrade(
+                db.session, question, int(form.version.data), current_user.id, clock.now()
+            )
+        except regrading.RegradeOutdated:
+            db.session.rollback()
+            flash(_("The question changed since the preview: check the new preview."), "warning")
+        else:
+            db.session.commit()
+            invalidate_course(g.course.id)
+            flash(
+                ngettext(
+                    "Regraded: %(num)d attempt changed.",
+                    "Regraded: %(num)d attempts changed.",
+                    len(plan.changes),
+                ),
+                "success",
+            )
+        return redirect(url_for("grading.regrade", question_id=question_id))
+    plan = regrading.plan_regrade(db.session, question)
+    form.version.data = str(plan.version)
+    return render_template(
+        "grading/regrade.html",
+        course=g.course,
+        question=question,
+        plan=plan,
+        form=form,
+        log=regrading.question_regrades(db.session, question.id),
+    )

@@ -22,7 +22,7 @@ from quizapp.learn.quiz_rules import refusal_message, rules_summary
 from quizapp.learn.results import result_items
 from quizapp.lookups import course_or_404, lesson_or_404
 from quizapp.models import Lesson
-from quizapp.services import access, catalog, quizzes
+from quizapp.services import access, catalog, quizzes, regrading
 
 bp = Blueprint("learn", __name__)
 
@@ -173,4 +173,5 @@ def attempt_result(attempt_id: int):
         course=lesson.course,
         items=result_items(attempt),
         history=history,
+        regrades=regrading.attempt_regrades(db.session, attempt.id),
     )

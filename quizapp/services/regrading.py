@@ -146,3 +146,14 @@ def attempt_regrades(session: Session, attempt_id: int) -> list[RegradeLog]:
             .order_by(RegradeLog.regraded_at, RegradeLog.id)
         )
     )
+
+
+def question_regrades(session: Session, question_id: int) -> list[RegradeLog]:
+    """What regrading the question changed so far, newest first."""
+    return list(
+        session.scalars(
+            sa.select(RegradeLog)
+            .where(RegradeLog.question_id == question_id)
+            .order_by(RegradeLog.regraded_at.desc(), RegradeLog.id.desc())
+        )
+    )

@@ -165,6 +165,11 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("grading.queue", "GET"): COURSE_STAFF,
     ("grading.grade", "GET"): COURSE_STAFF,
     ("grading.grade", "POST"): expect(outsider=404, learner=403, assistant=302),
+    ("grading.gradebook_page", "GET"): COURSE_STAFF,
+    ("grading.gradebook_csv", "GET"): COURSE_STAFF,
+    # regrading a question changes scores after a key change: the course's instructors
+    ("grading.regrade", "GET"): COURSE_EDIT,
+    ("grading.regrade", "POST"): COURSE_EDIT_ACTION,
     # course membership: joining and leaving (done, or refused with a message: a redirect)
     ("courses.enrol", "POST"): expect(outsider=302),
     ("courses.leave", "POST"): expect(outsider=302),
@@ -201,6 +206,7 @@ FORMS = {
     # Asks for the state the course is in (not archived): the check answers, nothing changes.
     "courses.archive": lambda ids: {"archived": "0"},
     "grading.grade": lambda ids: {"score": "0.5", "comment": "Bien."},
+    "grading.regrade": lambda ids: {"version": "1"},
 }
 QUERY = {"author.new_question": "?type=short_answer"}
 
