@@ -1,7 +1,7 @@
 """manual grading: essays await a grade by hand, attempts count what is pending
 
 Revision ID: manual_grading
-Revises: item_statistics
+Revises: item_statistics_backfill
 
 An essay answer is pending from submission until an instructor or assistant scores it
 (0..1) with an optional comment from the grading queue (issue #17). Answers keep who
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "manual_grading"
-down_revision = "item_statistics"
+down_revision = "item_statistics_backfill"
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,14 @@
 """The course gradebook: the course's learners × its lessons, each cell the lesson's grade,
 the attempts submitted and where the learner stands (not started, in progress, pending
 grading, graded). Learners only: staff, admins and removed learners are left out, and a
-group narrows it to that group's learners. Three queries whatever the size."""
+group narrows it to that group's learners. Four queries whatever the size."""
 
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from quizapp.domain.grades import lesson_grade
 from quizapp.models import Attempt, Course, Lesson, Membership, User
 from quizapp.services.access import counts_as_learner
 from quizapp.services.course_groups import learner_groups
@@ -42,11 +43,6 @@ class Gradebook:
     rows: list[GradebookRow]
 
 
-def lesson_grade(lesson: Lesson, scores: list[float]) -> float | None:
-    """The lesson's grade from the learner's submitted scores, oldest first: the best."""
-    return max(scores) if scores else None
-
-
 def gradebook(session: Session, course: Course, group_id: int | None = None) -> Gradebook:
     lessons = list(
         session.scalars(
@@ -75,6 +71,7 @@ def gradebook(session: Session, course: Course, group_id: int | None = None) -> 
         .join(Lesson, Lesson.id == Attempt.lesson_id)
         .where(
             Lesson.course_id == course.id,
+            Attempt.preview.is_(False),
             counts_as_learner(Attempt.user_id, course.id, group_id),
         )
         .order_by(Attempt.submitted_at, Attempt.id)
@@ -116,4 +113,5 @@ def _cell(lesson, key, submitted, pending, started) -> GradebookCell:
         state = IN_PROGRESS
     else:
         state = NOT_STARTED
-    return GradebookCell(lesson_grade(lesson, scores), len(scores), state)
+    grade = lesson_grade(lesson.quiz_grading or "highest", scores)  # its grading method
+    return GradebookCell(grade, len(scores), state)

@@ -52,6 +52,7 @@ def _learner_answers(course: Course):
         .where(
             Lesson.course_id == course.id,
             Attempt.submitted_at.is_not(None),
+            Attempt.preview.is_(False),
             counts_as_learner(Attempt.user_id, course.id),
         )
     )

@@ -161,3 +161,16 @@ def test_a_stale_preview_is_not_applied(client, course, instructor, make_user, e
     response = client.post(url, data={"csrf_token": token, "version": "7"})
     assert response.status_code == 302
     assert "The question changed since the preview" in client.get(url).get_data(as_text=True)
+
+
+def test_the_grade_follows_the_lesson_s_grading_method(
+    client, course, instructor, make_user, enrol
+):
+    first = course.lessons[0]
+    first.quiz_grading = "last"
+    db.session.commit()
+    learner = _learner(make_user, enrol, "Lola")
+    _submit(learner, first, right=True)
+    _submit(learner, first, right=False)
+    (row,) = _csv(client)
+    assert (row["lesson_1_grade"], row["lesson_1_attempts"]) == ("0.0", "2")
