@@ -249,7 +249,7 @@ def questions_import(
     data = file.read_bytes()
     max_media_bytes = current_app.config["MEDIA_MAX_BYTES"]
     plan = plan_import(db.session, course, lesson, data, str(file), fmt, mapping, max_media_bytes)
-    for item in plan.unsupported:
+    for item in plan.unsupported + plan.warnings:
         click.echo(f"warning: {item}", err=True)
     if not plan.ok:
         db.session.rollback()

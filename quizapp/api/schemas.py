@@ -610,6 +610,7 @@ IMPORT_RESULT = obj(
         "unchanged": array(STRING),
         "kept": array(STRING),
         "unsupported": array(STRING),
+        "warnings": array(STRING),
         "summary": STRING,
     }
 )

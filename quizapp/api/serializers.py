@@ -414,6 +414,7 @@ def import_result(plan: ImportPlan, applied: bool) -> dict[str, Any]:
         "unchanged": plan.unchanged,
         "kept": plan.kept,
         "unsupported": plan.unsupported,
+        "warnings": plan.warnings,
         "summary": summary(plan),
     }
 

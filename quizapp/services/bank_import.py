@@ -22,7 +22,12 @@ from quizapp.domain.quiz_rules import QuizRules
 from quizapp.domain.slugs import slugify
 from quizapp.models import Choice, Course, Lesson, Question
 from quizapp.services import question_store
-from quizapp.services.carried_media import CarriedFile, check_carried, store_carried
+from quizapp.services.carried_media import (
+    CarriedFile,
+    check_carried,
+    missing_alt_text,
+    store_carried,
+)
 from quizapp.services.media import MAX_MEDIA_BYTES
 from quizapp.services.question_store import apply_question, choice_rows, content_hash, type_data
 
@@ -55,6 +60,7 @@ class ImportPlan:
     kept: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. images without alt text
     # Files the questions carry, checked, by stored name (quizapp.services.carried_media).
     media: dict[str, CarriedFile] = field(default_factory=dict)
     max_media_bytes: int = MAX_MEDIA_BYTES
@@ -148,6 +154,7 @@ def plan_import(
             plan.errors += [f"{filename}:{line}: {question.get('id')}: {p}" for p in problems]
             continue
         question = {k: v for k, v in normalised.items() if k not in _PLACEMENT_KEYS}
+        plan.warnings += missing_alt_text(question, filename, line)
         action = _action(stored.get(question["id"]), question, target)
         plan.items.append(PlannedQuestion(question, target.id, line, action))
     plan.kept = _kept(session, plan)

@@ -22,9 +22,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from quizapp.domain.media_files import MediaRefused, check_media
+from quizapp.domain.rendering import IMAGE_WITHOUT_ALT, content_warnings
 from quizapp.models import Course
 from quizapp.services.media import MAX_MEDIA_BYTES, store_media
-from quizapp.services.source_media import with_stored_names
+from quizapp.services.source_media import strings_of, with_stored_names
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,19 @@ def check_carried(
         names[target] = checked.name
         stored[checked.name] = CarriedFile(data, target)
     return with_stored_names(question, names), stored, errors
+
+
+def missing_alt_text(question: dict[str, Any], filename: str, line: int) -> list[str]:
+    """`file:line: id: …` for each image or sound of the question without a description
+    (alt text), as the editor's preview warns; the import still goes ahead."""
+    return [
+        f"{filename}:{line}: {question.get('id')}: an image or a sound has no description "
+        f"(alt text): {warning.detail}"
+        for text in strings_of(question)
+        if "![" in text
+        for warning in content_warnings(text)
+        if warning.code == IMAGE_WITHOUT_ALT
+    ]
 
 
 def store_carried(

@@ -28,13 +28,13 @@ from tests.media_files import png
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
-def moodle_xml(files: dict[str, bytes], idnumber: str = "logo-q") -> bytes:
+def moodle_xml(files: dict[str, bytes], idnumber: str = "logo-q", alt: str = "Logo") -> bytes:
     embedded = "".join(
         f'<file name="{name}" path="/" encoding="base64">{base64.b64encode(data).decode()}</file>'
         for name, data in files.items()
     )
     # Moodle names the file as it is and URL-encodes the name in the reference.
-    images = "".join(f'<img src="@@PLUGINFILE@@/{quote(name)}" alt="Logo">' for name in files)
+    images = "".join(f'<img src="@@PLUGINFILE@@/{quote(name)}" alt="{alt}">' for name in files)
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <quiz>
   <question type="truefalse">
@@ -149,3 +149,19 @@ def test_an_apkg_export_packs_the_used_media(app):
     exported = export_course_file(db.session, course, "apkg", _media_dir())
     with zipfile.ZipFile(io.BytesIO(exported.data)) as package:
         assert name in package.read("media").decode()
+
+
+def test_the_import_report_lists_images_without_a_description(app):
+    course = make_course(db.session, slug="media-course", questions_per_lesson=0)
+    described = plan_import(
+        db.session, course, _lesson(course), moodle_xml({"logo.png": png()}), "quiz.xml"
+    )
+    assert described.warnings == []
+    plan = plan_import(
+        db.session, course, _lesson(course), moodle_xml({"logo.png": png()}, alt=""), "quiz.xml"
+    )
+    assert plan.ok  # a warning, not an error: the import may go ahead
+    [name] = plan.media
+    assert plan.warnings == [
+        f"quiz.xml:3: logo-q: an image or a sound has no description (alt text): {name}"
+    ]

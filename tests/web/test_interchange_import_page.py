@@ -8,10 +8,12 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import Card, Lesson, Question, ReviewLog
+from quizapp.models import Card, Lesson, Media, Question, ReviewLog
 from tests.conftest import csrf_token_from
 from tests.domain.test_anki_package import legacy_package
 from tests.domain.test_moodle_xml import _conformance_folder
+from tests.media_files import png
+from tests.services.test_import_media import moodle_xml
 
 PATH = "/instructor/courses/curso-flask/import"
 
@@ -80,3 +82,16 @@ def test_an_anki_package_with_my_history(client, instructor):
         )
         == 1
     )
+
+
+def test_the_preview_lists_images_without_alt_text_and_the_confirm_stores_the_image(
+    client, instructor
+):
+    data = moodle_xml({"logo.png": png()}, alt="")
+    preview = _upload(client, data, "logo.xml", lesson="clase-1-introduccion")
+    assert 'id="import-warnings"' in preview
+    assert "logo-q: an image or a sound has no description (alt text)" in preview
+    assert _confirm(client, preview).status_code == 302
+    question = db.session.scalar(sa.select(Question).where(Question.external_id == "logo-q"))
+    [name] = db.session.scalars(sa.select(Media.name)).all()
+    assert f"(media:{name})" in question.prompt_md
