@@ -315,7 +315,30 @@ def markdown(run: dict) -> str:
             f"{check['what']}: {check['value']} (target {check['rule']}) — {mark}"
         )
     lines.append("")
+    lines += _profile_lines(run)
     return "\n".join(lines)
+
+
+def _profile_lines(run: dict) -> list[str]:
+    """Where the time of each scenario that missed a target goes (pyinstrument, in-process,
+    one request after another): the app's own frames by cumulative share, SQL per request."""
+    lines = []
+    for database, result in run["databases"].items():
+        for name, figures in result["scenarios"].items():
+            profile = figures.get("profile")
+            if not profile:
+                continue
+            if not lines:
+                lines += ["## Profiles of the missed targets", ""]
+            frames = ", ".join(
+                f"{item['frame']} {item['share']:.0%}" for item in profile["app_cumulative"][:6]
+            )
+            lines.append(
+                f"- {DB_TITLES.get(database, database)} {name}: "
+                f"{figures.get('request_ms')} ms in-process, {figures.get('queries')} SQL "
+                f"({figures.get('sql_ms')} ms); app frames: {frames}"
+            )
+    return lines + ([""] if lines else [])
 
 
 PRESETS = ("small", "default", "large")
