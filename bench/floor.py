@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Blueprint, Flask, redirect, render_template_string, request, session
+from flask import Blueprint, Flask, redirect, render_template, request, session
 from flask_babel import Babel, get_locale
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager, UserMixin, login_required, login_user
@@ -109,10 +109,14 @@ def create_floor_app() -> Flask:
             "nav_links": lambda: NAV_LINKS,
         }
 
+    # Compiled once, as Flask compiles a template file once (render_template_string would
+    # compile it on every request).
+    page_template = app.jinja_env.from_string(PAGE)
+
     @app.route("/")
     @login_required
     def page() -> str:
-        return render_template_string(PAGE)
+        return render_template(page_template)
 
     @app.route("/login/<int:user_id>")
     def login(user_id: int):
