@@ -56,7 +56,7 @@ def test_an_essay_is_graded_from_the_queue_and_the_learner_sees_it(
     teacher.goto(f"/instructor/courses/{COURSE}")
     teacher.get_by_role("link", name="Grading queue").click()
     check_a11y(teacher, "grading queue")
-    teacher.get_by_role("link", name=re.compile(r"^Grade Ensayista")).click()
+    teacher.get_by_role("link", name=re.compile(r"^Grade answer Ensayista")).click()
     expect(teacher.locator(".grader-notes")).to_contain_text("Núcleo pequeño")
     expect(teacher.locator(".learner-response")).to_contain_text("núcleo pequeño")
     check_a11y(teacher, "grade an answer")
