@@ -19,7 +19,7 @@ from quizapp.services.bank_import import ImportPlan, summary
 from quizapp.services.catalog import CourseSummary, LessonSummary
 from quizapp.services.item_analysis import flag_codes, question_title
 from quizapp.services.progress import LearnerProgress
-from quizapp.services.question_store import question_dict
+from quizapp.services.question_store import card_question, question_dict
 from quizapp.services.stats import CourseDashboard
 
 
@@ -292,7 +292,7 @@ def card_state(card: Card) -> dict[str, Any]:
 
 
 def due_card(card: Card, layout: list) -> dict[str, Any]:
-    question = question_dict(card.question)
+    question = card_question(card)
     return {
         "card": card_state(card),
         "lesson": lesson_ref(card.question.lesson),

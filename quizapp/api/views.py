@@ -40,7 +40,7 @@ from quizapp.services import (
 )
 from quizapp.services import media as media_service
 from quizapp.services.media import MediaRefused
-from quizapp.services.question_store import question_dict
+from quizapp.services.question_store import card_question, question_dict
 
 _SLUG = re.compile(schemas.SLUG)
 
@@ -257,7 +257,7 @@ def _from_places(question: dict, layout: list, response: Any) -> Any:
 
 def _review_layout(card) -> list:
     """The order a review card's options are listed in (and its response is read by)."""
-    return review_layout(question_dict(card.question), card.id, card.reps, current_app.secret_key)
+    return review_layout(card_question(card), card.id, card.reps, current_app.secret_key)
 
 
 def _responses(attempt, answers: list[dict]) -> dict[int, Any]:
@@ -369,7 +369,7 @@ def _answer_and_rate(user_id: int, card_id: int, body: dict, moment):
     """Grade the response; a wrong one is rated Again by the service, a right one gets
     the learner's rating."""
     card = ratings.get_card(db.session, user_id, card_id)
-    question = question_dict(card.question)
+    question = card_question(card)
     if not is_gradable(question["type"]):
         raise ApiError(422, "invalid_request", "response: flashcards are rated, not answered.")
     validate(

@@ -365,13 +365,17 @@ class FlashcardForm(QuestionForm):
     type_name = "flashcard"
     label = _l("Flashcard")
     back = TextAreaField(_l("Back (Markdown)"), [DataRequired()], render_kw={"rows": 4})
+    reverse = BooleanField(_l("Also study it back to front (a reverse card)"))
 
     def type_fields(self) -> dict[str, Any]:
-        return {"back": (self.back.data or "").strip()}
+        fields: dict[str, Any] = {"back": (self.back.data or "").strip()}
+        if self.reverse.data:
+            fields["reverse"] = True
+        return fields
 
     @classmethod
     def type_initial(cls, question: dict[str, Any]) -> dict[str, Any]:
-        return {"back": question["back"]}
+        return {"back": question["back"], "reverse": bool(question.get("reverse"))}
 
 
 class EssayForm(QuestionForm):

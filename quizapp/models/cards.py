@@ -13,7 +13,9 @@ from quizapp.models.types import UTCDateTime, utcnow
 class Card(db.Model):
     __tablename__ = "cards"
     __table_args__ = (
-        sa.UniqueConstraint("user_id", "question_id", name="uq_cards_user_question"),
+        # A learner's card of a question, and its reverse card (a flashcard studied back
+        # to front) when the question asks for one.
+        sa.UniqueConstraint("user_id", "question_id", "reverse", name="uq_cards_user_question"),
         sa.Index("ix_cards_user_due", "user_id", "due"),
     )
 
@@ -38,6 +40,7 @@ class Card(db.Model):
     suspended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     buried_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     leech: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    reverse: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     question: so.Mapped["Question"] = so.relationship()  # noqa: F821
 

@@ -42,7 +42,7 @@ from quizapp.services import (
     review_queue,
     review_settings,
 )
-from quizapp.services.question_store import question_dict
+from quizapp.services.question_store import card_question
 
 bp = Blueprint("review", __name__)
 
@@ -160,7 +160,7 @@ def answer(card_id: int):
         card = ratings.get_card(db.session, current_user.id, card_id)
     except ratings.CardNotFound:
         abort(404)
-    question = question_dict(card.question)
+    question = card_question(card)
     if not is_gradable(question["type"]):
         abort(400)
     layout = answer_parsing.answer_layout(question, card.id, card.reps)
@@ -229,7 +229,7 @@ def dont_know(card_id: int):
         card = ratings.get_card(db.session, current_user.id, card_id)
     except ratings.CardNotFound:
         abort(404)
-    question = question_dict(card.question)
+    question = card_question(card)
     form = ReviewedCardForm()
     if not is_gradable(question["type"]) or not form.validate_on_submit():
         abort(400)

@@ -14,9 +14,15 @@ from quizapp.models import Card, Question
 
 
 def insert_missing_cards(
-    session: Session, user_id: int, question_ids: list[int], now: datetime
+    session: Session,
+    user_id: int,
+    question_ids: list[int],
+    now: datetime,
+    *,
+    reverse: bool = False,
 ) -> int:
-    """Insert new cards, skipping any that exist (also one inserted concurrently)."""
+    """Insert new cards (reverse cards with `reverse`), skipping any that exist (also one
+    inserted concurrently)."""
     if not question_ids:
         return 0
     moment = as_utc(now)
@@ -30,6 +36,7 @@ def insert_missing_cards(
             "reps": 0,
             "lapses": 0,
             "created_at": moment,
+            "reverse": reverse,
         }
         for question_id in question_ids
     ]
@@ -39,7 +46,7 @@ def insert_missing_cards(
         statement = (
             insert(Card)
             .values(rows)
-            .on_conflict_do_nothing(index_elements=["user_id", "question_id"])
+            .on_conflict_do_nothing(index_elements=["user_id", "question_id", "reverse"])
             .returning(Card.id)
         )
         # RETURNING counts what was inserted; rowcount is -1 for psycopg here.
@@ -56,7 +63,8 @@ def insert_missing_cards(
 
 
 def ensure_card(session: Session, user_id: int, question_id: int, now: datetime) -> Card:
-    """The learner's card for this question, created (new, due now) when missing."""
+    """The learner's (front to back) card for this question, created (new, due now) when
+    missing."""
     card = _find_card(session, user_id, question_id)
     if card is None:
         insert_missing_cards(session, user_id, [question_id], now)
@@ -67,14 +75,21 @@ def ensure_card(session: Session, user_id: int, question_id: int, now: datetime)
 
 def _find_card(session: Session, user_id: int, question_id: int) -> Card | None:
     return session.scalar(
-        sa.select(Card).where(Card.user_id == user_id, Card.question_id == question_id)
+        sa.select(Card).where(
+            Card.user_id == user_id, Card.question_id == question_id, Card.reverse.is_(False)
+        )
     )
 
 
 def cards_by_question(session: Session, user_id: int, question_ids: list[int]) -> dict[int, Card]:
-    """The learner's existing cards for these questions, by question id."""
+    """The learner's existing (front to back) cards for these questions, by question id:
+    what a quiz answer reviews. A reverse card is reviewed only on the review page."""
     rows = session.scalars(
-        sa.select(Card).where(Card.user_id == user_id, Card.question_id.in_(question_ids))
+        sa.select(Card).where(
+            Card.user_id == user_id,
+            Card.question_id.in_(question_ids),
+            Card.reverse.is_(False),
+        )
     )
     return {card.question_id: card for card in rows}
 
@@ -89,10 +104,27 @@ def ensure_lesson_flashcards(session: Session, user_id: int, lesson_id: int, now
             Question.lesson_id == lesson_id,
             Question.type == "flashcard",
             Question.retired_at.is_(None),
-            ~sa.exists().where(Card.user_id == user_id, Card.question_id == Question.id),
+            ~sa.exists().where(
+                Card.user_id == user_id, Card.question_id == Question.id, ~Card.reverse
+            ),
         )
         .order_by(Question.position, Question.id)
     ).all()
     created = insert_missing_cards(session, user_id, list(missing), now)
+    created += insert_missing_cards(
+        session, user_id, _reversible_flashcards(session, lesson_id), now, reverse=True
+    )
     session.flush()
     return created
+
+
+def _reversible_flashcards(session: Session, lesson_id: int) -> list[int]:
+    """The lesson's active flashcards that ask for a reverse card (`reverse: true`)."""
+    rows = session.execute(
+        sa.select(Question.id, Question.data).where(
+            Question.lesson_id == lesson_id,
+            Question.type == "flashcard",
+            Question.retired_at.is_(None),
+        )
+    )
+    return [question_id for question_id, data in rows if (data or {}).get("reverse") is True]

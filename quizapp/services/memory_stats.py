@@ -187,12 +187,13 @@ def _schedulers(session: Session, course: Course, user_ids: set[int]) -> dict[in
 
 def course_leeches(session: Session, course: Course, limit: int = LEECH_ROWS) -> list[LeechRow]:
     """Questions whose cards became leeches for the most learners (then the most lapses)."""
-    leeches = sa.func.sum(sa.case((Card.leech.is_(True), 1), else_=0))
+    # Learners, not cards: a flashcard's reverse card is the same learner forgetting it.
+    leeches = sa.func.count(sa.distinct(sa.case((Card.leech.is_(True), Card.user_id))))
     rows = session.execute(
         sa.select(
             Question,
             leeches.label("leeches"),
-            sa.func.count(Card.id).label("studying"),
+            sa.func.count(sa.distinct(Card.user_id)).label("studying"),
             sa.func.sum(Card.lapses).label("lapses"),
         )
         .join(Card, Card.question_id == Question.id)

@@ -190,6 +190,7 @@ def mastered_counts(session: Session, user: User, now: datetime) -> dict[int, in
         .join(Question, Question.id == Card.question_id)
         .where(
             Card.user_id == user.id,
+            Card.reverse.is_(False),  # a question is mastered by its own card
             Card.state == REVIEW_STATE,
             Card.stability.is_not(None),
             Card.last_review.is_not(None),

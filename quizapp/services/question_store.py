@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from quizapp.domain.questions.flashcard import reversed_card
 from quizapp.models import Choice, Lesson, Question
 
 COMMON_KEYS = ("id", "type", "title", "prompt", "explanation", "tags", "section")
@@ -135,3 +136,9 @@ def question_dict(row: Question) -> dict[str, Any]:
     }
     question.update(row.data or {})
     return question
+
+
+def card_question(card) -> dict[str, Any]:
+    """The question as this card shows it: a reverse card asks the flashcard's back."""
+    question = question_dict(card.question)
+    return reversed_card(question) if card.reverse else question

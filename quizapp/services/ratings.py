@@ -22,7 +22,7 @@ from quizapp.domain.scheduling import (
 )
 from quizapp.models import Card, ReviewLog
 from quizapp.services.memory_parameters import note_new_reviews
-from quizapp.services.question_store import question_dict
+from quizapp.services.question_store import card_question
 from quizapp.services.review_queue import AGAIN, learner_schedule, rating_previews
 
 # A review that took longer than this was the learner walking away; cap what we store.
@@ -320,7 +320,7 @@ def _objective_card(
     card = get_card(session, user_id, card_id)
     if expected_reps is not None and card.reps != expected_reps:
         raise StaleReview("This card was already reviewed.")
-    question = question_dict(card.question)
+    question = card_question(card)
     if not is_gradable(question["type"]):
         raise ReviewError("Flashcards are rated, not answered.")
     return card, question

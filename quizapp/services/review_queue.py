@@ -22,7 +22,7 @@ from quizapp.domain.scheduling import (
 from quizapp.models import Card, Course, Lesson, Question, ReviewLog, User
 from quizapp.services.catalog import find_lesson
 from quizapp.services.memory_parameters import parameters_in_use_columns, usable_parameters
-from quizapp.services.question_store import question_dict
+from quizapp.services.question_store import card_question
 
 AGAIN = 1  # the rating of a forgotten card
 
@@ -232,7 +232,7 @@ def review_queue(
     if cards:
         first = cards[0]
         previews = rating_previews(session, first, now)
-        current = ReviewItem(first, question_dict(first.question), previews)
+        current = ReviewItem(first, card_question(first), previews)
     return ReviewQueue(cards, review_count, new_count, current)
 
 

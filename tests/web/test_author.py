@@ -2,6 +2,7 @@
 on a three-lesson course built for the test (ids l1-q1, l1-q2, l2-q1…)."""
 
 import io
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -125,6 +126,18 @@ def test_an_essay_keeps_its_word_limit_template_and_notes_through_the_editor(sta
     edit = staff.get(f"/instructor/questions/{_question('web-essay').id}/edit")
     assert edit.status_code == 200
     assert "Debe nombrar" in edit.get_data(as_text=True)
+
+
+def test_a_flashcard_asks_for_its_reverse_card_in_the_editor(staff):
+    path = f"{LESSON_URL}/questions/new?type=flashcard"
+    data = {"csrf_token": _token(staff, path), "id": "web-reverse", "prompt": "Flask"}
+    data |= {**NEW_QUESTIONS["flashcard"], "reverse": "y"}
+    assert staff.post(path, data=data).status_code == 302
+    assert question_dict(_question("web-reverse"))["reverse"] is True
+    edit = staff.get(f"/instructor/questions/{_question('web-reverse').id}/edit")
+    assert re.search(
+        r'<input checked[^>]*name="reverse"|name="reverse"[^>]*checked', edit.get_data(as_text=True)
+    )
 
 
 def test_an_essay_word_limit_must_be_a_positive_number(staff):
