@@ -59,10 +59,14 @@ def owned_ids(bundled_course):
         quizzes.submit_attempt(db.session, attempt, essay_responses(attempt), utcnow())
         _token, api_token = accounts.create_api_token(db.session, owner, "security tests")
         db.session.commit()
-        card = db.session.scalar(  # an answerable card (a flashcard is only rated)
+        # An answerable card of one fixed type (a flashcard is only rated): cards join the
+        # deck in the attempt's shuffled order, and the routes treat an empty answer
+        # differently per type (refused, or graded wrong and rated Again, which moves
+        # `reps` on), so "the first card" made the later card routes' results random.
+        card = db.session.scalar(
             sa.select(Card)
             .join(Card.question)
-            .where(Card.user_id == owner.id, Question.type != "flashcard")
+            .where(Card.user_id == owner.id, Question.type == "single_choice")
             .order_by(Card.id)
             .limit(1)
         )
