@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from quizapp.domain.formats.moodle_cloze import EMBEDDED
+from quizapp.domain.formats.moodle_cloze import EMBEDDED, read_blank, write_blank
 from quizapp.domain.formats.moodle_xml_read import parse_moodle_xml
 from quizapp.domain.formats.moodle_xml_write import write_moodle_xml
 from quizapp.domain.questions.registry import normalise_question, validate_question
@@ -465,3 +465,13 @@ def test_stored_media_travel_embedded_and_read_back_as_the_same_references():
     assert read["explanation"] == "[media desconocido](media:otro.png)"
     assert read["category"] == "Curso/Clase 1"
     assert parsed.media == {"q-img": {name: b"\x89PNG data"}}
+
+
+@pytest.mark.parametrize("option", ["=x", "%50%y", "\\=", "a=b"])
+def test_a_drop_down_option_that_looks_like_a_credit_mark_stays_a_wrong_option(option):
+    # Hypothesis found "=x" read back as a second right answer "x".
+    blank = {"answers": ["right"], "options": ["right", option], "accent_insensitive": False}
+    written = write_blank(1, blank)
+    read = read_blank(EMBEDDED.search(written))
+    assert read.blank["options"] == ["right", option]
+    assert read.blank["answers"] == ["right"]

@@ -88,12 +88,17 @@ def split_unescaped(text: str, separator: str) -> list[str]:
     return parts
 
 
+# At an answer's start `=` and `%` would be read as its credit, so there they are escaped.
+_CREDIT_MARKS = "=%"
+
+
 def unescape(text: str) -> str:
-    return re.sub(r"\\(.)", lambda m: m[1] if m[1] in _ESCAPABLE else m[0], text)
+    return re.sub(r"\\(.)", lambda m: m[1] if m[1] in _ESCAPABLE + _CREDIT_MARKS else m[0], text)
 
 
 def escape(text: str) -> str:
-    return "".join("\\" + char if char in _ESCAPABLE else char for char in text)
+    escaped = "".join("\\" + char if char in _ESCAPABLE else char for char in text)
+    return "\\" + escaped if escaped[:1] and escaped[0] in _CREDIT_MARKS else escaped
 
 
 def read_answers(body: str) -> list[SubAnswer]:
