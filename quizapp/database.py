@@ -3,18 +3,36 @@ reads and IMMEDIATE ones for writes; other databases keep their defaults plus po
 pre-ping (set in config)."""
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 
 # Requests that only read (tests/security/test_get_never_writes.py proves it).
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def reads_only() -> bool:
-    """True inside a GET/HEAD/OPTIONS request; False in other requests and outside any
-    request (the CLI, jobs and tests write), where a transaction may write."""
-    return has_request_context() and request.method in READ_ONLY_METHODS
+    """True inside a GET/HEAD/OPTIONS request or a `reading_first()` block; False in other
+    requests and outside any request (the CLI, jobs and tests write), where a transaction
+    may write."""
+    if not has_request_context():
+        return False
+    return request.method in READ_ONLY_METHODS or g.get("reading_first", False)
+
+
+@contextmanager
+def reading_first() -> Iterator[None]:
+    """For a POST whose slow first part only reads (a password check before a login or a
+    token): a transaction begun inside starts deferred, so the hash runs without holding
+    SQLite's write lock, which every other writer would queue behind. The block must end
+    its transaction (commit) before the request goes on to write."""
+    g.reading_first = True
+    try:
+        yield
+    finally:
+        g.reading_first = False
 
 
 def tune_engine(engine: sa.Engine, busy_timeout_seconds: float) -> None:

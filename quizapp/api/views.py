@@ -18,6 +18,7 @@ from quizapp.api.openapi import build_document
 from quizapp.api.routing import OPERATIONS, bp, route
 from quizapp.api.validation import ApiError, check_id, parse_json_body, validate
 from quizapp.auth.limits import login_budget
+from quizapp.database import reading_first
 from quizapp.domain.course_access import EDIT, LEARN, READ, STAFF
 from quizapp.domain.formats.registry import get_format
 from quizapp.domain.questions.registry import is_gradable, response_problem
@@ -94,7 +95,9 @@ def _requested_email() -> str | None:
 )
 @login_budget(_requested_email)
 def create_token(body: dict):
-    user = accounts.authenticate(db.session, body["email"], body["password"])
+    with reading_first():
+        user = accounts.authenticate(db.session, body["email"], body["password"])
+        db.session.commit()  # ends the read (and keeps a password hash it upgraded)
     if user is None:
         raise ApiError(401, "invalid_credentials", "Wrong email or password.")
     token, api_token = accounts.create_api_token(db.session, user, body.get("name") or "API")

@@ -25,6 +25,7 @@ from quizapp.auth.forms import (
     RevokeTokenForm,
 )
 from quizapp.auth.limits import login_budget
+from quizapp.database import reading_first
 from quizapp.extensions import db, limiter
 from quizapp.security import safe_next_path
 from quizapp.services import accounts
@@ -92,12 +93,13 @@ def login():
         form.next.data = request.args.get("next", "")
         form.email.data = session.pop("login_email", None)  # just registered
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session, form.email.data, form.password.data)
+        with reading_first():
+            user = accounts.authenticate(db.session, form.email.data, form.password.data)
+            db.session.commit()  # ends the read (and keeps a password hash it upgraded)
         if user is None:
             # One message for an unknown email and a wrong password: no account probing.
             flash(_("Wrong email or password."), "danger")
         else:
-            db.session.commit()  # authenticate may have upgraded the password hash
             fresh_session()  # a fresh session at login defeats session fixation
             login_user(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")

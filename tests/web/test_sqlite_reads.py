@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 from quizapp import create_app
 from quizapp.extensions import db
 from quizapp.models.types import utcnow
+from quizapp.services import accounts
 from quizapp.services.accounts import create_api_token, create_user
 from quizapp.services.content_loader import load_path
 
@@ -67,3 +68,37 @@ def test_reads_do_not_wait_for_a_long_write_transaction(sqlite_app):
         writer.close()
     # A read that queued for the lock would take the whole busy timeout, then fail.
     assert max(timings.values()) < BUSY_TIMEOUT / 2, timings
+
+
+@pytest.mark.parametrize("via", ["token", "login form"])
+def test_the_password_check_holds_no_write_lock(sqlite_app, monkeypatch, via):
+    # Before, the user lookup began the POST's IMMEDIATE transaction and the scrypt check
+    # ran holding the write lock: twenty logins at once queued behind each other's hashes
+    # and, on a loaded machine, ran past the busy timeout (503 "database is locked").
+    app, path, _token = sqlite_app
+    real_check = accounts.check_password_hash
+    writers_got_the_lock = []
+
+    def check_while_another_writes(password_hash, password):
+        other = sqlite3.connect(path, isolation_level=None, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            writers_got_the_lock.append(True)
+        except sqlite3.OperationalError:
+            writers_got_the_lock.append(False)
+        finally:
+            other.close()
+        return real_check(password_hash, password)
+
+    monkeypatch.setattr(accounts, "check_password_hash", check_while_another_writes)
+    client = app.test_client()
+    credentials = {"email": "reader@example.org", "password": "correct-horse-battery"}
+    if via == "token":
+        response = client.post("/api/v1/tokens", json=credentials)
+        assert response.status_code == 201
+    else:
+        app.config["WTF_CSRF_ENABLED"] = False
+        response = client.post("/auth/login", data=credentials)
+        assert response.status_code == 302
+    assert writers_got_the_lock == [True]
