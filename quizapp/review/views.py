@@ -24,6 +24,7 @@ from quizapp.domain.questions.registry import is_gradable
 from quizapp.domain.scheduling import format_interval
 from quizapp.extensions import db
 from quizapp.review import answer_parsing
+from quizapp.review.card_kinds import CARD_KINDS
 from quizapp.review.forms import (
     CardActionsForm,
     CardControlForm,
@@ -57,6 +58,7 @@ def review_helpers():
         "cloze_prompt": answer_parsing.cloze_prompt,
         "rating_labels": {1: _("Again"), 2: _("Hard"), 3: _("Good"), 4: _("Easy")},
         "control_form": CardControlForm,
+        "card_kinds": CARD_KINDS,
     }
 
 
