@@ -188,6 +188,19 @@ def make_user(app, not_teaching):
     return factory
 
 
+@pytest.fixture
+def login_as(auth, make_user):
+    """`login_as(role="learner", **make_user_args)`: a new account, logged in through the
+    real form; returns the user."""
+
+    def login(role: str = "learner", **kwargs):
+        user = make_user(role, **kwargs)
+        auth.login(user.email)
+        return user
+
+    return login
+
+
 class QueryCounter:
     """The SQL statements sent to the database (not BEGIN/COMMIT/ROLLBACK) while a `with`
     block runs: `with count_queries: ...`, then `len(count_queries)`."""

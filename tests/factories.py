@@ -4,6 +4,7 @@ cost of hashing a password."""
 
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from quizapp.domain.questions.registry import normalise_question
@@ -69,6 +70,42 @@ def make_course(
 
 def questions_of(session: Session, lesson: Lesson) -> list[Question]:
     return list(session.scalars(lesson.questions.select().order_by(Question.position)))
+
+
+# Lookups of what a test loaded (the bundled course unless told otherwise).
+
+
+def course_by_slug(session: Session, slug: str = "curso-flask") -> Course:
+    return session.scalar(sa.select(Course).where(Course.slug == slug))
+
+
+def lesson_by_number(session: Session, number: int, course_slug: str = "curso-flask") -> Lesson:
+    return session.scalar(
+        sa.select(Lesson).join(Course).where(Course.slug == course_slug, Lesson.number == number)
+    )
+
+
+def questions_of_type(
+    session: Session, type_name: str, lesson_number: int = 1, course_slug: str = "curso-flask"
+) -> list[Question]:
+    """The lesson's questions of one type, in lesson order."""
+    lesson = lesson_by_number(session, lesson_number, course_slug)
+    return list(
+        session.scalars(
+            sa.select(Question)
+            .where(Question.lesson_id == lesson.id, Question.type == type_name)
+            .order_by(Question.position, Question.id)
+        )
+    )
+
+
+def questions_by_external_id(session: Session, prefix: str = "") -> dict[str, Question]:
+    rows = session.scalars(sa.select(Question).where(Question.external_id.like(prefix + "%")))
+    return {row.external_id: row for row in rows}
+
+
+def row_count(session: Session, model: type = Question) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def add_attempt(

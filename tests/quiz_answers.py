@@ -2,6 +2,8 @@
 
 Choice and matching values are places in the shown order (`layout`), as on the page."""
 
+import re
+
 import sqlalchemy as sa
 
 from quizapp.domain.quiz_layout import matching_options
@@ -105,3 +107,24 @@ def start_quiz(client, quiz_path: str):
     started = client.post(f"{quiz_path}/new", data={"csrf_token": csrf_token_from(start_page)})
     assert started.status_code == 302, started.status_code
     return client.get(quiz_path)
+
+
+def attempt_id_from(html: str) -> int:
+    """The attempt a quiz page posts (its hidden attempt_id field)."""
+    match = re.search(r'name="attempt_id" type="hidden" value="(\d+)"', html)
+    assert match, "no attempt_id in the page"
+    return int(match.group(1))
+
+
+def open_quiz(client, quiz_path: str) -> tuple[int, str]:
+    """Start an attempt as a learner does; returns its id and the quiz page's CSRF token."""
+    page = start_quiz(client, quiz_path).get_data(as_text=True)
+    return attempt_id_from(page), csrf_token_from(page)
+
+
+def take_quiz(client, quiz_path: str, wrong: set[int] = frozenset()) -> int:
+    """Start an attempt and submit it, right except the positions in `wrong`; returns its id."""
+    attempt_id, token = open_quiz(client, quiz_path)
+    submitted = client.post(quiz_path, data=quiz_post(attempt_id, token, wrong))
+    assert submitted.status_code == 302, submitted.status_code
+    return attempt_id

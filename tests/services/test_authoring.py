@@ -2,14 +2,13 @@
 three-lesson course built for the test."""
 
 import pytest
-import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Course, Lesson
 from quizapp.models.types import utcnow
 from quizapp.services import authoring
 from quizapp.services.question_store import question_dict
-from tests.factories import make_course
+from tests.factories import course_by_slug, lesson_by_number, make_course
 
 NOW = utcnow()
 
@@ -29,21 +28,20 @@ def course(app) -> Course:
     return course
 
 
-def _course() -> Course:
-    return db.session.scalar(sa.select(Course).where(Course.slug == "curso"))
-
-
-def _lesson(number: int) -> Lesson:
-    return db.session.scalar(sa.select(Lesson).where(Lesson.number == number))
-
-
 def test_a_new_question_gets_an_id_from_its_title_and_goes_last(course):
-    row = authoring.create_question(db.session, _lesson(1), CHOICE, NOW)
+    row = authoring.create_question(
+        db.session, lesson_by_number(db.session, 1, "curso"), CHOICE, NOW
+    )
     assert row.external_id == "lenguaje"
     assert row.version == 1
-    positions = [q.position for q in authoring.lesson_questions(db.session, _lesson(1))]
+    positions = [
+        q.position
+        for q in authoring.lesson_questions(db.session, lesson_by_number(db.session, 1, "curso"))
+    ]
     assert row.position == max(positions)
-    again = authoring.create_question(db.session, _lesson(1), CHOICE, NOW)
+    again = authoring.create_question(
+        db.session, lesson_by_number(db.session, 1, "curso"), CHOICE, NOW
+    )
     assert again.external_id == "lenguaje-2"
 
 
@@ -54,24 +52,30 @@ def test_an_id_made_from_a_prompt_keeps_its_words_not_its_link_targets(course):
         "prompt": "Según [la guía](https://flask.palletsprojects.com/en/3.0.x/#routing), "
         "¿qué decorador registra una ruta en una aplicación?",
     }
-    row = authoring.create_question(db.session, _lesson(1), untitled, NOW)
+    row = authoring.create_question(
+        db.session, lesson_by_number(db.session, 1, "curso"), untitled, NOW
+    )
     assert row.external_id == "segun-la-guia-que-decorador-registra-una"
 
 
 def test_an_invalid_question_is_refused_with_the_registry_messages(course):
     bad = {**CHOICE, "choices": [{"text": "Python"}, {"text": "Ruby"}]}
     with pytest.raises(authoring.AuthoringError) as refused:
-        authoring.create_question(db.session, _lesson(1), bad, NOW)
+        authoring.create_question(db.session, lesson_by_number(db.session, 1, "curso"), bad, NOW)
     assert "no choice is marked" in refused.value.errors[0]
 
 
 def test_an_id_in_use_is_refused(course):
     with pytest.raises(authoring.AuthoringError):
-        authoring.create_question(db.session, _lesson(1), {**CHOICE, "id": "l1-q1"}, NOW)
+        authoring.create_question(
+            db.session, lesson_by_number(db.session, 1, "curso"), {**CHOICE, "id": "l1-q1"}, NOW
+        )
 
 
 def test_editing_content_bumps_the_version_and_an_identical_save_does_not(course):
-    row = authoring.create_question(db.session, _lesson(1), CHOICE, NOW)
+    row = authoring.create_question(
+        db.session, lesson_by_number(db.session, 1, "curso"), CHOICE, NOW
+    )
     assert not authoring.update_question(db.session, row, question_dict(row))
     assert row.version == 1
     edited = {
@@ -85,25 +89,31 @@ def test_editing_content_bumps_the_version_and_an_identical_save_does_not(course
 
 
 def test_the_type_and_id_cannot_be_changed_by_an_edit(course):
-    row = authoring.create_question(db.session, _lesson(1), CHOICE, NOW)
+    row = authoring.create_question(
+        db.session, lesson_by_number(db.session, 1, "curso"), CHOICE, NOW
+    )
     authoring.update_question(db.session, row, {**question_dict(row), "id": "other"})
     assert row.external_id == "lenguaje"
 
 
 def test_retire_restore_and_move(course):
-    row = authoring.create_question(db.session, _lesson(1), CHOICE, NOW)
+    row = authoring.create_question(
+        db.session, lesson_by_number(db.session, 1, "curso"), CHOICE, NOW
+    )
     authoring.retire_question(db.session, row, utcnow())
     assert not row.is_active
-    assert row in authoring.lesson_questions(db.session, _lesson(1))
+    assert row in authoring.lesson_questions(db.session, lesson_by_number(db.session, 1, "curso"))
     authoring.restore_question(db.session, row)
     assert row.is_active
-    authoring.move_question(db.session, row, _lesson(3))
-    assert row.lesson_id == _lesson(3).id
+    authoring.move_question(db.session, row, lesson_by_number(db.session, 3, "curso"))
+    assert row.lesson_id == lesson_by_number(db.session, 3, "curso").id
     assert row.version == 1
 
 
 def test_a_question_cannot_move_to_another_course(course):
-    row = authoring.create_question(db.session, _lesson(1), CHOICE, NOW)
+    row = authoring.create_question(
+        db.session, lesson_by_number(db.session, 1, "curso"), CHOICE, NOW
+    )
     other = Course(slug="otro", title="Otro")
     db.session.add(other)
     db.session.flush()
@@ -116,7 +126,9 @@ def test_a_question_cannot_move_to_another_course(course):
 
 def test_lessons_are_numbered_next_and_slugged_like_the_course_file(course):
     lesson = authoring.create_lesson(
-        db.session, _course(), authoring.LessonFields(title="¿Qué son las rutas?", body_md="x")
+        db.session,
+        course_by_slug(db.session, "curso"),
+        authoring.LessonFields(title="¿Qué son las rutas?", body_md="x"),
     )
     assert lesson.number == 4
     assert lesson.slug == "clase-4-que-son-las-rutas"

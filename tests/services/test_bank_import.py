@@ -4,9 +4,10 @@ import sqlalchemy as sa
 import yaml
 
 from quizapp.extensions import db
-from quizapp.models import Course, Lesson, Question
+from quizapp.models import Lesson, Question
 from quizapp.services.bank_export import export_course
 from quizapp.services.bank_import import apply_import, plan_import
+from tests.factories import course_by_slug, lesson_by_number, row_count
 
 GIFT = """\
 // [id:g-capital]
@@ -18,22 +19,8 @@ GIFT = """\
 """
 
 
-def _course() -> Course:
-    return db.session.scalar(sa.select(Course).where(Course.slug == "curso-flask"))
-
-
-def _lesson(number: int) -> Lesson:
-    return db.session.scalar(
-        sa.select(Lesson).where(Lesson.course_id == _course().id, Lesson.number == number)
-    )
-
-
-def _count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Question))
-
-
 def _import(text: str, filename: str, lesson: Lesson | None = None, fmt: str | None = None):
-    plan = plan_import(db.session, _course(), lesson, text, filename, fmt)
+    plan = plan_import(db.session, course_by_slug(db.session), lesson, text, filename, fmt)
     if plan.ok:
         apply_import(db.session, plan)
         db.session.commit()
@@ -41,20 +28,27 @@ def _import(text: str, filename: str, lesson: Lesson | None = None, fmt: str | N
 
 
 def test_gift_plan_lists_new_questions_without_writing(bundled_course):
-    before = _count()
-    plan = plan_import(db.session, _course(), _lesson(1), GIFT, "extra.gift", None)
+    before = row_count(db.session)
+    plan = plan_import(
+        db.session,
+        course_by_slug(db.session),
+        lesson_by_number(db.session, 1),
+        GIFT,
+        "extra.gift",
+        None,
+    )
     assert plan.errors == []
     # GIFT's `{}` is an essay, which QuizApp now holds (it was reported unsupported before).
     assert plan.created == ["g-capital", "flask", "ensayo"]
     assert plan.unsupported == []
-    assert _count() == before
+    assert row_count(db.session) == before
 
 
 def test_reimporting_a_gift_file_updates_instead_of_duplicating(bundled_course):
-    _import(GIFT, "extra.gift", _lesson(1))
-    after_first = _count()
-    plan = _import(GIFT.replace("Madrid", "Lisboa"), "extra.gift", _lesson(1))
-    assert _count() == after_first
+    _import(GIFT, "extra.gift", lesson_by_number(db.session, 1))
+    after_first = row_count(db.session)
+    plan = _import(GIFT.replace("Madrid", "Lisboa"), "extra.gift", lesson_by_number(db.session, 1))
+    assert row_count(db.session) == after_first
     assert plan.updated == ["g-capital"]
     assert plan.unchanged == ["flask", "ensayo"]
     row = db.session.scalar(sa.select(Question).where(Question.external_id == "g-capital"))
@@ -62,21 +56,28 @@ def test_reimporting_a_gift_file_updates_instead_of_duplicating(bundled_course):
 
 
 def test_a_single_lesson_import_keeps_questions_missing_from_the_file(bundled_course):
-    plan = _import(GIFT, "extra.gift", _lesson(1))
+    plan = _import(GIFT, "extra.gift", lesson_by_number(db.session, 1))
     assert plan.kept  # the bundled questions of lesson 1 are reported, not retired
     active = db.session.scalar(
         sa.select(sa.func.count()).select_from(Question).where(Question.retired_at.is_(None))
     )
-    assert active == _count()
+    assert active == row_count(db.session)
 
 
 def test_a_bad_file_writes_nothing_and_reports_file_and_line(bundled_course):
-    before = _count()
+    before = row_count(db.session)
     bad = GIFT + "\n::Roto::Pregunta rota {=a ~b\n"
-    plan = plan_import(db.session, _course(), _lesson(1), bad, "bad.gift", None)
+    plan = plan_import(
+        db.session,
+        course_by_slug(db.session),
+        lesson_by_number(db.session, 1),
+        bad,
+        "bad.gift",
+        None,
+    )
     assert not plan.ok
     assert all(error.startswith("bad.gift:") for error in plan.errors)
-    assert _count() == before
+    assert row_count(db.session) == before
 
 
 def test_invalid_questions_are_errors_with_their_line(bundled_course):
@@ -84,18 +85,32 @@ def test_invalid_questions_are_errors_with_their_line(bundled_course):
         "questions:\n  - id: x1\n    type: single_choice\n    prompt: P\n    choices:\n"
         "      - {text: a}\n      - {text: b}\n"
     )
-    plan = plan_import(db.session, _course(), _lesson(1), text, "bank.yaml", None)
+    plan = plan_import(
+        db.session,
+        course_by_slug(db.session),
+        lesson_by_number(db.session, 1),
+        text,
+        "bank.yaml",
+        None,
+    )
     assert plan.errors
     assert plan.errors[0].startswith("bank.yaml:")
 
 
 def test_questions_without_a_lesson_need_a_target_lesson(bundled_course):
-    plan = plan_import(db.session, _course(), None, GIFT, "extra.gift", None)
+    plan = plan_import(db.session, course_by_slug(db.session), None, GIFT, "extra.gift", None)
     assert any("has no lesson" in error for error in plan.errors)
 
 
 def test_unknown_extension_is_an_error(bundled_course):
-    plan = plan_import(db.session, _course(), _lesson(1), GIFT, "extra.doc", None)
+    plan = plan_import(
+        db.session,
+        course_by_slug(db.session),
+        lesson_by_number(db.session, 1),
+        GIFT,
+        "extra.doc",
+        None,
+    )
     assert plan.errors == [
         "extra.doc:1: unknown format; name the file .yaml, .gift, .csv, .xml or .apkg, "
         "or choose one"
@@ -103,8 +118,8 @@ def test_unknown_extension_is_an_error(bundled_course):
 
 
 def test_yaml_export_then_import_leaves_the_bank_unchanged(bundled_course):
-    exported = export_course(db.session, _course(), "yaml").decode()
-    before = _count()
+    exported = export_course(db.session, course_by_slug(db.session), "yaml").decode()
+    before = row_count(db.session)
     plan = _import(exported, "curso-flask.yaml")
     assert plan.errors == []
     assert len(plan.unchanged) == before
@@ -112,9 +127,11 @@ def test_yaml_export_then_import_leaves_the_bank_unchanged(bundled_course):
 
 
 def test_gift_export_carries_categories_and_reimports_into_the_same_lessons(bundled_course):
-    exported = export_course(db.session, _course(), "gift").decode()
+    exported = export_course(db.session, course_by_slug(db.session), "gift").decode()
     assert "$CATEGORY: curso-flask/" in exported
-    plan = plan_import(db.session, _course(), None, exported, "curso-flask.gift", None)
+    plan = plan_import(
+        db.session, course_by_slug(db.session), None, exported, "curso-flask.gift", None
+    )
     assert plan.errors == []
     assert plan.created == []
     lesson_of = {q.external_id: q.lesson_id for q in db.session.scalars(sa.select(Question))}
@@ -122,8 +139,8 @@ def test_gift_export_carries_categories_and_reimports_into_the_same_lessons(bund
 
 
 def test_csv_export_reimports_as_flashcards(bundled_course):
-    exported = export_course(db.session, _course(), "csv").decode()
-    plan = _import(exported, "cards.csv", _lesson(2))
+    exported = export_course(db.session, course_by_slug(db.session), "csv").decode()
+    plan = _import(exported, "cards.csv", lesson_by_number(db.session, 2))
     assert plan.errors == []
     assert plan.created
     types = set(
@@ -133,16 +150,16 @@ def test_csv_export_reimports_as_flashcards(bundled_course):
 
 
 def test_apkg_export_is_an_anki_package(bundled_course):
-    data = export_course(db.session, _course(), "apkg")
+    data = export_course(db.session, course_by_slug(db.session), "apkg")
     assert data[:2] == b"PK"  # genanki writes a zip holding the collection
 
 
 def test_moving_a_question_by_import_puts_it_in_the_new_lesson(bundled_course):
-    exported = yaml.safe_load(export_course(db.session, _course(), "yaml"))
+    exported = yaml.safe_load(export_course(db.session, course_by_slug(db.session), "yaml"))
     first = exported["questions"][0]
     first["lesson"] = 3
     plan = _import(yaml.safe_dump({"questions": [first]}, allow_unicode=True), "one.yaml")
     assert plan.updated == [first["id"]]
     row = db.session.scalar(sa.select(Question).where(Question.external_id == first["id"]))
-    assert row.lesson_id == _lesson(3).id
+    assert row.lesson_id == lesson_by_number(db.session, 3).id
     assert row.version == 1  # moving is not a content change

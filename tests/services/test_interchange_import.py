@@ -10,12 +10,13 @@ import sqlalchemy as sa
 from flask import current_app
 
 from quizapp.extensions import db
-from quizapp.models import Card, Course, Lesson, Question, ReviewLog
+from quizapp.models import Card, ReviewLog
 from quizapp.services import ratings
 from quizapp.services.anki_history import import_review_history
 from quizapp.services.bank_import import apply_import, plan_import
 from tests.domain.test_anki_package import legacy_package
 from tests.domain.test_moodle_xml import BILLION_LAUGHS, _conformance_folder
+from tests.factories import course_by_slug, lesson_by_number, questions_by_external_id, row_count
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -24,78 +25,85 @@ def _media_dir() -> str:
     return current_app.config["MEDIA_DIR"]
 
 
-def _course() -> Course:
-    return db.session.scalar(sa.select(Course).where(Course.slug == "curso-flask"))
-
-
-def _lesson(number: int) -> Lesson:
-    return db.session.scalar(
-        sa.select(Lesson).where(Lesson.course_id == _course().id, Lesson.number == number)
-    )
-
-
-def _count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Question))
-
-
-def _questions(prefix: str) -> dict[str, Question]:
-    rows = db.session.scalars(sa.select(Question).where(Question.external_id.like(prefix + "%")))
-    return {row.external_id: row for row in rows}
-
-
 def test_a_moodle_fixture_imports_into_the_chosen_lesson(bundled_course):
     data = (_conformance_folder() / "multichoice.xml").read_bytes()
-    plan = plan_import(db.session, _course(), _lesson(2), data, "multichoice.xml")
+    plan = plan_import(
+        db.session,
+        course_by_slug(db.session),
+        lesson_by_number(db.session, 2),
+        data,
+        "multichoice.xml",
+    )
     assert plan.errors == []
     assert plan.fmt == "moodle-xml"
     assert plan.created == ["greeting"]
     apply_import(db.session, plan, media_dir=_media_dir(), now=NOW)
     db.session.commit()
-    question = _questions("greeting")["greeting"]
+    question = questions_by_external_id(db.session, "greeting")["greeting"]
     assert question.type == "single_choice"
-    assert question.lesson_id == _lesson(2).id
+    assert question.lesson_id == lesson_by_number(db.session, 2).id
     assert [choice.is_correct for choice in question.choices] == [False, True, False, False]
 
 
 def test_categories_map_to_lessons_by_name_or_by_the_mapping(bundled_course):
     data = (_conformance_folder() / "nested_categories_with_questions.xml").read_bytes()
-    unmapped = plan_import(db.session, _course(), None, data, "nested.xml")
+    unmapped = plan_import(db.session, course_by_slug(db.session), None, data, "nested.xml")
     assert any("names lesson 'Iota'" in error for error in unmapped.errors)
     mapping = {"Iota": "1", "Iota/Kappa": "2", "Lambda": "3", "Iota/Mu": "clase-3-que-es-flask"}
-    plan = plan_import(db.session, _course(), None, data, "nested.xml", category_lessons=mapping)
+    plan = plan_import(
+        db.session, course_by_slug(db.session), None, data, "nested.xml", category_lessons=mapping
+    )
     assert plan.errors == []
     lessons = {item.question["id"]: item.lesson_id for item in plan.items}
     assert lessons == {
-        "iota-question": _lesson(1).id,
-        "kappa-essay-question": _lesson(2).id,
-        "kappa-question": _lesson(2).id,
-        "lambda-question": _lesson(3).id,
-        "mu-question": _lesson(3).id,
+        "iota-question": lesson_by_number(db.session, 1).id,
+        "kappa-essay-question": lesson_by_number(db.session, 2).id,
+        "kappa-question": lesson_by_number(db.session, 2).id,
+        "lambda-question": lesson_by_number(db.session, 3).id,
+        "mu-question": lesson_by_number(db.session, 3).id,
     }
     assert plan.unsupported == []  # Moodle essays import since issue #17
 
 
 def test_a_hostile_xml_file_writes_nothing(bundled_course):
-    before = _count()
-    plan = plan_import(db.session, _course(), _lesson(1), BILLION_LAUGHS, "evil.xml")
+    before = row_count(db.session)
+    plan = plan_import(
+        db.session,
+        course_by_slug(db.session),
+        lesson_by_number(db.session, 1),
+        BILLION_LAUGHS,
+        "evil.xml",
+    )
     assert plan.items == []
     assert plan.errors[0].startswith("evil.xml:2: refused:")
-    assert _count() == before
+    assert row_count(db.session) == before
 
 
 def test_an_anki_package_imports_and_a_damaged_one_is_refused(bundled_course):
-    plan = plan_import(db.session, _course(), _lesson(1), legacy_package(), "deck.apkg")
+    plan = plan_import(
+        db.session,
+        course_by_slug(db.session),
+        lesson_by_number(db.session, 1),
+        legacy_package(),
+        "deck.apkg",
+    )
     assert plan.errors == []
     assert plan.fmt == "apkg"
     assert len(plan.created) == 5
     apply_import(db.session, plan, media_dir=_media_dir(), now=NOW)
     db.session.commit()
-    types = sorted(q.type for q in _questions("anki-").values())
+    types = sorted(q.type for q in questions_by_external_id(db.session, "anki-").values())
     assert types == ["cloze", "cloze", "flashcard", "flashcard", "flashcard"]
-    before = _count()
-    broken = plan_import(db.session, _course(), _lesson(1), b"PK\x03\x04junk", "bad.apkg")
+    before = row_count(db.session)
+    broken = plan_import(
+        db.session,
+        course_by_slug(db.session),
+        lesson_by_number(db.session, 1),
+        b"PK\x03\x04junk",
+        "bad.apkg",
+    )
     assert broken.errors == ["bad.apkg:1: not an Anki package (the file is not a zip archive)"]
-    assert _count() == before
+    assert row_count(db.session) == before
 
 
 def test_the_review_log_becomes_the_learners_fsrs_history(bundled_course, make_user):
@@ -108,10 +116,12 @@ def test_the_review_log_becomes_the_learners_fsrs_history(bundled_course, make_u
         (start + 5 * day, 10, 3, 3000, 1),
     ]
     data = legacy_package(revlog=revlog)
-    plan = plan_import(db.session, _course(), _lesson(1), data, "deck.apkg")
+    plan = plan_import(
+        db.session, course_by_slug(db.session), lesson_by_number(db.session, 1), data, "deck.apkg"
+    )
     apply_import(db.session, plan, media_dir=_media_dir(), now=NOW)
     learner = make_user("learner")
-    result = import_review_history(db.session, learner.id, _course(), data, NOW)
+    result = import_review_history(db.session, learner.id, course_by_slug(db.session), data, NOW)
     db.session.commit()
     assert (result.cards, result.reviews) == (1, 3)
     card = db.session.scalar(sa.select(Card).where(Card.user_id == learner.id))
@@ -123,17 +133,19 @@ def test_the_review_log_becomes_the_learners_fsrs_history(bundled_course, make_u
     ).all()
     assert [log.rating for log in logs] == [1, 3, 3]
     assert logs[0].reviewed_at == datetime(2026, 11, 1, tzinfo=UTC)
-    again = import_review_history(db.session, learner.id, _course(), data, NOW)
+    again = import_review_history(db.session, learner.id, course_by_slug(db.session), data, NOW)
     assert (again.cards, again.kept) == (0, 1)
 
 
 def test_imported_history_cannot_be_undone_from_the_review_page(bundled_course, make_user):
     start = int(datetime(2026, 11, 1, tzinfo=UTC).timestamp() * 1000)
     data = legacy_package(revlog=[(start, 10, 3, 4000, 0)])
-    plan = plan_import(db.session, _course(), _lesson(1), data, "deck.apkg")
+    plan = plan_import(
+        db.session, course_by_slug(db.session), lesson_by_number(db.session, 1), data, "deck.apkg"
+    )
     apply_import(db.session, plan, media_dir=_media_dir(), now=NOW)
     learner = make_user("learner")
-    import_review_history(db.session, learner.id, _course(), data, NOW)
+    import_review_history(db.session, learner.id, course_by_slug(db.session), data, NOW)
     card = db.session.scalar(sa.select(Card).where(Card.user_id == learner.id))
     imported = ratings.snapshot(card)
     with pytest.raises(ratings.NothingToUndo):

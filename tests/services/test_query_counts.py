@@ -1,7 +1,6 @@
 """SQL statements per use case: a quiz submission, the quiz page and the due queue run a
 small number of statements that does not grow with the number of questions or cards."""
 
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from quizapp.services import catalog, quiz_reviews, quizzes
 from quizapp.services.deck import insert_missing_cards
 from tests.api.conftest import Api
 from tests.conftest import PASSWORD, csrf_token_from
-from tests.quiz_answers import quiz_post, start_quiz
+from tests.quiz_answers import open_quiz, quiz_post, take_quiz
 
 COURSE = "curso-flask"
 LESSON = "clase-3-que-es-flask"
@@ -71,18 +70,12 @@ def test_a_ten_question_submission_runs_a_bounded_number_of_statements(
     assert blank == 10 - len(responses)
 
 
-def _open_quiz(client) -> tuple[int, str]:
-    page = start_quiz(client, QUIZ).get_data(as_text=True)
-    attempt_id = int(re.search(r'name="attempt_id" type="hidden" value="(\d+)"', page).group(1))
-    return attempt_id, csrf_token_from(page)
-
-
 def test_the_quiz_post_does_not_grow_with_the_quiz(client, auth, make_user, lesson, count_queries):
     counts = []
     for size in (5, 15):
         _set_quiz_size(lesson, size)
         auth.login(make_user().email)
-        attempt_id, token = _open_quiz(client)
+        attempt_id, token = open_quiz(client, QUIZ)
         data = quiz_post(attempt_id, token, wrong={0})
         with count_queries:
             response = client.post(QUIZ, data=data)
@@ -129,10 +122,7 @@ def test_starting_and_showing_the_quiz_do_not_grow_with_the_quiz(
 def _submit_quizzes(client, lessons: list[Lesson]) -> None:
     for item in lessons:
         quiz = f"/courses/{COURSE}/{item.slug}/quiz"
-        page = start_quiz(client, quiz).get_data(as_text=True)
-        attempt_id = int(re.search(r'name="attempt_id" type="hidden" value="(\d+)"', page).group(1))
-        response = client.post(quiz, data=quiz_post(attempt_id, csrf_token_from(page)))
-        assert response.status_code == 302
+        take_quiz(client, quiz)
 
 
 def _course_lessons() -> list[Lesson]:

@@ -8,29 +8,15 @@ import sqlalchemy as sa
 
 from quizapp.domain.memory_simulation import DEMO_LEARNER_PARAMETERS
 from quizapp.extensions import db
-from quizapp.models import Card, Lesson, MemoryParameters, Question, ReviewLog
+from quizapp.models import Card, MemoryParameters, Question, ReviewLog
 from quizapp.services import deck, quiz_reviews, ratings, review_queue, review_settings
+from tests.factories import lesson_by_number, questions_of_type
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
 
 def question(external_id: str) -> Question:
     return db.session.scalar(sa.select(Question).where(Question.external_id == external_id))
-
-
-def questions_of(lesson_number: int, type_name: str) -> list[Question]:
-    return list(
-        db.session.scalars(
-            sa.select(Question)
-            .join(Lesson)
-            .where(Lesson.number == lesson_number, Question.type == type_name)
-            .order_by(Question.position, Question.id)
-        )
-    )
-
-
-def lesson(number: int) -> Lesson:
-    return db.session.scalar(sa.select(Lesson).where(Lesson.number == number))
 
 
 def logs_of(card: Card) -> list[ReviewLog]:
@@ -56,7 +42,7 @@ def learner(make_user, bundled_course):
 
 
 def test_replaying_ratings_through_the_service_matches_fsrs(learner):
-    q = questions_of(1, "flashcard")[0]
+    q = questions_of_type(db.session, "flashcard", 1)[0]
     card = deck.ensure_card(db.session, learner.id, q.id, NOW)
     direct_card = fsrs.Card(card_id=1, due=NOW)
     direct = fsrs.Scheduler(desired_retention=0.9, enable_fuzzing=False)
@@ -78,7 +64,7 @@ def test_replaying_ratings_through_the_service_matches_fsrs(learner):
 def test_replaying_ratings_with_fitted_parameters_matches_fsrs(learner, owner):
     """Adopted parameters (the learner's own, or the course's) change nothing but the
     parameters: every state is what fsrs's own scheduler computes with them."""
-    q = questions_of(1, "flashcard")[0]
+    q = questions_of_type(db.session, "flashcard", 1)[0]
     fitted = list(DEMO_LEARNER_PARAMETERS)
     owner_column = {"user_id": learner.id} if owner == "learner" else {"course_id": q.course_id}
     db.session.add(MemoryParameters(parameters=fitted, adopted=True, **owner_column))
@@ -108,7 +94,7 @@ def test_replaying_ratings_with_fitted_parameters_matches_fsrs(learner, owner):
 
 
 def test_the_learners_desired_retention_drives_the_schedule(learner):
-    q = questions_of(1, "flashcard")[0]
+    q = questions_of_type(db.session, "flashcard", 1)[0]
     learner.desired_retention = 0.8
     card = deck.ensure_card(db.session, learner.id, q.id, NOW)
     card = ratings.rate_card(db.session, learner.id, card.id, 4, NOW, enable_fuzzing=False)
@@ -142,21 +128,27 @@ def test_a_wrong_quiz_answer_updates_the_existing_card_rated_again(learner):
 
 
 def test_opening_a_lesson_adds_its_flashcards_once(learner):
-    added = deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
-    again = deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+    added = deck.ensure_lesson_flashcards(
+        db.session, learner.id, lesson_by_number(db.session, 1).id, NOW
+    )
+    again = deck.ensure_lesson_flashcards(
+        db.session, learner.id, lesson_by_number(db.session, 1).id, NOW
+    )
     cards = db.session.scalars(sa.select(Card).where(Card.user_id == learner.id)).all()
-    assert added == len(questions_of(1, "flashcard")) == 3
+    assert added == len(questions_of_type(db.session, "flashcard", 1)) == 3
     assert again == 0
     assert {card.question.type for card in cards} == {"flashcard"}
     assert all(card.reps == 0 and card.due == NOW for card in cards)
 
 
 def test_the_queue_shows_the_most_overdue_card_first(learner):
-    a, b, c = questions_of(1, "single_choice")[:3]
+    a, b, c = questions_of_type(db.session, "single_choice", 1)[:3]
     studied_card(learner, a, NOW - timedelta(hours=1))
     studied_card(learner, b, NOW - timedelta(days=3))
     studied_card(learner, c, NOW - timedelta(days=1))
-    studied_card(learner, questions_of(1, "true_false")[0], NOW + timedelta(hours=1))  # not due
+    studied_card(
+        learner, questions_of_type(db.session, "true_false", 1)[0], NOW + timedelta(hours=1)
+    )  # not due
     queue = review_queue.review_queue(db.session, learner.id, NOW)
     assert [card.question_id for card in queue.cards] == [b.id, c.id, a.id]
     assert (queue.review_count, queue.new_count, queue.total) == (3, 0, 3)
@@ -165,8 +157,12 @@ def test_the_queue_shows_the_most_overdue_card_first(learner):
 
 
 def test_due_reviews_come_before_new_cards(learner):
-    deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW - timedelta(days=9))
-    studied = studied_card(learner, questions_of(1, "single_choice")[0], NOW - timedelta(hours=1))
+    deck.ensure_lesson_flashcards(
+        db.session, learner.id, lesson_by_number(db.session, 1).id, NOW - timedelta(days=9)
+    )
+    studied = studied_card(
+        learner, questions_of_type(db.session, "single_choice", 1)[0], NOW - timedelta(hours=1)
+    )
     queue = review_queue.review_queue(db.session, learner.id, NOW)
     assert queue.cards[0].id == studied.id
     assert (queue.review_count, queue.new_count) == (1, 3)
@@ -174,7 +170,7 @@ def test_due_reviews_come_before_new_cards(learner):
 
 def test_new_cards_are_limited_per_day(learner):
     learner.daily_new_limit = 2
-    deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+    deck.ensure_lesson_flashcards(db.session, learner.id, lesson_by_number(db.session, 1).id, NOW)
     queue = review_queue.review_queue(db.session, learner.id, NOW)
     assert (queue.new_count, len(queue.cards)) == (2, 2)
     ratings.rate_card(db.session, learner.id, queue.cards[0].id, 3, NOW)
@@ -190,17 +186,21 @@ def test_new_cards_are_limited_per_day(learner):
 
 def test_cards_met_in_a_quiz_do_not_use_up_the_new_card_limit(learner):
     learner.daily_new_limit = 1
-    for q in questions_of(1, "single_choice")[:3]:
+    for q in questions_of_type(db.session, "single_choice", 1)[:3]:
         quiz_reviews.record_quiz_answers(db.session, learner.id, [(q.id, True)], NOW)
-    deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+    deck.ensure_lesson_flashcards(db.session, learner.id, lesson_by_number(db.session, 1).id, NOW)
     assert review_queue.new_cards_introduced_today(db.session, learner.id, NOW) == 0
     assert review_queue.review_queue(db.session, learner.id, NOW).new_count == 1
 
 
 def test_the_queue_can_be_limited_to_one_lesson(learner):
-    one = studied_card(learner, questions_of(1, "single_choice")[0], NOW - timedelta(days=2))
-    studied_card(learner, questions_of(2, "single_choice")[0], NOW - timedelta(days=5))
-    scope = review_queue.find_scope(db.session, "curso-flask", lesson(1).slug)
+    one = studied_card(
+        learner, questions_of_type(db.session, "single_choice", 1)[0], NOW - timedelta(days=2)
+    )
+    studied_card(
+        learner, questions_of_type(db.session, "single_choice", 2)[0], NOW - timedelta(days=5)
+    )
+    scope = review_queue.find_scope(db.session, "curso-flask", lesson_by_number(db.session, 1).slug)
     queue = review_queue.review_queue(db.session, learner.id, NOW, scope)
     assert [card.id for card in queue.cards] == [one.id]
     course_scope = review_queue.find_scope(db.session, "curso-flask")
@@ -210,7 +210,7 @@ def test_the_queue_can_be_limited_to_one_lesson(learner):
 
 
 def test_retired_questions_leave_the_queue(learner):
-    q = questions_of(1, "single_choice")[0]
+    q = questions_of_type(db.session, "single_choice", 1)[0]
     studied_card(learner, q, NOW - timedelta(days=1))
     q.retired_at = NOW
     db.session.flush()
@@ -218,7 +218,9 @@ def test_retired_questions_leave_the_queue(learner):
 
 
 def test_rating_another_learners_card_is_not_found(learner, make_user):
-    card = deck.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
+    card = deck.ensure_card(
+        db.session, learner.id, questions_of_type(db.session, "flashcard", 1)[0].id, NOW
+    )
     other = make_user()
     with pytest.raises(ratings.CardNotFound):
         ratings.rate_card(db.session, other.id, card.id, 3, NOW)
@@ -229,13 +231,17 @@ def test_rating_another_learners_card_is_not_found(learner, make_user):
 
 @pytest.mark.parametrize("rating", [0, 5, -1, None, "3"])
 def test_a_rating_outside_one_to_four_is_refused(learner, rating):
-    card = deck.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
+    card = deck.ensure_card(
+        db.session, learner.id, questions_of_type(db.session, "flashcard", 1)[0].id, NOW
+    )
     with pytest.raises(ratings.InvalidRating):
         ratings.rate_card(db.session, learner.id, card.id, rating, NOW)
 
 
 def test_a_replayed_rating_is_not_counted_twice(learner):
-    card = deck.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
+    card = deck.ensure_card(
+        db.session, learner.id, questions_of_type(db.session, "flashcard", 1)[0].id, NOW
+    )
     ratings.rate_card(db.session, learner.id, card.id, 3, NOW, expected_reps=0)
     with pytest.raises(ratings.StaleReview):
         ratings.rate_card(db.session, learner.id, card.id, 3, NOW, expected_reps=0)
@@ -244,7 +250,9 @@ def test_a_replayed_rating_is_not_counted_twice(learner):
 
 
 def test_forgetting_a_graduated_card_counts_a_lapse(learner):
-    card = deck.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
+    card = deck.ensure_card(
+        db.session, learner.id, questions_of_type(db.session, "flashcard", 1)[0].id, NOW
+    )
     card = ratings.rate_card(db.session, learner.id, card.id, 4, NOW, enable_fuzzing=False)
     card = ratings.rate_card(db.session, learner.id, card.id, 1, card.due, enable_fuzzing=False)
     assert (card.lapses, card.state) == (1, fsrs.State.Relearning)
@@ -273,14 +281,19 @@ def test_a_right_answer_in_review_waits_for_the_learners_rating(learner):
 
 
 def test_flashcards_are_rated_not_answered(learner):
-    card = deck.ensure_card(db.session, learner.id, questions_of(1, "flashcard")[0].id, NOW)
+    card = deck.ensure_card(
+        db.session, learner.id, questions_of_type(db.session, "flashcard", 1)[0].id, NOW
+    )
     with pytest.raises(ratings.ReviewError):
         ratings.answer_card(db.session, learner.id, card.id, "anything", NOW)
 
 
 def test_the_summary_counts_this_sittings_ratings_and_the_next_due_card(learner):
-    deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
-    choice, true_false = questions_of(1, "single_choice")[0], questions_of(1, "true_false")[0]
+    deck.ensure_lesson_flashcards(db.session, learner.id, lesson_by_number(db.session, 1).id, NOW)
+    choice, true_false = (
+        questions_of_type(db.session, "single_choice", 1)[0],
+        questions_of_type(db.session, "true_false", 1)[0],
+    )
     earlier = deck.ensure_card(db.session, learner.id, choice.id, NOW)
     ratings.rate_card(db.session, learner.id, earlier.id, 3, NOW - timedelta(hours=2))
     quiz_reviews.record_quiz_answers(db.session, learner.id, [(true_false.id, True)], NOW)
@@ -295,7 +308,7 @@ def test_the_summary_counts_this_sittings_ratings_and_the_next_due_card(learner)
 
 def test_the_next_due_date_is_tomorrow_when_the_new_card_limit_holds_cards_back(learner):
     learner.daily_new_limit = 0
-    deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+    deck.ensure_lesson_flashcards(db.session, learner.id, lesson_by_number(db.session, 1).id, NOW)
     assert review_queue.review_queue(db.session, learner.id, NOW).total == 0
     assert review_queue.next_due(db.session, learner.id, NOW) == datetime(2025, 3, 4, tzinfo=UTC)
 

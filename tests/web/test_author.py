@@ -9,11 +9,11 @@ import sqlalchemy as sa
 
 from quizapp.domain.questions.registry import normalise_question, validate_question
 from quizapp.extensions import db
-from quizapp.models import Lesson, Question
+from quizapp.models import Question
 from quizapp.models.types import utcnow
 from quizapp.services.question_store import add_question, question_dict
 from tests.conftest import csrf_token_from
-from tests.factories import make_course
+from tests.factories import lesson_by_number, make_course, row_count
 
 LESSON_URL = "/instructor/courses/curso/lessons/clase-1"
 
@@ -42,9 +42,8 @@ def course(app):
 
 
 @pytest.fixture
-def staff(client, auth, make_user, course):
-    user = make_user("instructor")
-    auth.login(user.email)
+def staff(client, login_as, course):
+    login_as("instructor")
     return client
 
 
@@ -54,14 +53,6 @@ def _token(client, path: str) -> str:
 
 def _question(external_id: str) -> Question:
     return db.session.scalar(sa.select(Question).where(Question.external_id == external_id))
-
-
-def _lesson(number: int) -> Lesson:
-    return db.session.scalar(sa.select(Lesson).where(Lesson.number == number))
-
-
-def _count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Question))
 
 
 NEW_QUESTIONS = {
@@ -163,7 +154,7 @@ def test_the_editor_creates_a_valid_question_of_each_type(staff, type_name):
     assert response.status_code == 302, response.get_data(as_text=True)
     row = _question(data["id"])
     assert row.type == type_name
-    assert row.lesson_id == _lesson(1).id
+    assert row.lesson_id == lesson_by_number(db.session, 1, "curso").id
     assert row.tags == ["flask", "web"]
     assert validate_question(question_dict(row)) == []
 
@@ -177,7 +168,7 @@ def test_the_editor_offers_spare_rows_and_an_add_row_button(staff):
 
 def test_an_invalid_question_shows_the_problems_and_saves_nothing(staff):
     path = f"{LESSON_URL}/questions/new?type=single_choice"
-    before = _count()
+    before = row_count(db.session)
     data = {
         "csrf_token": _token(staff, path),
         "prompt": "¿?",
@@ -187,7 +178,7 @@ def test_an_invalid_question_shows_the_problems_and_saves_nothing(staff):
     response = staff.post(path, data=data)
     assert response.status_code == 200
     assert "no choice is marked" in response.get_data(as_text=True)
-    assert _count() == before
+    assert row_count(db.session) == before
 
 
 def test_an_unknown_type_is_not_found(staff):
@@ -258,7 +249,7 @@ def test_retire_restore_and_move(staff):
     staff.post(f"/instructor/questions/{question_id}/restore", data={"csrf_token": token})
     db.session.expire_all()
     assert _question("l1-q1").retired_at is None
-    target = _lesson(2).id
+    target = lesson_by_number(db.session, 2, "curso").id
     response = staff.post(
         f"/instructor/questions/{question_id}/move",
         data={"csrf_token": token, "lesson": str(target)},
@@ -287,12 +278,12 @@ def test_lessons_are_created_and_previewed_without_javascript(staff):
     html = preview.get_data(as_text=True)
     assert "<strong>negrita</strong>" in html
     assert "<script>alert" not in html
-    assert _lesson(4) is None
+    assert lesson_by_number(db.session, 4, "curso") is None
     response = staff.post(
         path, data={"csrf_token": token, "number": "4", "title": "Rutas", "body_md": body}
     )
     assert response.status_code == 302
-    assert _lesson(4).slug == "clase-4-rutas"
+    assert lesson_by_number(db.session, 4, "curso").slug == "clase-4-rutas"
     edit = "/instructor/courses/curso/lessons/clase-4-rutas/edit"
     staff.post(
         edit,
@@ -305,7 +296,7 @@ def test_lessons_are_created_and_previewed_without_javascript(staff):
         },
     )
     db.session.expire_all()
-    assert _lesson(4).title == "Rutas y vistas"
+    assert lesson_by_number(db.session, 4, "curso").title == "Rutas y vistas"
 
 
 def test_a_lesson_number_in_use_is_refused(staff):
@@ -350,36 +341,36 @@ def _confirm(client, preview_html: str):
 
 
 def test_gift_upload_previews_then_confirm_creates(staff):
-    before = _count()
+    before = row_count(db.session)
     preview = _upload(staff, GIFT, "extra.gift")
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert "web-capital" in html
     assert "extra.gift:8:" in html  # the partial credit is reported as not kept
     assert "never retires" in html
-    assert _count() == before
+    assert row_count(db.session) == before
     assert _confirm(staff, html).status_code == 302
-    assert _count() == before + 4  # the essay imports too (issue #17)
-    assert _question("web-capital").lesson_id == _lesson(1).id
+    assert row_count(db.session) == before + 4  # the essay imports too (issue #17)
+    assert _question("web-capital").lesson_id == lesson_by_number(db.session, 1, "curso").id
 
 
 def test_reimporting_the_same_gift_file_updates_not_duplicates(staff):
     _confirm(staff, _upload(staff, GIFT, "extra.gift").get_data(as_text=True))
-    after_first = _count()
+    after_first = row_count(db.session)
     html = _upload(staff, GIFT.replace("Madrid", "Lisboa"), "extra.gift").get_data(as_text=True)
     _confirm(staff, html)
-    assert _count() == after_first
+    assert row_count(db.session) == after_first
     assert _question("web-capital").version == 2
 
 
 def test_a_bad_file_writes_nothing_and_shows_file_line_messages(staff):
-    before = _count()
+    before = row_count(db.session)
     response = _upload(staff, GIFT + "\n::Roto::Pregunta rota {=a ~b\n", "bad.gift")
     html = response.get_data(as_text=True)
     assert "Nothing was imported" in html or "No se importó nada" in html
     assert "bad.gift:" in html
     assert 'name="token"' not in html
-    assert _count() == before
+    assert row_count(db.session) == before
 
 
 def test_a_confirmation_token_of_another_user_is_refused(staff, client, auth, make_user):
@@ -387,7 +378,7 @@ def test_a_confirmation_token_of_another_user_is_refused(staff, client, auth, ma
     auth.logout()
     other = make_user("instructor")
     auth.login(other.email)
-    before = _count()
+    before = row_count(db.session)
     import re
 
     token = re.search(r'name="token" type="hidden" value="([^"]+)"', html).group(1)
@@ -395,7 +386,7 @@ def test_a_confirmation_token_of_another_user_is_refused(staff, client, auth, ma
         "/instructor/courses/curso/import/confirm",
         data={"csrf_token": _token(client, "/instructor/"), "token": token},
     )
-    assert _count() == before
+    assert row_count(db.session) == before
 
 
 @pytest.mark.parametrize(

@@ -12,15 +12,15 @@ from quizapp.services import catalog
 from quizapp.services.drafting import DraftEdits, DraftError, edited_question, lesson_drafts
 from quizapp.services.question_store import question_dict
 from tests.conftest import csrf_token_from
-from tests.quiz_answers import quiz_post, start_quiz
+from tests.quiz_answers import attempt_id_from, quiz_post, start_quiz
 
 LESSON = "/instructor/courses/curso-flask/lessons/clase-3-que-es-flask"
 QUIZ = "/courses/curso-flask/clase-3-que-es-flask/quiz"
 
 
 @pytest.fixture
-def staff(client, auth, make_user, bundled_course):
-    auth.login(make_user("instructor").email)
+def staff(client, login_as, bundled_course):
+    login_as("instructor")
     return client
 
 
@@ -221,7 +221,7 @@ def test_an_accepted_draft_is_in_the_next_quiz_and_links_to_its_section(
     learner = make_user()
     auth.login(learner.email)
     page = start_quiz(client, QUIZ).get_data(as_text=True)
-    attempt_id = int(re.search(r'name="attempt_id" type="hidden" value="(\d+)"', page).group(1))
+    attempt_id = attempt_id_from(page)
     attempt = db.session.get(Attempt, attempt_id)
     assert attempt.user_id == learner.id
     answer = next(a for a in attempt.answers if a.question_id == question_id)

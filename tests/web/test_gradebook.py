@@ -75,10 +75,8 @@ def classroom(course, make_user, enrol):
 
 
 @pytest.fixture
-def instructor(client, auth, make_user, course):
-    user = make_user("instructor")
-    auth.login(user.email)
-    return user
+def instructor(client, login_as, course):
+    return login_as("instructor")
 
 
 def _csv(client, query="") -> list[dict]:

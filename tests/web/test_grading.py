@@ -11,7 +11,7 @@ from quizapp.extensions import db
 from quizapp.models import Answer, Attempt
 from tests.conftest import csrf_token_from
 from tests.factories import make_essay_course
-from tests.quiz_answers import quiz_post, start_quiz
+from tests.quiz_answers import attempt_id_from, quiz_post, start_quiz
 
 QUIZ = "/courses/ensayos/clase-1/quiz"
 QUEUE = "/instructor/courses/ensayos/grading"
@@ -34,7 +34,7 @@ def learner(client, auth, make_user, enrol, course):
 
 def _open_quiz(client) -> tuple[int, str, str]:
     page = start_quiz(client, QUIZ).get_data(as_text=True)
-    attempt_id = int(re.search(r'name="attempt_id" type="hidden" value="(\d+)"', page).group(1))
+    attempt_id = attempt_id_from(page)
     return attempt_id, csrf_token_from(page), page
 
 

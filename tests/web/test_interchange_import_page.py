@@ -24,10 +24,8 @@ def app_config(tmp_path):
 
 
 @pytest.fixture
-def instructor(client, auth, make_user, bundled_course):
-    user = make_user("instructor")
-    auth.login(user.email)
-    return user
+def instructor(client, login_as, bundled_course):
+    return login_as("instructor")
 
 
 def _upload(client, data: bytes, filename: str, **fields):

@@ -22,8 +22,8 @@ def app_config(tmp_path):
 
 
 @pytest.fixture
-def staff(client, auth, make_user, bundled_course):
-    auth.login(make_user("instructor").email)
+def staff(client, login_as, bundled_course):
+    login_as("instructor")
     return client
 
 

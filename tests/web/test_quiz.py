@@ -8,22 +8,14 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Card, Lesson, Question
 from tests.conftest import csrf_token_from
-from tests.quiz_answers import quiz_post, start_quiz
+from tests.quiz_answers import attempt_id_from, open_quiz, quiz_post, start_quiz
 
 QUIZ = "/courses/curso-flask/clase-3-que-es-flask/quiz"
 
 
 @pytest.fixture
-def learner(client, auth, make_user, bundled_course):
-    user = make_user()
-    auth.login(user.email)
-    return user
-
-
-def _open_quiz(client) -> tuple[int, str]:
-    page = start_quiz(client, QUIZ).get_data(as_text=True)
-    attempt_id = int(re.search(r'name="attempt_id" type="hidden" value="(\d+)"', page).group(1))
-    return attempt_id, csrf_token_from(page)
+def learner(client, login_as, bundled_course):
+    return login_as("learner")
 
 
 def test_the_quiz_page_needs_a_login(client, bundled_course):
@@ -33,7 +25,7 @@ def test_the_quiz_page_needs_a_login(client, bundled_course):
 
 
 def test_all_right_answers_score_full_marks(client, learner):
-    attempt_id, token = _open_quiz(client)
+    attempt_id, token = open_quiz(client, QUIZ)
     response = client.post(QUIZ, data=quiz_post(attempt_id, token))
     assert response.headers["Location"] == f"/attempts/{attempt_id}"
     attempt = db.session.get(Attempt, attempt_id)
@@ -42,7 +34,7 @@ def test_all_right_answers_score_full_marks(client, learner):
 
 
 def test_wrong_answers_show_the_right_answer_and_explanation(client, learner):
-    attempt_id, token = _open_quiz(client)
+    attempt_id, token = open_quiz(client, QUIZ)
     client.post(QUIZ, data=quiz_post(attempt_id, token, wrong={0, 1}))
     attempt = db.session.get(Attempt, attempt_id)
     assert attempt.score < 1.0
@@ -55,7 +47,7 @@ def test_wrong_answers_show_the_right_answer_and_explanation(client, learner):
 
 
 def test_a_double_submit_grades_once(client, learner):
-    attempt_id, token = _open_quiz(client)
+    attempt_id, token = open_quiz(client, QUIZ)
     data = quiz_post(attempt_id, token)
     first = client.post(QUIZ, data=data)
     second = client.post(QUIZ, data=quiz_post(attempt_id, token, wrong={0}) | {})
@@ -66,7 +58,7 @@ def test_a_double_submit_grades_once(client, learner):
 
 
 def test_a_tampered_choice_is_a_form_error_not_a_500(client, learner):
-    attempt_id, token = _open_quiz(client)
+    attempt_id, token = open_quiz(client, QUIZ)
     data = quiz_post(attempt_id, token)
     single = db.session.scalar(
         sa.select(Answer)
@@ -83,7 +75,7 @@ def test_a_tampered_choice_is_a_form_error_not_a_500(client, learner):
 
 
 def test_a_missing_answer_is_a_form_error(client, learner):
-    attempt_id, token = _open_quiz(client)
+    attempt_id, token = open_quiz(client, QUIZ)
     data = quiz_post(attempt_id, token)
     # A single-choice answer is required (ticking no box of a multiple-response question
     # is a valid answer), and question order is random per attempt.
@@ -109,7 +101,7 @@ def test_reloading_the_quiz_keeps_the_same_attempt_and_order(client, learner):
 
 
 def test_another_learners_attempt_is_404(client, auth, learner, make_user):
-    attempt_id, token = _open_quiz(client)
+    attempt_id, token = open_quiz(client, QUIZ)
     client.post(QUIZ, data=quiz_post(attempt_id, token))
     auth.logout()
     auth.login(make_user().email)
@@ -117,9 +109,9 @@ def test_another_learners_attempt_is_404(client, auth, learner, make_user):
 
 
 def test_retake_keeps_best_and_last_scores(client, learner):
-    attempt_id, token = _open_quiz(client)
+    attempt_id, token = open_quiz(client, QUIZ)
     client.post(QUIZ, data=quiz_post(attempt_id, token))
-    second_id, token = _open_quiz(client)
+    second_id, token = open_quiz(client, QUIZ)
     assert second_id != attempt_id
     client.post(QUIZ, data=quiz_post(second_id, token, wrong={0, 1, 2}))
     lesson_page = client.get("/courses/curso-flask/clase-3-que-es-flask").get_data(as_text=True)
@@ -128,7 +120,7 @@ def test_retake_keeps_best_and_last_scores(client, learner):
 
 
 def test_quiz_answers_become_cards(client, learner):
-    attempt_id, token = _open_quiz(client)
+    attempt_id, token = open_quiz(client, QUIZ)
     client.post(QUIZ, data=quiz_post(attempt_id, token, wrong={0}))
     attempt = db.session.get(Attempt, attempt_id)
     cards = db.session.scalars(sa.select(Card).where(Card.user_id == learner.id)).all()
@@ -160,7 +152,7 @@ def test_back_after_submitting_shows_the_result_link_and_starts_nothing(client, 
     first = start_quiz(client, QUIZ)
     assert first.headers["Cache-Control"] == "no-store"  # Back asks the server again
     page = first.get_data(as_text=True)
-    attempt_id = int(re.search(r'name="attempt_id" type="hidden" value="(\d+)"', page).group(1))
+    attempt_id = attempt_id_from(page)
     client.post(QUIZ, data=quiz_post(attempt_id, csrf_token_from(page)))
     back = client.get(QUIZ).get_data(as_text=True)
     assert "You have no attempt of this quiz in progress." in back

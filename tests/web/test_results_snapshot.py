@@ -11,7 +11,7 @@ from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Question
 from quizapp.services.question_store import apply_question, question_dict
 from tests.conftest import PASSWORD
-from tests.quiz_answers import quiz_post, start_quiz
+from tests.quiz_answers import take_quiz
 
 QUIZ = "/courses/curso-flask/clase-3-que-es-flask/quiz"
 NEW_EXPLANATION = "Explicación reescrita después del intento."
@@ -41,14 +41,10 @@ def _result_card(page: str, position: int) -> str:
 
 
 def test_a_key_changed_after_submission_leaves_the_results_as_they_were(
-    client, auth, make_user, bundled_course
+    client, login_as, bundled_course
 ):
-    learner = make_user()
-    auth.login(learner.email)
-    page = start_quiz(client, QUIZ).get_data(as_text=True)
-    attempt_id = int(re.search(r'name="attempt_id" type="hidden" value="(\d+)"', page).group(1))
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post(QUIZ, data=quiz_post(attempt_id, csrf))
+    learner = login_as("learner")
+    attempt_id = take_quiz(client, QUIZ)
     before = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
 
     answer, old_key = _flip_a_true_false_key(attempt_id)
@@ -82,14 +78,10 @@ def test_a_key_changed_after_submission_leaves_the_results_as_they_were(
 
 
 def test_answers_submitted_before_the_record_fall_back_to_the_current_question(
-    client, auth, make_user, bundled_course
+    client, login_as, bundled_course
 ):
-    learner = make_user()
-    auth.login(learner.email)
-    page = start_quiz(client, QUIZ).get_data(as_text=True)
-    attempt_id = int(re.search(r'name="attempt_id" type="hidden" value="(\d+)"', page).group(1))
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post(QUIZ, data=quiz_post(attempt_id, csrf))
+    login_as("learner")
+    attempt_id = take_quiz(client, QUIZ)
     # As migrated answers are: no record of their grading.
     db.session.execute(sa.update(Answer).where(Answer.attempt_id == attempt_id).values(graded=None))
     db.session.commit()

@@ -7,11 +7,12 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import Card, Lesson, Question, ReviewLog, User
+from quizapp.models import Card, Question, ReviewLog, User
 from quizapp.review import answer_parsing
 from quizapp.services import deck, quiz_reviews
 from quizapp.services.question_store import question_dict
 from tests.conftest import csrf_token_from
+from tests.factories import lesson_by_number
 from tests.quiz_answers import _right_fields, _wrong_fields
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -23,22 +24,18 @@ def app_config():
 
 
 @pytest.fixture
-def learner(client, auth, make_user, bundled_course):
-    user = make_user()
-    auth.login(user.email)
-    return user
+def learner(client, login_as, bundled_course):
+    return login_as("learner")
 
 
 def question(external_id: str) -> Question:
     return db.session.scalar(sa.select(Question).where(Question.external_id == external_id))
 
 
-def lesson(number: int) -> Lesson:
-    return db.session.scalar(sa.select(Lesson).where(Lesson.number == number))
-
-
 def flashcards(user, lesson_number: int = 1) -> list[Card]:
-    deck.ensure_lesson_flashcards(db.session, user.id, lesson(lesson_number).id, NOW)
+    deck.ensure_lesson_flashcards(
+        db.session, user.id, lesson_by_number(db.session, lesson_number).id, NOW
+    )
     db.session.commit()
     return list(
         db.session.scalars(
@@ -47,7 +44,7 @@ def flashcards(user, lesson_number: int = 1) -> list[Card]:
             .where(
                 Card.user_id == user.id,
                 Card.reps == 0,
-                Question.lesson_id == lesson(lesson_number).id,
+                Question.lesson_id == lesson_by_number(db.session, lesson_number).id,
             )
             .order_by(Card.id)
         )
@@ -282,7 +279,9 @@ def test_a_double_posted_rating_counts_once(client, learner):
 
 def test_the_empty_queue_shows_the_summary_and_the_next_due_time(client, learner):
     card = flashcards(learner)[0]
-    summary = page_of(client.get(f"/review?course=curso-flask&lesson={lesson(2).slug}"))
+    summary = page_of(
+        client.get(f"/review?course=curso-flask&lesson={lesson_by_number(db.session, 2).slug}")
+    )
     assert "data-review" not in summary
     assert 'id="review-summary-title"' in summary
     page = page_of(client.get("/review"))
@@ -302,7 +301,7 @@ def test_the_summary_without_any_card_says_how_to_get_some(client, learner):
 def test_the_queue_can_show_one_lesson(client, learner):
     flashcards(learner, 1)
     lesson_2 = flashcards(learner, 2)[0]
-    lesson_2_slug = lesson(2).slug
+    lesson_2_slug = lesson_by_number(db.session, 2).slug
     page = page_of(client.get(f"/review?course=curso-flask&lesson={lesson_2_slug}"))
     action = f"/review/{lesson_2.id}/rate?course=curso-flask&amp;lesson={lesson_2_slug}"
     assert f'action="{action}"' in page

@@ -20,10 +20,8 @@ def app_config():
 
 
 @pytest.fixture
-def learner(client, auth, make_user, bundled_course):
-    user = make_user()
-    auth.login(user.email)
-    return user
+def learner(client, login_as, bundled_course):
+    return login_as("learner")
 
 
 def cards_of(user, type_name: str, count: int = 2) -> list[Card]:

@@ -25,8 +25,8 @@ def inicio():
 
 
 @pytest.fixture
-def staff(client, auth, make_user, bundled_course):
-    auth.login(make_user("instructor").email)
+def staff(client, login_as, bundled_course):
+    login_as("instructor")
     return client
 
 
