@@ -2,149 +2,34 @@
 question dict (the bank format) and back; the registry validates it. QUESTION_FORMS is the
 editor layer's per-type table."""
 
-from typing import Any, ClassVar
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
-    FloatField,
-    Form,
     FormField,
     IntegerField,
     RadioField,
     SelectChoice,
     StringField,
-    SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from quizapp.author.question_form_base import (
+    BlankRow,
+    ChoiceRow,
+    NumberAnswerRow,
+    PairRow,
+    QuestionForm,
+    TextAnswerRow,
+    WeightedChoiceRow,
+    alternatives,
+    clean,
+    lines,
+)
 from quizapp.domain.questions.tables import per_type_table
-
-ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
-# Empty rows offered beyond the filled ones, so the editor works without JavaScript.
-SPARE_ROWS = 2
-
-
-def _clean(value: str | None) -> str | None:
-    """Form text as the bank wants it: stripped, with empty meaning absent."""
-    value = (value or "").strip()
-    return value or None
-
-
-def _lines(value: str | None) -> list[str]:
-    return [line.strip() for line in (value or "").splitlines() if line.strip()]
-
-
-def _alternatives(value: str | None) -> list[str]:
-    return [part.strip() for part in (value or "").split("|") if part.strip()]
-
-
-# --- rows of the dynamic lists ------------------------------------------------------------
-
-
-class ChoiceRow(Form):
-    text = StringField(_l("Choice"))
-    correct = BooleanField(_l("Correct"))
-    feedback = StringField(_l("Feedback"))
-
-
-class WeightedChoiceRow(ChoiceRow):
-    weight = FloatField(_l("Weight %"), [Optional(), NumberRange(min=-100, max=100)])
-
-
-class TextAnswerRow(Form):
-    text = StringField(_l("Accepted answer"))
-    weight = FloatField(_l("Weight %"), [Optional(), NumberRange(min=0, max=100)])
-    feedback = StringField(_l("Feedback"))
-
-
-class NumberAnswerRow(Form):
-    value = FloatField(_l("Value"), [Optional()])
-    tolerance = FloatField(_l("± tolerance"), [Optional(), NumberRange(min=0)])
-    min = FloatField(_l("or from"), [Optional()])
-    max = FloatField(_l("to"), [Optional()])
-    weight = FloatField(_l("Weight %"), [Optional(), NumberRange(min=0, max=100)])
-    feedback = StringField(_l("Feedback"))
-
-
-class PairRow(Form):
-    left = StringField(_l("Left side"))
-    right = StringField(_l("Right side"))
-
-
-class BlankRow(Form):
-    answers = StringField(_l("Answers (separate with |)"))
-    options = StringField(_l("Drop-down options (optional, separate with |)"))
-    accent_insensitive = BooleanField(_l("Ignore accents"))
-
-
-# --- question editors ---------------------------------------------------------------------
-
-
-class QuestionForm(FlaskForm):
-    """The fields every type shares; subclasses add theirs and convert both ways."""
-
-    type_name: ClassVar[str]
-    label: ClassVar[Any]
-    # (list field name, minimum rows) of the dynamic lists of the type.
-    row_lists: ClassVar[tuple[tuple[str, int], ...]] = ()
-
-    id = StringField(
-        _l("Id (optional, stable: used by imports)"),
-        [Optional(), Length(max=80), Regexp(ID_PATTERN, message=_l("Use a-z, 0-9, . _ and -"))],
-    )
-    title = StringField(_l("Title (optional)"), [Optional(), Length(max=200)])
-    prompt = TextAreaField(_l("Question (Markdown)"), [DataRequired()], render_kw={"rows": 4})
-    explanation = TextAreaField(_l("Explanation (Markdown, optional)"), render_kw={"rows": 3})
-    tags = StringField(_l("Tags (comma separated)"))
-    section = StringField(
-        _l("Lesson section anchor (optional)"),
-        [Optional(), Length(max=160)],
-        render_kw={"list": "lesson-sections", "autocomplete": "off"},
-    )
-    submit = SubmitField(_l("Save question"))
-
-    def to_question(self) -> dict[str, Any]:
-        raw: dict[str, Any] = {"type": self.type_name}
-        if _clean(self.id.data):
-            raw["id"] = _clean(self.id.data)
-        raw["title"] = _clean(self.title.data)
-        raw["prompt"] = (self.prompt.data or "").strip()
-        raw.update(self.type_fields())
-        raw["explanation"] = _clean(self.explanation.data)
-        raw["tags"] = [tag.strip() for tag in (self.tags.data or "").split(",") if tag.strip()]
-        raw["section"] = _clean(self.section.data)
-        return raw
-
-    def type_fields(self) -> dict[str, Any]:
-        return {}
-
-    @classmethod
-    def initial(cls, question: dict[str, Any] | None) -> dict[str, Any]:
-        """Form data for a normalised question (None: a blank form with empty rows)."""
-        if question is None:
-            data: dict[str, Any] = {}
-        else:
-            data = {
-                "id": question["id"],
-                "title": question.get("title") or "",
-                "prompt": question["prompt"],
-                "explanation": question.get("explanation") or "",
-                "tags": ", ".join(question.get("tags") or []),
-                "section": question.get("section") or "",
-                **cls.type_initial(question),
-            }
-        for name, minimum in cls.row_lists:
-            rows = data.get(name, [])
-            data[name] = rows + [{}] * max(SPARE_ROWS, minimum - len(rows))
-        return data
-
-    @classmethod
-    def type_initial(cls, question: dict[str, Any]) -> dict[str, Any]:
-        return {}
 
 
 class SingleChoiceForm(QuestionForm):
@@ -159,10 +44,10 @@ class SingleChoiceForm(QuestionForm):
                 {
                     "text": row["text"].strip(),
                     "correct": bool(row["correct"]),
-                    "feedback": _clean(row["feedback"]),
+                    "feedback": clean(row["feedback"]),
                 }
                 for row in self.choices.data
-                if _clean(row["text"])
+                if clean(row["text"])
             ]
         }
 
@@ -184,7 +69,7 @@ class MultipleResponseForm(QuestionForm):
     choices = FieldList(FormField(WeightedChoiceRow), label=_l("Choices"), min_entries=2)
 
     def type_fields(self) -> dict[str, Any]:
-        rows = [row for row in self.choices.data if _clean(row["text"])]
+        rows = [row for row in self.choices.data if clean(row["text"])]
         weighted = any(row["weight"] is not None for row in rows)
         choices = []
         for row in rows:
@@ -193,7 +78,7 @@ class MultipleResponseForm(QuestionForm):
                 choice["weight"] = row["weight"] or 0.0
             else:
                 choice["correct"] = bool(row["correct"])
-            choice["feedback"] = _clean(row["feedback"])
+            choice["feedback"] = clean(row["feedback"])
             choices.append(choice)
         return {"choices": choices}
 
@@ -226,8 +111,8 @@ class TrueFalseForm(QuestionForm):
     def type_fields(self) -> dict[str, Any]:
         return {
             "answer": self.answer.data == "true",
-            "feedback_true": _clean(self.feedback_true.data),
-            "feedback_false": _clean(self.feedback_false.data),
+            "feedback_true": clean(self.feedback_true.data),
+            "feedback_false": clean(self.feedback_false.data),
         }
 
     @classmethod
@@ -252,10 +137,10 @@ class ShortAnswerForm(QuestionForm):
                 {
                     "text": row["text"].strip(),
                     "weight": 100.0 if row["weight"] is None else row["weight"],
-                    "feedback": _clean(row["feedback"]),
+                    "feedback": clean(row["feedback"]),
                 }
                 for row in self.answers.data
-                if _clean(row["text"])
+                if clean(row["text"])
             ],
             "accent_insensitive": bool(self.accent_insensitive.data),
         }
@@ -286,7 +171,7 @@ class NumericForm(QuestionForm):
                 answer = {"min": row["min"], "max": row["max"]}
             else:
                 continue
-            answers.append({**answer, "weight": weight, "feedback": _clean(row["feedback"])})
+            answers.append({**answer, "weight": weight, "feedback": clean(row["feedback"])})
         return {"answers": answers}
 
     @classmethod
@@ -308,9 +193,9 @@ class MatchingForm(QuestionForm):
             "pairs": [
                 {"left": (row["left"] or "").strip(), "right": (row["right"] or "").strip()}
                 for row in self.pairs.data
-                if _clean(row["left"]) or _clean(row["right"])
+                if clean(row["left"]) or clean(row["right"])
             ],
-            "distractors": _lines(self.distractors.data),
+            "distractors": lines(self.distractors.data),
         }
 
     @classmethod
@@ -333,10 +218,10 @@ class ClozeForm(QuestionForm):
     def type_fields(self) -> dict[str, Any]:
         blanks = []
         for row in self.blanks.data:
-            answers = _alternatives(row["answers"])
+            answers = alternatives(row["answers"])
             if not answers:
                 continue
-            options = _alternatives(row["options"])
+            options = alternatives(row["options"])
             blanks.append(
                 {
                     "answers": answers,
@@ -400,8 +285,8 @@ class EssayForm(QuestionForm):
     def type_fields(self) -> dict[str, Any]:
         return {
             "max_words": self.max_words.data,
-            "response_template": _clean(self.response_template.data),
-            "grader_notes": _clean(self.grader_notes.data),
+            "response_template": clean(self.response_template.data),
+            "grader_notes": clean(self.grader_notes.data),
         }
 
     @classmethod
