@@ -14,13 +14,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.domain.formats.registry import detect_format, get_format, naming_hint
 from quizapp.domain.questions.registry import check_question
 from quizapp.domain.quiz_rules import QuizRules
 from quizapp.domain.slugs import slugify
-from quizapp.models import Choice, Course, Lesson, Question
+from quizapp.models import Course, Lesson, Question
 from quizapp.services import question_store
 from quizapp.services.carried_media import (
     CarriedFile,
@@ -28,8 +27,9 @@ from quizapp.services.carried_media import (
     missing_alt_text,
     store_carried,
 )
+from quizapp.services.import_writes import changes, changing_rows, created_values, insert_created
 from quizapp.services.media import MAX_MEDIA_BYTES
-from quizapp.services.question_store import apply_question, choice_rows, content_hash, type_data
+from quizapp.services.question_store import apply_question
 
 # Keys a parser may add that are not part of the stored question.
 _PLACEMENT_KEYS = ("lesson", "category")
@@ -213,13 +213,13 @@ def apply_import(
     if plan.media:
         store_carried(session, plan.course_id, plan.media, media_dir, now, plan.max_media_bytes)
     stored = _stored_states(session, plan.course_id)
-    changing = _changing_rows(session, plan, stored)
+    changing = changing_rows(session, plan.course_id, plan.items, stored)
     next_position: dict[int, int] = {}
     created: dict[str, dict[str, Any]] = {}
     for item in plan.items:
         question_id = item.question["id"]
         if question_id not in stored:
-            values = _created_values(created.get(question_id), item.question)
+            values = created_values(created.get(question_id), item.question)
             # A new question takes a place at the end of its lesson, as a moved one does.
             values["lesson_id"] = item.lesson_id
             values["position"] = _take_position(session, next_position, item.lesson_id)
@@ -233,7 +233,7 @@ def apply_import(
             row.lesson_id = item.lesson_id
             row.position = _take_position(session, next_position, item.lesson_id)
         row.retired_at = None
-    _insert_created(session, plan.course_id, list(created.values()))
+    insert_created(session, plan.course_id, list(created.values()))
     for lesson_id, rules in plan.quizzes.items():
         session.get(Lesson, lesson_id).set_quiz_rules(rules)
     session.flush()
@@ -298,18 +298,10 @@ def _stored_states(session: Session, course_id: int) -> dict[str, sa.Row]:
     return {row.external_id: row for row in session.execute(query)}
 
 
-def _changes(stored: sa.Row, question: dict[str, Any], lesson_id: int) -> bool:
-    return (
-        stored.content_hash != content_hash(question)
-        or stored.lesson_id != lesson_id
-        or bool(stored.retired_at)
-    )
-
-
 def _action(stored: sa.Row | None, question: dict[str, Any], lesson: Lesson) -> str:
     if stored is None:
         return "create"
-    return "update" if _changes(stored, question, lesson.id) else "unchanged"
+    return "update" if changes(stored, question, lesson.id) else "unchanged"
 
 
 def _kept(session: Session, plan: ImportPlan) -> list[str]:
@@ -331,97 +323,3 @@ def _take_position(session: Session, next_position: dict[int, int], lesson_id: i
     position = next_position[lesson_id]
     next_position[lesson_id] += 1
     return position
-
-
-# --- writing ------------------------------------------------------------------------------
-
-# Up to this many changing questions are read by id; more, with their whole course.
-_BY_ID_LIMIT = 500
-
-
-def _changing_rows(
-    session: Session, plan: ImportPlan, stored: dict[str, sa.Row]
-) -> dict[str, Question]:
-    """The stored questions the plan changes, as objects with their choices, by external
-    id: two queries, however many there are, so `apply_question` never lazy-loads."""
-    ids = {
-        state.id
-        for item in plan.items
-        if (state := stored.get(item.question["id"])) is not None
-        and _changes(state, item.question, item.lesson_id)
-    }
-    if not ids:
-        return {}
-    questions = sa.select(Question)
-    choices = sa.select(Choice).order_by(Choice.question_id, Choice.position)
-    if len(ids) <= _BY_ID_LIMIT:
-        questions = questions.where(Question.id.in_(ids))
-        choices = choices.where(Choice.question_id.in_(ids))
-    else:
-        questions = questions.where(Question.course_id == plan.course_id)
-        choices = choices.join(Question).where(Question.course_id == plan.course_id)
-    rows = {row.id: row for row in session.scalars(questions) if row.id in ids}
-    found: dict[int, list[Choice]] = {question_id: [] for question_id in rows}
-    for choice in session.scalars(choices):
-        if choice.question_id in found:
-            found[choice.question_id].append(choice)
-    for question_id, row in rows.items():
-        if "choices" in sa.inspect(row).unloaded:
-            set_committed_value(row, "choices", found[question_id])
-    return {row.external_id: row for row in rows.values()}
-
-
-def _created_values(earlier: dict[str, Any] | None, question: dict[str, Any]) -> dict[str, Any]:
-    """The columns of a new question row, as `apply_question` would set them. `earlier` is
-    the same id met before in this plan: as a row, it changes (and bumps its version) only
-    when the content differs."""
-    new_hash = content_hash(question)
-    if earlier is not None and earlier["content_hash"] == new_hash:
-        return earlier
-    return {
-        "external_id": question["id"],
-        "type": question["type"],
-        "title": question.get("title"),
-        "prompt_md": question["prompt"],
-        "explanation_md": question.get("explanation"),
-        "tags": list(question.get("tags") or []),
-        "section": question.get("section"),
-        "data": type_data(question),
-        "content_hash": new_hash,
-        "version": 1 if earlier is None else earlier["version"] + 1,
-        "retired_at": None,
-        "choices": choice_rows(question),
-    }
-
-
-def _insert_created(session: Session, course_id: int, created: list[dict[str, Any]]) -> None:
-    """Bulk INSERT the new questions (in plan order), then all their choices.
-
-    Core executemany INSERTs on the tables (no ORM bookkeeping per row, and no RETURNING: a
-    10,000-row RETURNING statement is slow to build), then one SELECT for the new ids, by
-    the unique (course, external id). Column defaults (timestamps) apply as usual."""
-    if not created:
-        return
-    choices = {values["external_id"]: values.pop("choices") for values in created}
-    session.execute(
-        sa.insert(Question.__table__), [{**values, "course_id": course_id} for values in created]
-    )
-    ids = session.execute(
-        sa.select(Question.external_id, Question.id)
-        .where(Question.course_id == course_id)
-        .order_by(Question.id)
-    )
-    rows = [
-        {
-            "question_id": question_id,
-            "position": position,
-            "text_md": choice.text,
-            "weight": choice.weight,
-            "is_correct": choice.is_correct,
-            "feedback_md": choice.feedback,
-        }
-        for external_id, question_id in ids
-        for position, choice in enumerate(choices.get(external_id, ()))
-    ]
-    if rows:
-        session.execute(sa.insert(Choice.__table__), rows)

@@ -1,0 +1,113 @@
+"""The writes of a file import (services/bank_import.apply_import): the stored questions a
+plan changes, read in two queries, and the new ones bulk-inserted, so the number of
+statements does not grow with the file."""
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from quizapp.models import Choice, Question
+from quizapp.services.question_store import choice_rows, content_hash, type_data
+
+
+def changes(stored: sa.Row, question: dict[str, Any], lesson_id: int) -> bool:
+    """Whether writing `question` into `lesson_id` changes the stored row `stored`."""
+    return (
+        stored.content_hash != content_hash(question)
+        or stored.lesson_id != lesson_id
+        or bool(stored.retired_at)
+    )
+
+
+# Up to this many changing questions are read by id; more, with their whole course.
+_BY_ID_LIMIT = 500
+
+
+def changing_rows(
+    session: Session, course_id: int, items: list[Any], stored: dict[str, sa.Row]
+) -> dict[str, Question]:
+    """The stored questions the plan changes, as objects with their choices, by external
+    id: two queries, however many there are, so `apply_question` never lazy-loads."""
+    ids = {
+        state.id
+        for item in items
+        if (state := stored.get(item.question["id"])) is not None
+        and changes(state, item.question, item.lesson_id)
+    }
+    if not ids:
+        return {}
+    questions = sa.select(Question)
+    choices = sa.select(Choice).order_by(Choice.question_id, Choice.position)
+    if len(ids) <= _BY_ID_LIMIT:
+        questions = questions.where(Question.id.in_(ids))
+        choices = choices.where(Choice.question_id.in_(ids))
+    else:
+        questions = questions.where(Question.course_id == course_id)
+        choices = choices.join(Question).where(Question.course_id == course_id)
+    rows = {row.id: row for row in session.scalars(questions) if row.id in ids}
+    found: dict[int, list[Choice]] = {question_id: [] for question_id in rows}
+    for choice in session.scalars(choices):
+        if choice.question_id in found:
+            found[choice.question_id].append(choice)
+    for question_id, row in rows.items():
+        if "choices" in sa.inspect(row).unloaded:
+            set_committed_value(row, "choices", found[question_id])
+    return {row.external_id: row for row in rows.values()}
+
+
+def created_values(earlier: dict[str, Any] | None, question: dict[str, Any]) -> dict[str, Any]:
+    """The columns of a new question row, as `apply_question` would set them. `earlier` is
+    the same id met before in this plan: as a row, it changes (and bumps its version) only
+    when the content differs."""
+    new_hash = content_hash(question)
+    if earlier is not None and earlier["content_hash"] == new_hash:
+        return earlier
+    return {
+        "external_id": question["id"],
+        "type": question["type"],
+        "title": question.get("title"),
+        "prompt_md": question["prompt"],
+        "explanation_md": question.get("explanation"),
+        "tags": list(question.get("tags") or []),
+        "section": question.get("section"),
+        "data": type_data(question),
+        "content_hash": new_hash,
+        "version": 1 if earlier is None else earlier["version"] + 1,
+        "retired_at": None,
+        "choices": choice_rows(question),
+    }
+
+
+def insert_created(session: Session, course_id: int, created: list[dict[str, Any]]) -> None:
+    """Bulk INSERT the new questions (in plan order), then all their choices.
+
+    Core executemany INSERTs on the tables (no ORM bookkeeping per row, and no RETURNING: a
+    10,000-row RETURNING statement is slow to build), then one SELECT for the new ids, by
+    the unique (course, external id). Column defaults (timestamps) apply as usual."""
+    if not created:
+        return
+    choices = {values["external_id"]: values.pop("choices") for values in created}
+    session.execute(
+        sa.insert(Question.__table__), [{**values, "course_id": course_id} for values in created]
+    )
+    ids = session.execute(
+        sa.select(Question.external_id, Question.id)
+        .where(Question.course_id == course_id)
+        .order_by(Question.id)
+    )
+    rows = [
+        {
+            "question_id": question_id,
+            "position": position,
+            "text_md": choice.text,
+            "weight": choice.weight,
+            "is_correct": choice.is_correct,
+            "feedback_md": choice.feedback,
+        }
+        for external_id, question_id in ids
+        for position, choice in enumerate(choices.get(external_id, ()))
+    ]
+    if rows:
+        session.execute(sa.insert(Choice.__table__), rows)
