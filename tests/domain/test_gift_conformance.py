@@ -38,7 +38,7 @@ from pathlib import Path
 import pytest
 
 from quizapp.domain.formats.gift import parse_gift
-from quizapp.domain.formats.gift_parse import DEFAULT_CLOZE_PROMPT
+from quizapp.domain.formats.gift_syntax import DEFAULT_CLOZE_PROMPT
 from quizapp.domain.questions.registry import validate_question
 
 CORPUS = Path(__file__).parent / "gift_conformance"

@@ -16,7 +16,7 @@ import nh3
 from markdown_it import MarkdownIt
 
 from quizapp.domain.formats.base import ExportCourse, ParsedFile, WrittenFile
-from quizapp.domain.formats.gift_parse import BLANK, MISSING_WORD
+from quizapp.domain.formats.gift_syntax import BLANK, MISSING_WORD
 from quizapp.domain.questions.registry import describe_right_answer
 
 Error = tuple[str, int, str]

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from quizapp.domain.formats.base import ExportCourse, ParsedFile, WrittenFile
-from quizapp.domain.formats.gift_parse import DEFAULT_CLOZE_PROMPT, GiftSyntaxError, parse_question
+from quizapp.domain.formats.gift_parse import parse_question
+from quizapp.domain.formats.gift_syntax import DEFAULT_CLOZE_PROMPT, GiftSyntaxError
 from quizapp.domain.formats.gift_write import Inexpressible, render_question
 from quizapp.domain.slugs import slugify, text_slug, unique_slug
 

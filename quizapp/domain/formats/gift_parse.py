@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
-# GIFT control characters that a backslash makes literal (Moodle's escapedchar_pre).
-SPECIAL = "~=#{}:"
-BLANK = "{{1}}"
-MISSING_WORD = "_____"
-# A cloze needs a prompt; GIFT's missing-word form has none unless a paragraph precedes it.
-DEFAULT_CLOZE_PROMPT = "Completa la frase."
-_FORMAT_TAG = re.compile(r"\s*\[(html|moodle|plain|markdown)\]")
+from quizapp.domain.formats.gift_syntax import (
+    BLANK,
+    DEFAULT_CLOZE_PROMPT,
+    MISSING_WORD,
+    GiftSyntaxError,
+    decode,
+    find_unescaped,
+    parse_number,
+    split_unescaped,
+    take_format,
+)
+
 _WEIGHT = re.compile(r"\s*%(-?\d+(?:\.\d+)?)%")
 # Each digit belongs to one quantifier only (`\d+(?:\.\d*)?`, never `\d+\.?\d*`): with two
 # that can share a digit run, a failed match tries every split of it and `{#` + 16,000
@@ -21,21 +25,9 @@ _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _RANGE = re.compile(rf"({_NUMBER})\.\.({_NUMBER})")
 _TOLERANCE = re.compile(rf"({_NUMBER})(?::({_NUMBER}))?")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
-# Escape pairs are matched first so that what they escape is never read as syntax.
-_ESCAPED_SPECIAL = rf"\\([{re.escape(SPECIAL)}\\])"
-_DECODE = re.compile(rf"{_ESCAPED_SPECIAL}|\\n")
-_DECODE_COLLAPSE = re.compile(rf"{_ESCAPED_SPECIAL}|\\n|\s+")
 # An answer: its marker (none before the first), then text up to the next unescaped marker;
 # a backslash takes the character after it along (a final one stays in the text).
 _ANSWER_PARTS = re.compile(r"([=~]?)((?:[^\\=~]+|\\.?)*)", re.DOTALL)
-
-
-class GiftSyntaxError(ValueError):
-    """A question that breaks a GIFT rule; `offset` points into the question's text."""
-
-    def __init__(self, message: str, offset: int = 0) -> None:
-        super().__init__(message)
-        self.offset = offset
 
 
 @dataclass(frozen=True)
@@ -52,71 +44,6 @@ class _Answer:
     weight: float | None
     text: str
     feedback: str | None
-
-
-# --- lexical layer -------------------------------------------------------------------
-
-
-def find_unescaped(raw: str, target: str, start: int = 0) -> int:
-    """Index of `target` in `raw` outside backslash escapes, or -1.
-
-    Scanning starts at `start`: a backslash there escapes the character after it.
-    """
-    end = _skip_to(target).match(raw, start).end()  # type: ignore[union-attr]
-    return end if raw.startswith(target, end) else -1
-
-
-@cache
-def _skip_to(target: str) -> re.Pattern[str]:
-    """What comes before `target`: other characters and escape pairs, left to right
-    (a lone final backslash stops it too, and then `target` is not there)."""
-    first, rest = re.escape(target[0]), re.escape(target[1:])
-    not_target = rf"|{first}(?!{rest})" if rest else ""
-    return re.compile(rf"(?:[^\\{first}]+|\\.{not_target})*", re.DOTALL)
-
-
-def split_unescaped(raw: str, separator: str) -> list[str]:
-    """`raw.split(separator)`, ignoring separators escaped with a backslash.
-
-    Cuts are found from offsets into `raw` (no re-slicing of what is left), so the split is
-    linear in `raw` however many separators it holds."""
-    parts, start = [], 0
-    cut = find_unescaped(raw, separator, start)
-    while cut >= 0:
-        parts.append(raw[start:cut])
-        start = cut + len(separator)
-        cut = find_unescaped(raw, separator, start)
-    return [*parts, raw[start:]]
-
-
-def decode(raw: str, fmt: str) -> str:
-    """Unescape GIFT text; Moodle/plain text joins its lines, HTML and Markdown keep them.
-
-    `\\\\` is read first, so `\\\\n` is a backslash then "n" (Moodle's escapedchar_pre);
-    `\\n` is a newline; a backslash before anything else stays a backslash.
-    """
-    pattern = _DECODE_COLLAPSE if fmt in ("moodle", "plain") else _DECODE
-    return pattern.sub(_decoded, raw).strip()
-
-
-def _decoded(match: re.Match[str]) -> str:
-    escaped = match.group(1)
-    if escaped is not None:
-        return escaped
-    return "\n" if match.group(0) == "\\n" else " "
-
-
-def take_format(raw: str, default: str) -> tuple[str, str]:
-    """Split a leading `[html]`/`[moodle]`/`[plain]`/`[markdown]` tag off `raw`."""
-    match = _FORMAT_TAG.match(raw)
-    if match:
-        return match.group(1), raw[match.end() :]
-    return default, raw
-
-
-def parse_number(text: str) -> float:
-    """Read a GIFT number; the bank format keeps every number as a float."""
-    return float(text)
 
 
 def _split_answers(raw: str) -> list[tuple[str, str]]:

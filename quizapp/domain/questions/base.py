@@ -120,6 +120,13 @@ class QuestionType(ABC):
     def to_yaml(self, question: dict[str, Any]) -> dict[str, Any]:
         """The type-specific keys in their shortest YAML form (parsing it gives them back)."""
 
+    def to_gift(self, question: dict[str, Any]) -> str:
+        """The question as GIFT after its id, tag and title comments (formats/gift_write
+        writes those): stem and answer block, built from formats/gift_syntax's pieces;
+        `gift_syntax.Inexpressible` for a question of the type GIFT cannot say. A type GIFT
+        cannot hold at all (a flashcard) leaves this out, and the writer reports it."""
+        raise NotImplementedError
+
     def draft_answer(self, question: dict[str, Any]) -> str | None:
         """The answer as one line of text for the drafts page, or None where one line
         cannot hold it (choices, pairs): those are edited in the editor after accepting."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from quizapp.domain.formats import gift_syntax as gift
 from quizapp.domain.questions.base import (
     REQUIRED,
     GradeResult,
@@ -78,6 +79,30 @@ class Cloze(QuestionType):
 
     def to_yaml(self, question: dict[str, Any]) -> dict[str, Any]:
         return {"text": question["text"], "blanks": [_blank_to_yaml(b) for b in question["blanks"]]}
+
+    def to_gift(self, question: dict[str, Any]) -> str:
+        """A one-blank cloze is GIFT's missing-word form: `before {answers} after`."""
+        blanks = question.get("blanks") or []
+        text = question.get("text", "")
+        if len(blanks) != 1 or text.count(gift.BLANK) != 1:
+            raise gift.Inexpressible("GIFT's missing-word form holds exactly one blank")
+        blank = blanks[0]
+        options = blank.get("options")
+        if options:
+            right = [o for o in options if o in blank["answers"]]
+            if len(right) != 1:
+                raise gift.Inexpressible(
+                    "a drop-down blank needs exactly one right option for GIFT"
+                )
+            lines = [("=" if o in right else "~") + gift.answer_text(o) for o in options]
+        else:
+            lines = gift.accepted([{"text": a} for a in blank["answers"]])
+        before, after = text.split(gift.BLANK)
+        prompt = question.get("prompt", "").strip()
+        if prompt:
+            before = prompt + "\n\n" + before.lstrip()
+        stem = "[markdown]" + gift.escape(before.lstrip())
+        return stem + gift.block(lines, question) + gift.escape(after.rstrip())
 
     def draft_answer(self, question: dict[str, Any]) -> str | None:
         return " | ".join(blank["answers"][0] for blank in question["blanks"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from quizapp.domain.formats import gift_syntax as gift
 from quizapp.domain.questions.base import GradeResult, QuestionType
 
 
@@ -29,3 +30,10 @@ class Description(QuestionType):
 
     def to_yaml(self, question: dict[str, Any]) -> dict[str, Any]:
         return {}
+
+    def to_gift(self, question: dict[str, Any]) -> str:
+        """GIFT rule: text without an answer block is a description; it has no general
+        feedback, so an explanation cannot travel."""
+        if question.get("explanation") and question["explanation"].strip():
+            raise gift.Inexpressible("a GIFT description has no place for an explanation")
+        return gift.stem(question)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from quizapp.domain.formats import gift_syntax as gift
 from quizapp.domain.questions.base import GradeResult, Problem, QuestionType, make_result
 
 _KEYS = ("max_words", "response_template", "grader_notes")
@@ -59,3 +60,9 @@ class Essay(QuestionType):
 
     def to_yaml(self, question: dict[str, Any]) -> dict[str, Any]:
         return {key: question[key] for key in _KEYS if question.get(key) is not None}
+
+    def to_gift(self, question: dict[str, Any]) -> str:
+        """GIFT rule: an empty block is an essay. GIFT has no word limit, template or grader
+        notes (Moodle's own GIFT export leaves them out too): the essay travels without them."""
+        explained = question.get("explanation") and question["explanation"].strip()
+        return gift.stem(question) + (gift.block([], question) if explained else "{}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from quizapp.domain.formats import gift_syntax as gift
 from quizapp.domain.questions.base import (
     REQUIRED,
     GradeResult,
@@ -73,6 +74,18 @@ class Matching(QuestionType):
         if question["distractors"]:
             out["distractors"] = list(question["distractors"])
         return out
+
+    def to_gift(self, question: dict[str, Any]) -> str:
+        lines = []
+        for pair in question["pairs"]:
+            if "->" in pair["left"]:
+                raise gift.Inexpressible("a left-hand item contains '->', GIFT's pair separator")
+            lines.append(
+                "=" + gift.answer_text(pair["left"]) + " -> " + gift.escape(pair["right"].strip())
+            )
+        # GIFT rule: a pair with an empty left side is an extra, never-matching right item.
+        lines += ["= -> " + gift.escape(d.strip()) for d in question.get("distractors") or []]
+        return gift.stem(question) + gift.block(lines, question)
 
     @staticmethod
     def options(question: dict[str, Any]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from quizapp.domain.formats import gift_syntax as gift
 from quizapp.domain.questions.base import (
     REQUIRED,
     GradeResult,
@@ -81,6 +82,16 @@ class MultipleResponse(QuestionType):
                 item["feedback"] = choice["feedback"]
             choices.append(item)
         return {"choices": choices}
+
+    def to_gift(self, question: dict[str, Any]) -> str:
+        # GIFT rule: `~%n%` marks a weighted choice of a multiple-answer question.
+        lines = [
+            f"~%{gift.format_weight(c['weight'])}%"
+            + gift.answer_text(c["text"])
+            + gift.feedback(c.get("feedback"))
+            for c in question["choices"]
+        ]
+        return gift.stem(question) + gift.block(lines, question)
 
 
 def _weighted_choices(choices: list[Any]) -> list[Any]:

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from quizapp.domain.formats import gift_syntax as gift
 from quizapp.domain.questions.base import (
     REQUIRED,
     GradeResult,
@@ -91,6 +92,20 @@ class Numeric(QuestionType):
             return out
         return {"answers": [_answer_to_yaml(answer) for answer in answers]}
 
+    def to_gift(self, question: dict[str, Any]) -> str:
+        answers = question.get("answers")
+        if answers is None:  # the bank format's shorthand: answer + tolerance
+            answers = [{"value": question["answer"], "tolerance": question.get("tolerance", 0)}]
+        only = answers[0]
+        if len(answers) == 1 and only.get("weight", 100) == 100 and not only.get("feedback"):
+            return gift.stem(question) + gift.block(["#" + _gift_value(only)], question)
+        lines = ["#"]
+        for answer in answers:
+            weight = answer.get("weight", 100)
+            prefix = "=" if weight == 100 else f"=%{gift.format_weight(weight)}%"
+            lines.append(prefix + _gift_value(answer) + gift.feedback(answer.get("feedback")))
+        return gift.stem(question) + gift.block(lines, question)
+
     def draft_answer(self, question: dict[str, Any]) -> str | None:
         return f"{question['answers'][0]['value']:g}"
 
@@ -140,3 +155,11 @@ def _answer_to_yaml(answer: dict[str, Any]) -> dict[str, Any]:
     if answer["feedback"] is not None:
         out["feedback"] = answer["feedback"]
     return out
+
+
+def _gift_value(answer: dict) -> str:
+    if "min" in answer:
+        return f"{gift.format_number(answer['min'])}..{gift.format_number(answer['max'])}"
+    value = gift.format_number(answer["value"])
+    tolerance = answer.get("tolerance") or 0
+    return f"{value}:{gift.format_number(tolerance)}" if tolerance else value

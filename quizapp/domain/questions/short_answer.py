@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from quizapp.domain.formats import gift_syntax as gift
 from quizapp.domain.questions.base import (
     REQUIRED,
     GradeResult,
@@ -62,6 +63,9 @@ class ShortAnswer(QuestionType):
         if question["accent_insensitive"]:
             out["accent_insensitive"] = True
         return out
+
+    def to_gift(self, question: dict[str, Any]) -> str:
+        return gift.stem(question) + gift.block(gift.accepted(question["answers"]), question)
 
     def draft_answer(self, question: dict[str, Any]) -> str | None:
         return question["answers"][0]["text"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from quizapp.domain.formats import gift_syntax as gift
 from quizapp.domain.questions.base import (
     REQUIRED,
     GradeResult,
@@ -72,6 +73,15 @@ class SingleChoice(QuestionType):
                 item["feedback"] = choice["feedback"]
             choices.append(item)
         return {"choices": choices}
+
+    def to_gift(self, question: dict[str, Any]) -> str:
+        lines = [
+            ("=" if c.get("correct") else "~")
+            + gift.answer_text(c["text"])
+            + gift.feedback(c.get("feedback"))
+            for c in question["choices"]
+        ]
+        return gift.stem(question) + gift.block(lines, question)
 
 
 def _normalise_choice(raw: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from quizapp.domain.formats import gift_syntax as gift
 from quizapp.domain.questions.base import GradeResult, QuestionType, make_result
 
 _KEYS = ("answer", "feedback_true", "feedback_false")
@@ -42,6 +43,16 @@ class TrueFalse(QuestionType):
             if question[key] is not None:
                 out[key] = question[key]
         return out
+
+    def to_gift(self, question: dict[str, Any]) -> str:
+        # GIFT rule: {TRUE#feedback when wrong#feedback when right}.
+        answer = bool(question["answer"])
+        wrong = question.get("feedback_false" if answer else "feedback_true")
+        right = question.get("feedback_true" if answer else "feedback_false")
+        body = "TRUE" if answer else "FALSE"
+        if wrong or right:
+            body += "#" + gift.answer_text(wrong or "") + gift.feedback(right)
+        return gift.stem(question) + gift.block([body], question)
 
     def draft_answer(self, question: dict[str, Any]) -> str | None:
         return "true" if question["answer"] else "false"
