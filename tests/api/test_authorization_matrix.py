@@ -11,21 +11,9 @@ import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Card
-from quizapp.models.types import utcnow
-from quizapp.services import accounts, catalog, memberships, quizzes
-from tests.factories import add_essay, essay_responses
+from quizapp.services import accounts
+from tests.matrix import COURSE, LESSON, ROLES, fill_path, make_callers, submitted_attempt
 
-ROLES = (
-    "anonymous",
-    "outsider",
-    "learner",
-    "other_learner",
-    "assistant",
-    "other_instructor",
-    "instructor",
-    "admin",
-)
-COURSE, LESSON = "curso-flask", "clase-3-que-es-flask"
 YAML = "questions:\n  - id: matriz\n    type: true_false\n    prompt: Sí.\n    answer: true\n"
 
 
@@ -109,33 +97,13 @@ def test_every_api_route_has_an_expectation(api_routes):
 
 
 def _callers(make_user, enrol) -> dict:
-    other_course = memberships.create_course(
-        db.session, "otro-curso", "Otro curso", make_user("instructor", teaches=False), utcnow()
-    )
-    db.session.commit()
-    callers = {
-        "outsider": make_user("learner"),
-        "learner": make_user("learner"),
-        "other_learner": make_user("learner"),
-        "assistant": make_user("learner"),
-        "other_instructor": make_user("instructor", teaches=False),
-        "instructor": make_user("instructor"),
-        "admin": make_user("admin"),
-    }
-    enrol(callers["learner"])
-    enrol(callers["assistant"], role="assistant")
-    enrol(callers["other_learner"], other_course.slug)
-    enrol(callers["other_instructor"], other_course.slug, role="instructor")
+    callers = make_callers(make_user, enrol)
     enrol(make_user("learner", email="removable@example.org"))
     return callers
 
 
 def _owned_ids(owner) -> dict[str, str]:
-    lesson = catalog.find_lesson(db.session, COURSE, LESSON)
-    add_essay(db.session, lesson)  # an answer to grade
-    attempt = quizzes.start_attempt(db.session, owner.id, lesson, utcnow())
-    quizzes.submit_attempt(db.session, attempt, essay_responses(attempt), utcnow())
-    db.session.commit()
+    attempt, essay_answer_id = submitted_attempt(owner)
     card = db.session.scalar(
         sa.select(Card).where(Card.user_id == owner.id).order_by(Card.id).limit(1)
     )
@@ -144,19 +112,10 @@ def _owned_ids(owner) -> dict[str, str]:
         "course": COURSE,
         "lesson": LESSON,
         "attempt_id": str(attempt.id),
-        "answer_id": str(next(iter(essay_responses(attempt)))),
+        "answer_id": str(essay_answer_id),
         "card_id": str(card.id),
         "user_id": str(removable.id),
     }
-
-
-def _path(rule, ids: dict[str, str]) -> str:
-    path = rule.rule
-    for argument in rule.arguments:
-        path = path.replace(f"<int:{argument}>", ids[argument]).replace(
-            f"<{argument}>", ids[argument]
-        )
-    return path
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -178,7 +137,7 @@ def test_each_api_route_answers_each_caller_as_expected(
 
     for endpoint, method, rule in sorted(api_routes, key=last_ones):
         statuses, body = EXPECTED[(endpoint, method)]
-        path = _path(rule, ids)
+        path = fill_path(rule, ids)
         response = client.open(path, method=method, json=body, headers=headers)
         if response.status_code != statuses[role]:
             wrong.append(

@@ -14,9 +14,8 @@ import sqlalchemy as sa
 from config import database_url
 from quizapp.extensions import db
 from quizapp.models import Card, Question
-from quizapp.models.types import utcnow
-from quizapp.services import accounts, catalog, quizzes
-from tests.factories import add_essay, essay_responses
+from quizapp.services import accounts, catalog
+from tests.matrix import COURSE, LESSON, fill_path, submitted_attempt
 from tests.processes import (
     VENV_BIN,
     ServedApp,
@@ -26,9 +25,6 @@ from tests.processes import (
     serve,
     server_env,
 )
-
-COURSE = "curso-flask"
-LESSON = "clase-3-que-es-flask"
 
 # The fault test needs PostgreSQL (pg_terminate_backend); CI runs a PostgreSQL pass.
 if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"):
@@ -53,10 +49,8 @@ def owned_ids(bundled_course):
     and real values for every other URL argument, as strings."""
 
     def make(owner) -> dict[str, str]:
+        attempt, essay_answer_id = submitted_attempt(owner)
         lesson = catalog.find_lesson(db.session, COURSE, LESSON)
-        add_essay(db.session, lesson)  # an answer for the grading pages
-        attempt = quizzes.start_attempt(db.session, owner.id, lesson, utcnow())
-        quizzes.submit_attempt(db.session, attempt, essay_responses(attempt), utcnow())
         _token, api_token = accounts.create_api_token(db.session, owner, "security tests")
         db.session.commit()
         # An answerable card of one fixed type (a flashcard is only rated): cards join the
@@ -77,7 +71,7 @@ def owned_ids(bundled_course):
             "course_slug": COURSE,
             "lesson_slug": LESSON,
             "attempt_id": str(attempt.id),
-            "answer_id": str(next(iter(essay_responses(attempt)))),
+            "answer_id": str(essay_answer_id),
             "card_id": str(card.id),
             "reps": str(card.reps),
             "question_id": str(question.id),
@@ -96,14 +90,7 @@ def owned_ids(bundled_course):
 def path_of():
     """`path_of(rule, ids)`: the rule's URL with its arguments filled from `ids`."""
 
-    def fill(rule, ids: dict[str, str]) -> str:
-        path = rule.rule
-        for argument in rule.arguments:
-            value = ids[argument]
-            path = path.replace(f"<int:{argument}>", value).replace(f"<{argument}>", value)
-        return path
-
-    return fill
+    return fill_path
 
 
 # --- a real server -----------------------------------------------------------------------------

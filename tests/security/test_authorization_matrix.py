@@ -16,21 +16,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from quizapp.extensions import db
-from quizapp.models.types import utcnow
-from quizapp.services import memberships
 from tests.conftest import AuthActions, csrf_token_from
+from tests.matrix import ROLES, make_callers
 
-ROLES = (
-    "anonymous",
-    "outsider",
-    "learner",
-    "other_learner",
-    "assistant",
-    "other_instructor",
-    "instructor",
-    "admin",
-)
 LOGIN = "login"  # a 302 to /auth/login
 
 
@@ -225,28 +213,6 @@ def _matches(response, expected) -> bool:
     return response.status_code == expected
 
 
-def _visitors(make_user, enrol, owner) -> dict:
-    """Every kind of visitor but the anonymous one, with the course memberships they need."""
-    other_course = memberships.create_course(
-        db.session, "otro-curso", "Otro curso", make_user("instructor", teaches=False), utcnow()
-    )
-    db.session.commit()
-    visitors = {
-        "outsider": make_user("learner"),
-        "learner": owner,
-        "other_learner": make_user("learner"),
-        "assistant": make_user("learner"),
-        "other_instructor": make_user("instructor", teaches=False),
-        "instructor": make_user("instructor"),
-        "admin": make_user("admin"),
-    }
-    enrol(owner)
-    enrol(visitors["assistant"], role="assistant")
-    enrol(visitors["other_learner"], other_course.slug)
-    enrol(visitors["other_instructor"], other_course.slug, role="instructor")
-    return visitors
-
-
 def _order(route) -> int:
     """Posts that change who belongs to the course come after the other routes, so those
     see every visitor as they were: removing the learner, then learning in the public
@@ -275,7 +241,7 @@ def test_each_route_answers_each_role_as_expected(
 ):
     owner = make_user("learner")
     ids = owned_ids(owner)
-    users = _visitors(make_user, enrol, owner)
+    users = make_callers(make_user, enrol, owner)
     auth = AuthActions(client)
     if role != "anonymous":
         assert auth.login(users[role].email).status_code == 302
