@@ -21,7 +21,21 @@ from quizapp.models import (
 )
 from quizapp.models.types import utcnow
 from quizapp.services import course_statistics
+from quizapp.services.bank_import import ImportPlan, plan_import
 from quizapp.services.question_store import add_question
+
+# The types that become review cards, one of each in every lesson of the bundled course
+# and in the all-types test banks.
+DECK_TYPES = (
+    "single_choice",
+    "multiple_response",
+    "true_false",
+    "short_answer",
+    "numeric",
+    "matching",
+    "cloze",
+    "flashcard",
+)
 
 
 def make_course(
@@ -102,6 +116,24 @@ def questions_of_type(
 def questions_by_external_id(session: Session, prefix: str = "") -> dict[str, Question]:
     rows = session.scalars(sa.select(Question).where(Question.external_id.like(prefix + "%")))
     return {row.external_id: row for row in rows}
+
+
+def plan_file(
+    session: Session,
+    source: str | bytes,
+    filename: str,
+    lesson_number: int | None = 1,
+    course_slug: str = "curso-flask",
+    **options,
+) -> ImportPlan:
+    """`plan_import` of a file into one lesson of the course (None: into the lessons the
+    file names)."""
+    lesson = (
+        None if lesson_number is None else lesson_by_number(session, lesson_number, course_slug)
+    )
+    return plan_import(
+        session, course_by_slug(session, course_slug), lesson, source, filename, **options
+    )
 
 
 def row_count(session: Session, model: type = Question) -> int:

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import User
 from tests.conftest import DATA_DIR
+from tests.factories import DECK_TYPES
 
 BAD_BANK = """\
 lesson: 1
@@ -61,16 +62,7 @@ def test_content_load_and_list_json(runner):
     assert [lesson["number"] for lesson in course["lessons"]] == [1, 2, 3]
     for lesson in course["lessons"]:
         assert sum(lesson["questions"].values()) >= 12
-        assert set(lesson["questions"]) >= {
-            "single_choice",
-            "multiple_response",
-            "true_false",
-            "short_answer",
-            "numeric",
-            "matching",
-            "cloze",
-            "flashcard",
-        }
+        assert set(lesson["questions"]) >= set(DECK_TYPES)
 
 
 def test_content_load_of_the_seed_file(runner):

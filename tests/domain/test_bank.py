@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from quizapp.domain.formats.bank import BankError, check_banks, dump_bank, parse_bank, parse_banks
+from tests.factories import DECK_TYPES
 
 
 def bank(text: str) -> str:
@@ -251,18 +252,7 @@ ALL_TYPES = bank(
 def test_a_bank_with_all_eight_types_parses_cleanly() -> None:
     result = parse_bank(ALL_TYPES, "all.yaml")
     assert result.errors == []
-    assert sorted({q["type"] for q in result.questions}) == sorted(
-        [
-            "single_choice",
-            "multiple_response",
-            "true_false",
-            "short_answer",
-            "numeric",
-            "matching",
-            "cloze",
-            "flashcard",
-        ]
-    )
+    assert sorted({q["type"] for q in result.questions}) == sorted(DECK_TYPES)
 
 
 @pytest.mark.parametrize("lesson", ["clase-3-que-es-flask", None], ids=["file-lesson", "none"])

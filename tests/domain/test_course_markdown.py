@@ -8,6 +8,7 @@ import yaml
 
 from quizapp.domain.course_markdown import ParsedCourse, SourceError, parse_course_markdown
 from quizapp.domain.rendering import section_anchors
+from tests.factories import DECK_TYPES
 
 DATA = Path(__file__).parent / "data"
 
@@ -165,16 +166,7 @@ def test_source_error_prints_as_file_line_message():
 # --- the bundled course (questions/curso-flask) ---------------------------------------------
 
 BUNDLED = Path(__file__).parents[2] / "questions" / "curso-flask"
-ALL_TYPES = {
-    "single_choice",
-    "multiple_response",
-    "true_false",
-    "short_answer",
-    "numeric",
-    "matching",
-    "cloze",
-    "flashcard",
-}
+ALL_TYPES = set(DECK_TYPES)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from quizapp.extensions import db
 from quizapp.models import Lesson, Question
 from quizapp.services.bank_export import export_course
 from quizapp.services.bank_import import apply_import, plan_import
-from tests.factories import course_by_slug, lesson_by_number, row_count
+from tests.factories import course_by_slug, lesson_by_number, plan_file, row_count
 
 GIFT = """\
 // [id:g-capital]
@@ -29,14 +29,7 @@ def _import(text: str, filename: str, lesson: Lesson | None = None, fmt: str | N
 
 def test_gift_plan_lists_new_questions_without_writing(bundled_course):
     before = row_count(db.session)
-    plan = plan_import(
-        db.session,
-        course_by_slug(db.session),
-        lesson_by_number(db.session, 1),
-        GIFT,
-        "extra.gift",
-        None,
-    )
+    plan = plan_file(db.session, GIFT, "extra.gift", 1)
     assert plan.errors == []
     # GIFT's `{}` is an essay, which QuizApp now holds (it was reported unsupported before).
     assert plan.created == ["g-capital", "flask", "ensayo"]
@@ -67,14 +60,7 @@ def test_a_single_lesson_import_keeps_questions_missing_from_the_file(bundled_co
 def test_a_bad_file_writes_nothing_and_reports_file_and_line(bundled_course):
     before = row_count(db.session)
     bad = GIFT + "\n::Roto::Pregunta rota {=a ~b\n"
-    plan = plan_import(
-        db.session,
-        course_by_slug(db.session),
-        lesson_by_number(db.session, 1),
-        bad,
-        "bad.gift",
-        None,
-    )
+    plan = plan_file(db.session, bad, "bad.gift", 1)
     assert not plan.ok
     assert all(error.startswith("bad.gift:") for error in plan.errors)
     assert row_count(db.session) == before
@@ -85,32 +71,18 @@ def test_invalid_questions_are_errors_with_their_line(bundled_course):
         "questions:\n  - id: x1\n    type: single_choice\n    prompt: P\n    choices:\n"
         "      - {text: a}\n      - {text: b}\n"
     )
-    plan = plan_import(
-        db.session,
-        course_by_slug(db.session),
-        lesson_by_number(db.session, 1),
-        text,
-        "bank.yaml",
-        None,
-    )
+    plan = plan_file(db.session, text, "bank.yaml", 1)
     assert plan.errors
     assert plan.errors[0].startswith("bank.yaml:")
 
 
 def test_questions_without_a_lesson_need_a_target_lesson(bundled_course):
-    plan = plan_import(db.session, course_by_slug(db.session), None, GIFT, "extra.gift", None)
+    plan = plan_file(db.session, GIFT, "extra.gift", None)
     assert any("has no lesson" in error for error in plan.errors)
 
 
 def test_unknown_extension_is_an_error(bundled_course):
-    plan = plan_import(
-        db.session,
-        course_by_slug(db.session),
-        lesson_by_number(db.session, 1),
-        GIFT,
-        "extra.doc",
-        None,
-    )
+    plan = plan_file(db.session, GIFT, "extra.doc", 1)
     assert plan.errors == [
         "extra.doc:1: unknown format; name the file .yaml, .gift, .csv, .xml or .apkg, "
         "or choose one"
@@ -129,9 +101,7 @@ def test_yaml_export_then_import_leaves_the_bank_unchanged(bundled_course):
 def test_gift_export_carries_categories_and_reimports_into_the_same_lessons(bundled_course):
     exported = export_course(db.session, course_by_slug(db.session), "gift").decode()
     assert "$CATEGORY: curso-flask/" in exported
-    plan = plan_import(
-        db.session, course_by_slug(db.session), None, exported, "curso-flask.gift", None
-    )
+    plan = plan_file(db.session, exported, "curso-flask.gift", None)
     assert plan.errors == []
     assert plan.created == []
     lesson_of = {q.external_id: q.lesson_id for q in db.session.scalars(sa.select(Question))}

@@ -2,16 +2,15 @@
 
 import contextlib
 import os
-import uuid
 from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from config import database_url
 from quizapp import create_app
 from quizapp.extensions import db
+from tests.processes import fresh_postgresql_database
 
 T = datetime(2026, 11, 20, 10, 0)
 
@@ -86,17 +85,8 @@ def _empty_database(backend: str, tmp_path):
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'm.db'}"
         return
-    url = sa.engine.make_url(database_url(os.environ["TEST_DATABASE_URL"]))
-    name = f"{url.database}_mig_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgresql_database(os.environ["TEST_DATABASE_URL"], "mig") as uri:
+        yield uri
 
 
 BACKENDS = ["sqlite"] + (

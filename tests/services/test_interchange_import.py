@@ -13,10 +13,16 @@ from quizapp.extensions import db
 from quizapp.models import Card, ReviewLog
 from quizapp.services import ratings
 from quizapp.services.anki_history import import_review_history
-from quizapp.services.bank_import import apply_import, plan_import
+from quizapp.services.bank_import import apply_import
 from tests.domain.test_anki_package import legacy_package
 from tests.domain.test_moodle_xml import BILLION_LAUGHS, _conformance_folder
-from tests.factories import course_by_slug, lesson_by_number, questions_by_external_id, row_count
+from tests.factories import (
+    course_by_slug,
+    lesson_by_number,
+    plan_file,
+    questions_by_external_id,
+    row_count,
+)
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -27,13 +33,7 @@ def _media_dir() -> str:
 
 def test_a_moodle_fixture_imports_into_the_chosen_lesson(bundled_course):
     data = (_conformance_folder() / "multichoice.xml").read_bytes()
-    plan = plan_import(
-        db.session,
-        course_by_slug(db.session),
-        lesson_by_number(db.session, 2),
-        data,
-        "multichoice.xml",
-    )
+    plan = plan_file(db.session, data, "multichoice.xml", 2)
     assert plan.errors == []
     assert plan.fmt == "moodle-xml"
     assert plan.created == ["greeting"]
@@ -47,12 +47,10 @@ def test_a_moodle_fixture_imports_into_the_chosen_lesson(bundled_course):
 
 def test_categories_map_to_lessons_by_name_or_by_the_mapping(bundled_course):
     data = (_conformance_folder() / "nested_categories_with_questions.xml").read_bytes()
-    unmapped = plan_import(db.session, course_by_slug(db.session), None, data, "nested.xml")
+    unmapped = plan_file(db.session, data, "nested.xml", None)
     assert any("names lesson 'Iota'" in error for error in unmapped.errors)
     mapping = {"Iota": "1", "Iota/Kappa": "2", "Lambda": "3", "Iota/Mu": "clase-3-que-es-flask"}
-    plan = plan_import(
-        db.session, course_by_slug(db.session), None, data, "nested.xml", category_lessons=mapping
-    )
+    plan = plan_file(db.session, data, "nested.xml", None, category_lessons=mapping)
     assert plan.errors == []
     lessons = {item.question["id"]: item.lesson_id for item in plan.items}
     assert lessons == {
@@ -67,26 +65,14 @@ def test_categories_map_to_lessons_by_name_or_by_the_mapping(bundled_course):
 
 def test_a_hostile_xml_file_writes_nothing(bundled_course):
     before = row_count(db.session)
-    plan = plan_import(
-        db.session,
-        course_by_slug(db.session),
-        lesson_by_number(db.session, 1),
-        BILLION_LAUGHS,
-        "evil.xml",
-    )
+    plan = plan_file(db.session, BILLION_LAUGHS, "evil.xml", 1)
     assert plan.items == []
     assert plan.errors[0].startswith("evil.xml:2: refused:")
     assert row_count(db.session) == before
 
 
 def test_an_anki_package_imports_and_a_damaged_one_is_refused(bundled_course):
-    plan = plan_import(
-        db.session,
-        course_by_slug(db.session),
-        lesson_by_number(db.session, 1),
-        legacy_package(),
-        "deck.apkg",
-    )
+    plan = plan_file(db.session, legacy_package(), "deck.apkg", 1)
     assert plan.errors == []
     assert plan.fmt == "apkg"
     assert len(plan.created) == 5
@@ -95,13 +81,7 @@ def test_an_anki_package_imports_and_a_damaged_one_is_refused(bundled_course):
     types = sorted(q.type for q in questions_by_external_id(db.session, "anki-").values())
     assert types == ["cloze", "cloze", "flashcard", "flashcard", "flashcard"]
     before = row_count(db.session)
-    broken = plan_import(
-        db.session,
-        course_by_slug(db.session),
-        lesson_by_number(db.session, 1),
-        b"PK\x03\x04junk",
-        "bad.apkg",
-    )
+    broken = plan_file(db.session, b"PK\x03\x04junk", "bad.apkg", 1)
     assert broken.errors == ["bad.apkg:1: not an Anki package (the file is not a zip archive)"]
     assert row_count(db.session) == before
 
@@ -116,9 +96,7 @@ def test_the_review_log_becomes_the_learners_fsrs_history(bundled_course, make_u
         (start + 5 * day, 10, 3, 3000, 1),
     ]
     data = legacy_package(revlog=revlog)
-    plan = plan_import(
-        db.session, course_by_slug(db.session), lesson_by_number(db.session, 1), data, "deck.apkg"
-    )
+    plan = plan_file(db.session, data, "deck.apkg", 1)
     apply_import(db.session, plan, media_dir=_media_dir(), now=NOW)
     learner = make_user("learner")
     result = import_review_history(db.session, learner.id, course_by_slug(db.session), data, NOW)
@@ -140,9 +118,7 @@ def test_the_review_log_becomes_the_learners_fsrs_history(bundled_course, make_u
 def test_imported_history_cannot_be_undone_from_the_review_page(bundled_course, make_user):
     start = int(datetime(2026, 11, 1, tzinfo=UTC).timestamp() * 1000)
     data = legacy_package(revlog=[(start, 10, 3, 4000, 0)])
-    plan = plan_import(
-        db.session, course_by_slug(db.session), lesson_by_number(db.session, 1), data, "deck.apkg"
-    )
+    plan = plan_file(db.session, data, "deck.apkg", 1)
     apply_import(db.session, plan, media_dir=_media_dir(), now=NOW)
     learner = make_user("learner")
     import_review_history(db.session, learner.id, course_by_slug(db.session), data, NOW)

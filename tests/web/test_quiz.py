@@ -18,6 +18,15 @@ def learner(client, login_as, bundled_course):
     return login_as("learner")
 
 
+def _a_single_choice_answer(attempt_id: int) -> Answer:
+    return db.session.scalar(
+        sa.select(Answer)
+        .join(Answer.question)
+        .where(Answer.attempt_id == attempt_id, Question.type == "single_choice")
+        .limit(1)
+    )
+
+
 def test_the_quiz_page_needs_a_login(client, bundled_course):
     response = client.get(QUIZ)
     assert response.status_code == 302
@@ -60,13 +69,7 @@ def test_a_double_submit_grades_once(client, learner):
 def test_a_tampered_choice_is_a_form_error_not_a_500(client, learner):
     attempt_id, token = open_quiz(client, QUIZ)
     data = quiz_post(attempt_id, token)
-    single = db.session.scalar(
-        sa.select(Answer)
-        .where(Answer.attempt_id == attempt_id)
-        .join(Answer.question)
-        .where(sa.text("questions.type = 'single_choice'"))
-        .limit(1)
-    )
+    single = _a_single_choice_answer(attempt_id)
     data[f"q{single.id}"] = "99"
     response = client.post(QUIZ, data=data)
     assert response.status_code == 200
@@ -79,13 +82,7 @@ def test_a_missing_answer_is_a_form_error(client, learner):
     data = quiz_post(attempt_id, token)
     # A single-choice answer is required (ticking no box of a multiple-response question
     # is a valid answer), and question order is random per attempt.
-    single = db.session.scalar(
-        sa.select(Answer)
-        .where(Answer.attempt_id == attempt_id)
-        .join(Answer.question)
-        .where(sa.text("questions.type = 'single_choice'"))
-        .limit(1)
-    )
+    single = _a_single_choice_answer(attempt_id)
     del data[f"q{single.id}"]
     response = client.post(QUIZ, data=data)
     assert response.status_code == 200

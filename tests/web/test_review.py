@@ -76,6 +76,12 @@ def rate(client, card: Card, rating, page: str, reps=None):
     )
 
 
+def _answer(client, card_id: int, page: str, reps: int, fields: dict):
+    """Post an answer to a card from its review page, as the page's form does."""
+    data = {"csrf_token": csrf_token_from(page), "reps": str(reps), **fields}
+    return client.post(f"/review/{card_id}/answer", data=data)
+
+
 def test_review_needs_a_login(client):
     response = client.get("/review")
     assert response.status_code == 302
@@ -124,15 +130,7 @@ def test_a_full_review_answers_a_question_then_rates_a_flashcard(client, learner
     page = page_of(client.get("/review"))  # the quiz card is overdue: it comes first
     assert f'action="/review/{objective.id}/answer"' in page
     assert 'name="answer"' in page
-    answered = client.post(
-        f"/review/{objective.id}/answer",
-        data={
-            "csrf_token": csrf_token_from(page),
-            "reps": "1",
-            "answer": "0",
-            "duration_ms": "4200",
-        },
-    )
+    answered = _answer(client, objective.id, page, 1, {"answer": "0", "duration_ms": "4200"})
     result = page_of(answered)
     assert answered.status_code == 200
     assert "text-success" in result
@@ -191,23 +189,21 @@ def test_each_objective_type_can_be_answered_in_review(client, learner, external
     card = objective_card(learner, external_id)
     page = page_of(client.get("/review"))
     q = question_dict(card.question)
-    right = client.post(
-        f"/review/{card.id}/answer",
-        data={
-            "csrf_token": csrf_token_from(page),
-            "reps": "0",
-            **_right_fields("answer", q, answer_parsing.answer_layout(q, card.id, 0)),
-        },
+    right = _answer(
+        client,
+        card.id,
+        page,
+        0,
+        _right_fields("answer", q, answer_parsing.answer_layout(q, card.id, 0)),
     )
     assert "text-success" in page_of(right)
     assert review_logs() == []
-    wrong = client.post(
-        f"/review/{card.id}/answer",
-        data={
-            "csrf_token": csrf_token_from(page),
-            "reps": "0",
-            **_wrong_fields("answer", q, answer_parsing.answer_layout(q, card.id, 0)),
-        },
+    wrong = _answer(
+        client,
+        card.id,
+        page,
+        0,
+        _wrong_fields("answer", q, answer_parsing.answer_layout(q, card.id, 0)),
     )
     assert "text-success" not in page_of(wrong)
     assert [log.rating for log in review_logs()] == [1]
@@ -216,14 +212,7 @@ def test_each_objective_type_can_be_answered_in_review(client, learner, external
 def test_an_empty_answer_is_asked_again_without_a_review(client, learner):
     card = objective_card(learner, "c1-what-the-forms")
     page = page_of(client.get("/review"))
-    response = client.post(
-        f"/review/{card.id}/answer",
-        data={
-            "csrf_token": csrf_token_from(page),
-            "reps": "0",
-            "answer": "",
-        },
-    )
+    response = _answer(client, card.id, page, 0, {"answer": ""})
     assert response.status_code == 200
     assert "invalid-feedback" in page_of(response)
     assert review_logs() == []
@@ -235,14 +224,7 @@ def test_rating_another_learners_card_is_404(client, learner, make_user):
     page = page_of(client.get("/review"))
     assert rate(client, card, 3, page).status_code == 404
     theirs = objective_card(other)
-    answered = client.post(
-        f"/review/{theirs.id}/answer",
-        data={
-            "csrf_token": csrf_token_from(page),
-            "reps": "0",
-            "answer": "0",
-        },
-    )
+    answered = _answer(client, theirs.id, page, 0, {"answer": "0"})
     assert answered.status_code == 404
     db.session.refresh(card)
     assert card.reps == 0
