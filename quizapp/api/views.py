@@ -26,6 +26,7 @@ from quizapp.domain.quiz_layout import response_from_places, review_layout, shuf
 from quizapp.domain.quiz_rules import QuizRules, dates_problem, parse_moment, rules_from_block
 from quizapp.extensions import db
 from quizapp.media.messages import refusal_message, refusal_status
+from quizapp.media.uploads import store_upload
 from quizapp.models import Lesson
 from quizapp.services import (
     access,
@@ -39,7 +40,6 @@ from quizapp.services import (
     review_queue,
     stats,
 )
-from quizapp.services import media as media_service
 from quizapp.services.media import MediaRefused
 from quizapp.services.question_store import card_question, question_dict
 
@@ -567,23 +567,10 @@ def upload_media(course: str, body: dict | None = None):
     found = _course_or_404(course)
     if body is None:
         raise ApiError(422, "invalid_request", "file: send the file as multipart/form-data.")
-    max_bytes = current_app.config["MEDIA_MAX_BYTES"]
-    upload = body["files"]["file"]
-    with upload.stream:  # a large upload is a temporary file: closed as soon as it is read
-        data = upload.read(max_bytes + 1)
     try:
-        media = media_service.store_media(
-            db.session,
-            found,
-            data,
-            upload.filename or "",
-            media_dir=current_app.config["MEDIA_DIR"],
-            now=_now(),
-            uploaded_by=current_api_user(),
-            max_bytes=max_bytes,
-        )
+        media = store_upload(found, body["files"]["file"], current_api_user())
     except MediaRefused as refused:
-        message = refusal_message(refused, max_bytes)
+        message = refusal_message(refused, current_app.config["MEDIA_MAX_BYTES"])
         raise ApiError(refusal_status(refused), refused.code, message) from None
     db.session.commit()
     return serializers.media_stored(media, body["alt"]), 201

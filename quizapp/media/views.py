@@ -16,13 +16,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from quizapp import clock
 from quizapp.auth.access import course_required
 from quizapp.domain import course_access, media_refs
 from quizapp.domain.course_access import EDIT
 from quizapp.extensions import db
 from quizapp.media.forms import MediaUploadForm
 from quizapp.media.messages import refusal_message, refusal_status
+from quizapp.media.uploads import store_upload
 from quizapp.models import Course
 from quizapp.services import access, catalog
 from quizapp.services import media as media_service
@@ -101,23 +101,11 @@ def library(course_slug: str):
 
 def _store_upload(course: Course, form: MediaUploadForm):
     """The stored Media, or (message, status) for a refused file."""
-    max_bytes = current_app.config["MEDIA_MAX_BYTES"]
-    upload = form.file.data
-    with upload.stream:  # a large upload is a temporary file: closed as soon as it is read
-        data = upload.read(max_bytes + 1)
     try:
-        media = media_service.store_media(
-            db.session,
-            course,
-            data,
-            upload.filename or "",
-            media_dir=current_app.config["MEDIA_DIR"],
-            now=clock.now(),
-            uploaded_by=current_user,
-            max_bytes=max_bytes,
-        )
+        media = store_upload(course, form.file.data, current_user)
     except MediaRefused as refused:
         db.session.rollback()
-        return refusal_message(refused, max_bytes), refusal_status(refused)
+        message = refusal_message(refused, current_app.config["MEDIA_MAX_BYTES"])
+        return message, refusal_status(refused)
     db.session.commit()
     return media

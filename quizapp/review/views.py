@@ -158,10 +158,7 @@ def queue():
 @login_required
 def answer(card_id: int):
     moment = clock.now()
-    try:
-        card = ratings.get_card(db.session, current_user.id, card_id)
-    except ratings.CardNotFound:
-        abort(404)
+    card = _own_card_or_404(card_id)
     question = card_question(card)
     if not is_gradable(question["type"]):
         abort(400)
@@ -227,10 +224,7 @@ def _answered(card_id: int, question, response, form):
 @login_required
 def dont_know(card_id: int):
     """ "Show answer / I don't know" on an objective card: rated Again, answer shown."""
-    try:
-        card = ratings.get_card(db.session, current_user.id, card_id)
-    except ratings.CardNotFound:
-        abort(404)
+    card = _own_card_or_404(card_id)
     question = card_question(card)
     form = ReviewedCardForm()
     if not is_gradable(question["type"]) or not form.validate_on_submit():
@@ -259,24 +253,32 @@ def undo():
 @bp.route("/review/<int:card_id>/suspend", methods=["POST"])
 @login_required
 def suspend(card_id: int):
-    _own_card_or_404(card_id)
-    if not CardControlForm().validate_on_submit():
-        abort(400)
-    card_controls.suspend_cards(db.session, current_user.id, [card_id], clock.now())
-    db.session.commit()
-    flash(_("Card suspended: find it in the card browser to unsuspend it."), "success")
-    return _back_to_queue()
+    return _control_card(
+        card_id,
+        lambda now: card_controls.suspend_cards(db.session, current_user.id, [card_id], now),
+        _("Card suspended: find it in the card browser to unsuspend it."),
+    )
 
 
 @bp.route("/review/<int:card_id>/bury", methods=["POST"])
 @login_required
 def bury(card_id: int):
+    return _control_card(
+        card_id,
+        lambda now: card_controls.bury_card(db.session, current_user.id, card_id, now),
+        _("Card buried until tomorrow."),
+    )
+
+
+def _control_card(card_id: int, apply, done: str):
+    """A queue control on one of the learner's own cards: 404 for anybody else's, 400
+    without the form's token; applied now, then back to the queue."""
     _own_card_or_404(card_id)
     if not CardControlForm().validate_on_submit():
         abort(400)
-    card_controls.bury_card(db.session, current_user.id, card_id, clock.now())
+    apply(clock.now())
     db.session.commit()
-    flash(_("Card buried until tomorrow."), "success")
+    flash(done, "success")
     return _back_to_queue()
 
 

@@ -54,6 +54,22 @@ def make_result(
     )
 
 
+def accepted_answer_result(best: dict[str, Any] | None, right_answer: str) -> GradeResult:
+    """The grade of a typed response (short answer, number): the weight and feedback of
+    the best accepted answer it matched; nothing matched (None) scores 0."""
+    if best is None:
+        return make_result(0.0, [False], [], right_answer)
+    score = best["weight"] / 100
+    return make_result(score, [score >= FULL_MARKS], [best["feedback"]], right_answer)
+
+
+def full_marks_problems(answers: list[dict[str, Any]]) -> list[Problem]:
+    """Accepted answers must include one worth full marks, or nobody can be right."""
+    if any(answer["weight"] >= 100 for answer in answers):
+        return []
+    return [Problem(("answers",), "no answer gives full marks; give one weight 100")]
+
+
 class QuestionType(ABC):
     """What every question type module provides; the registry is the only caller."""
 

@@ -13,10 +13,11 @@ from quizapp.domain.questions.base import (
     GradeResult,
     Problem,
     QuestionType,
+    accepted_answer_result,
     compact_number,
     floats,
     format_number,
-    make_result,
+    full_marks_problems,
     map_list,
     parse_number,
     with_defaults,
@@ -50,23 +51,16 @@ class Numeric(QuestionType):
                 problems.append(Problem(path, f"answer {index + 1}: numbers must be finite"))
             elif "min" in answer and answer["min"] > answer["max"]:
                 problems.append(Problem(path, f"answer {index + 1}: min is greater than max"))
-        if not any(answer["weight"] >= 100 for answer in question["answers"]):
-            problems.append(
-                Problem(("answers",), "no answer gives full marks; give one weight 100")
-            )
-        return problems
+        return problems + full_marks_problems(question["answers"])
 
     def grade(self, question: dict[str, Any], response: Any) -> GradeResult:
         right_answer = self.describe_right_answer(question)
         number = parse_number(response)
         if number is None:
-            return make_result(0.0, [False], [], right_answer)
+            return accepted_answer_result(None, right_answer)
         matches = [answer for answer in question["answers"] if _accepts(answer, number)]
         best = max(matches, key=lambda answer: answer["weight"], default=None)
-        if best is None:
-            return make_result(0.0, [False], [], right_answer)
-        score = best["weight"] / 100
-        return make_result(score, [score >= 0.999], [best["feedback"]], right_answer)
+        return accepted_answer_result(best, right_answer)
 
     def example_response(self, question: dict[str, Any], right: bool) -> Any:
         best = max(question["answers"], key=lambda answer: answer["weight"])

@@ -10,9 +10,10 @@ from quizapp.domain.questions.base import (
     GradeResult,
     Problem,
     QuestionType,
+    accepted_answer_result,
     compact_number,
     floats,
-    make_result,
+    full_marks_problems,
     map_list,
     texts_match,
     with_defaults,
@@ -37,19 +38,14 @@ class ShortAnswer(QuestionType):
         return out
 
     def validate(self, question: dict[str, Any]) -> list[Problem]:
-        if not any(answer["weight"] >= 100 for answer in question["answers"]):
-            return [Problem(("answers",), "no answer gives full marks; give one weight 100")]
-        return []
+        return full_marks_problems(question["answers"])
 
     def grade(self, question: dict[str, Any], response: Any) -> GradeResult:
         right_answer = self.describe_right_answer(question)
         if not isinstance(response, str):
-            return make_result(0.0, [False], [], right_answer)
+            return accepted_answer_result(None, right_answer)
         best = best_text_match(question["answers"], response, question["accent_insensitive"])
-        if best is None:
-            return make_result(0.0, [False], [], right_answer)
-        score = best["weight"] / 100
-        return make_result(score, [score >= 0.999], [best["feedback"]], right_answer)
+        return accepted_answer_result(best, right_answer)
 
     def example_response(self, question: dict[str, Any], right: bool) -> Any:
         best = max(question["answers"], key=lambda answer: answer["weight"])
