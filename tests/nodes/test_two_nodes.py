@@ -11,12 +11,18 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 
 import pytest
 import requests
 
-from tests.processes import fresh_postgresql_database, has_gunicorn, run_commands, serve, server_env
+from tests.processes import (
+    fresh_postgresql_database,
+    has_gunicorn,
+    run_commands,
+    serve_several,
+    server_env,
+)
 
 PASSWORD = "correct-horse-battery"  # noqa: S105  (test accounts)
 LEARNER = "walker@example.org"
@@ -95,9 +101,8 @@ def two_nodes(database: str, workdir) -> Iterator[tuple[str, str]]:
         LOGIN_RATE_LIMIT=f"{LOGIN_LIMIT} per minute",
         DASHBOARD_CACHE_SECONDS="300",
     )
-    with ExitStack() as stack:
-        first = stack.enter_context(serve(env, workdir / "node-a.log", workers=1, threads=2))
-        second = stack.enter_context(serve(env, workdir / "node-b.log", workers=1, threads=2))
+    logs = [workdir / "node-a.log", workdir / "node-b.log"]
+    with serve_several(env, logs, workers=1, threads=2) as (first, second):
         assert first.url != second.url
         yield first.url, second.url
 
