@@ -1,0 +1,106 @@
+"""One side of `python -m bench.ab`: run as a script with a source tree as its argument, it
+imports QuizApp from that tree (not from the installed one) and answers JSON-line commands
+on stdin: log in, or send requests in-process and time each (wall and CPU)."""
+
+import json
+import re
+import sys
+import time
+
+sys.path[0] = sys.argv[1]  # the tree under test, ahead of the editable install
+
+USER_AGENT = "quizapp-bench/1"  # as bench.load: session protection checks it
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _cookies(response, jar: dict[str, str]) -> None:
+    for header in response.headers.getlist("Set-Cookie"):
+        name, _, rest = header.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+
+
+def _header(jar: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in jar.items() if value)
+
+
+class Worker:
+    def __init__(self):
+        import quizapp
+
+        self.app = quizapp.create_app()
+        self.client = self.app.test_client(use_cookies=False)
+        self.cache_seconds = self.app.config["DASHBOARD_CACHE_SECONDS"]
+        self.origin = quizapp.__file__
+
+    def send(self, method: str, path: str, headers: dict, body: str | None = None, **form):
+        kwargs = {"method": method, "headers": {"User-Agent": USER_AGENT, **headers}}
+        if body is not None:
+            kwargs.update(data=body, content_type="application/json")
+        elif form:
+            kwargs.update(data=form)
+        return self.client.open(path, base_url="https://localhost", **kwargs)
+
+    def login(self, email: str, password: str) -> str:
+        jar: dict[str, str] = {}
+        page = self.send("GET", "/auth/login", {})
+        _cookies(page, jar)
+        token = _CSRF.search(page.get_data(as_text=True)).group(1)
+        posted = self.send(
+            "POST",
+            "/auth/login",
+            # Flask-WTF checks the Referer of an HTTPS form post.
+            {"Cookie": _header(jar), "Referer": "https://localhost/auth/login"},
+            email=email,
+            password=password,
+            csrf_token=token,
+            next="",
+        )
+        if posted.status_code != 302:
+            raise RuntimeError(f"login as {email} answered {posted.status_code}")
+        _cookies(posted, jar)
+        _cookies(self.send("GET", "/", {"Cookie": _header(jar)}), jar)
+        return _header(jar)
+
+    def run(self, requests: list[dict], expect: list[int], uncached: bool) -> list[dict]:
+        self.app.config["DASHBOARD_CACHE_SECONDS"] = 0 if uncached else self.cache_seconds
+        times = []
+        for request in requests:
+            wall, cpu = time.perf_counter(), time.process_time()
+            response = self.send(
+                request["method"], request["path"], request["headers"], request["body"]
+            )
+            response.get_data()
+            times.append(
+                {
+                    "wall": (time.perf_counter() - wall) * 1000,
+                    "cpu": (time.process_time() - cpu) * 1000,
+                    "ok": response.status_code in expect,
+                }
+            )
+        return times
+
+
+def main() -> int:
+    worker = None
+    for line in sys.stdin:
+        command = json.loads(line)
+        try:
+            if worker is None:
+                worker = Worker()
+            if command["op"] == "hello":
+                answer = {"quizapp": worker.origin}
+            elif command["op"] == "login":
+                answer = {"cookie": worker.login(command["email"], command["password"])}
+            else:
+                answer = {
+                    "times": worker.run(command["requests"], command["expect"], command["uncached"])
+                }
+        except Exception as error:  # reported to the driver, which stops
+            answer = {"error": f"{type(error).__name__}: {error}"}
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
