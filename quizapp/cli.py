@@ -20,7 +20,7 @@ from quizapp.drafts.cli import draft_command
 from quizapp.extensions import db
 from quizapp.models import Course
 from quizapp.review.cli import fsrs_cli
-from quizapp.services import catalog
+from quizapp.services import catalog, learner_activity
 from quizapp.services.accounts import AccountError, create_user, disable_user, find_user_by_email
 from quizapp.services.anki_history import import_review_history
 from quizapp.services.bank_export import export_course_file
@@ -171,9 +171,11 @@ def stats_rebuild(course_slug: str | None) -> None:
         courses = list(db.session.scalars(sa.select(Course).order_by(Course.slug)))
     for course in courses:
         found = rebuild(db.session, course)
+        active = learner_activity.rebuild(db.session, course)
         click.echo(
             f"{course.slug}: {sum(s.n for s in found.items.values())} analysed responses, "
-            f"{len(found.items)} items, {len(found.completion)} lessons"
+            f"{len(found.items)} items, {len(found.completion)} lessons, "
+            f"{active} users with activity"
         )
     db.session.commit()
 

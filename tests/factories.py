@@ -20,7 +20,7 @@ from quizapp.models import (
     User,
 )
 from quizapp.models.types import utcnow
-from quizapp.services import course_statistics
+from quizapp.services import course_statistics, learner_activity
 from quizapp.services.bank_import import ImportPlan, plan_import
 from quizapp.services.question_store import add_question
 
@@ -219,6 +219,8 @@ def add_review(
     )
     session.add(log)
     session.flush()
+    # As the rating services and a submission (for its "quiz" logs) do.
+    learner_activity.record_review(session, card.id, card.user_id, reviewed_at, source)
     return log
 
 

@@ -248,10 +248,12 @@ def _anchors_for(tokens: list[Token]) -> list[tuple[str, str]]:
     return anchors
 
 
+@lru_cache(maxsize=4096)
 def plain_text(markdown: str) -> str:
     """A Markdown snippet as one line of plain text for tables and labels: the visible
     words of its paragraphs and headings, markup dropped (`code` loses its backticks, a
-    `______` blank stays)."""
+    `______` blank stays). Cached: a question table labels hundreds of prompts per page
+    and parsing them was most of the instructor dashboard's rendering."""
     tokens = _MD.parse(markdown or "")
     return " ".join(inline_text(token) for token in tokens if token.type == "inline")
 

@@ -15,7 +15,12 @@ from quizapp.models.courses import (
 from quizapp.models.media import Media
 from quizapp.models.memory import Job, MemoryParameters
 from quizapp.models.regrades import RegradeLog
-from quizapp.models.statistics import ChoiceStatistic, ItemStatistic, LessonStatistic
+from quizapp.models.statistics import (
+    ChoiceStatistic,
+    ItemStatistic,
+    LearnerActivity,
+    LessonStatistic,
+)
 from quizapp.models.users import ROLES, STAFF_ROLES, ApiToken, User
 
 __all__ = [
@@ -37,6 +42,7 @@ __all__ = [
     "ChoiceStatistic",
     "Course",
     "ItemStatistic",
+    "LearnerActivity",
     "Lesson",
     "RegradeLog",
     "Job",

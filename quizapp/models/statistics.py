@@ -3,10 +3,13 @@
 rows whatever the number of answers. Every row can be rebuilt from the answers
 (`quizapp stats rebuild`); a row whose count is 0 means the same as no row."""
 
+from datetime import datetime
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from quizapp.extensions import db
+from quizapp.models.types import UTCDateTime
 
 
 def _course_fk():
@@ -65,3 +68,23 @@ class ChoiceStatistic(db.Model):
     choice_position: so.Mapped[int] = so.mapped_column(primary_key=True)
     course_id: so.Mapped[int] = _course_fk()
     count: so.Mapped[int] = so.mapped_column(default=0)
+
+
+class LearnerActivity(db.Model):
+    """One user's activity in one course, for the dashboard's learner figures (active in
+    the last 7/30 days, the learner table's rows and paging): the moment of their last
+    quiz submission or review of any source, and their review-page reviews. A row exists
+    once the user has any activity. These are the user's own facts, not sums over users,
+    so whether they count as a learner is asked when reading: role and membership changes
+    never touch these rows."""
+
+    __tablename__ = "learner_activity"
+
+    course_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    last_activity_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    reviews: so.Mapped[int] = so.mapped_column(default=0)

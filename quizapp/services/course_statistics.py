@@ -15,7 +15,9 @@ subtracts the contribution before and adds the one after:
 
 `record_submission` is the cheap form of that for a quiz submission (the new attempt's
 own contribution, plus the change of the user's best score). `rebuild` recomputes a
-course from its answers (`quizapp stats rebuild`)."""
+course from its answers (`quizapp stats rebuild`).
+
+A submission also moves the user's learner activity (quizapp.services.learner_activity)."""
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -26,9 +28,10 @@ from sqlalchemy.orm import Session
 
 from quizapp.domain.statistics import ItemSums
 from quizapp.models import Attempt, ChoiceStatistic, Course, ItemStatistic, Lesson, LessonStatistic
-from quizapp.services import item_analysis
+from quizapp.services import item_analysis, learner_activity
 from quizapp.services.access import counts_as_learner
 from quizapp.services.item_analysis import Scope
+from quizapp.services.learner_activity import dialect_insert
 
 TestSums = tuple[int, float, float, float, float]  # N, Σscore, Σscore², Σtotal, Σtotal²
 
@@ -90,10 +93,7 @@ def _upsert(session: Session, table: sa.Table, keys: list[str], rows: list[dict]
     order (no deadlock on PostgreSQL)."""
     if not rows:
         return
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = dialect_insert(session)
     rows = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
     statement = insert(table)
     added = [c for c in rows[0] if c not in keys and c != "course_id"]
@@ -192,6 +192,8 @@ def record_submission(session: Session, attempt: Attempt) -> None:
             sa.select(sa.func.max(Attempt.score)).where(earlier).scalar_subquery(),
         ).where(Lesson.id == attempt.lesson_id)
     ).one()
+    # The quiz answers' review logs of this submission carry the same moment.
+    learner_activity.touch(session, course_id, attempt.user_id, attempt.submitted_at, reviews=0)
     if not counted:
         return
     part = Contribution()

@@ -10,6 +10,7 @@ counts and Cronbach's alpha all use that subset.
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from sqlalchemy.orm import Session
 
 from quizapp.domain import statistics
@@ -191,6 +192,17 @@ def question_statistics(
 
     questions = session.execute(
         sa.select(Question, Lesson.number)
+        # The columns the table, the CSV and the API show: the rest (Markdown of the
+        # explanation, tags, the type's JSON data) was most of the dashboard's load time.
+        .options(
+            so.load_only(
+                Question.external_id,
+                Question.type,
+                Question.title,
+                Question.prompt_md,
+                Question.retired_at,
+            )
+        )
         .join(Lesson, Lesson.id == Question.lesson_id)
         .where(Question.course_id == course.id)
         .order_by(Lesson.number, Question.position, Question.id)
@@ -227,10 +239,12 @@ def question_statistics(
     return result
 
 
-def _choices_by_question(session: Session, course: Course) -> dict[int, list[Choice]]:
-    choices: dict[int, list[Choice]] = {}
-    for choice in session.scalars(
-        sa.select(Choice)
+def _choices_by_question(session: Session, course: Course) -> dict[int, list[sa.Row]]:
+    """Core rows (question_id, position, text_md, is_correct): no ORM identity work for
+    the course's thousand choices."""
+    choices: dict[int, list[sa.Row]] = {}
+    for choice in session.execute(
+        sa.select(Choice.question_id, Choice.position, Choice.text_md, Choice.is_correct)
         .join(Question, Question.id == Choice.question_id)
         .where(Question.course_id == course.id)
         .order_by(Choice.question_id, Choice.position)
@@ -240,7 +254,7 @@ def _choices_by_question(session: Session, course: Course) -> dict[int, list[Cho
 
 
 def _choice_counts_of(
-    choices: list[Choice], counts: dict[tuple[int, int], int], analysed: int
+    choices: list[sa.Row], counts: dict[tuple[int, int], int], analysed: int
 ) -> list[ChoiceCount]:
     """One question's choices with how many of its `analysed` responses selected each."""
     return [

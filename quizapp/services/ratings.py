@@ -21,6 +21,7 @@ from quizapp.domain.scheduling import (
     review,
 )
 from quizapp.models import Card, ReviewLog
+from quizapp.services import learner_activity
 from quizapp.services.memory_parameters import note_new_reviews
 from quizapp.services.question_store import card_question
 from quizapp.services.review_queue import AGAIN, learner_schedule, rating_previews
@@ -142,6 +143,8 @@ def _log_review(
             undo_state=undo_state,
         )
     )
+    if source != "quiz":  # a submission's logs: course_statistics.record_submission
+        learner_activity.record_review(session, card.id, card.user_id, as_utc(now), source)
 
 
 def reviewed_columns(
@@ -219,6 +222,7 @@ def undo_last_rating(session: Session, user_id: int) -> Card:
     if result.rowcount != 1:
         raise StaleReview("This card was already reviewed.")
     session.delete(last)
+    learner_activity.review_undone(session, card.id, user_id)
     session.flush()
     session.refresh(card)
     return card

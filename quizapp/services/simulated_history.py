@@ -15,6 +15,7 @@ from quizapp.domain.memory_simulation import SimulatedLearner, simulate_history
 from quizapp.domain.questions.registry import QUESTION_TYPES, in_deck
 from quizapp.domain.scheduling import as_utc
 from quizapp.models import Course, Lesson, Question, ReviewLog
+from quizapp.services import learner_activity
 from quizapp.services.deck import cards_by_question, insert_missing_cards
 from quizapp.services.ratings import reviewed_columns
 from quizapp.services.review_queue import day_start, learner_schedule
@@ -95,6 +96,7 @@ def simulate_course_history(
                 for review in log
             ],
         )
+        learner_activity.refresh(session, course.id, user_id)
     session.flush()
     reviewed = {review.card_id for review in log}
     return SimulatedHistory(len(reviewed), len(log), len(cards) - len(fresh))

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from quizapp.domain import statistics
 from quizapp.domain.grades import lesson_grade
 from quizapp.domain.statistics import ItemSums
-from quizapp.models import Attempt, Card, Course, Lesson, Question, ReviewLog, User
+from quizapp.models import Attempt, Course, LearnerActivity, Lesson, User
 from quizapp.services import catalog, course_statistics
 from quizapp.services.access import counts_as_learner
 from quizapp.services.item_analysis import QuestionStats, question_statistics, sort_questions
@@ -163,87 +163,37 @@ def _lesson_alpha(n: int, total_sum: float, total_sq: float, items: list[ItemSum
     return statistics.cronbach_alpha(item_variances, statistics.variance(n, total_sum, total_sq))
 
 
-def _active_in_course(
-    course: Course, since: datetime, until: datetime, group_id: int | None = None
-):
-    """The user (the outer query's User row) submitted a quiz or reviewed a card of the
-    course between `since` and `until`, asked per user: each test is a short range of the
-    user's own rows (ix_attempts_user_lesson, ix_review_logs_user_time) that stops at the
-    first hit, instead of a UNION of the whole course's activity. Staff never count."""
+def _activity_of_learners(course: Course, group_id: int | None = None):
+    """The maintained activity rows (quizapp.services.learner_activity) of the course's
+    learners: users with a submitted attempt or a review there, who are not its staff nor
+    removed learners (and are in the group, if given)."""
     return sa.and_(
-        counts_as_learner(User.id, course.id, group_id),
-        sa.or_(
-            _found(
-                Attempt.user_id == User.id,
-                Attempt.lesson_id.in_(_course_lessons(course)),
-                Attempt.submitted_at >= since,
-                Attempt.submitted_at <= until,
-            ),
-            _found(
-                ReviewLog.user_id == User.id,
-                ReviewLog.reviewed_at >= since,
-                ReviewLog.reviewed_at <= until,
-                Card.id == ReviewLog.card_id,
-                Question.id == Card.question_id,
-                Question.course_id == course.id,
-            ),
-        ),
+        LearnerActivity.course_id == course.id,
+        counts_as_learner(LearnerActivity.user_id, course.id, group_id),
     )
-
-
-def _found(*conditions):
-    """Some row meets `conditions` (correlated with the outer query's User). A LIMIT 1
-    scalar subquery rather than EXISTS: PostgreSQL plans an OR of EXISTS as hashed
-    subplans that read every attempt and review of the course (~250 ms with the bench
-    data set); this form is evaluated per user and stops at the first row on both
-    databases."""
-    return sa.select(sa.literal(1)).where(*conditions).limit(1).scalar_subquery().is_not(None)
-
-
-def _course_lessons(course: Course):
-    return sa.select(Lesson.id).where(Lesson.course_id == course.id)
 
 
 def active_learner_counts(
     session: Session, course: Course, now: datetime, group_id: int | None = None
 ) -> tuple[int, int]:
-    """Distinct users (of the group, if given) with a quiz submission or a review in the
-    last 7 and 30 days."""
-    month_ago = now - timedelta(days=30)
+    """Learners (of the group, if given) with a quiz submission or a review in the last 7
+    and 30 days: their last activity is that recent. Activity stamped after `now` counts
+    as recent (another node's clock a little ahead must not hide a learner)."""
     week_ago = now - timedelta(days=7)
     row = session.execute(
         sa.select(
-            sa.func.count(sa.case((_active_in_course(course, week_ago, now, group_id), User.id))),
-            sa.func.count(User.id),
-        ).where(_active_in_course(course, month_ago, now, group_id))
+            sa.func.count(sa.case((LearnerActivity.last_activity_at >= week_ago, 1))),
+            sa.func.count(),
+        ).where(
+            _activity_of_learners(course, group_id),
+            LearnerActivity.last_activity_at >= now - timedelta(days=30),
+        )
     ).one()
     return int(row[0]), int(row[1])
 
 
-def _is_course_learner(course: Course, group_id: int | None = None):
-    """A user with a submitted attempt or a review in the course (the learner table's rows),
-    who is not its staff nor a removed learner (and is in the group, if given)."""
-    return sa.and_(
-        counts_as_learner(User.id, course.id, group_id),
-        sa.or_(
-            _found(
-                Attempt.user_id == User.id,
-                Attempt.lesson_id.in_(_course_lessons(course)),
-                Attempt.submitted_at.is_not(None),
-            ),
-            _found(
-                ReviewLog.user_id == User.id,
-                Card.id == ReviewLog.card_id,
-                Question.id == Card.question_id,
-                Question.course_id == course.id,
-            ),
-        ),
-    )
-
-
 def learner_count(session: Session, course: Course, group_id: int | None = None) -> int:
-    learners = _is_course_learner(course, group_id)
-    return session.scalar(sa.select(sa.func.count(User.id)).where(learners))
+    return session.scalar(sa.select(sa.func.count()).where(_activity_of_learners(course, group_id)))
 
 
 def learner_table(
@@ -254,74 +204,47 @@ def learner_table(
     group_id: int | None = None,
 ) -> list[LearnerRow]:
     """Users with a submitted attempt or a review in the course (and in the group, if
-    given), by email, in one query. With `limit`, one page of them: the page's users are
-    chosen first (LIMIT/OFFSET, by email then id) and their totals computed for those users
-    only (two queries)."""
-    learners = sa.select(User.id, User.email, User.display_name).where(
-        _is_course_learner(course, group_id)
-    )
-    only = None
-    if limit is not None:
-        # The page's users first, then their rows: one plan per step, each cheap, where a
-        # single statement repeats the page subquery inside both totals.
-        only = list(
-            session.scalars(
-                learners.with_only_columns(User.id)
-                .order_by(User.email, User.id)
-                .limit(limit)
-                .offset(offset)
-            )
-        )
-        learners = sa.select(User.id, User.email, User.display_name).where(User.id.in_(only))
-    page = learners.subquery("learners")
-    quizzes = _learner_quiz_totals(course, only)
-    reviews = _learner_review_totals(course, only)
-    rows = session.execute(
+    given), by email. With `limit`, one page of them (LIMIT/OFFSET, by email then id).
+    Their reviews and last activity are maintained; their quiz figures come from one
+    query of their own attempts (the page's users only, when paged)."""
+    query = (
         sa.select(
-            page.c.id,
-            page.c.email,
-            page.c.display_name,
-            quizzes.c.attempts,
-            quizzes.c.lessons,
-            quizzes.c.mean_best,
-            quizzes.c.last,
-            reviews.c.reviews,
-            reviews.c.last,
+            User.id,
+            User.email,
+            User.display_name,
+            LearnerActivity.reviews,
+            LearnerActivity.last_activity_at,
         )
-        .outerjoin(quizzes, quizzes.c.user_id == page.c.id)
-        .outerjoin(reviews, reviews.c.user_id == page.c.id)
-        .order_by(page.c.email, page.c.id)
-    ).all()
-    grades = _mean_grades(session, course, only)
+        .join(LearnerActivity, LearnerActivity.user_id == User.id)
+        .where(_activity_of_learners(course, group_id))
+        .order_by(User.email, User.id)
+    )
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    rows = session.execute(query).all()
+    page = [row[0] for row in rows] if limit is not None else None
+    quizzes = _quiz_figures(session, course, page)
     return [
         LearnerRow(
             user_id=user_id,
             email=email,
             display_name=name,
-            attempts=int(attempts or 0),
-            lessons_completed=int(lessons or 0),
-            mean_best_score=None if mean_best is None else float(mean_best),
-            reviews=int(review_count or 0),
-            last_activity=max((t for t in (last_quiz, last_review) if t), default=None),
-            mean_grade=grades.get(user_id),
+            reviews=reviews,
+            last_activity=last,
+            **quizzes.get(user_id, _NO_QUIZZES),
         )
-        for (
-            user_id,
-            email,
-            name,
-            attempts,
-            lessons,
-            mean_best,
-            last_quiz,
-            review_count,
-            last_review,
-        ) in rows
+        for user_id, email, name, reviews, last in rows
     ]
 
 
-def _mean_grades(session: Session, course: Course, users: list[int] | None) -> dict[int, float]:
-    """Per user (of `users`, if given): the mean of their lesson grades, each lesson graded
-    by its own method (domain.grades.lesson_grade), from their scores in the order taken."""
+_NO_QUIZZES = {"attempts": 0, "lessons_completed": 0, "mean_best_score": None, "mean_grade": None}
+
+
+def _quiz_figures(session: Session, course: Course, users: list[int] | None) -> dict[int, dict]:
+    """Per user (of `users`, if given), from their submitted attempts in the course
+    (previews left out), in the order taken: attempts, lessons completed, the mean over
+    lessons of the best score, and the mean of their lesson grades, each lesson graded by
+    its own method (domain.grades.lesson_grade)."""
     conditions = [
         Lesson.course_id == course.id,
         Attempt.submitted_at.is_not(None),
@@ -335,63 +258,24 @@ def _mean_grades(session: Session, course: Course, users: list[int] | None) -> d
         .where(*conditions)
         .order_by(Attempt.user_id, Attempt.lesson_id, Attempt.submitted_at, Attempt.id)
     )
-    taken: dict[tuple[int, int], tuple[str, list[float | None]]] = {}
+    taken: dict[int, dict[int, tuple[str, list[float | None]]]] = {}
     for user_id, lesson_id, method, score in rows:
-        taken.setdefault((user_id, lesson_id), (method or "highest", []))[1].append(score)
-    per_user: dict[int, list[float]] = {}
-    for (user_id, _lesson_id), (method, scores) in taken.items():
-        grade = lesson_grade(method, scores)
-        if grade is not None:
-            per_user.setdefault(user_id, []).append(grade)
-    return {user_id: sum(grades) / len(grades) for user_id, grades in per_user.items()}
-
-
-def _learner_quiz_totals(course: Course, users: list[int] | None = None):
-    """Per user (of `users`, if given): submitted attempts, lessons
-    completed, mean best score and last submission."""
-    conditions = [Lesson.course_id == course.id, Attempt.submitted_at.is_not(None)]
-    if users is not None:
-        conditions.append(Attempt.user_id.in_(users))
-    per_lesson = (
-        sa.select(
-            Attempt.user_id.label("user_id"),
-            sa.func.count().label("attempts"),
-            sa.func.max(Attempt.score).label("best"),
-            sa.func.max(Attempt.submitted_at).label("last"),
-        )
-        .join(Lesson, Lesson.id == Attempt.lesson_id)
-        .where(*conditions)
-        .group_by(Attempt.user_id, Attempt.lesson_id)
-        .subquery()
-    )
-    return (
-        sa.select(
-            per_lesson.c.user_id,
-            sa.func.sum(per_lesson.c.attempts).label("attempts"),
-            sa.func.count().label("lessons"),
-            sa.func.avg(per_lesson.c.best).label("mean_best"),
-            sa.func.max(per_lesson.c.last).label("last"),
-        )
-        .group_by(per_lesson.c.user_id)
-        .subquery()
-    )
-
-
-def _learner_review_totals(course: Course, users: list[int] | None = None):
-    """Per user (of `users`, if given): reviews on the review page (quiz
-    answers excluded) and the last of any."""
-    conditions = [Question.course_id == course.id]
-    if users is not None:
-        conditions.append(ReviewLog.user_id.in_(users))
-    return (
-        sa.select(
-            ReviewLog.user_id.label("user_id"),
-            sa.func.count(sa.case((ReviewLog.source == "review", 1))).label("reviews"),
-            sa.func.max(ReviewLog.reviewed_at).label("last"),
-        )
-        .join(Card, Card.id == ReviewLog.card_id)
-        .join(Question, Question.id == Card.question_id)
-        .where(*conditions)
-        .group_by(ReviewLog.user_id)
-        .subquery()
-    )
+        lessons = taken.setdefault(user_id, {})
+        lessons.setdefault(lesson_id, (method or "highest", []))[1].append(score)
+    figures = {}
+    for user_id, lessons in taken.items():
+        bests = [
+            max(s for s in scores if s is not None)
+            for _m, scores in lessons.values()
+            if any(s is not None for s in scores)
+        ]
+        grades = [
+            g for g in (lesson_grade(m, scores) for m, scores in lessons.values()) if g is not None
+        ]
+        figures[user_id] = {
+            "attempts": sum(len(scores) for _m, scores in lessons.values()),
+            "lessons_completed": len(lessons),
+            "mean_best_score": sum(bests) / len(bests) if bests else None,
+            "mean_grade": sum(grades) / len(grades) if grades else None,
+        }
+    return figures

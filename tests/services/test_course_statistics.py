@@ -1,17 +1,27 @@
-"""The maintained course statistics (quizapp.services.course_statistics) always equal a
-full recomputation from the answers: after seeded random submissions (through the quiz
-service), second attempts, staff previews, removals, re-adds, role changes and an admin,
-in any order; and `quizapp stats rebuild` restores them from the answers."""
+"""The maintained course statistics (quizapp.services.course_statistics) and learner
+activity (quizapp.services.learner_activity) always equal a full recomputation from the
+answers and review logs: after seeded random submissions (through the quiz service),
+second attempts, staff previews, review-page ratings and their undo, removals, re-adds,
+role changes and an admin, in any order; and `quizapp stats rebuild` restores them."""
 
+import contextlib
 import random
 
 import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import Course, ItemStatistic, LessonStatistic
+from quizapp.models import Card, Course, ItemStatistic, LearnerActivity, LessonStatistic
 from quizapp.models.types import utcnow
-from quizapp.services import accounts, course_statistics, memberships, quizzes
+from quizapp.services import (
+    accounts,
+    course_statistics,
+    learner_activity,
+    memberships,
+    quizzes,
+    ratings,
+)
+from quizapp.services.simulated_history import simulate_course_history
 from tests.factories import make_course, make_learner
 
 
@@ -32,6 +42,20 @@ def _assert_equal_to_recomputation(course: Course) -> None:
     for lesson_id, (completed, best_sum) in fresh.completion.items():
         assert kept.completion[lesson_id][0] == completed
         assert kept.completion[lesson_id][1] == pytest.approx(best_sum)
+    assert learner_activity.maintained(db.session, course) == learner_activity.activity(
+        db.session, course
+    )
+
+
+def _rate_or_undo(rng: random.Random, user) -> None:
+    """A review-page rating of one of the user's cards (made by their quizzes), or the
+    undo of their last one."""
+    cards = db.session.scalars(sa.select(Card.id).where(Card.user_id == user.id)).all()
+    if rng.random() < 0.3:
+        with contextlib.suppress(ratings.NothingToUndo):
+            ratings.undo_last_rating(db.session, user.id)
+    elif cards:
+        ratings.rate_card(db.session, user.id, rng.choice(cards), rng.randint(1, 4), utcnow())
 
 
 def _take_quiz(rng: random.Random, user, lesson) -> None:
@@ -74,9 +98,11 @@ def test_maintained_statistics_equal_a_recomputation_whatever_happens(course, se
     for step in range(40):
         action = rng.random()
         # The instructor only previews quizzes (the course keeps its instructor).
-        person = rng.choice(everyone if action < 0.6 else people)
-        if action < 0.6:
+        person = rng.choice(everyone if action < 0.5 else people)
+        if action < 0.5:
             _take_quiz(rng, person, rng.choice(course.lessons))
+        elif action < 0.6:
+            _rate_or_undo(rng, person)
         elif action < 0.7:
             memberships.remove_member(db.session, course, person.id, now)
         elif action < 0.8:
@@ -94,6 +120,7 @@ def test_maintained_statistics_equal_a_recomputation_whatever_happens(course, se
     db.session.commit()
     _assert_equal_to_recomputation(course)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ItemStatistic)) > 0
+    assert db.session.scalar(sa.select(sa.func.max(LearnerActivity.reviews))) > 0
 
 
 def test_a_removed_learner_leaves_the_figures_and_a_re_add_brings_them_back(course):
@@ -130,10 +157,12 @@ def test_rebuild_restores_the_statistics_from_the_answers(course, runner):
     db.session.commit()
     expected = course_statistics.maintained(db.session, course)
     db.session.execute(sa.update(ItemStatistic).values(n=0))  # as if damaged
+    db.session.execute(sa.delete(LearnerActivity))
     db.session.commit()
     result = runner.invoke(args=["stats", "rebuild", "--course", course.slug])
     assert result.exit_code == 0, result.output
     assert f"{course.slug}: 16 analysed responses" in result.output
+    assert "4 users with activity" in result.output
     db.session.rollback()
     assert course_statistics.maintained(db.session, course).items == pytest.approx(expected.items)
     _assert_equal_to_recomputation(course)
@@ -143,3 +172,21 @@ def test_rebuild_of_an_unknown_course_fails_clearly(runner):
     result = runner.invoke(args=["stats", "rebuild", "--course", "nope"])
     assert result.exit_code == 1
     assert "no course 'nope'" in result.output
+
+
+def test_an_undone_rating_takes_its_review_out_of_the_learner_activity(course):
+    learner = make_learner(db.session, "undo@example.org")
+    _take_quiz(random.Random(8), learner, course.lessons[0])
+    card = db.session.scalars(sa.select(Card.id).where(Card.user_id == learner.id)).first()
+    ratings.rate_card(db.session, learner.id, card, 3, utcnow())
+    assert learner_activity.maintained(db.session, course)[learner.id][1] == 1
+    ratings.undo_last_rating(db.session, learner.id)
+    assert learner_activity.maintained(db.session, course)[learner.id][1] == 0
+    _assert_equal_to_recomputation(course)
+
+
+def test_a_simulated_history_shows_in_the_learner_activity(course):
+    learner = make_learner(db.session, "simulated@example.org")
+    simulate_course_history(db.session, learner.id, course, utcnow(), 5, seed=2)
+    assert learner_activity.maintained(db.session, course)[learner.id][1] > 0
+    _assert_equal_to_recomputation(course)
