@@ -10,6 +10,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    FieldList,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -151,3 +152,12 @@ class ImportForm(FlaskForm):
 class ConfirmImportForm(FlaskForm):
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
     submit = SubmitField(_l("Import"))
+
+
+class CategoryLessonsForm(FlaskForm):
+    """The import page's mapping step: a lesson for each category of the pending upload
+    that names none (entries in the plan's `unmapped` order; the view sets the choices)."""
+
+    token = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
+    lessons = FieldList(SelectField(_l("Lesson")), max_entries=500)
+    submit = SubmitField(_l("Preview with these lessons"))

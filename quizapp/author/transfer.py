@@ -1,6 +1,7 @@
 """The instructor area's imports (upload, preview, confirm) and exports, on the author
 blueprint (quizapp/author/views.py)."""
 
+from dataclasses import replace
 from pathlib import Path
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -11,7 +12,7 @@ from wtforms import SelectChoice
 
 from quizapp import clock
 from quizapp.auth.access import course_required
-from quizapp.author.forms import ConfirmImportForm, ImportForm
+from quizapp.author.forms import CategoryLessonsForm, ConfirmImportForm, ImportForm
 from quizapp.author.uploads import PendingUpload, discard_upload, load_upload, save_upload
 from quizapp.author.views import bp
 from quizapp.domain.course_access import EDIT, STAFF
@@ -52,7 +53,12 @@ def _plan(course: Course, upload: PendingUpload) -> bank_import.ImportPlan:
 
 
 def _import_page(**context):
-    return render_template("author/import.html", import_formats=importable(), **context)
+    # The preview names the lesson each of the file's categories goes to.
+    lessons = context["course"].lessons
+    titles = {lesson.id: f"{lesson.number}. {lesson.title}" for lesson in lessons}
+    return render_template(
+        "author/import.html", import_formats=importable(), lesson_titles=titles, **context
+    )
 
 
 @bp.route("/courses/<course_slug>/import", methods=["GET", "POST"])
@@ -79,17 +85,69 @@ def import_questions(course_slug: str):
         categories=categories,
         with_history=form.with_history.data,
     )
+    return _preview(course, form, upload)
+
+
+def _preview(course: Course, form: ImportForm, upload: PendingUpload):
+    """The plan of `upload`, kept for the next step: confirming it when it has no errors, or
+    choosing lessons for the categories that name none."""
     plan = _plan(course, upload)
     confirm = ConfirmImportForm()
+    mapping = None
     if plan.ok:
         confirm.token.data = save_upload(_upload_folder(), upload)
+    elif plan.unmapped:
+        # A new step: not filled from the request (which may hold the previous step's).
+        mapping = _mapping_form(course, plan.unmapped, CategoryLessonsForm(formdata=None))
+        mapping.token.data = save_upload(_upload_folder(), upload)
     return _import_page(
         form=form,
         course=course,
         plan=plan,
         confirm=confirm,
+        mapping=mapping,
         target=upload.lesson_slug,
     )
+
+
+def _mapping_form(
+    course: Course, unmapped: list[str], form: CategoryLessonsForm
+) -> CategoryLessonsForm:
+    """One lesson select per category, labelled with the category (a POST's choices are
+    read from the request, then checked against the course's lessons)."""
+    while len(form.lessons) < len(unmapped):
+        form.lessons.append_entry()
+    choices = [SelectChoice("", _("Choose a lesson"))] + [
+        SelectChoice(lesson.slug, f"{lesson.number}. {lesson.title}") for lesson in course.lessons
+    ]
+    # A request with more entries than categories is refused by the caller (unvalidated).
+    for entry, category in zip(form.lessons, unmapped, strict=False):
+        entry.choices = choices
+        entry.label.text = _("Category “%(category)s”", category=category)
+    return form
+
+
+@bp.route("/courses/<course_slug>/import/categories", methods=["POST"])
+@course_required(EDIT)
+def map_import_categories(course_slug: str):
+    """Step 1b: the lessons chosen for the file's unknown categories; previewed again."""
+    course = course_or_404(course_slug)
+    token = request.form.get("token", "")
+    upload = load_upload(_upload_folder(), token, current_user.id)
+    if upload is None or upload.course_slug != course.slug:
+        if not CategoryLessonsForm().validate_on_submit():
+            abort(400)
+        flash(_("That upload has expired. Please upload the file again."), "warning")
+        return redirect(url_for(".import_questions", course_slug=course.slug))
+    unmapped = _plan(course, upload).unmapped
+    form = _mapping_form(course, unmapped, CategoryLessonsForm())
+    if len(form.lessons) != len(unmapped) or not form.validate_on_submit():
+        abort(400)
+    pairs = zip(unmapped, form.lessons.data, strict=True)
+    chosen = {category: slug for category, slug in pairs if slug}
+    discard_upload(_upload_folder(), token)
+    upload = replace(upload, categories={**upload.categories, **chosen})
+    return _preview(course, _import_form(course), upload)
 
 
 @bp.route("/courses/<course_slug>/import/confirm", methods=["POST"])

@@ -66,6 +66,10 @@ class ImportPlan:
     max_media_bytes: int = MAX_MEDIA_BYTES
     # Quiz rules the file sets, by lesson id (a YAML bank's `quiz:` / `quizzes:`).
     quizzes: dict[int, QuizRules] = field(default_factory=dict)
+    # Each category the file's questions sit in (Moodle XML, GIFT), without a target
+    # lesson, and the lesson it goes to: None when no lesson has its name and no mapping
+    # says where (the import page then asks, category by category).
+    categories: dict[str, int | None] = field(default_factory=dict)
 
     def ids(self, action: str) -> list[str]:
         return [item.question["id"] for item in self.items if item.action == action]
@@ -81,6 +85,11 @@ class ImportPlan:
     @property
     def unchanged(self) -> list[str]:
         return self.ids("unchanged")
+
+    @property
+    def unmapped(self) -> list[str]:
+        """The file's categories that name no lesson, in file order."""
+        return [category for category, lesson_id in self.categories.items() if lesson_id is None]
 
     @property
     def ok(self) -> bool:
@@ -138,6 +147,8 @@ def plan_import(
     stored = _stored_states(session, course.id)
     for raw, line in parsed.questions:
         target = lesson or _lesson_of(raw, lessons, category_lessons or {})
+        if lesson is None and raw.get("lesson") is None and raw.get("category"):
+            plan.categories.setdefault(str(raw["category"]), target.id if target else None)
         question = {k: v for k, v in raw.items() if k not in _PLACEMENT_KEYS}
         if parsed.media.get(raw.get("id")):
             carried = parsed.media[raw["id"]]

@@ -133,6 +133,7 @@ EXPECTED: dict[tuple[str, str], dict] = {
     ("author.import_questions", "POST"): COURSE_EDIT,
     # No upload token: refused once the course check has let the instructor through.
     ("author.confirm_import", "POST"): expect(outsider=404, learner=403, instructor=400),
+    ("author.map_import_categories", "POST"): expect(outsider=404, learner=403, instructor=400),
     ("author.export_questions", "GET"): COURSE_STAFF,
     ("drafts.lesson_coverage", "GET"): COURSE_STAFF,
     ("drafts.lesson_drafts", "GET"): COURSE_EDIT,

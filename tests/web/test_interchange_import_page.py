@@ -93,3 +93,82 @@ def test_the_preview_lists_images_without_alt_text_and_the_confirm_stores_the_im
     question = db.session.scalar(sa.select(Question).where(Question.external_id == "logo-q"))
     [name] = db.session.scalars(sa.select(Media.name)).all()
     assert f"(media:{name})" in question.prompt_md
+
+
+def _choose_lessons(client, html: str, slugs: list[str]):
+    """Answer the mapping step: one lesson slug per category select, in page order."""
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', html).group(1)
+    form = {"csrf_token": csrf_token_from(html), "token": token}
+    form.update({f"lessons-{index}": slug for index, slug in enumerate(slugs)})
+    return client.post(f"{PATH}/categories", data=form)
+
+
+def _categories_asked(html: str) -> list[str]:
+    section = html.split('id="category-mapping"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r"Category “([^”]+)”", section)
+
+
+def test_unknown_categories_get_a_lesson_select_each_and_then_import(client, instructor):
+    data = (_conformance_folder() / "nested_categories_with_questions.xml").read_bytes()
+    asked = _upload(client, data, "nested.xml")
+    categories = _categories_asked(asked)
+    assert len(categories) == 4
+    assert categories[0].endswith("Iota")
+    assert 'id="preview-heading"' not in asked  # no confirm button before every one has a lesson
+    second = "clase-2-como-funcionan-las-aplicaciones-web"
+    lessons = ["clase-1-introduccion", second, second, "clase-3-que-es-flask"]
+    preview = _choose_lessons(client, asked, lessons).get_data(as_text=True)
+    assert 'id="preview-heading"' in preview
+    assert 'id="import-categories"' in preview
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Question)
+            .where(Question.external_id == "iota-question")
+        )
+        == 0
+    )  # nothing written before the confirm
+    assert _confirm(client, preview).status_code == 302
+    imported = ("iota-question", "kappa-essay-question", "kappa-question", "mu-question")
+    assert [_lesson_of(q) for q in imported] == [1, 2, 2, 3]
+
+
+def test_a_category_left_without_a_lesson_is_asked_again(client, instructor):
+    data = (_conformance_folder() / "nested_categories_with_questions.xml").read_bytes()
+    asked = _upload(client, data, "nested.xml")
+    again = _choose_lessons(client, asked, ["clase-1-introduccion", "", "", ""])
+    html = again.get_data(as_text=True)
+    assert len(_categories_asked(html)) == 3
+    assert 'id="preview-heading"' not in html
+
+
+@pytest.mark.parametrize(
+    "slugs",
+    [["no-such-lesson", "", "", ""], ["clase-1-introduccion"] * 5],
+    ids=["unknown", "extra"],
+)
+def test_a_mapping_that_is_not_the_pages_is_refused_and_writes_nothing(client, instructor, slugs):
+    data = (_conformance_folder() / "nested_categories_with_questions.xml").read_bytes()
+    asked = _upload(client, data, "nested.xml")
+    assert _choose_lessons(client, asked, slugs).status_code == 400
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Question)
+            .where(Question.external_id == "iota-question")
+        )
+        == 0
+    )
+
+
+def test_another_users_upload_cannot_be_mapped(client, instructor, login_as):
+    data = (_conformance_folder() / "nested_categories_with_questions.xml").read_bytes()
+    asked = _upload(client, data, "nested.xml")
+    login_as("admin")
+    page = client.get(PATH).get_data(as_text=True)
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', asked).group(1)
+    response = client.post(
+        f"{PATH}/categories", data={"csrf_token": csrf_token_from(page), "token": token}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(PATH)
