@@ -130,9 +130,10 @@ class ShortAnswerForm(QuestionForm):
     row_lists = (("answers", 3),)
     answers = FieldList(FormField(TextAnswerRow), label=_l("Accepted answers"), min_entries=1)
     accent_insensitive = BooleanField(_l("Accept answers without accents"))
+    case_sensitive = BooleanField(_l("Case matters (“Paris” is not “paris”)"))
 
     def type_fields(self) -> dict[str, Any]:
-        return {
+        fields = {
             "answers": [
                 {
                     "text": row["text"].strip(),
@@ -144,12 +145,16 @@ class ShortAnswerForm(QuestionForm):
             ],
             "accent_insensitive": bool(self.accent_insensitive.data),
         }
+        if self.case_sensitive.data:  # said only when true, as the bank does
+            fields["case_sensitive"] = True
+        return fields
 
     @classmethod
     def type_initial(cls, question: dict[str, Any]) -> dict[str, Any]:
         return {
             "answers": [dict(a, feedback=a["feedback"] or "") for a in question["answers"]],
             "accent_insensitive": question["accent_insensitive"],
+            "case_sensitive": bool(question.get("case_sensitive")),
         }
 
 

@@ -280,3 +280,21 @@ def test_dump_writes_readable_block_yaml_in_key_order() -> None:
     ]
     assert "¿Cómo se describe **Flask**?\n" in dumped  # unicode kept, Markdown as a | block
     assert "prompt: |" in dumped
+
+
+def test_case_sensitive_is_read_from_yaml_and_must_be_a_flag() -> None:
+    good = bank(
+        """
+        questions:
+          - id: cap
+            type: short_answer
+            prompt: Capital?
+            answer: Paris
+            case_sensitive: true
+        """
+    )
+    assert parse_bank(good, "f.yaml").questions[0]["case_sensitive"] is True
+    errors = parse_bank(good.replace("case_sensitive: true", "case_sensitive: si"), "f.yaml").errors
+    assert [(e.line, e.message) for e in errors if "case_sensitive" in e.message] == [
+        (6, "case_sensitive: must be true or false")
+    ], errors

@@ -393,6 +393,15 @@ def test_writer_emits_id_tags_title_and_category():
             ),
             "one blank",
         ),
+        (
+            base(
+                "short_answer",
+                answers=[{"text": "Paris", "weight": 100, "feedback": None}],
+                accent_insensitive=False,
+                case_sensitive=True,
+            ),
+            "case-sensitive",
+        ),
     ],
 )
 def test_writer_skips_what_gift_cannot_express(question, reason):

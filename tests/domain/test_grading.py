@@ -285,3 +285,28 @@ def test_example_responses_grade_right_and_wrong(question):
 
     assert grade_response(question, example_response(question, right=True)).score == 1.0
     assert grade_response(question, example_response(question, right=False)).score < 1.0
+
+
+CASE_SENSITIVE = normalise_question(
+    {"id": "cap", "type": "short_answer", "prompt": "Capital?", "case_sensitive": True}
+    | {"answers": ["Paris", {"text": "PARIS", "weight": 50.0}]}
+)
+
+
+@pytest.mark.parametrize(
+    ("response", "score"),
+    [("Paris", 1.0), ("  Paris ", 1.0), ("paris", 0.0), ("PARIS", 0.5), ("pArIs", 0.0)],
+)
+def test_a_case_sensitive_short_answer_compares_case(response: str, score: float) -> None:
+    assert grade_response(CASE_SENSITIVE, response).score == score
+
+
+def test_a_short_answer_ignores_case_unless_told_and_says_so_only_when_true() -> None:
+    plain = normalise_question(
+        {"id": "cap", "type": "short_answer", "prompt": "Capital?", "answer": "Paris"}
+    )
+    # Absent when false: short answers stored before the key keep their content hash.
+    assert "case_sensitive" not in plain
+    assert grade_response(plain, "paris").score == 1.0
+    off = normalise_question({**plain, "case_sensitive": False})
+    assert off == plain

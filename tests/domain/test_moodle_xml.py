@@ -308,7 +308,7 @@ def test_numerical_keeps_tolerance_and_reports_units():
     assert "units" in result.unsupported[0][2]
 
 
-def test_shortanswer_usecase_is_reported_and_idnumber_becomes_the_id():
+def test_shortanswer_usecase_is_kept_and_idnumber_becomes_the_id():
     body = """<usecase>1</usecase><idnumber>Cap-01</idnumber>
     <answer fraction="100"><text>Paris</text></answer>
     <tags><tag><text>geo</text></tag></tags>"""
@@ -316,7 +316,27 @@ def test_shortanswer_usecase_is_reported_and_idnumber_becomes_the_id():
     question = result.questions[0]
     assert question["id"] == "cap-01"
     assert question["tags"] == ["geo"]
-    assert "case-sensitive" in result.unsupported[0][2]
+    assert question["case_sensitive"] is True
+    assert result.unsupported == []
+
+
+@pytest.mark.parametrize("usecase", ["0", None])
+def test_shortanswer_without_usecase_ignores_case_as_moodle_does(usecase):
+    flag = f"<usecase>{usecase}</usecase>" if usecase else ""
+    body = flag + '<answer fraction="100"><text>Paris</text></answer>'
+    question = parse_moodle_xml(_question_xml(body, "shortanswer"), "s.xml").questions[0]
+    assert "case_sensitive" not in question
+
+
+def test_a_case_sensitive_short_answer_is_written_with_usecase():
+    question = normalise_question(
+        {"id": "cap", "type": "short_answer", "prompt": "Capital?", "answer": "Paris"}
+        | {"case_sensitive": True}
+    )
+    written = write_moodle_xml([question]).text
+    assert "<usecase>1</usecase>" in written
+    plain = write_moodle_xml([{**question, "case_sensitive": False}]).text
+    assert "<usecase>0</usecase>" in plain
 
 
 def test_cloze_numerical_and_variant_names():

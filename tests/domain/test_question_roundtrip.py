@@ -51,7 +51,8 @@ def _short_answer(draw: st.DrawFn) -> dict:
         {"text": draw(TEXT), "weight": w, "feedback": draw(OPTIONAL)}
         for w in [100.0, *draw(st.lists(WEIGHT, max_size=2))]
     ]
-    return {"answers": answers, "accent_insensitive": draw(st.booleans())}
+    keys = {"answers": answers, "accent_insensitive": draw(st.booleans())}
+    return {**keys, "case_sensitive": True} if draw(st.booleans()) else keys
 
 
 def _numeric(draw: st.DrawFn) -> dict:

@@ -131,6 +131,24 @@ def test_a_flashcard_asks_for_its_reverse_card_in_the_editor(staff):
     )
 
 
+def test_a_short_answer_is_made_case_sensitive_in_the_editor_and_stays_so(staff):
+    path = f"{LESSON_URL}/questions/new?type=short_answer"
+    data = {"csrf_token": _token(staff, path), "id": "web-case", "prompt": "Capital?"}
+    data |= {"answers-0-text": "Paris", "case_sensitive": "y"}
+    assert staff.post(path, data=data).status_code == 302
+    row = _question("web-case")
+    assert question_dict(row)["case_sensitive"] is True
+    edit = staff.get(f"/instructor/questions/{row.id}/edit").get_data(as_text=True)
+    # Saved again as the page shows it: still case-sensitive, and nothing changed.
+    assert (
+        staff.post(f"/instructor/questions/{row.id}/edit", data=_form_fields(edit)).status_code
+        == 302
+    )
+    db.session.expire_all()
+    assert question_dict(_question("web-case"))["case_sensitive"] is True
+    assert _question("web-case").version == 1
+
+
 def test_an_essay_word_limit_must_be_a_positive_number(staff):
     path = f"{LESSON_URL}/questions/new?type=essay"
     data = {"csrf_token": _token(staff, path), "id": "bad-essay", "prompt": "P", "max_words": "0"}

@@ -148,7 +148,7 @@ def multichoice(element: ET.Element) -> Converted:
     single = _flag(element, "single", True)
     question = reader.base("single_choice" if single else "multiple_response")
     if not _flag(element, "shuffleanswers", True):
-        reader.drop("fixed answer order (QuizApp always shuffles choices)")
+        reader.drop("fixed answer order (choices shuffle unless the lesson sets shuffle: false)")
     numbering = plain(element, "answernumbering")
     if numbering not in ("", "abc", "none"):
         reader.drop(f"answer numbering {numbering!r} (QuizApp does not number choices)")
@@ -192,8 +192,6 @@ def truefalse(element: ET.Element) -> Converted:
 def shortanswer(element: ET.Element) -> Converted:
     reader = _Reader(element)
     question = reader.base("short_answer")
-    if plain(element, "usecase") == "1":
-        reader.drop("case-sensitive matching (usecase; QuizApp ignores case)")
     answers = []
     for fraction, answer in reader.answers():
         # Moodle keeps answers as plain text; grading trims and collapses spaces anyway.
@@ -207,6 +205,8 @@ def shortanswer(element: ET.Element) -> Converted:
         answers.append({"text": text, "weight": max(fraction, 0.0), "feedback": feedback})
     question["answers"] = answers
     question["accent_insensitive"] = plain(element, "quizapp_accent_insensitive") == "1"
+    if plain(element, "usecase") == "1":
+        question["case_sensitive"] = True
     return reader.finish(question)
 
 
@@ -245,7 +245,7 @@ def matching(element: ET.Element) -> Converted:
     reader = _Reader(element)
     question = reader.base("matching")
     if not _flag(element, "shuffleanswers", True):
-        reader.drop("fixed answer order (QuizApp always shuffles)")
+        reader.drop("fixed answer order (options shuffle unless the lesson sets shuffle: false)")
     pairs, distractors = [], []
     for sub in element.findall("subquestion"):
         left = reader.rich(sub)

@@ -135,7 +135,7 @@ def _true_false(element: ET.Element, question: dict, files: FileResolver) -> Non
 
 
 def _short_answer(element: ET.Element, question: dict, files: FileResolver) -> None:
-    _sub(element, "usecase", "0")
+    _sub(element, "usecase", "1" if question.get("case_sensitive") else "0")
     if question.get("accent_insensitive"):
         _sub(element, "quizapp_accent_insensitive", "1")
     for item in question["answers"]:

@@ -266,18 +266,26 @@ def strip_accents(text: str) -> str:
     return unicodedata.normalize("NFC", bare)
 
 
-def normalise_text(text: str, *, accent_insensitive: bool = False) -> str:
-    """Text as compared for grading: NFKC, case-folded, trimmed, inner spaces collapsed.
+def normalise_text(
+    text: str, *, accent_insensitive: bool = False, case_sensitive: bool = False
+) -> str:
+    """Text as compared for grading: NFKC, case-folded (unless `case_sensitive`), trimmed,
+    inner spaces collapsed.
 
     NFKC runs again after casefold because folding can leave non-normalised sequences.
     """
-    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    text = unicodedata.normalize("NFKC", text)
+    if not case_sensitive:
+        text = unicodedata.normalize("NFKC", text.casefold())
     if accent_insensitive:
         text = strip_accents(text)
     return _SPACES.sub(" ", text).strip()
 
 
-def texts_match(expected: str, given: str, *, accent_insensitive: bool = False) -> bool:
+def texts_match(
+    expected: str, given: str, *, accent_insensitive: bool = False, case_sensitive: bool = False
+) -> bool:
     """Whether a learner's text equals an accepted answer under the grading normalisation."""
-    wanted = normalise_text(expected, accent_insensitive=accent_insensitive)
-    return bool(wanted) and wanted == normalise_text(given, accent_insensitive=accent_insensitive)
+    options = {"accent_insensitive": accent_insensitive, "case_sensitive": case_sensitive}
+    wanted = normalise_text(expected, **options)
+    return bool(wanted) and wanted == normalise_text(given, **options)

@@ -1,4 +1,8 @@
-"""Short answer: free text compared with accepted answers; the best match's weight scores."""
+"""Short answer: free text compared with accepted answers; the best match's weight scores.
+
+Case is ignored unless `case_sensitive: true` (Moodle's usecase); like a flashcard's
+`reverse`, the key is in the normalised dict only when true, so questions stored before it
+existed keep their content hash."""
 
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ class ShortAnswer(QuestionType):
     """Response: a str, compared after NFKC, casefold and space collapsing (see base)."""
 
     name = "short_answer"
-    raw_keys = ("answers", "answer", "accent_insensitive")
+    raw_keys = ("answers", "answer", "accent_insensitive", "case_sensitive")
 
     def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -35,6 +39,8 @@ class ShortAnswer(QuestionType):
         elif "answer" in raw:  # shorthand for a single fully-right answer
             out["answers"] = [normalise_answer(raw["answer"])]
         out["accent_insensitive"] = raw.get("accent_insensitive", False)
+        if raw.get("case_sensitive") not in (None, False):
+            out["case_sensitive"] = raw["case_sensitive"]
         return out
 
     def validate(self, question: dict[str, Any]) -> list[Problem]:
@@ -44,7 +50,12 @@ class ShortAnswer(QuestionType):
         right_answer = self.describe_right_answer(question)
         if not isinstance(response, str):
             return accepted_answer_result(None, right_answer)
-        best = best_text_match(question["answers"], response, question["accent_insensitive"])
+        best = best_text_match(
+            question["answers"],
+            response,
+            question["accent_insensitive"],
+            case_sensitive=bool(question.get("case_sensitive")),
+        )
         return accepted_answer_result(best, right_answer)
 
     def example_response(self, question: dict[str, Any], right: bool) -> Any:
@@ -58,9 +69,15 @@ class ShortAnswer(QuestionType):
         out: dict[str, Any] = {"answers": [_answer_to_yaml(a) for a in question["answers"]]}
         if question["accent_insensitive"]:
             out["accent_insensitive"] = True
+        if question.get("case_sensitive"):
+            out["case_sensitive"] = True
         return out
 
     def to_gift(self, question: dict[str, Any]) -> str:
+        # Written without it, the question would grade "paris" right where the author
+        # said it is wrong: left out and reported (Moodle XML and YAML carry it).
+        if question.get("case_sensitive"):
+            raise gift.Inexpressible("GIFT has no case-sensitive short answers")
         return gift.stem(question) + gift.block(gift.accepted(question["answers"]), question)
 
     def draft_answer(self, question: dict[str, Any]) -> str | None:
@@ -79,14 +96,15 @@ def normalise_answer(raw: Any) -> Any:
 
 
 def best_text_match(
-    answers: list[dict[str, Any]], response: str, accent_insensitive: bool
+    answers: list[dict[str, Any]],
+    response: str,
+    accent_insensitive: bool,
+    *,
+    case_sensitive: bool = False,
 ) -> dict[str, Any] | None:
     """The highest-weighted answer that matches `response`, if any."""
-    matches = [
-        answer
-        for answer in answers
-        if texts_match(answer["text"], response, accent_insensitive=accent_insensitive)
-    ]
+    options = {"accent_insensitive": accent_insensitive, "case_sensitive": case_sensitive}
+    matches = [answer for answer in answers if texts_match(answer["text"], response, **options)]
     return max(matches, key=lambda answer: answer["weight"], default=None)
 
 
