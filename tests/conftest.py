@@ -257,6 +257,17 @@ def enrol(app):
 
 
 @pytest.fixture
+def deck_course(app):
+    """tests.factories.make_deck_course, committed: "mazo", two lessons of every deck type,
+    for mechanism tests that need no particular wording."""
+    from tests.factories import make_deck_course
+
+    course = make_deck_course(db.session)
+    db.session.commit()
+    return course
+
+
+@pytest.fixture
 def bundled_course(app, not_teaching):
     """The course shipped in questions/, loaded through the real loader; the instructors
     made so far teach it."""

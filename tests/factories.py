@@ -82,6 +82,57 @@ def make_course(
     return course
 
 
+# One question of each other deck type, added to every lesson of make_deck_course.
+_DECK_EXTRAS = (
+    {
+        "type": "multiple_response",
+        "prompt": "Pick two.",
+        "choices": [
+            {"text": "Right A", "correct": True},
+            {"text": "Right B", "correct": True},
+            {"text": "Wrong"},
+        ],
+    },
+    {"type": "true_false", "prompt": "True?", "answer": True},
+    {"type": "short_answer", "prompt": "Say yes.", "answer": "yes"},
+    {"type": "numeric", "prompt": "Two plus two?", "answer": 4},
+    {
+        "type": "matching",
+        "prompt": "Match.",
+        "pairs": [{"left": "one", "right": "1"}, {"left": "two", "right": "2"}],
+    },
+    {
+        "type": "cloze",
+        "prompt": "Fill in.",
+        "text": "Two plus two is {{1}}.",
+        "blanks": [{"answers": ["4", "four"]}],
+    },
+)
+
+
+def make_deck_course(session: Session, slug: str = "mazo", lessons: int = 2) -> Course:
+    """A course whose every lesson (clase-N) holds, in this order, three single-choice
+    questions whose first choice is right (lN-q1..q3), one question of each other
+    gradable deck type and three flashcards (lN-flash1..3): review and quiz mechanisms
+    without the bundled course's wording."""
+    course = make_course(session, slug=slug, lessons=lessons, questions_per_lesson=3)
+    for lesson in course.lessons:
+        extras = [dict(raw, id=f"l{lesson.number}-{raw['type']}") for raw in _DECK_EXTRAS]
+        cards = [
+            {
+                "id": f"l{lesson.number}-flash{n}",
+                "type": "flashcard",
+                "prompt": f"Front {n}",
+                "back": f"Back {n}",
+            }
+            for n in (1, 2, 3)
+        ]
+        for raw in extras + cards:
+            add_question(session, lesson, normalise_question(raw), utcnow())
+    session.flush()
+    return course
+
+
 def questions_of(session: Session, lesson: Lesson) -> list[Question]:
     return list(session.scalars(lesson.questions.select().order_by(Question.position)))
 

@@ -1,5 +1,6 @@
 """Review controls: undo restores the card and its log exactly, the leech rule, suspend and
-bury keep cards out of the due queue, "I don't know", reset, and the card browser."""
+bury keep cards out of the due queue, "I don't know", reset, and the card browser; on
+factories-built content (the `deck_course` fixture)."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -58,9 +59,16 @@ def graduated(user, question: Question, lapses: int = 0) -> Card:
     return card
 
 
+COURSE = "mazo"
+
+
 @pytest.fixture
-def learner(make_user, bundled_course):
+def learner(make_user, deck_course):
     return make_user()
+
+
+def of_type(type_name: str, lesson_number: int = 1) -> list[Question]:
+    return questions_of_type(db.session, type_name, lesson_number, COURSE)
 
 
 # --- undo ----------------------------------------------------------------------------------
@@ -75,12 +83,9 @@ steps = st.lists(st.one_of(st.none(), st.tuples(st.integers(0, 1), st.integers(1
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(sequence=steps)
-def test_undo_restores_each_card_and_the_log_exactly(make_user, bundled_course, sequence):
+def test_undo_restores_each_card_and_the_log_exactly(make_user, deck_course, sequence):
     user = make_user()
-    cards = [
-        deck.ensure_card(db.session, user.id, q.id, NOW)
-        for q in questions_of_type(db.session, "flashcard")[:2]
-    ]
+    cards = [deck.ensure_card(db.session, user.id, q.id, NOW) for q in of_type("flashcard")[:2]]
     history = []  # (card index, its columns before, the log before), newest last
     now = NOW
     for step in sequence:
@@ -104,7 +109,7 @@ def test_undo_restores_each_card_and_the_log_exactly(make_user, bundled_course, 
 
 
 def test_a_rating_cannot_be_undone_once_a_quiz_reviewed_the_card(learner):
-    q = questions_of_type(db.session, "single_choice")[0]
+    q = of_type("single_choice")[0]
     card = deck.ensure_card(db.session, learner.id, q.id, NOW)
     ratings.rate_card(db.session, learner.id, card.id, GOOD, NOW)
     quiz_reviews.record_quiz_answers(db.session, learner.id, [(q.id, True)], NOW + timedelta(1))
@@ -114,9 +119,7 @@ def test_a_rating_cannot_be_undone_once_a_quiz_reviewed_the_card(learner):
 
 
 def test_a_reset_card_cannot_have_its_old_ratings_undone(learner):
-    card = deck.ensure_card(
-        db.session, learner.id, questions_of_type(db.session, "flashcard")[0].id, NOW
-    )
+    card = deck.ensure_card(db.session, learner.id, of_type("flashcard")[0].id, NOW)
     ratings.rate_card(db.session, learner.id, card.id, GOOD, NOW)
     card_controls.reset_cards(db.session, learner.id, [card.id], NOW + timedelta(days=1))
     ratings.rate_card(db.session, learner.id, card.id, GOOD, NOW + timedelta(days=1))
@@ -127,9 +130,7 @@ def test_a_reset_card_cannot_have_its_old_ratings_undone(learner):
 
 def test_undo_touches_only_the_learners_own_ratings(learner, make_user):
     other = make_user()
-    card = deck.ensure_card(
-        db.session, learner.id, questions_of_type(db.session, "flashcard")[0].id, NOW
-    )
+    card = deck.ensure_card(db.session, learner.id, of_type("flashcard")[0].id, NOW)
     ratings.rate_card(db.session, learner.id, card.id, GOOD, NOW)
     with pytest.raises(ratings.NothingToUndo):
         ratings.undo_last_rating(db.session, other.id)
@@ -146,7 +147,7 @@ def test_the_leech_rule_tags_at_the_threshold_then_every_half_threshold():
 
 
 def test_the_eighth_lapse_tags_the_card_a_leech_and_suspends_it(learner):
-    card = graduated(learner, questions_of_type(db.session, "flashcard")[0], lapses=6)
+    card = graduated(learner, of_type("flashcard")[0], lapses=6)
     ratings.rate_card(db.session, learner.id, card.id, AGAIN, NOW)
     assert (card.lapses, card.leech, card.suspended_at) == (7, False, None)
     graduated(learner, card.question, lapses=7)
@@ -157,7 +158,7 @@ def test_the_eighth_lapse_tags_the_card_a_leech_and_suspends_it(learner):
 
 def test_the_leech_threshold_is_a_review_setting(learner):
     review_settings.update_review_settings(db.session, learner.id, 0.9, 20, leech_threshold=2)
-    card = graduated(learner, questions_of_type(db.session, "flashcard")[0], lapses=1)
+    card = graduated(learner, of_type("flashcard")[0], lapses=1)
     ratings.rate_card(db.session, learner.id, card.id, AGAIN, NOW)
     assert card.leech
     assert card.suspended_at is not None
@@ -166,7 +167,7 @@ def test_the_leech_threshold_is_a_review_setting(learner):
 
 
 def test_quiz_answers_that_lapse_a_card_count_towards_the_leech_rule(learner):
-    q = questions_of_type(db.session, "single_choice")[0]
+    q = of_type("single_choice")[0]
     graduated(learner, q, lapses=7)
     (card,) = quiz_reviews.record_quiz_answers(db.session, learner.id, [(q.id, False)], NOW)
     db.session.commit()
@@ -179,8 +180,7 @@ def test_quiz_answers_that_lapse_a_card_count_towards_the_leech_rule(learner):
 
 def test_suspended_and_buried_cards_stay_out_of_the_due_queue(learner):
     first, second, third = (
-        deck.ensure_card(db.session, learner.id, q.id, NOW)
-        for q in questions_of_type(db.session, "flashcard")[:3]
+        deck.ensure_card(db.session, learner.id, q.id, NOW) for q in of_type("flashcard")[:3]
     )
     card_controls.suspend_cards(db.session, learner.id, [first.id], NOW)
     card_controls.bury_card(db.session, learner.id, second.id, NOW)
@@ -199,9 +199,7 @@ def test_suspended_and_buried_cards_stay_out_of_the_due_queue(learner):
 
 
 def test_a_buried_card_makes_tomorrow_the_next_due_time(learner):
-    card = deck.ensure_card(
-        db.session, learner.id, questions_of_type(db.session, "flashcard")[0].id, NOW
-    )
+    card = deck.ensure_card(db.session, learner.id, of_type("flashcard")[0].id, NOW)
     card_controls.bury_card(db.session, learner.id, card.id, NOW)
     later = NOW + timedelta(hours=1)
     assert review_queue.next_due(db.session, learner.id, later) == NOW.replace(hour=0) + timedelta(
@@ -211,9 +209,7 @@ def test_a_buried_card_makes_tomorrow_the_next_due_time(learner):
 
 def test_controls_change_only_the_learners_own_cards(learner, make_user):
     other = make_user()
-    card = deck.ensure_card(
-        db.session, learner.id, questions_of_type(db.session, "flashcard")[0].id, NOW
-    )
+    card = deck.ensure_card(db.session, learner.id, of_type("flashcard")[0].id, NOW)
     assert card_controls.suspend_cards(db.session, other.id, [card.id], NOW) == 0
     assert card_controls.reset_cards(db.session, other.id, [card.id], NOW) == 0
     assert card_controls.suspend_cards(db.session, learner.id, [card.id], NOW) == 1
@@ -221,7 +217,7 @@ def test_controls_change_only_the_learners_own_cards(learner, make_user):
 
 
 def test_reset_makes_a_card_new_and_keeps_its_history(learner):
-    card = graduated(learner, questions_of_type(db.session, "flashcard")[0], lapses=8)
+    card = graduated(learner, of_type("flashcard")[0], lapses=8)
     card.leech = True
     ratings.rate_card(db.session, learner.id, card.id, GOOD, NOW)
     card_controls.reset_cards(db.session, learner.id, [card.id], NOW + timedelta(days=1))
@@ -238,14 +234,12 @@ def test_reset_makes_a_card_new_and_keeps_its_history(learner):
 
 
 def test_i_dont_know_rates_an_objective_card_again_and_shows_the_answer(learner):
-    card = graduated(learner, questions_of_type(db.session, "single_choice")[0])
+    card = graduated(learner, of_type("single_choice")[0])
     outcome = ratings.give_up_card(db.session, learner.id, card.id, NOW, expected_reps=5)
     assert (outcome.rated, outcome.grade.correct) == (True, False)
     assert outcome.grade.right_answer
     assert (card.reps, card.lapses) == (6, 1)
-    flashcard = deck.ensure_card(
-        db.session, learner.id, questions_of_type(db.session, "flashcard")[0].id, NOW
-    )
+    flashcard = deck.ensure_card(db.session, learner.id, of_type("flashcard")[0].id, NOW)
     with pytest.raises(ratings.ReviewError):
         ratings.give_up_card(db.session, learner.id, flashcard.id, NOW)
 
@@ -254,7 +248,7 @@ def test_i_dont_know_rates_an_objective_card_again_and_shows_the_answer(learner)
 
 
 def test_the_browser_finds_cards_by_text_state_lesson_and_due_date(learner, make_user):
-    flash_a, flash_b = questions_of_type(db.session, "flashcard")[:2]
+    flash_a, flash_b = of_type("flashcard")[:2]
     a = deck.ensure_card(db.session, learner.id, flash_a.id, NOW)
     b = graduated(learner, flash_b)
     b.due = NOW + timedelta(days=30)
@@ -279,7 +273,7 @@ def test_the_browser_finds_cards_by_text_state_lesson_and_due_date(learner, make
 
 
 def test_the_browser_lists_only_lessons_with_the_learners_cards(learner):
-    q = questions_of_type(db.session, "flashcard", lesson_number=2)[0]
+    q = of_type("flashcard", 2)[0]
     deck.ensure_card(db.session, learner.id, q.id, NOW)
     assert [lesson.id for lesson in card_browser.learner_lessons(db.session, learner.id)] == [
         q.lesson_id

@@ -1,4 +1,8 @@
-"""Review use cases: cards entering the deck, FSRS reviews (quiz answers too), the queue."""
+"""Review use cases: cards entering the deck, FSRS reviews (quiz answers too), the queue.
+
+On factories-built content (make_deck_course): each lesson has three single-choice
+questions whose first choice is right, one question of each other gradable type and three
+flashcards."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,15 +12,11 @@ import sqlalchemy as sa
 
 from quizapp.domain.memory_simulation import DEMO_LEARNER_PARAMETERS
 from quizapp.extensions import db
-from quizapp.models import Card, MemoryParameters, Question, ReviewLog
+from quizapp.models import Card, Lesson, MemoryParameters, Question, ReviewLog
 from quizapp.services import deck, quiz_reviews, ratings, review_queue, review_settings
 from tests.factories import lesson_by_number, questions_of_type
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
-
-
-def question(external_id: str) -> Question:
-    return db.session.scalar(sa.select(Question).where(Question.external_id == external_id))
 
 
 def logs_of(card: Card) -> list[ReviewLog]:
@@ -36,13 +36,24 @@ def studied_card(user, q: Question, due: datetime) -> Card:
     return card
 
 
+COURSE = "mazo"
+
+
 @pytest.fixture
-def learner(make_user, bundled_course):
+def learner(make_user, deck_course):
     return make_user()
 
 
+def of_type(type_name: str, lesson_number: int = 1) -> list[Question]:
+    return questions_of_type(db.session, type_name, lesson_number, COURSE)
+
+
+def lesson(number: int) -> Lesson:
+    return lesson_by_number(db.session, number, COURSE)
+
+
 def test_replaying_ratings_through_the_service_matches_fsrs(learner):
-    q = questions_of_type(db.session, "flashcard", 1)[0]
+    q = of_type("flashcard")[0]
     card = deck.ensure_card(db.session, learner.id, q.id, NOW)
     direct_card = fsrs.Card(card_id=1, due=NOW)
     direct = fsrs.Scheduler(desired_retention=0.9, enable_fuzzing=False)
@@ -64,7 +75,7 @@ def test_replaying_ratings_through_the_service_matches_fsrs(learner):
 def test_replaying_ratings_with_fitted_parameters_matches_fsrs(learner, owner):
     """Adopted parameters (the learner's own, or the course's) change nothing but the
     parameters: every state is what fsrs's own scheduler computes with them."""
-    q = questions_of_type(db.session, "flashcard", 1)[0]
+    q = of_type("flashcard")[0]
     fitted = list(DEMO_LEARNER_PARAMETERS)
     owner_column = {"user_id": learner.id} if owner == "learner" else {"course_id": q.course_id}
     db.session.add(MemoryParameters(parameters=fitted, adopted=True, **owner_column))
@@ -94,7 +105,7 @@ def test_replaying_ratings_with_fitted_parameters_matches_fsrs(learner, owner):
 
 
 def test_the_learners_desired_retention_drives_the_schedule(learner):
-    q = questions_of_type(db.session, "flashcard", 1)[0]
+    q = of_type("flashcard")[0]
     learner.desired_retention = 0.8
     card = deck.ensure_card(db.session, learner.id, q.id, NOW)
     card = ratings.rate_card(db.session, learner.id, card.id, 4, NOW, enable_fuzzing=False)
@@ -104,7 +115,7 @@ def test_the_learners_desired_retention_drives_the_schedule(learner):
 
 
 def test_a_right_quiz_answer_creates_the_card_rated_good(learner):
-    q = question("c1-flask-lenguaje")
+    q = of_type("single_choice")[0]
     card = quiz_reviews.record_quiz_answers(db.session, learner.id, [(q.id, True)], NOW)[0]
     assert (card.user_id, card.question_id, card.reps) == (learner.id, q.id, 1)
     assert card.state == fsrs.State.Learning
@@ -115,7 +126,7 @@ def test_a_right_quiz_answer_creates_the_card_rated_good(learner):
 
 
 def test_a_wrong_quiz_answer_updates_the_existing_card_rated_again(learner):
-    q = question("c1-flask-lenguaje")
+    q = of_type("single_choice")[0]
     first = quiz_reviews.record_quiz_answers(db.session, learner.id, [(q.id, True)], NOW)[0]
     later = NOW + timedelta(days=1)
     card = quiz_reviews.record_quiz_answers(db.session, learner.id, [(q.id, False)], later)[0]
@@ -128,27 +139,21 @@ def test_a_wrong_quiz_answer_updates_the_existing_card_rated_again(learner):
 
 
 def test_opening_a_lesson_adds_its_flashcards_once(learner):
-    added = deck.ensure_lesson_flashcards(
-        db.session, learner.id, lesson_by_number(db.session, 1).id, NOW
-    )
-    again = deck.ensure_lesson_flashcards(
-        db.session, learner.id, lesson_by_number(db.session, 1).id, NOW
-    )
+    added = deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+    again = deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
     cards = db.session.scalars(sa.select(Card).where(Card.user_id == learner.id)).all()
-    assert added == len(questions_of_type(db.session, "flashcard", 1)) == 3
+    assert added == len(of_type("flashcard")) == 3
     assert again == 0
     assert {card.question.type for card in cards} == {"flashcard"}
     assert all(card.reps == 0 and card.due == NOW for card in cards)
 
 
 def test_the_queue_shows_the_most_overdue_card_first(learner):
-    a, b, c = questions_of_type(db.session, "single_choice", 1)[:3]
+    a, b, c = of_type("single_choice")[:3]
     studied_card(learner, a, NOW - timedelta(hours=1))
     studied_card(learner, b, NOW - timedelta(days=3))
     studied_card(learner, c, NOW - timedelta(days=1))
-    studied_card(
-        learner, questions_of_type(db.session, "true_false", 1)[0], NOW + timedelta(hours=1)
-    )  # not due
+    studied_card(learner, of_type("true_false")[0], NOW + timedelta(hours=1))  # not due
     queue = review_queue.review_queue(db.session, learner.id, NOW)
     assert [card.question_id for card in queue.cards] == [b.id, c.id, a.id]
     assert (queue.review_count, queue.new_count, queue.total) == (3, 0, 3)
@@ -157,12 +162,8 @@ def test_the_queue_shows_the_most_overdue_card_first(learner):
 
 
 def test_due_reviews_come_before_new_cards(learner):
-    deck.ensure_lesson_flashcards(
-        db.session, learner.id, lesson_by_number(db.session, 1).id, NOW - timedelta(days=9)
-    )
-    studied = studied_card(
-        learner, questions_of_type(db.session, "single_choice", 1)[0], NOW - timedelta(hours=1)
-    )
+    deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW - timedelta(days=9))
+    studied = studied_card(learner, of_type("single_choice")[0], NOW - timedelta(hours=1))
     queue = review_queue.review_queue(db.session, learner.id, NOW)
     assert queue.cards[0].id == studied.id
     assert (queue.review_count, queue.new_count) == (1, 3)
@@ -170,7 +171,7 @@ def test_due_reviews_come_before_new_cards(learner):
 
 def test_new_cards_are_limited_per_day(learner):
     learner.daily_new_limit = 2
-    deck.ensure_lesson_flashcards(db.session, learner.id, lesson_by_number(db.session, 1).id, NOW)
+    deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
     queue = review_queue.review_queue(db.session, learner.id, NOW)
     assert (queue.new_count, len(queue.cards)) == (2, 2)
     ratings.rate_card(db.session, learner.id, queue.cards[0].id, 3, NOW)
@@ -186,31 +187,27 @@ def test_new_cards_are_limited_per_day(learner):
 
 def test_cards_met_in_a_quiz_do_not_use_up_the_new_card_limit(learner):
     learner.daily_new_limit = 1
-    for q in questions_of_type(db.session, "single_choice", 1)[:3]:
+    for q in of_type("single_choice")[:3]:
         quiz_reviews.record_quiz_answers(db.session, learner.id, [(q.id, True)], NOW)
-    deck.ensure_lesson_flashcards(db.session, learner.id, lesson_by_number(db.session, 1).id, NOW)
+    deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
     assert review_queue.new_cards_introduced_today(db.session, learner.id, NOW) == 0
     assert review_queue.review_queue(db.session, learner.id, NOW).new_count == 1
 
 
 def test_the_queue_can_be_limited_to_one_lesson(learner):
-    one = studied_card(
-        learner, questions_of_type(db.session, "single_choice", 1)[0], NOW - timedelta(days=2)
-    )
-    studied_card(
-        learner, questions_of_type(db.session, "single_choice", 2)[0], NOW - timedelta(days=5)
-    )
-    scope = review_queue.find_scope(db.session, "curso-flask", lesson_by_number(db.session, 1).slug)
+    one = studied_card(learner, of_type("single_choice")[0], NOW - timedelta(days=2))
+    studied_card(learner, of_type("single_choice", 2)[0], NOW - timedelta(days=5))
+    scope = review_queue.find_scope(db.session, COURSE, lesson(1).slug)
     queue = review_queue.review_queue(db.session, learner.id, NOW, scope)
     assert [card.id for card in queue.cards] == [one.id]
-    course_scope = review_queue.find_scope(db.session, "curso-flask")
+    course_scope = review_queue.find_scope(db.session, COURSE)
     assert review_queue.review_queue(db.session, learner.id, NOW, course_scope).review_count == 2
-    assert review_queue.find_scope(db.session, "curso-flask", "no-such-lesson") is None
+    assert review_queue.find_scope(db.session, COURSE, "no-such-lesson") is None
     assert review_queue.find_scope(db.session, "no-such-course") is None
 
 
 def test_retired_questions_leave_the_queue(learner):
-    q = questions_of_type(db.session, "single_choice", 1)[0]
+    q = of_type("single_choice")[0]
     studied_card(learner, q, NOW - timedelta(days=1))
     q.retired_at = NOW
     db.session.flush()
@@ -218,9 +215,7 @@ def test_retired_questions_leave_the_queue(learner):
 
 
 def test_rating_another_learners_card_is_not_found(learner, make_user):
-    card = deck.ensure_card(
-        db.session, learner.id, questions_of_type(db.session, "flashcard", 1)[0].id, NOW
-    )
+    card = deck.ensure_card(db.session, learner.id, of_type("flashcard")[0].id, NOW)
     other = make_user()
     with pytest.raises(ratings.CardNotFound):
         ratings.rate_card(db.session, other.id, card.id, 3, NOW)
@@ -231,17 +226,13 @@ def test_rating_another_learners_card_is_not_found(learner, make_user):
 
 @pytest.mark.parametrize("rating", [0, 5, -1, None, "3"])
 def test_a_rating_outside_one_to_four_is_refused(learner, rating):
-    card = deck.ensure_card(
-        db.session, learner.id, questions_of_type(db.session, "flashcard", 1)[0].id, NOW
-    )
+    card = deck.ensure_card(db.session, learner.id, of_type("flashcard")[0].id, NOW)
     with pytest.raises(ratings.InvalidRating):
         ratings.rate_card(db.session, learner.id, card.id, rating, NOW)
 
 
 def test_a_replayed_rating_is_not_counted_twice(learner):
-    card = deck.ensure_card(
-        db.session, learner.id, questions_of_type(db.session, "flashcard", 1)[0].id, NOW
-    )
+    card = deck.ensure_card(db.session, learner.id, of_type("flashcard")[0].id, NOW)
     ratings.rate_card(db.session, learner.id, card.id, 3, NOW, expected_reps=0)
     with pytest.raises(ratings.StaleReview):
         ratings.rate_card(db.session, learner.id, card.id, 3, NOW, expected_reps=0)
@@ -250,18 +241,16 @@ def test_a_replayed_rating_is_not_counted_twice(learner):
 
 
 def test_forgetting_a_graduated_card_counts_a_lapse(learner):
-    card = deck.ensure_card(
-        db.session, learner.id, questions_of_type(db.session, "flashcard", 1)[0].id, NOW
-    )
+    card = deck.ensure_card(db.session, learner.id, of_type("flashcard")[0].id, NOW)
     card = ratings.rate_card(db.session, learner.id, card.id, 4, NOW, enable_fuzzing=False)
     card = ratings.rate_card(db.session, learner.id, card.id, 1, card.due, enable_fuzzing=False)
     assert (card.lapses, card.state) == (1, fsrs.State.Relearning)
 
 
 def test_a_wrong_answer_in_review_is_rated_again(learner):
-    q = question("c1-flask-lenguaje")
+    q = of_type("single_choice")[0]
     card = deck.ensure_card(db.session, learner.id, q.id, NOW)
-    wrong = 1  # "JavaScript"
+    wrong = 1  # choice 0 is the right one
     outcome = ratings.answer_card(db.session, learner.id, card.id, wrong, NOW, expected_reps=0)
     assert outcome.rated
     assert not outcome.grade.correct
@@ -270,7 +259,7 @@ def test_a_wrong_answer_in_review_is_rated_again(learner):
 
 
 def test_a_right_answer_in_review_waits_for_the_learners_rating(learner):
-    q = question("c1-flask-lenguaje")
+    q = of_type("single_choice")[0]
     card = deck.ensure_card(db.session, learner.id, q.id, NOW)
     outcome = ratings.answer_card(db.session, learner.id, card.id, 0, NOW, expected_reps=0)
     assert outcome.grade.correct
@@ -281,18 +270,16 @@ def test_a_right_answer_in_review_waits_for_the_learners_rating(learner):
 
 
 def test_flashcards_are_rated_not_answered(learner):
-    card = deck.ensure_card(
-        db.session, learner.id, questions_of_type(db.session, "flashcard", 1)[0].id, NOW
-    )
+    card = deck.ensure_card(db.session, learner.id, of_type("flashcard")[0].id, NOW)
     with pytest.raises(ratings.ReviewError):
         ratings.answer_card(db.session, learner.id, card.id, "anything", NOW)
 
 
 def test_the_summary_counts_this_sittings_ratings_and_the_next_due_card(learner):
-    deck.ensure_lesson_flashcards(db.session, learner.id, lesson_by_number(db.session, 1).id, NOW)
+    deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
     choice, true_false = (
-        questions_of_type(db.session, "single_choice", 1)[0],
-        questions_of_type(db.session, "true_false", 1)[0],
+        of_type("single_choice")[0],
+        of_type("true_false")[0],
     )
     earlier = deck.ensure_card(db.session, learner.id, choice.id, NOW)
     ratings.rate_card(db.session, learner.id, earlier.id, 3, NOW - timedelta(hours=2))
@@ -308,7 +295,7 @@ def test_the_summary_counts_this_sittings_ratings_and_the_next_due_card(learner)
 
 def test_the_next_due_date_is_tomorrow_when_the_new_card_limit_holds_cards_back(learner):
     learner.daily_new_limit = 0
-    deck.ensure_lesson_flashcards(db.session, learner.id, lesson_by_number(db.session, 1).id, NOW)
+    deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
     assert review_queue.review_queue(db.session, learner.id, NOW).total == 0
     assert review_queue.next_due(db.session, learner.id, NOW) == datetime(2025, 3, 4, tzinfo=UTC)
 
