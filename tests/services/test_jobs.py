@@ -7,7 +7,8 @@ import pytest
 
 from quizapp.extensions import db
 from quizapp.models import Job
-from quizapp.services import jobs
+from quizapp.services import jobs, memory_optimizer, quiz_reviews
+from tests.factories import questions_of_type
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 SETTINGS = {"FSRS_MIN_REVIEWS": 50}
@@ -61,12 +62,9 @@ def test_an_unknown_kind_is_refused(app):
         jobs.open_job(db.session, "mine-bitcoin", {}, NOW)
 
 
-def test_a_refit_is_due_after_every_n_reviews(app, make_user, bundled_course):
-    from quizapp.services import memory_optimizer, quiz_reviews
-    from tests.services.test_reviews import question
-
+def test_a_refit_is_due_after_every_n_reviews(app, make_user, deck_course):
     user = make_user()
-    q = question("c1-flask-lenguaje")
+    q = questions_of_type(db.session, "single_choice", 1, deck_course.slug)[0]
     assert not jobs.refit_is_due(db.session, user.id, 2)
     for day in range(2):
         quiz_reviews.record_quiz_answers(
