@@ -31,12 +31,21 @@ from quizapp.author.question_form_base import (
 )
 from quizapp.domain.questions.tables import per_type_table
 
+KEEP_ORDER = _l("Keep the choices in this order (never shuffle them)")
+
+
+def choice_order_field(keep_order: bool) -> dict[str, Any]:
+    """The bank's `shuffle: false` when the box is ticked (absent otherwise, as the bank
+    writes it)."""
+    return {"shuffle": False} if keep_order else {}
+
 
 class SingleChoiceForm(QuestionForm):
     type_name = "single_choice"
     label = _l("Single choice")
     row_lists = (("choices", 4),)
     choices = FieldList(FormField(ChoiceRow), label=_l("Choices"), min_entries=2)
+    keep_order = BooleanField(KEEP_ORDER)
 
     def type_fields(self) -> dict[str, Any]:
         return {
@@ -48,7 +57,8 @@ class SingleChoiceForm(QuestionForm):
                 }
                 for row in self.choices.data
                 if clean(row["text"])
-            ]
+            ],
+            **choice_order_field(self.keep_order.data),
         }
 
     @classmethod
@@ -56,7 +66,8 @@ class SingleChoiceForm(QuestionForm):
         return {
             "choices": [
                 dict(choice, feedback=choice["feedback"] or "") for choice in question["choices"]
-            ]
+            ],
+            "keep_order": question.get("shuffle") is False,
         }
 
 
@@ -67,6 +78,7 @@ class MultipleResponseForm(QuestionForm):
     label = _l("Multiple response")
     row_lists = (("choices", 4),)
     choices = FieldList(FormField(WeightedChoiceRow), label=_l("Choices"), min_entries=2)
+    keep_order = BooleanField(KEEP_ORDER)
 
     def type_fields(self) -> dict[str, Any]:
         rows = [row for row in self.choices.data if clean(row["text"])]
@@ -80,7 +92,7 @@ class MultipleResponseForm(QuestionForm):
                 choice["correct"] = bool(row["correct"])
             choice["feedback"] = clean(row["feedback"])
             choices.append(choice)
-        return {"choices": choices}
+        return {"choices": choices, **choice_order_field(self.keep_order.data)}
 
     @classmethod
     def type_initial(cls, question: dict[str, Any]) -> dict[str, Any]:
@@ -93,7 +105,8 @@ class MultipleResponseForm(QuestionForm):
                     "feedback": c["feedback"] or "",
                 }
                 for c in question["choices"]
-            ]
+            ],
+            "keep_order": question.get("shuffle") is False,
         }
 
 

@@ -40,7 +40,10 @@ def _shuffled(count: int, rng: random.Random | None) -> list[int]:
 def shuffle_options(question: dict[str, Any], rng: random.Random | None) -> Layout:
     """The display order of a question's options as original positions: choices, the
     right-hand side of matching pairs, or each drop-down blank's options. With no `rng`
-    (a quiz that does not shuffle) the options keep their authored order."""
+    (a quiz that does not shuffle), or for choices whose question says `shuffle: false`,
+    the options keep their authored order."""
+    if question.get("shuffle") is False:
+        rng = None
     if question.get("choices"):
         return _shuffled(len(question["choices"]), rng)
     if question.get("pairs"):

@@ -293,9 +293,30 @@ def test_multichoice_with_several_answers_keeps_fractions_as_weights():
         ("b", 50.0, None),
         ("c", -100.0, "no"),
     ]
-    message = result.unsupported[0][2]
-    assert "fixed answer order" in message
-    assert "numbering '123'" in message
+    assert question["shuffle"] is False  # shuffleanswers 0 is carried, not reported
+    assert [item[2] for item in result.unsupported] == [
+        "question 'Q': not kept: answer numbering '123' (QuizApp does not number choices)"
+    ]
+
+
+@pytest.mark.parametrize(("flag", "kept"), [("1", None), ("true", None), ("", None), ("0", False)])
+def test_a_single_choice_keeps_its_order_only_when_moodle_says_so(flag, kept):
+    body = f"<shuffleanswers>{flag}</shuffleanswers>" if flag else ""
+    body += (
+        '<answer fraction="100"><text>a</text></answer><answer fraction="0"><text>b</text></answer>'
+    )
+    question = parse_moodle_xml(_question_xml(body, "multichoice"), "m.xml").questions[0]
+    assert question.get("shuffle") is kept
+    written = write_moodle_xml([normalise_question(question)]).text
+    assert f"<shuffleanswers>{'false' if kept is False else 'true'}</shuffleanswers>" in written
+
+
+def test_a_matching_question_in_fixed_order_is_not_reported():
+    body = """<shuffleanswers>0</shuffleanswers>
+    <subquestion><text>a</text><answer><text>1</text></answer></subquestion>
+    <subquestion><text>b</text><answer><text>2</text></answer></subquestion>"""
+    result = parse_moodle_xml(_question_xml(body, "matching"), "m.xml")
+    assert result.unsupported == []
 
 
 def test_numerical_keeps_tolerance_and_reports_units():

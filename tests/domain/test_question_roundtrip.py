@@ -29,13 +29,15 @@ def _choices(draw: st.DrawFn) -> list[dict]:
 def _single_choice(draw: st.DrawFn) -> dict:
     choices = _choices(draw)
     right = draw(st.integers(0, len(choices) - 1))
-    return {"choices": [{**c, "correct": i == right} for i, c in enumerate(choices)]}
+    keys = {"choices": [{**c, "correct": i == right} for i, c in enumerate(choices)]}
+    return {**keys, "shuffle": False} if draw(st.booleans()) else keys
 
 
 def _multiple_response(draw: st.DrawFn) -> dict:
     choices = _choices(draw)
     weights = [100.0] + [draw(st.sampled_from([-100.0, -25.0, 0.0])) for _ in choices[1:]]
-    return {"choices": [{**c, "weight": w} for c, w in zip(choices, weights, strict=True)]}
+    keys = {"choices": [{**c, "weight": w} for c, w in zip(choices, weights, strict=True)]}
+    return {**keys, "shuffle": False} if draw(st.booleans()) else keys
 
 
 def _true_false(draw: st.DrawFn) -> dict:

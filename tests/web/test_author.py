@@ -149,6 +149,22 @@ def test_a_short_answer_is_made_case_sensitive_in_the_editor_and_stays_so(staff)
     assert _question("web-case").version == 1
 
 
+@pytest.mark.parametrize("type_name", ["single_choice", "multiple_response"])
+def test_the_editor_keeps_choices_in_order_when_asked(staff, type_name):
+    path = f"{LESSON_URL}/questions/new?type={type_name}"
+    data = {"csrf_token": _token(staff, path), "id": "web-order", "prompt": "¿Cuál?"}
+    data |= {**NEW_QUESTIONS[type_name], "keep_order": "y"}
+    assert staff.post(path, data=data).status_code == 302
+    row = _question("web-order")
+    assert question_dict(row)["shuffle"] is False
+    edit = staff.get(f"/instructor/questions/{row.id}/edit").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*name="keep_order"|name="keep_order"[^>]*checked', edit)
+    unticked = {k: v for k, v in _form_fields(edit).items() if k != "keep_order"}
+    assert staff.post(f"/instructor/questions/{row.id}/edit", data=unticked).status_code == 302
+    db.session.expire_all()
+    assert "shuffle" not in question_dict(_question("web-order"))
+
+
 def test_an_essay_word_limit_must_be_a_positive_number(staff):
     path = f"{LESSON_URL}/questions/new?type=essay"
     data = {"csrf_token": _token(staff, path), "id": "bad-essay", "prompt": "P", "max_words": "0"}

@@ -100,6 +100,11 @@ class Inexpressible(ValueError):
     """A question GIFT cannot say; the message is the reason given to the author."""
 
 
+# GIFT has no per-question order: Moodle's GIFT import shuffles as its defaults say, so
+# "all of the above" could move; such a question is left out and listed, not written wrong.
+FIXED_ORDER = "GIFT cannot keep choices in their order (shuffle: false)"
+
+
 def escape(text: str) -> str:
     """Backslash GIFT's control characters `~ = # { } :` and the backslash; `\\n` for newlines."""
     out = text.replace("\\", "\\\\")

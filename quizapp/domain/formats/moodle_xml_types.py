@@ -147,8 +147,6 @@ def multichoice(element: ET.Element) -> Converted:
     reader = _Reader(element)
     single = _flag(element, "single", True)
     question = reader.base("single_choice" if single else "multiple_response")
-    if not _flag(element, "shuffleanswers", True):
-        reader.drop("fixed answer order (choices shuffle unless the lesson sets shuffle: false)")
     numbering = plain(element, "answernumbering")
     if numbering not in ("", "abc", "none"):
         reader.drop(f"answer numbering {numbering!r} (QuizApp does not number choices)")
@@ -171,6 +169,8 @@ def multichoice(element: ET.Element) -> Converted:
         for (fraction, _), choice in zip(answers, choices, strict=True):
             choice["weight"] = fraction
     question["choices"] = choices
+    if not _flag(element, "shuffleanswers", True):
+        question["shuffle"] = False  # "all of the above" stays last, as in Moodle
     return reader.finish(question)
 
 
@@ -243,9 +243,10 @@ def _number(text: str) -> float:
 
 def matching(element: ET.Element) -> Converted:
     reader = _Reader(element)
+    # Moodle's shuffleanswers shuffles a matching question's stems; its options are always
+    # shuffled. QuizApp keeps the stems in order and shuffles the options: shuffleanswers
+    # 0 is exactly that, and 1 (the default) is not worth a report on every question.
     question = reader.base("matching")
-    if not _flag(element, "shuffleanswers", True):
-        reader.drop("fixed answer order (options shuffle unless the lesson sets shuffle: false)")
     pairs, distractors = [], []
     for sub in element.findall("subquestion"):
         left = reader.rich(sub)

@@ -119,7 +119,7 @@ def _plain_answer(parent: ET.Element, fraction: float, text: str) -> ET.Element:
 def _choices(element: ET.Element, question: dict, files: FileResolver) -> None:
     single = question["type"] == "single_choice"
     _sub(element, "single", "true" if single else "false")
-    _sub(element, "shuffleanswers", "true")
+    _sub(element, "shuffleanswers", "false" if question.get("shuffle") is False else "true")
     _sub(element, "answernumbering", "abc")
     for choice in question["choices"]:
         fraction = (100.0 if choice["correct"] else 0.0) if single else choice["weight"]
@@ -158,7 +158,8 @@ def _numeric(element: ET.Element, question: dict, files: FileResolver) -> None:
 
 
 def _matching(element: ET.Element, question: dict, files: FileResolver) -> None:
-    _sub(element, "shuffleanswers", "true")
+    # Moodle then keeps the stems in order, as QuizApp does (options are shuffled anyway).
+    _sub(element, "shuffleanswers", "false")
     rights = [(pair["left"], pair["right"]) for pair in question["pairs"]]
     rights += [("", distractor) for distractor in question.get("distractors") or []]
     for left, right in rights:

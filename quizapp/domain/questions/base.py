@@ -197,6 +197,13 @@ def convert_key(raw: dict[str, Any], key: str, convert: Any) -> dict[str, Any]:
     return {key: convert(raw[key])} if key in raw else {}
 
 
+def choice_order(raw: dict[str, Any]) -> dict[str, Any]:
+    """`{"shuffle": False}` for choices that keep the authored order (Moodle's
+    shuffleanswers 0: "all of the above" stays last), else `{}`: said only when false, so
+    questions stored before the key keep their content hash. quiz_layout honours it."""
+    return {"shuffle": raw["shuffle"]} if raw.get("shuffle") not in (None, True) else {}
+
+
 def map_list(value: Any, convert: Any) -> Any:
     """Apply `convert` to each item of a list; a non-list is left for validation to report."""
     return [convert(item) for item in value] if isinstance(value, list) else value

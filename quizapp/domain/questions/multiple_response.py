@@ -11,6 +11,7 @@ from quizapp.domain.questions.base import (
     Problem,
     QuestionType,
     as_index,
+    choice_order,
     compact_number,
     floats,
     make_result,
@@ -26,15 +27,15 @@ class MultipleResponse(QuestionType):
     """Response: a set (or list) of picked choice indexes; score = Σ picked weights / 100."""
 
     name = "multiple_response"
-    raw_keys = ("choices",)
+    raw_keys = ("choices", "shuffle")
 
     def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
         if "choices" not in raw:
-            return {}
+            return choice_order(raw)
         choices = raw["choices"]
         if not isinstance(choices, list):
-            return {"choices": choices}
-        return {"choices": _weighted_choices(choices)}
+            return {"choices": choices, **choice_order(raw)}
+        return {"choices": _weighted_choices(choices), **choice_order(raw)}
 
     def validate(self, question: dict[str, Any]) -> list[Problem]:
         positive = sum(c["weight"] for c in question["choices"] if c["weight"] > 0)
@@ -81,9 +82,11 @@ class MultipleResponse(QuestionType):
             if choice["feedback"] is not None:
                 item["feedback"] = choice["feedback"]
             choices.append(item)
-        return {"choices": choices}
+        return {"choices": choices, **choice_order(question)}
 
     def to_gift(self, question: dict[str, Any]) -> str:
+        if question.get("shuffle") is False:
+            raise gift.Inexpressible(gift.FIXED_ORDER)
         # GIFT rule: `~%n%` marks a weighted choice of a multiple-answer question.
         lines = [
             f"~%{gift.format_weight(c['weight'])}%"

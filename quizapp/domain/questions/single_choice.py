@@ -11,6 +11,7 @@ from quizapp.domain.questions.base import (
     Problem,
     QuestionType,
     as_index,
+    choice_order,
     convert_key,
     make_result,
     map_list,
@@ -24,10 +25,11 @@ class SingleChoice(QuestionType):
     """Response: the int index of the picked choice."""
 
     name = "single_choice"
-    raw_keys = ("choices",)
+    raw_keys = ("choices", "shuffle")
 
     def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
-        return convert_key(raw, "choices", lambda choices: map_list(choices, _normalise_choice))
+        choices = convert_key(raw, "choices", lambda items: map_list(items, _normalise_choice))
+        return {**choices, **choice_order(raw)}
 
     def validate(self, question: dict[str, Any]) -> list[Problem]:
         correct = [choice for choice in question["choices"] if choice["correct"]]
@@ -72,9 +74,11 @@ class SingleChoice(QuestionType):
             if choice["feedback"] is not None:
                 item["feedback"] = choice["feedback"]
             choices.append(item)
-        return {"choices": choices}
+        return {"choices": choices, **choice_order(question)}
 
     def to_gift(self, question: dict[str, Any]) -> str:
+        if question.get("shuffle") is False:
+            raise gift.Inexpressible(gift.FIXED_ORDER)
         lines = [
             ("=" if c.get("correct") else "~")
             + gift.answer_text(c["text"])
