@@ -105,6 +105,7 @@ class Config:
     JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL") or os.environ.get("REDIS_URL")
     JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "quizapp")
     JOBS_TIMEOUT = int(os.environ.get("JOBS_TIMEOUT", "1800"))  # seconds
+    LOAD_MIGRATIONS = True  # Flask-Migrate's `db` commands and flask_migrate.upgrade()
 
 
 class DevelopmentConfig(Config):
@@ -131,6 +132,8 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    # Serving needs no Alembic; the console script loads it for `quizapp db` (quizapp.cli).
+    LOAD_MIGRATIONS = False
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     REQUIRE_SHARED_RATE_LIMIT_STORAGE = True
     SESSION_COOKIE_SECURE = True

@@ -122,7 +122,6 @@ def register_extensions(app: Flask) -> None:
         db,
         limiter,
         login_manager,
-        migrate,
         select_locale,
     )
 
@@ -131,7 +130,8 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         tune_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
         sa.event.listen(db.engine, "handle_error", treat_termination_as_disconnect)
-    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
+    if app.config["LOAD_MIGRATIONS"]:
+        register_migrations(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
     cache.init_app(app)
@@ -142,6 +142,18 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user_from_cookie)
     background.init_app(app)
+
+
+def register_migrations(app: Flask) -> None:
+    """Alembic through Flask-Migrate, for the `db` commands and the tests' schema: ~11 MB
+    of modules that a serving worker never uses, so the production config leaves them
+    out and the console script (quizapp.cli) registers them itself."""
+    from flask_migrate import Migrate
+
+    from quizapp.extensions import db
+
+    if "migrate" not in app.extensions:
+        Migrate(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
 
 
 def register_url_converters(app: Flask) -> None:

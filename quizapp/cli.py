@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
-from quizapp import clock, create_app
+from quizapp import clock, create_app, register_migrations
 from quizapp.background import jobs_cli, worker
 from quizapp.courses.cli import courses_cli
 from quizapp.domain.formats.bank import check_banks, parse_bank
@@ -190,7 +190,9 @@ def register(app: Flask) -> None:
 
 
 def _create_app():
-    return create_app()
+    app = create_app()
+    register_migrations(app)  # `quizapp db ...`, whatever the config
+    return app
 
 
 main = FlaskGroup(

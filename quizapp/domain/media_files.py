@@ -11,10 +11,12 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
-
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from quizapp.domain import media_refs
+
+if TYPE_CHECKING:  # Pillow loads with the first image checked: few requests upload one
+    from PIL import Image
 
 MAX_PIXELS = 25_000_000  # a 5000 × 5000 photo; a bomb claims far more
 MAX_FRAMES = 500
@@ -88,6 +90,8 @@ def check_media(data: bytes, max_bytes: int) -> CheckedMedia:
 
 
 def _checked_image(data: bytes) -> CheckedMedia:
+    from PIL import Image, UnidentifiedImageError
+
     with warnings.catch_warnings():
         # Pillow warns, then raises, past its own pixel limit; both are a refusal here.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -138,6 +142,8 @@ def _clean_copy(frame: Image.Image) -> Image.Image:
 
 
 def _save_still(image: Image.Image, extension: str, out: io.BytesIO) -> None:
+    from PIL import ImageOps
+
     # A phone's "rotate on display" flag lives in EXIF, which is dropped: turn the pixels.
     upright = ImageOps.exif_transpose(image) if extension in ("jpg", "webp") else image
     clean = _clean_copy(upright)
@@ -156,6 +162,8 @@ def _save_still(image: Image.Image, extension: str, out: io.BytesIO) -> None:
 
 
 def _save_animation(image: Image.Image, extension: str, out: io.BytesIO) -> None:
+    from PIL import ImageSequence
+
     frames, durations = [], []
     for frame in ImageSequence.Iterator(image):
         durations.append(frame.info.get("duration", 100))
