@@ -1,4 +1,5 @@
-"""The review page through the test client: answering, flipping, rating, keys, summary."""
+"""The review page through the test client: answering, flipping, rating, keys, summary; on
+factories-built content (the `deck_course` fixture: every deck type in each lesson)."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ from tests.factories import lesson_by_number
 from tests.quiz_answers import _right_fields, _wrong_fields
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+COURSE = "mazo"
 
 
 @pytest.fixture
@@ -24,7 +26,7 @@ def app_config():
 
 
 @pytest.fixture
-def learner(client, login_as, bundled_course):
+def learner(client, login_as, deck_course):
     return login_as("learner")
 
 
@@ -34,7 +36,7 @@ def question(external_id: str) -> Question:
 
 def flashcards(user, lesson_number: int = 1) -> list[Card]:
     deck.ensure_lesson_flashcards(
-        db.session, user.id, lesson_by_number(db.session, lesson_number).id, NOW
+        db.session, user.id, lesson_by_number(db.session, lesson_number, COURSE).id, NOW
     )
     db.session.commit()
     return list(
@@ -44,14 +46,14 @@ def flashcards(user, lesson_number: int = 1) -> list[Card]:
             .where(
                 Card.user_id == user.id,
                 Card.reps == 0,
-                Question.lesson_id == lesson_by_number(db.session, lesson_number).id,
+                Question.lesson_id == lesson_by_number(db.session, lesson_number, COURSE).id,
             )
             .order_by(Card.id)
         )
     )
 
 
-def objective_card(user, external_id: str = "c1-flask-lenguaje") -> Card:
+def objective_card(user, external_id: str = "l1-q1") -> Card:
     card = deck.ensure_card(db.session, user.id, question(external_id).id, NOW)
     db.session.commit()
     return card
@@ -166,7 +168,7 @@ def test_a_wrong_answer_is_rated_again_and_shows_the_right_answer(client, learne
     data = {"csrf_token": csrf_token_from(page), "reps": "0", **wrong}
     result = page_of(client.post(f"/review/{card.id}/answer", data=data))
     assert "text-danger" in result
-    assert "Python" in result  # the right answer
+    assert "Choice 0" in result  # the right answer
     assert "data-review-next" in result
     assert [log.rating for log in review_logs()] == [1]
     replay = client.post(f"/review/{card.id}/answer", data=data)
@@ -178,11 +180,13 @@ def test_a_wrong_answer_is_rated_again_and_shows_the_right_answer(client, learne
 @pytest.mark.parametrize(
     "external_id",
     [
-        "c1-flask-lenguaje",
-        "c1-integraciones-emparejar",
-        "c1-what-the-forms",
-        "c1-ventajas-flask",
-        "c1-velocidad-django",
+        "l1-q1",
+        "l1-multiple_response",
+        "l1-true_false",
+        "l1-short_answer",
+        "l1-numeric",
+        "l1-matching",
+        "l1-cloze",
     ],
 )
 def test_each_objective_type_can_be_answered_in_review(client, learner, external_id):
@@ -210,7 +214,7 @@ def test_each_objective_type_can_be_answered_in_review(client, learner, external
 
 
 def test_an_empty_answer_is_asked_again_without_a_review(client, learner):
-    card = objective_card(learner, "c1-what-the-forms")
+    card = objective_card(learner, "l1-short_answer")
     page = page_of(client.get("/review"))
     response = _answer(client, card.id, page, 0, {"answer": ""})
     assert response.status_code == 200
@@ -262,7 +266,7 @@ def test_a_double_posted_rating_counts_once(client, learner):
 def test_the_empty_queue_shows_the_summary_and_the_next_due_time(client, learner):
     card = flashcards(learner)[0]
     summary = page_of(
-        client.get(f"/review?course=curso-flask&lesson={lesson_by_number(db.session, 2).slug}")
+        client.get(f"/review?course=mazo&lesson={lesson_by_number(db.session, 2, COURSE).slug}")
     )
     assert "data-review" not in summary
     assert 'id="review-summary-title"' in summary
@@ -283,12 +287,12 @@ def test_the_summary_without_any_card_says_how_to_get_some(client, learner):
 def test_the_queue_can_show_one_lesson(client, learner):
     flashcards(learner, 1)
     lesson_2 = flashcards(learner, 2)[0]
-    lesson_2_slug = lesson_by_number(db.session, 2).slug
-    page = page_of(client.get(f"/review?course=curso-flask&lesson={lesson_2_slug}"))
-    action = f"/review/{lesson_2.id}/rate?course=curso-flask&amp;lesson={lesson_2_slug}"
+    lesson_2_slug = lesson_by_number(db.session, 2, COURSE).slug
+    page = page_of(client.get(f"/review?course=mazo&lesson={lesson_2_slug}"))
+    action = f"/review/{lesson_2.id}/rate?course=mazo&amp;lesson={lesson_2_slug}"
     assert f'action="{action}"' in page
     assert "3 new" in page
-    query = f"?course=curso-flask&lesson={lesson_2_slug}"
+    query = f"?course=mazo&lesson={lesson_2_slug}"
     response = client.post(
         f"/review/{lesson_2.id}/rate{query}",
         data={
@@ -298,7 +302,7 @@ def test_the_queue_can_show_one_lesson(client, learner):
         },
     )
     assert response.headers["Location"] == f"/review{query}"
-    assert client.get("/review?course=curso-flask&lesson=nope").status_code == 404
+    assert client.get("/review?course=mazo&lesson=nope").status_code == 404
     assert client.get("/review?course=nope").status_code == 404
 
 

@@ -1,5 +1,6 @@
 """Review controls through the test client: undo, suspend, bury, "I don't know", the card
-browser's search and bulk actions, and the leech threshold setting."""
+browser's search and bulk actions, and the leech threshold setting; on factories-built
+content (the `deck_course` fixture)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -7,9 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp.extensions import db
-from quizapp.models import Card, Lesson, Question, ReviewLog
+from quizapp.models import Card, ReviewLog
 from quizapp.services import deck
 from tests.conftest import csrf_token_from
+from tests.factories import questions_of_type
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
@@ -20,18 +22,12 @@ def app_config():
 
 
 @pytest.fixture
-def learner(client, login_as, bundled_course):
+def learner(client, login_as, deck_course):
     return login_as("learner")
 
 
 def cards_of(user, type_name: str, count: int = 2) -> list[Card]:
-    questions = db.session.scalars(
-        sa.select(Question)
-        .join(Lesson)
-        .where(Lesson.number == 1, Question.type == type_name)
-        .order_by(Question.position, Question.id)
-        .limit(count)
-    )
+    questions = questions_of_type(db.session, type_name, 1, "mazo")[:count]
     cards = [deck.ensure_card(db.session, user.id, q.id, NOW) for q in questions]
     db.session.commit()
     return cards
