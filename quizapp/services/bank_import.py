@@ -19,12 +19,13 @@ from quizapp.domain.formats.registry import detect_format, get_format, naming_hi
 from quizapp.domain.questions.registry import check_question
 from quizapp.domain.quiz_rules import QuizRules
 from quizapp.domain.slugs import slugify
-from quizapp.models import Course, Lesson, Question
+from quizapp.models import Course, Lesson, Media, Question
 from quizapp.services import question_store
 from quizapp.services.carried_media import (
     CarriedFile,
     check_carried,
     missing_alt_text,
+    missing_media,
     store_carried,
 )
 from quizapp.services.import_writes import changes, changing_rows, created_values, insert_created
@@ -145,6 +146,7 @@ def plan_import(
     lessons = _lesson_keys(session, course)
     _plan_quizzes(plan, parsed.quizzes, lessons, lesson)
     stored = _stored_states(session, course.id)
+    known = set(session.scalars(sa.select(Media.name).where(Media.course_id == course.id)))
     for raw, line in parsed.questions:
         target = lesson or _lesson_of(raw, lessons, category_lessons or {})
         if lesson is None and raw.get("lesson") is None and raw.get("category"):
@@ -166,6 +168,7 @@ def plan_import(
             continue
         question = {k: v for k, v in normalised.items() if k not in _PLACEMENT_KEYS}
         plan.warnings += missing_alt_text(question, filename, line)
+        plan.warnings += missing_media(question, filename, line, known | set(plan.media))
         action = _action(stored.get(question["id"]), question, target)
         plan.items.append(PlannedQuestion(question, target.id, line, action))
     plan.kept = _kept(session, plan)

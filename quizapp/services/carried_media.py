@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from quizapp.domain.media_files import MediaRefused, check_media
+from quizapp.domain.media_refs import MEDIA_SCHEME, referenced_targets
 from quizapp.domain.rendering import IMAGE_WITHOUT_ALT, content_warnings
 from quizapp.models import Course
 from quizapp.services.media import MAX_MEDIA_BYTES, store_media
@@ -73,6 +74,26 @@ def missing_alt_text(question: dict[str, Any], filename: str, line: int) -> list
         if "![" in text
         for warning in content_warnings(text)
         if warning.code == IMAGE_WITHOUT_ALT
+    ]
+
+
+def missing_media(question: dict[str, Any], filename: str, line: int, known: set[str]) -> list[str]:
+    """`file:line: id: …` for each `media:` reference of the question that names no file of
+    the course (`known`: its stored media and the files the import carries). Text formats
+    (YAML, GIFT, Anki text) name files without carrying them, so a question exported from
+    one course and imported into another would show a broken image: the import goes ahead
+    and says so, and uploading the same file to the course fixes it (a stored name is the
+    file's hash)."""
+    targets = {
+        target
+        for text in strings_of(question)
+        if MEDIA_SCHEME in text
+        for target in referenced_targets(text)
+    }
+    return [
+        f"{filename}:{line}: {question.get('id')}: media:{target} is not a file of this "
+        "course; upload it to the course's media (the same file gets the same name)"
+        for target in sorted(targets - known)
     ]
 
 

@@ -11,16 +11,19 @@ import zipfile
 from datetime import UTC, datetime
 from urllib.parse import quote
 
+import pytest
 import sqlalchemy as sa
 from flask import current_app
 
+from quizapp.domain.formats.registry import FORMATS
 from quizapp.domain.media_refs import STORED_NAME, referenced_targets
 from quizapp.extensions import db
 from quizapp.models import Course, Lesson, Media, Question
 from quizapp.services.bank_export import export_course_file
 from quizapp.services.bank_import import apply_import, plan_import
-from quizapp.services.media import media_path
+from quizapp.services.media import media_path, store_media
 from quizapp.services.memberships import create_course
+from quizapp.services.source_media import strings_of
 from tests.domain.test_anki_package import legacy_package
 from tests.factories import make_course, make_learner
 from tests.media_files import png
@@ -165,3 +168,42 @@ def test_the_import_report_lists_images_without_a_description(app):
     assert plan.warnings == [
         f"quiz.xml:3: logo-q: an image or a sound has no description (alt text): {name}"
     ]
+
+
+def _copy_course() -> Course:
+    owner = make_learner(db.session, "owner@example.org", role="instructor")
+    other = create_course(db.session, "copia", "Copia", owner, NOW)
+    db.session.add(Lesson(course=other, number=1, slug="clase-1", title="Clase 1"))
+    db.session.flush()
+    return other
+
+
+# Formats that carry the files themselves; the others name them (`media:<stored name>`).
+CARRY_FILES = {"moodle-xml", "apkg"}
+
+
+@pytest.mark.parametrize("fmt", [f.name for f in FORMATS if f.parse and f.write])
+def test_every_format_moves_a_question_with_an_image_to_another_course(app, fmt):
+    course = make_course(db.session, slug="media-course", questions_per_lesson=0)
+    image = png(colour=(200, 10, 30))
+    _import(course, moodle_xml({"logo.png": image}), "quiz.xml")
+    [name] = referenced_targets(_question(course, "logo-q").prompt_md)
+    exported = export_course_file(db.session, course, fmt, _media_dir())
+    other = _copy_course()
+    plan = plan_import(db.session, other, _lesson(other), exported.data, exported.filename)
+    assert plan.errors == []
+    [item] = plan.items  # one question, whatever shape the format gave it
+    assert name in " ".join(strings_of(item.question))  # the reference survives
+    missing = [w for w in plan.warnings if "is not a file of this course" in w]
+    if fmt in CARRY_FILES:
+        assert missing == []
+        apply_import(db.session, plan, media_dir=_media_dir(), now=NOW)
+        db.session.commit()
+        assert db.session.scalar(sa.select(Media.name).where(Media.course_id == other.id)) == name
+    else:
+        assert len(missing) == 1
+        assert f"media:{name} is not a file of this course" in missing[0]
+        # The same file uploaded to the course has the same name: the reference works.
+        store_media(db.session, other, image, "logo.png", media_dir=_media_dir(), now=NOW)
+        again = plan_import(db.session, other, _lesson(other), exported.data, exported.filename)
+        assert [w for w in again.warnings if "is not a file of this course" in w] == []
