@@ -9,6 +9,7 @@ from markupsafe import Markup
 from quizapp.answering.fields import cloze_prompt, render_inline
 from quizapp.domain.rendering import plain_text, render_markdown
 from quizapp.extensions import db
+from quizapp.local_time import local_moment
 from quizapp.services import access
 
 
@@ -25,6 +26,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["format_datetime"] = format_datetime
     app.jinja_env.filters["inline_markdown"] = render_inline
     app.jinja_env.filters["plain_text"] = plain_text
+    app.jinja_env.filters["local_moment"] = local_moment
 
     @app.template_filter("percent")
     def percent_filter(value: float | None) -> str:

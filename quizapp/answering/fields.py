@@ -21,13 +21,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.domain.questions.essay import MAX_CHARS as ESSAY_MAX_CHARS
 from quizapp.domain.questions.essay import word_count
 from quizapp.domain.questions.tables import ANSWERED, per_type_table
-from quizapp.domain.quiz_layout import matching_options, response_from_places
+from quizapp.domain.quiz_layout import matching_options, response_as_places, response_from_places
 from quizapp.domain.rendering import render_markdown
 
 ANSWER_REQUIRED = _l("Please answer this question.")
@@ -85,7 +85,13 @@ class FieldBuilder:
         raise NotImplementedError
 
     def read(self, form, prefix: str, question: dict, layout: list) -> Any:
+        """The response in display places; None when the question was left blank."""
         return form[prefix].data
+
+    def field_data(self, prefix: str, question: dict, layout: list, shown: Any) -> dict:
+        """The inverse of `read`: field name → value for a response in display places
+        (a reopened attempt shows its autosaved answers)."""
+        return {prefix: shown}
 
     def describe(self, question: dict, response: Any) -> str:
         return "" if response is None else str(response)
@@ -104,7 +110,11 @@ class SingleChoiceFields(FieldBuilder):
         )
 
     def read(self, form, prefix, question, layout):
-        return int(form[prefix].data)
+        data = form[prefix].data
+        return None if data in (None, "") else int(data)
+
+    def field_data(self, prefix, question, layout, shown):
+        return {prefix: None if shown is None else str(shown)}
 
     def describe(self, question, response):
         if not isinstance(response, int) or not 0 <= response < len(question["choices"]):
@@ -121,7 +131,10 @@ class MultipleResponseFields(FieldBuilder):
         setattr(form_class, prefix, MultiCheckboxField(_l("Answer"), choices=choices, coerce=int))
 
     def read(self, form, prefix, question, layout):
-        return sorted(form[prefix].data or [])
+        return sorted(form[prefix].data or []) or None
+
+    def field_data(self, prefix, question, layout, shown):
+        return {prefix: list(shown or [])}
 
     def describe(self, question, response):
         chosen = [
@@ -142,7 +155,11 @@ class TrueFalseFields(FieldBuilder):
         )
 
     def read(self, form, prefix, question, layout):
-        return form[prefix].data == "true"
+        data = form[prefix].data
+        return None if data in (None, "") else data == "true"
+
+    def field_data(self, prefix, question, layout, shown):
+        return {prefix: None if shown is None else ("true" if shown else "false")}
 
     def describe(self, question, response):
         return {True: _("True"), False: _("False")}.get(response, "—")
@@ -167,7 +184,10 @@ class TextFields(FieldBuilder):
         )
 
     def read(self, form, prefix, question, layout):
-        return (form[prefix].data or "").strip()
+        return (form[prefix].data or "").strip() or None
+
+    def field_data(self, prefix, question, layout, shown):
+        return {prefix: "" if shown is None else str(shown)}
 
 
 class NumericFields(TextFields):
@@ -196,7 +216,19 @@ class MatchingFields(FieldBuilder):
             )
 
     def read(self, form, prefix, question, layout):
-        return {i: int(form[f"{prefix}_{i}"].data) for i in range(len(question["pairs"]))}
+        chosen = {
+            i: int(form[f"{prefix}_{i}"].data)
+            for i in range(len(question["pairs"]))
+            if form[f"{prefix}_{i}"].data not in (None, "")
+        }
+        return chosen or None
+
+    def field_data(self, prefix, question, layout, shown):
+        chosen = shown if isinstance(shown, dict) else {}
+        return {
+            f"{prefix}_{i}": "" if chosen.get(i) is None else str(chosen[i])
+            for i in range(len(question["pairs"]))
+        }
 
     def describe(self, question, response):
         if not isinstance(response, dict):
@@ -237,7 +269,15 @@ class ClozeFields(FieldBuilder):
             setattr(form_class, f"{prefix}_{i}", field)
 
     def read(self, form, prefix, question, layout):
-        return [(form[f"{prefix}_{i}"].data or "").strip() for i in range(len(question["blanks"]))]
+        parts = [(form[f"{prefix}_{i}"].data or "").strip() for i in range(len(question["blanks"]))]
+        return parts if any(parts) else None
+
+    def field_data(self, prefix, question, layout, shown):
+        parts = shown if isinstance(shown, list) else []
+        return {
+            f"{prefix}_{i}": str(parts[i]) if i < len(parts) and parts[i] is not None else ""
+            for i in range(len(question["blanks"]))
+        }
 
     def describe(self, question, response):
         return " / ".join(str(part) for part in response) if isinstance(response, list) else "—"
@@ -262,7 +302,7 @@ class EssayFields(FieldBuilder):
         setattr(form_class, prefix, field)
 
     def read(self, form, prefix, question, layout):
-        return (form[prefix].data or "").strip()
+        return (form[prefix].data or "").strip() or None
 
 
 def _within_words(limit: int):
@@ -294,6 +334,27 @@ FIELD_BUILDERS: dict[str, FieldBuilder] = per_type_table(
 
 def read_response(form, prefix: str, question: dict, layout: list) -> Any:
     """The learner's response in the shape `grade_response` expects: the fields read, their
-    places in the shown order mapped back to authored positions."""
+    places in the shown order mapped back to authored positions (None: left blank)."""
     shown = FIELD_BUILDERS[question["type"]].read(form, prefix, question, layout)
     return response_from_places(question, layout, shown)
+
+
+def saved_field_data(prefix: str, question: dict, layout: list, response: Any) -> dict:
+    """The fields' values showing a stored response (authored positions), e.g. an
+    autosaved answer when the learner reopens the attempt."""
+    shown = response_as_places(question, layout, response)
+    return FIELD_BUILDERS[question["type"]].field_data(prefix, question, layout, shown)
+
+
+def allow_blank(form_class, names: list[str]) -> None:
+    """Let these fields be left empty: a quiz may be submitted with questions unanswered
+    (the service's rule, after the learner confirms), where the review page asks for an
+    answer. Other checks (a number's format, a text's length) still apply when filled."""
+    for name in names:
+        unbound = getattr(form_class, name)
+        kept = [
+            check
+            for check in unbound.kwargs.get("validators") or []
+            if not isinstance(check, InputRequired)
+        ]
+        unbound.kwargs["validators"] = [Optional(), *kept]

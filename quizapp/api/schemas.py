@@ -150,18 +150,30 @@ ENROLMENT_REQUEST = obj(
     additionalProperties=False,
 )
 
+ANSWERS = array(
+    obj(
+        {"answer_id": {"type": "integer", "minimum": 1}, "response": RESPONSE},
+        required=["answer_id"],
+        additionalProperties=False,
+    ),
+    maxItems=500,
+)
 SUBMIT_REQUEST = obj(
     {
-        "answers": array(
-            obj(
-                {"answer_id": {"type": "integer", "minimum": 1}, "response": RESPONSE},
-                required=["answer_id"],
-                additionalProperties=False,
-            ),
-            maxItems=500,
-        )
+        "answers": ANSWERS,
+        "confirm_unanswered": {
+            **BOOLEAN,
+            "description": "the learner confirmed submitting with questions unanswered "
+            "(without it, blanks are refused with 409 `unanswered` listing them)",
+        },
     },
+    required=["answers"],
     additionalProperties=False,
+)
+SAVE_ANSWERS_REQUEST = obj(
+    {"answers": ANSWERS},
+    additionalProperties=False,
+    description="Answers to keep without submitting (autosave); `response: null` clears one.",
 )
 
 REVIEW_REQUEST = obj(
@@ -292,6 +304,12 @@ QUIZ_RULES_FIELDS = {
     ),
 }
 QUIZ_RULES = obj(QUIZ_RULES_FIELDS)
+ANSWERS_SAVED = obj(
+    {
+        "saved": array(INTEGER, description="the answer ids stored"),
+        "deadline": nullable(DATETIME),
+    }
+)
 QUIZ_RULES_REQUEST = obj(
     {
         **QUIZ_RULES_FIELDS,
@@ -372,7 +390,14 @@ QUESTION_LIST = obj(
     }
 )
 
-ATTEMPT_QUESTION = obj({"answer_id": INTEGER, "position": INTEGER, "question": PUBLIC_QUESTION})
+ATTEMPT_QUESTION = obj(
+    {
+        "answer_id": INTEGER,
+        "position": INTEGER,
+        "question": PUBLIC_QUESTION,
+        "response": {"description": "the autosaved response, as sent (null: none yet)"},
+    }
+)
 ATTEMPT_STARTED = obj(
     {
         "id": INTEGER,
@@ -380,6 +405,11 @@ ATTEMPT_STARTED = obj(
         "number": INTEGER,
         "started_at": DATETIME,
         "submitted": BOOLEAN,
+        "preview": {**BOOLEAN, "description": "a staff preview: not learner data"},
+        "deadline": {
+            **nullable(DATETIME),
+            "description": "when answers stop counting (null: no time limit or close date)",
+        },
         "questions": array(ATTEMPT_QUESTION),
     }
 )
@@ -390,6 +420,7 @@ GRADED_ANSWER = obj(
         "position": INTEGER,
         "question": PUBLIC_QUESTION,
         "response": {},
+        "answered": {**BOOLEAN, "description": "false: left blank (scored 0)"},
         "score": nullable(SCORE),
         "correct": BOOLEAN,
         "right_answer": STRING,

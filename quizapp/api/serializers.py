@@ -10,7 +10,7 @@ from typing import Any
 
 from quizapp.domain import media_refs
 from quizapp.domain.questions.registry import describe_right_answer
-from quizapp.domain.quiz_layout import matching_options, response_as_places
+from quizapp.domain.quiz_layout import matching_options, response_as_places, restore_response
 from quizapp.domain.quiz_rules import QuizRules
 from quizapp.domain.rendering import render_markdown
 from quizapp.models import ApiToken, Attempt, Card, Course, Lesson, Media, Question
@@ -176,21 +176,31 @@ def staff_question(row: Question, lesson: Lesson) -> dict[str, Any]:
 # --- attempts -------------------------------------------------------------------------------
 
 
-def attempt_started(attempt: Attempt, lesson: Lesson) -> dict[str, Any]:
+def attempt_started(
+    attempt: Attempt, lesson: Lesson, deadline: datetime | None = None
+) -> dict[str, Any]:
+    """An attempt to answer, with what was autosaved so far (in display places)."""
+    questions = []
+    for answer in attempt.answers:
+        question = question_dict(answer.question)
+        saved = restore_response(question, answer.response)
+        questions.append(
+            {
+                "answer_id": answer.id,
+                "position": answer.position,
+                "question": public_question(question, answer.display_order),
+                "response": response_as_places(question, answer.display_order, saved),
+            }
+        )
     return {
         "id": attempt.id,
         "lesson": lesson_ref(lesson),
         "number": attempt.number,
         "started_at": iso(attempt.started_at),
         "submitted": attempt.is_submitted,
-        "questions": [
-            {
-                "answer_id": answer.id,
-                "position": answer.position,
-                "question": public_question(question_dict(answer.question), answer.display_order),
-            }
-            for answer in attempt.answers
-        ],
+        "preview": attempt.preview,
+        "deadline": iso(deadline),
+        "questions": questions,
     }
 
 
@@ -202,6 +212,7 @@ def attempt_result(attempt: Attempt, lesson: Lesson) -> dict[str, Any]:
             "position": result.answer.position,
             "question": public_question(result.question, result.layout),
             "response": response_as_places(result.question, result.layout, result.response),
+            "answered": result.response is not None,
             "score": result.score if result.scored and not result.pending else None,
             "correct": result.correct,
             "right_answer": result.right_answer,

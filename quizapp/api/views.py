@@ -4,6 +4,7 @@ which also puts it in the OpenAPI document; handlers call one service and commit
 
 import random
 import re
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app, g
@@ -232,13 +233,14 @@ def start_attempt(course: str, lesson: str):
         raise ApiError(409, "no_questions", "This lesson has no quiz questions yet.") from None
     except quizzes.QuizRefused as refused:
         raise ApiError(409, refused.code, _REFUSALS[refused.code]) from None
+    deadline = quizzes.attempt_deadline_of(db.session, opened.attempt)
     if not opened.started:  # already open, or a concurrent request started it first
-        return serializers.attempt_started(opened.attempt, found), 200
+        return serializers.attempt_started(opened.attempt, found, deadline), 200
     attempt_id = opened.attempt.id
     db.session.commit()
     # The commit expired it: read it back with its questions (not one query per answer).
     attempt = quizzes.attempt_for_user(db.session, attempt_id, user.id)
-    return serializers.attempt_started(attempt, found), 201
+    return serializers.attempt_started(attempt, found, deadline), 201
 
 
 _REFUSALS = {
@@ -263,7 +265,9 @@ def _review_layout(card) -> list:
     return review_layout(card_question(card), card.id, card.reps, current_app.secret_key)
 
 
-def _responses(attempt, answers: list[dict]) -> dict[int, Any]:
+def _responses(attempt, answers: list[dict], keep_null: bool = False) -> dict[int, Any]:
+    """Answer id → domain response. A null response is left out (the autosaved one
+    counts), or kept as a blank with `keep_null` (autosave clearing an answer)."""
     by_id = {answer.id: answer for answer in attempt.answers}
     responses: dict[int, Any] = {}
     for index, item in enumerate(answers):
@@ -278,6 +282,8 @@ def _responses(attempt, answers: list[dict]) -> dict[int, Any]:
             raise ApiError(422, "invalid_request", f"answers[{index}].answer_id: answered twice.")
         response = item.get("response")
         if response is None:
+            if keep_null:
+                responses[answer.id] = None
             continue
         question = question_dict(answer.question)
         where = f"answers[{index}].response ({question['type']})"
@@ -312,14 +318,48 @@ def attempt_result(attempt_id: int):
 
 
 @route(
+    "/attempts/<int:attempt_id>/answers",
+    "PUT",
+    tag="quizzes",
+    summary="Save answers without submitting (autosave)",
+    description="Stores the answers given (by `answer_id`; `response: null` clears one) "
+    "in the open attempt; the others stay as saved. After the deadline (plus the grace "
+    "period) or once submitted: 409 (`deadline_passed`, `already_submitted`) and nothing "
+    "changes. A late submission is graded on what was saved in time.",
+    body=schemas.SAVE_ANSWERS_REQUEST,
+    responses={200: schemas.ANSWERS_SAVED},
+    errors=(409,),
+)
+def save_answers(attempt_id: int, body: dict):
+    user = current_api_user()
+    attempt = quizzes.attempt_for_user(db.session, check_id(attempt_id), user.id)
+    if attempt is None:
+        raise ApiError(404, "not_found", "No such attempt.")
+    responses = _responses(attempt, body.get("answers") or [], keep_null=True)
+    grace = timedelta(seconds=current_app.config["QUIZ_GRACE_SECONDS"])
+    try:
+        saved = quizzes.save_answers(db.session, attempt, responses, _now(), grace)
+    except quizzes.AnswersClosed as closed:
+        code = "already_submitted" if closed.reason == "submitted" else "deadline_passed"
+        raise ApiError(409, code, "Answers are no longer saved for this attempt.") from None
+    deadline = quizzes.attempt_deadline_of(db.session, attempt)
+    db.session.commit()
+    return {"saved": saved, "deadline": serializers.iso(deadline)}
+
+
+@route(
     "/attempts/<int:attempt_id>/submit",
     "POST",
     tag="quizzes",
     summary="Submit an attempt's answers and get the graded result",
     description="Idempotent: submitting an attempt again returns the stored result "
-    "unchanged (200) and stores nothing. Unanswered questions score 0.",
+    "unchanged (200) and stores nothing. Answers not sent count as autosaved. Questions "
+    "left unanswered score 0 and need `confirm_unanswered: true` (else 409 `unanswered`, "
+    "its message listing them), as on the web; after the deadline the attempt is graded "
+    "on the answers saved in time and the ones sent are ignored.",
     body=schemas.SUBMIT_REQUEST,
     responses={200: schemas.ATTEMPT_RESULT},
+    errors=(409,),
 )
 def submit_attempt(attempt_id: int, body: dict):
     user = current_api_user()
@@ -329,7 +369,24 @@ def submit_attempt(attempt_id: int, body: dict):
     lesson = db.session.get(Lesson, attempt.lesson_id)
     if not attempt.is_submitted:
         responses = _responses(attempt, body["answers"])
-        quizzes.submit_attempt(db.session, attempt, responses, _now())
+        grace = timedelta(seconds=current_app.config["QUIZ_GRACE_SECONDS"])
+        try:
+            quizzes.submit_attempt(
+                db.session,
+                attempt,
+                responses,
+                _now(),
+                grace,
+                confirm_unanswered=bool(body.get("confirm_unanswered")),
+            )
+        except quizzes.Unanswered as blanks:
+            numbers = ", ".join(map(str, blanks.positions))
+            raise ApiError(
+                409,
+                "unanswered",
+                f"Not answered: question(s) {numbers} (positions from 1). Send "
+                "confirm_unanswered: true to submit them as they are (they score 0).",
+            ) from None
         db.session.commit()
     return serializers.attempt_result(attempt, lesson)
 

@@ -1,10 +1,12 @@
 """Quiz forms, built per attempt from the attempt's fixed layout."""
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SubmitField
+from wtforms import BooleanField, HiddenField, SubmitField
 
-from quizapp.answering.fields import FIELD_BUILDERS, read_response
+from quizapp.answering.fields import FIELD_BUILDERS, allow_blank, read_response, saved_field_data
+from quizapp.domain.quiz_layout import restore_response
 from quizapp.models import Attempt
 from quizapp.services.question_store import question_dict
 
@@ -15,31 +17,51 @@ class StartQuizForm(FlaskForm):
 
 class QuizForm(FlaskForm):
     attempt_id = HiddenField()
+    # Set by the confirmation step (and by the countdown at zero): submit even with
+    # questions unanswered (services.quizzes.submit_attempt's blank rule).
+    confirm_unanswered = BooleanField(_l("Submit with the unanswered questions"))
     submit = SubmitField(_l("Submit answers"))
+
+
+class AutosaveForm(FlaskForm):
+    """CSRF only: the answers come as the quiz form's own fields (learn.views.autosave)."""
 
 
 def answer_prefix(answer_id: int) -> str:
     return f"q{answer_id}"
 
 
-def build_quiz_form(attempt: Attempt, **kwargs) -> FlaskForm:
-    """A form class made for this attempt: one set of fields per question, in order."""
+def build_quiz_form(attempt: Attempt, base=QuizForm, **kwargs) -> FlaskForm:
+    """A form class made for this attempt: one set of fields per question, in order, any
+    of which may be left blank. It shows the autosaved answers unless the request posts
+    the form (then what was posted is what counts)."""
 
-    class AttemptForm(QuizForm):
+    class AttemptForm(base):
         pass
 
+    saved: dict[str, object] = {}
     for answer in attempt.answers:
         question = question_dict(answer.question)
+        prefix, layout = answer_prefix(answer.id), answer.display_order
         builder = FIELD_BUILDERS.get(question["type"])  # a description has no fields
-        if builder is not None:
-            prefix = answer_prefix(answer.id)
-            builder.add_fields(AttemptForm, prefix, question, answer.display_order)
-    return AttemptForm(**kwargs)
+        if builder is None:
+            continue
+        builder.add_fields(AttemptForm, prefix, question, layout)
+        allow_blank(AttemptForm, builder.field_names(prefix, question, layout))
+        if answer.response is not None:
+            response = restore_response(question, answer.response)
+            saved |= saved_field_data(prefix, question, layout, response)
+    return AttemptForm(data=None if request.method == "POST" else saved, **kwargs)
 
 
-def read_responses(form: FlaskForm, attempt: Attempt) -> dict[int, object]:
+def read_responses(
+    form: FlaskForm, attempt: Attempt, only: set[int] | None = None
+) -> dict[int, object]:
+    """Answer id → the response in the form (None: left blank); `only` those answers."""
     responses = {}
     for answer in attempt.answers:
+        if only is not None and answer.id not in only:
+            continue
         question = question_dict(answer.question)
         if question["type"] in FIELD_BUILDERS:
             responses[answer.id] = read_response(

@@ -1,10 +1,13 @@
 """The learner's pages: the course list, a course, a lesson, its quiz and results."""
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -16,8 +19,15 @@ from flask_login import current_user, login_required
 from quizapp import clock
 from quizapp.auth.access import course_required
 from quizapp.domain.course_access import LEARN, LISTED, READ
+from quizapp.domain.quiz_rules import seconds_left
 from quizapp.extensions import db
-from quizapp.learn.forms import StartQuizForm, build_quiz_form, quiz_items, read_responses
+from quizapp.learn.forms import (
+    AutosaveForm,
+    StartQuizForm,
+    build_quiz_form,
+    quiz_items,
+    read_responses,
+)
 from quizapp.learn.quiz_rules import refusal_message, rules_summary
 from quizapp.learn.results import result_items
 from quizapp.lookups import course_or_404, lesson_or_404
@@ -78,26 +88,91 @@ def quiz(course_slug: str, lesson_slug: str):
         return _start_page(found)
     form = build_quiz_form(attempt)
     attempt_id = attempt.id
-    if form.validate_on_submit() and form.attempt_id.data == str(attempt_id):
-        outcome = quizzes.submit_attempt(
-            db.session, attempt, read_responses(form, attempt), clock.now()
-        )
+    now, grace = clock.now(), _grace()
+    deadline = quizzes.attempt_deadline_of(db.session, attempt)
+    valid = form.validate_on_submit()
+    posted = form.is_submitted() and not form.csrf_token.errors
+    time_up = deadline is not None and now >= deadline
+    if posted and form.attempt_id.data == str(attempt_id) and (valid or time_up):
+        # Time up with a field the server cannot read: what was autosaved is graded.
+        responses = read_responses(form, attempt) if valid else {}
+        try:
+            outcome = quizzes.submit_attempt(
+                db.session,
+                attempt,
+                responses,
+                now,
+                grace,
+                confirm_unanswered=bool(form.confirm_unanswered.data),
+            )
+        except quizzes.Unanswered as blanks:
+            # Keep what was typed, then ask: the confirmation lists the blank questions.
+            quizzes.save_answers(db.session, attempt, responses, now, grace)
+            db.session.commit()
+            return _quiz_page(found, attempt, form, deadline, now, unanswered=blanks.numbers)
         db.session.commit()
         if not outcome.newly_submitted:
             flash(_("This attempt was already submitted; here is its result."), "info")
+        elif outcome.late:
+            flash(
+                _(
+                    "Time was up: the answers saved before the deadline were graded, "
+                    "not the ones sent after it."
+                ),
+                "warning",
+            )
         return redirect(url_for("learn.attempt_result", attempt_id=attempt_id))
+    return _quiz_page(found, attempt, form, deadline, now)
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=current_app.config["QUIZ_GRACE_SECONDS"])
+
+
+def _quiz_page(lesson, attempt, form, deadline, now, unanswered=None):
     form.attempt_id.data = str(attempt.id)
     page = render_template(
         "learn/quiz.html",
-        lesson=found,
-        course=found.course,
+        lesson=lesson,
+        course=lesson.course,
         attempt=attempt,
         form=form,
         items=quiz_items(form, attempt),
+        seconds_left=seconds_left(deadline, now),
+        deadline=deadline,
+        unanswered=unanswered,
     )
     # Not kept for the Back button: after submitting, Back asks again and shows that no
     # attempt is in progress, instead of a stale copy of the submitted form.
     return page, 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/courses/<course_slug>/<lesson_slug>/quiz/answers", methods=["POST"])
+@login_required
+@course_required(LEARN)
+def autosave(course_slug: str, lesson_slug: str):
+    """Autosave (quiz.js): the answers of the questions named by `question` fields, from
+    the quiz form's own fields, stored without submitting. JSON: 200 with the ids saved;
+    409 once the attempt is submitted or its time is up (nothing changes); 422 a value
+    the form refuses (e.g. not a number); 404 no attempt in progress."""
+    found = lesson_or_404(course_slug, lesson_slug)
+    attempt = quizzes.open_attempt(db.session, current_user.id, found.id)
+    if attempt is None:
+        return jsonify(error="no_attempt"), 404
+    form = build_quiz_form(attempt, base=AutosaveForm)
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return jsonify(error="invalid", fields=form.errors), 422
+    named = {int(value) for value in request.form.getlist("question") if value.isdigit()}
+    responses = read_responses(form, attempt, only=named)
+    try:
+        saved = quizzes.save_answers(db.session, attempt, responses, clock.now(), _grace())
+    except quizzes.AnswersClosed as closed:
+        db.session.rollback()
+        return jsonify(error=closed.reason), 409
+    db.session.commit()
+    return jsonify(saved=saved)
 
 
 def _start_page(lesson):

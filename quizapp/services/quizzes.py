@@ -3,8 +3,8 @@ and read back results and per-lesson history."""
 
 import random
 import secrets
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,10 +20,18 @@ from quizapp.domain.questions.registry import grade_response, in_deck, in_quiz, 
 from quizapp.domain.quiz_layout import (
     draw_questions,
     place_descriptions,
+    restore_response,
     selected_choice_positions,
     shuffle_options,
 )
-from quizapp.domain.quiz_rules import Override, QuizRules, start_refusal, with_overrides
+from quizapp.domain.quiz_rules import (
+    Override,
+    QuizRules,
+    accepts_answers,
+    attempt_deadline,
+    start_refusal,
+    with_overrides,
+)
 from quizapp.models import (
     Answer,
     AnswerChoice,
@@ -98,6 +106,32 @@ def attempts_used(session: Session, user_id: int, lesson_id: int) -> int:
 class SubmitOutcome:
     attempt: Attempt
     newly_submitted: bool
+    # Sent after the deadline: graded on the answers saved in time, not on what was sent.
+    late: bool = False
+
+
+class Unanswered(Exception):
+    """Questions are blank and the learner has not confirmed submitting them so; `numbers`
+    are their numbers as the page shows them (descriptions are not numbered), `positions`
+    their places in the attempt (1-based, as the API lists answers), to list in the
+    confirmation."""
+
+    def __init__(self, numbers: list[int], positions: list[int]):
+        super().__init__(", ".join(map(str, numbers)))
+        self.numbers = numbers
+        self.positions = positions
+
+
+class AnswersClosed(Exception):
+    """Autosave refused: the attempt is submitted, or its deadline has passed (`reason`)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# Answers sent this long after the deadline still count (config QUIZ_GRACE_SECONDS).
+DEFAULT_GRACE = timedelta(seconds=30)
 
 
 def quiz_questions(session: Session, lesson: Lesson) -> list[Question]:
@@ -288,22 +322,53 @@ def _claim_submission(
 
 
 def submit_attempt(
-    session: Session, attempt: Attempt, responses: dict[int, Any], now: datetime
+    session: Session,
+    attempt: Attempt,
+    responses: dict[int, Any],
+    now: datetime,
+    grace: timedelta = DEFAULT_GRACE,
+    confirm_unanswered: bool = True,
 ) -> SubmitOutcome:
-    """Grades `responses` (answer id → domain response) and stores them, once.
+    """Grades the attempt once: `responses` (answer id → domain response; None is a
+    question left blank) over what was autosaved, for the answers they name.
 
-    A constant number of statements whatever the number of questions: the answers come
-    with their questions and selected choices (selectinload), the answers' UPDATEs and
-    the choices' INSERTs are batched, and the answers count as reviews in one batch."""
+    The quiz rules decide what counts (SPEC §12): after the deadline (plus `grace`) the
+    responses sent are ignored and the attempt is graded on the answers saved in time.
+    Blank questions score 0; the web and the API both submit them only once the learner
+    confirmed (`confirm_unanswered`), unless the time is up, and raise Unanswered
+    otherwise. A constant number of statements whatever the number of questions: the
+    answers come with their questions and selected choices (selectinload), the answers'
+    UPDATEs and the choices' INSERTs are batched, and the answers count as reviews in
+    one batch."""
     if attempt.submitted_at is not None:
         session.refresh(attempt)
         return SubmitOutcome(attempt, newly_submitted=False)
+    deadline = attempt_deadline_of(session, attempt)
+    late = not accepts_answers(deadline, now, grace)
     answers = _answers_for_grading(session, attempt)
-    graded = []
+    chosen = []
     for answer in answers:
         question = question_dict(answer.question)
-        response = responses.get(answer.id) if is_scored(question["type"]) else None
-        graded.append((answer, question, response, _grade(question, response)))
+        if not is_scored(question["type"]):
+            response = None  # a description: nothing was asked
+        elif late or answer.id not in responses:
+            response = restore_response(question, answer.response)  # as autosaved
+        else:
+            response = responses[answer.id]
+        chosen.append((answer, question, None if is_blank(response) else response))
+    asked = [
+        (answer, response) for answer, question, response in chosen if is_scored(question["type"])
+    ]
+    blank = [
+        (number, answer) for number, (answer, response) in enumerate(asked, 1) if response is None
+    ]
+    time_up = deadline is not None and now >= deadline
+    if blank and not (confirm_unanswered or time_up or late):
+        raise Unanswered([number for number, _a in blank], [a.position + 1 for _n, a in blank])
+    graded = [
+        (answer, question, response, _grade(question, response))
+        for answer, question, response in chosen
+    ]
     counted = [result for *_rest, result in graded if result is not None]
     score = attempt_score(None if result.pending else result.score for result in counted)
     pending = sum(1 for result in counted if result.pending)
@@ -324,13 +389,65 @@ def submit_attempt(
     session.flush()
     if not attempt.preview:  # a staff preview is never part of the course's statistics
         course_statistics.record_submission(session, attempt)
-    return SubmitOutcome(attempt, newly_submitted=True)
+    return SubmitOutcome(attempt, newly_submitted=True, late=late)
+
+
+def is_blank(response: Any) -> bool:
+    """Nothing answered: no response, empty text, nothing chosen, every blank empty."""
+    if response is None:
+        return True
+    if isinstance(response, str):
+        return not response.strip()
+    if isinstance(response, list | dict):
+        values = response.values() if isinstance(response, dict) else response
+        return all(is_blank(value) for value in values) if values else True
+    return False
+
+
+def attempt_deadline_of(session: Session, attempt: Attempt) -> datetime | None:
+    """When the attempt's time is up under the learner's rules (overrides included); a
+    staff preview keeps only the time limit (a preview of a closed quiz still runs)."""
+    lesson = session.get(Lesson, attempt.lesson_id)
+    if attempt.preview:
+        rules = replace(lesson.quiz_rules, opens=None, closes=None)
+    else:
+        rules = learner_rules(session, lesson, attempt.user_id)
+    return attempt_deadline(rules, attempt.started_at)
+
+
+def save_answers(
+    session: Session,
+    attempt: Attempt,
+    responses: dict[int, Any],
+    now: datetime,
+    grace: timedelta = DEFAULT_GRACE,
+) -> list[int]:
+    """Autosave: stores `responses` (answer id → domain response, None to clear) without
+    submitting; the ids saved. Refused (AnswersClosed), changing nothing, once the
+    attempt is submitted or its deadline (plus `grace`) has passed."""
+    if attempt.submitted_at is not None:
+        raise AnswersClosed("submitted")
+    if not accepts_answers(attempt_deadline_of(session, attempt), now, grace):
+        raise AnswersClosed("deadline_passed")
+    by_id = {answer.id: answer for answer in attempt.answers}
+    saved = []
+    for answer_id, response in responses.items():
+        answer = by_id.get(answer_id)
+        if answer is None:
+            continue
+        # SQL NULL for a cleared answer (None would be stored as JSON null).
+        answer.response = sa.null() if is_blank(response) else response
+        answer.saved_at = now
+        saved.append(answer_id)
+    session.flush()
+    return saved
 
 
 def _store_grades(session: Session, graded: list, now: datetime) -> None:
     """Writes each answer's grade with one UPDATE (executemany) per shape instead of one
-    per answer: answers with a response, and blank ones, whose response stays SQL NULL
-    (assigning None to the ORM attribute that is already None writes nothing either)."""
+    per answer: answers with a response, and blank ones, whose response becomes SQL NULL
+    (a literal in the statement: a None parameter would be stored as JSON null), even
+    when something was autosaved before the learner cleared it."""
     shapes: dict[bool, list[tuple[Answer, dict[str, Any]]]] = {True: [], False: []}
     for answer, question, response, result in graded:
         # A description and an essay awaiting its grade have no score yet (SQL NULL), so
@@ -352,11 +469,10 @@ def _store_grades(session: Session, graded: list, now: datetime) -> None:
         if not rows:
             continue
         columns = list(rows[0][1])
-        statement = (
-            sa.update(table)
-            .where(table.c.id == sa.bindparam("answer_id"))
-            .values({column: sa.bindparam(f"new_{column}") for column in columns})
-        )
+        assigned: dict[str, Any] = {column: sa.bindparam(f"new_{column}") for column in columns}
+        if "response" not in assigned:
+            assigned["response"] = sa.null()
+        statement = sa.update(table).where(table.c.id == sa.bindparam("answer_id")).values(assigned)
         params = [
             {"answer_id": answer.id} | {f"new_{key}": value for key, value in values.items()}
             for answer, values in rows
@@ -366,7 +482,7 @@ def _store_grades(session: Session, graded: list, now: datetime) -> None:
         if checked and result.rowcount != len(params):  # as the unit of work checks
             raise StaleDataError(f"expected to update {len(params)} answers, got {result.rowcount}")
         for answer, values in rows:
-            for key, value in values.items():
+            for key, value in ({"response": None} | values).items():
                 set_committed_value(answer, key, value)
 
 

@@ -55,8 +55,10 @@ EXPECTED: dict[tuple[str, str], tuple[dict, dict | None]] = {
     ),
     ("api.set_quiz_rules", "PUT"): (COURSE_EDIT, {}),
     ("api.start_attempt", "POST"): (expect(201), None),
-    ("api.submit_attempt", "POST"): (OWN_ONLY, {"answers": []}),
+    ("api.submit_attempt", "POST"): (OWN_ONLY, {"answers": [], "confirm_unanswered": True}),
     ("api.attempt_result", "GET"): (OWN_ONLY, None),
+    # The owner's attempt is submitted already: saving answers to it is refused (409).
+    ("api.save_answers", "PUT"): (expect(404, learner=409), {"answers": []}),
     ("api.review_due", "GET"): (SIGNED_IN, None),
     ("api.review_card", "POST"): (OWN_ONLY, {"rating": 3}),
     ("api.my_progress", "GET"): (SIGNED_IN, None),

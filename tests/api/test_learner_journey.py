@@ -12,6 +12,9 @@ from quizapp.models.types import utcnow
 from quizapp.services.question_store import question_dict
 from tests.api.conftest import COURSE, LESSON, LESSON_PATH, all_right, wrong_response
 
+# Submitting with every question blank, as confirmed (SPEC §12's blank rule).
+BLANK = {"answers": [], "confirm_unanswered": True}
+
 
 def _count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
@@ -140,11 +143,19 @@ def test_submitting_twice_returns_the_same_result_and_stores_one_set_of_answers(
     assert answered == len(attempt["questions"])
 
 
-def test_unanswered_questions_score_zero(learner_api):
+def test_unanswered_questions_need_a_confirmation_and_score_zero(learner_api):
     attempt = learner_api.post(f"{LESSON_PATH}/attempts").get_json()
-    result = learner_api.post(f"/attempts/{attempt['id']}/submit", json={"answers": []})
+    asked = learner_api.post(f"/attempts/{attempt['id']}/submit", json={"answers": []})
+    assert asked.status_code == 409
+    assert asked.get_json()["error"]["code"] == "unanswered"
+    assert "question(s) 1, 2, 3" in asked.get_json()["error"]["message"]
+    assert db.session.get(Attempt, attempt["id"]).submitted_at is None
+    result = learner_api.post(
+        f"/attempts/{attempt['id']}/submit", json={"answers": [], "confirm_unanswered": True}
+    )
     assert result.status_code == 200
     assert result.get_json()["score"] == 0.0
+    assert not any(answer["answered"] for answer in result.get_json()["answers"])
 
 
 def test_another_learners_attempt_is_not_found(learner_api, api_as):
@@ -262,7 +273,7 @@ def test_quiz_rules_set_over_the_api_limit_the_learner(learner_api, staff_api):
     assert shown["review"]["score"] == "immediate"
 
     attempt = learner_api.post(f"{LESSON_PATH}/attempts").get_json()
-    learner_api.post(f"/attempts/{attempt['id']}/submit", json={"answers": []})
+    learner_api.post(f"/attempts/{attempt['id']}/submit", json=BLANK)
     again = learner_api.post(f"{LESSON_PATH}/attempts")
     assert again.status_code == 409
     assert again.get_json()["error"]["code"] == "no_attempts_left"
@@ -301,6 +312,6 @@ def test_staff_starting_a_quiz_preview_it(staff_api):
     started = staff_api.post(f"{LESSON_PATH}/attempts")
     assert started.status_code == 201
     assert _count(Card) == 0  # a preview adds no flashcards to the deck
-    staff_api.post(f"/attempts/{started.get_json()['id']}/submit", json={"answers": []})
+    staff_api.post(f"/attempts/{started.get_json()['id']}/submit", json=BLANK)
     assert _count(ReviewLog) == 0
     assert db.session.scalar(sa.select(Attempt.preview)) is True

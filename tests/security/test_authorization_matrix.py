@@ -84,6 +84,8 @@ EXPECTED: dict[tuple[str, str], dict] = {
     # A post naming no attempt shows the quiz again, with the errors.
     ("learn.quiz", "POST"): SIGNED_IN,
     ("learn.new_attempt", "POST"): expect(outsider=302),
+    # Autosave needs the caller's own attempt in progress; none here (JSON 404).
+    ("learn.autosave", "POST"): expect(outsider=404),
     ("learn.attempt_result", "GET"): OWNED_ATTEMPT,
     ("dashboard.learner", "GET"): SIGNED_IN,
     ("dashboard.memory", "GET"): SIGNED_IN,
@@ -228,6 +230,7 @@ LAST = {
     "courses.remove_member": 1,
     "learn.quiz": 2,
     "learn.new_attempt": 2,
+    "learn.autosave": 2,
     "courses.enrol": 2,
     "courses.leave": 3,
     # Logging out everywhere needs the session's CSRF token, which a plain logout ends.

@@ -8,8 +8,17 @@ import sqlalchemy as sa
 
 from quizapp.domain.quiz_rules import QuizRules
 from quizapp.extensions import db
-from quizapp.models import Attempt, Card, CourseGroup, GroupMember, QuizOverride, ReviewLog
+from quizapp.models import (
+    Answer,
+    Attempt,
+    Card,
+    CourseGroup,
+    GroupMember,
+    QuizOverride,
+    ReviewLog,
+)
 from quizapp.services import bank_export, bank_import, catalog, quizzes
+from quizapp.services.question_store import question_dict
 
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 
@@ -179,3 +188,103 @@ def test_quiz_rules_for_a_lesson_the_course_lacks_are_an_error(lesson):
     text = "quizzes:\n  99: {attempts: 1}\nquestions: []\n"
     plan = bank_import.plan_import(db.session, lesson.course, None, text, "x.yaml")
     assert plan.errors == ["x.yaml:1: quiz rules for lesson 99, which the course does not have"]
+
+
+# --- time limit, autosave, blanks -------------------------------------------------------------
+
+GRACE = timedelta(seconds=30)
+
+
+def _true_false(attempt):
+    """Two true/false answers of the attempt and their right responses."""
+    items = [a for a in attempt.answers if a.question.type == "true_false"][:2]
+    return [(answer, question_dict(answer.question)["answer"]) for answer in items]
+
+
+def test_a_late_submission_is_graded_on_the_answers_saved_in_time(lesson, make_user):
+    _set(lesson, time_limit=10)
+    attempt = quizzes.open_or_start_attempt(db.session, make_user().id, lesson, NOW).attempt
+    (saved, saved_right), (unsaved, unsaved_right) = _true_false(attempt)
+    quizzes.save_answers(db.session, attempt, {saved.id: saved_right}, NOW + timedelta(minutes=5))
+    late = NOW + timedelta(minutes=10) + GRACE + timedelta(seconds=1)
+    sent = {saved.id: not saved_right, unsaved.id: unsaved_right}  # what arrives too late
+    outcome = quizzes.submit_attempt(db.session, attempt, sent, late, GRACE)
+    db.session.commit()
+    assert outcome.late
+    assert (saved.score, saved.response) == (1.0, saved_right)
+    assert (unsaved.score, unsaved.response) == (0.0, None)
+
+
+def test_a_submission_within_the_grace_counts_what_it_sends(lesson, make_user):
+    _set(lesson, time_limit=10)
+    attempt = quizzes.open_or_start_attempt(db.session, make_user().id, lesson, NOW).attempt
+    (answer, right), _other = _true_false(attempt)
+    at = NOW + timedelta(minutes=10) + GRACE
+    outcome = quizzes.submit_attempt(db.session, attempt, {answer.id: right}, at, GRACE)
+    assert not outcome.late
+    assert answer.score == 1.0
+
+
+def test_saving_after_the_deadline_is_refused_and_changes_nothing(lesson, make_user):
+    _set(lesson, time_limit=10, closes=NOW + timedelta(minutes=5))  # the close date is first
+    attempt = quizzes.open_or_start_attempt(db.session, make_user().id, lesson, NOW).attempt
+    (answer, right), _other = _true_false(attempt)
+    quizzes.save_answers(db.session, attempt, {answer.id: right}, NOW + timedelta(minutes=5))
+    db.session.commit()
+    after = NOW + timedelta(minutes=5) + GRACE + timedelta(seconds=1)
+    with pytest.raises(quizzes.AnswersClosed):
+        quizzes.save_answers(db.session, attempt, {answer.id: not right}, after, GRACE)
+    db.session.rollback()
+    db.session.expire_all()
+    stored = db.session.get(Answer, answer.id)
+    assert (stored.response, stored.saved_at) == (right, NOW + timedelta(minutes=5))
+
+
+def test_saving_to_a_submitted_attempt_is_refused(lesson, make_user):
+    attempt = _take(make_user(), lesson)
+    with pytest.raises(quizzes.AnswersClosed):
+        quizzes.save_answers(db.session, attempt, {attempt.answers[0].id: True}, NOW)
+
+
+def test_reopening_an_attempt_finds_the_saved_answers_and_a_cleared_one_is_blank(lesson, make_user):
+    user = make_user()
+    attempt = quizzes.open_or_start_attempt(db.session, user.id, lesson, NOW).attempt
+    (first, right), (second, _right) = _true_false(attempt)
+    quizzes.save_answers(db.session, attempt, {first.id: right, second.id: True}, NOW)
+    quizzes.save_answers(db.session, attempt, {second.id: None}, NOW)
+    db.session.commit()
+    db.session.expire_all()
+    again = quizzes.open_or_start_attempt(db.session, user.id, lesson, NOW).attempt
+    saved = {answer.id: answer.response for answer in again.answers}
+    assert (saved[first.id], saved[second.id]) == (right, None)
+
+
+def test_extra_time_moves_the_deadline_for_that_learner(lesson, make_user):
+    _set(lesson, time_limit=10)
+    user = make_user()
+    db.session.add(QuizOverride(lesson_id=lesson.id, user_id=user.id, extra_minutes=10))
+    db.session.commit()
+    attempt = quizzes.open_or_start_attempt(db.session, user.id, lesson, NOW).attempt
+    assert quizzes.attempt_deadline_of(db.session, attempt) == NOW + timedelta(minutes=20)
+    (answer, right), _other = _true_false(attempt)
+    quizzes.save_answers(db.session, attempt, {answer.id: right}, NOW + timedelta(minutes=15))
+
+
+def test_blank_questions_need_a_confirmation_until_the_time_is_up(lesson, make_user):
+    _set(lesson, time_limit=10)
+    attempt = quizzes.open_or_start_attempt(db.session, make_user().id, lesson, NOW).attempt
+    with pytest.raises(quizzes.Unanswered) as blanks:
+        quizzes.submit_attempt(db.session, attempt, {}, NOW, confirm_unanswered=False)
+    assert blanks.value.numbers == list(range(1, len(attempt.answers) + 1))
+    assert attempt.submitted_at is None
+    at_zero = NOW + timedelta(minutes=10)  # the countdown submits the form itself
+    outcome = quizzes.submit_attempt(db.session, attempt, {}, at_zero, confirm_unanswered=False)
+    assert outcome.newly_submitted
+    assert attempt.score == 0.0
+
+
+def test_a_preview_keeps_the_time_limit_but_not_the_close_date(lesson, make_user):
+    _set(lesson, time_limit=10, closes=NOW - timedelta(days=1))
+    staff = make_user("instructor")
+    attempt = quizzes.open_or_start_attempt(db.session, staff.id, lesson, NOW, preview=True).attempt
+    assert quizzes.attempt_deadline_of(db.session, attempt) == NOW + timedelta(minutes=10)

@@ -123,7 +123,8 @@ def test_blind_answers_on_the_api_score_at_chance(client, make_user, bundled_cou
                 {"answer_id": item["answer_id"], "response": _blind_api_response(item["question"])}
                 for item in attempt["questions"]
             ]
-            submitted = api.post(f"/attempts/{attempt['id']}/submit", json={"answers": answers})
+            body = {"answers": answers, "confirm_unanswered": True}  # other types stay blank
+            submitted = api.post(f"/attempts/{attempt['id']}/submit", json=body)
             assert submitted.status_code == 200
     _assert_chance_level(api.user.id)
 

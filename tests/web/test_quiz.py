@@ -77,16 +77,23 @@ def test_a_tampered_choice_is_a_form_error_not_a_500(client, learner):
     assert db.session.get(Attempt, attempt_id).submitted_at is None
 
 
-def test_a_missing_answer_is_a_form_error(client, learner):
+def test_a_missing_answer_asks_for_a_confirmation_listing_it(client, learner):
     attempt_id, token = open_quiz(client, QUIZ)
     data = quiz_post(attempt_id, token)
-    # A single-choice answer is required (ticking no box of a multiple-response question
-    # is a valid answer), and question order is random per attempt.
     single = _a_single_choice_answer(attempt_id)
     del data[f"q{single.id}"]
     response = client.post(QUIZ, data=data)
     assert response.status_code == 200
-    assert "Please answer this question." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "This question is not answered:" in page
+    assert f'href="#question-{single.position + 1}"' in page
+    assert db.session.get(Attempt, attempt_id).submitted_at is None
+    confirmed = client.post(QUIZ, data=data | {"confirm_unanswered": "y"})
+    assert confirmed.headers["Location"] == f"/attempts/{attempt_id}"
+    db.session.expire_all()
+    assert db.session.get(Answer, single.id).score == 0
+    result = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert "Not answered" in result
 
 
 def test_reloading_the_quiz_keeps_the_same_attempt_and_order(client, learner):

@@ -1,15 +1,16 @@
 """Quiz rules in the browser: set in the lesson editor, shown on the lesson page in the
 quiz time zone, refusals flashed; the server decides (a fixed clock: app.config["CLOCK"])."""
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from quizapp.domain.quiz_rules import QuizRules
 from quizapp.extensions import db
-from quizapp.models import Attempt
+from quizapp.models import Answer, Attempt
 from quizapp.services import catalog
-from tests.conftest import csrf_token_from
+from tests.conftest import PASSWORD, csrf_token_from
 from tests.quiz_answers import quiz_post
 
 LESSON = "/courses/curso-flask/clase-3-que-es-flask"
@@ -98,3 +99,131 @@ def test_the_last_attempt_allowed_is_the_last(client, auth, make_user, bundled_c
     shown = client.get(LESSON).get_data(as_text=True)
     assert "You have used the 1 attempt this quiz allows." in shown
     assert db.session.query(Attempt).count() == 1
+
+
+# --- time limit, autosave, blanks (the clock is moved by hand) ------------------------------
+
+
+@pytest.fixture
+def moments():
+    """The server's time, moved by the test: `moments[0]`."""
+    return [NOW]
+
+
+@pytest.fixture
+def timed(app, moments, client, auth, make_user, bundled_course):
+    """A learner in a 10-minute quiz started at NOW; its quiz page and CSRF token."""
+    app.config["CLOCK"] = lambda: moments[0]
+    _set(time_limit=10)
+    auth.login(make_user().email)
+    token = csrf_token_from(client.get(f"{LESSON}/quiz").get_data(as_text=True))
+    client.post(f"{LESSON}/quiz/new", data={"csrf_token": token})
+    attempt = db.session.query(Attempt).one()
+    return attempt, token
+
+
+def _true_false_answer(attempt):
+    return next(a for a in attempt.answers if a.question.type == "true_false")
+
+
+def test_the_quiz_page_counts_down_the_servers_time(client, timed, moments):
+    moments[0] = NOW + timedelta(minutes=3)
+    page = client.get(f"{LESSON}/quiz").get_data(as_text=True)
+    assert 'data-seconds-left="420"' in page
+    assert "7:00" in page
+    assert 'src="/static/js/quiz.js"' in page
+
+
+def test_an_autosaved_answer_is_there_when_the_attempt_reopens(client, timed):
+    attempt, token = timed
+    answer = _true_false_answer(attempt)
+    saved = client.post(
+        f"{LESSON}/quiz/answers",
+        data={"csrf_token": token, "question": str(answer.id), f"q{answer.id}": "false"},
+    )
+    assert saved.status_code == 200
+    assert saved.get_json() == {"saved": [answer.id]}
+    page = client.get(f"{LESSON}/quiz").get_data(as_text=True)
+    shown = re.findall(rf'<input[^>]*name="q{answer.id}"[^>]*>', page)
+    assert ["checked" in field for field in shown] == [False, True]  # True, False: False
+
+
+def test_autosave_after_the_deadline_is_refused_and_changes_nothing(client, timed, moments):
+    attempt, token = timed
+    answer = _true_false_answer(attempt)
+    moments[0] = NOW + timedelta(minutes=10, seconds=31)  # past the 30 s grace
+    refused = client.post(
+        f"{LESSON}/quiz/answers",
+        data={"csrf_token": token, "question": str(answer.id), f"q{answer.id}": "true"},
+    )
+    assert refused.status_code == 409
+    assert refused.get_json() == {"error": "deadline_passed"}
+    db.session.expire_all()
+    assert db.session.get(Answer, answer.id).response is None
+
+
+def test_autosave_needs_the_csrf_token(client, timed):
+    attempt, _token = timed
+    answer = _true_false_answer(attempt)
+    refused = client.post(
+        f"{LESSON}/quiz/answers", data={"question": str(answer.id), f"q{answer.id}": "true"}
+    )
+    assert refused.status_code == 400
+
+
+def test_a_late_web_submission_keeps_only_what_was_saved(client, timed, moments):
+    attempt, token = timed
+    answer = _true_false_answer(attempt)
+    right = "true" if answer.question.data.get("answer", True) else "false"
+    client.post(
+        f"{LESSON}/quiz/answers",
+        data={"csrf_token": token, "question": str(answer.id), f"q{answer.id}": right},
+    )
+    page = client.get(f"{LESSON}/quiz").get_data(as_text=True)
+    moments[0] = NOW + timedelta(minutes=20)
+    data = quiz_post(attempt.id, csrf_token_from(page))  # every answer right, but too late
+    response = client.post(f"{LESSON}/quiz", data=data)
+    assert response.headers["Location"] == f"/attempts/{attempt.id}"
+    db.session.expire_all()
+    graded = db.session.get(Attempt, attempt.id)
+    assert [a.score for a in graded.answers if a.id != answer.id] == [0.0] * (
+        len(graded.answers) - 1
+    )
+    assert db.session.get(Answer, answer.id).score == 1.0
+    shown = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert "Time was up" in shown
+
+
+def test_the_blank_rule_is_the_same_on_the_web_and_the_api(client, auth, make_user, bundled_course):
+    """One rule in the service: blanks are refused until confirmed, then score 0 and show
+    as not answered — through the web form and through the API alike."""
+    learner = make_user()
+    auth.login(learner.email)
+    token = csrf_token_from(client.get(f"{LESSON}/quiz").get_data(as_text=True))
+    client.post(f"{LESSON}/quiz/new", data={"csrf_token": token})
+    web_attempt = db.session.query(Attempt).one()
+    form = {"csrf_token": token, "attempt_id": str(web_attempt.id)}
+    asked = client.post(f"{LESSON}/quiz", data=form)
+    assert "These questions are not answered:" in asked.get_data(as_text=True)
+    client.post(f"{LESSON}/quiz", data=form | {"confirm_unanswered": "y"})
+
+    api_token = client.post(
+        "/api/v1/tokens", json={"email": learner.email, "password": PASSWORD}
+    ).get_json()["token"]
+    headers = {"Authorization": f"Bearer {api_token}"}
+    started = client.post(
+        "/api/v1/courses/curso-flask/lessons/clase-3-que-es-flask/attempts", headers=headers
+    ).get_json()
+    submit = f"/api/v1/attempts/{started['id']}/submit"
+    refused = client.post(submit, json={"answers": []}, headers=headers)
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "unanswered"
+    result = client.post(submit, json={"answers": [], "confirm_unanswered": True}, headers=headers)
+
+    db.session.expire_all()
+    web, api = db.session.get(Attempt, web_attempt.id), db.session.get(Attempt, started["id"])
+    assert web.score == api.score == 0.0
+    assert [a.response for a in web.answers] == [a.response for a in api.answers]
+    assert not any(item["answered"] for item in result.get_json()["answers"])
+    page = client.get(f"/attempts/{web.id}").get_data(as_text=True)
+    assert page.count("Not answered") >= len(web.answers)
