@@ -421,9 +421,9 @@ GRADED_ANSWER = obj(
         "question": PUBLIC_QUESTION,
         "response": {},
         "answered": {**BOOLEAN, "description": "false: left blank (scored 0)"},
-        "score": nullable(SCORE),
-        "correct": BOOLEAN,
-        "right_answer": STRING,
+        "score": {**nullable(SCORE), "description": "null while the review options hide it"},
+        "correct": {**nullable(BOOLEAN), "description": "null while hidden"},
+        "right_answer": {**nullable(STRING), "description": "null while hidden"},
         "feedback": array(STRING),
         "explanation": nullable(STRING),
         "grading": {
@@ -441,7 +441,7 @@ ATTEMPT_RESULT = obj(
         "number": INTEGER,
         "started_at": DATETIME,
         "submitted_at": DATETIME,
-        "score": SCORE,
+        "score": {**nullable(SCORE), "description": "null while the review options hide it"},
         "question_count": INTEGER,
         "grading": {
             "enum": ["pending", "complete"],
@@ -449,6 +449,10 @@ ATTEMPT_RESULT = obj(
             "them as 0 until then (a floor that grading only raises)",
         },
         "pending_answers": INTEGER,
+        "shown": obj(
+            {part: BOOLEAN for part in ("score", "correctness", "answers", "feedback")},
+            description="what the lesson's review options show the caller now",
+        ),
         "answers": array(GRADED_ANSWER),
     }
 )

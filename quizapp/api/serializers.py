@@ -14,7 +14,7 @@ from quizapp.domain.quiz_layout import matching_options, response_as_places, res
 from quizapp.domain.quiz_rules import QuizRules
 from quizapp.domain.rendering import render_markdown
 from quizapp.models import ApiToken, Attempt, Card, Course, Lesson, Media, Question
-from quizapp.services.attempt_results import attempt_results
+from quizapp.services.attempt_results import ReviewShown, shown_results
 from quizapp.services.bank_import import ImportPlan, summary
 from quizapp.services.catalog import CourseSummary, LessonSummary
 from quizapp.services.item_analysis import flag_codes, question_title
@@ -204,8 +204,12 @@ def attempt_started(
     }
 
 
-def attempt_result(attempt: Attempt, lesson: Lesson) -> dict[str, Any]:
-    """The graded attempt, from what was answered (as the results page shows it)."""
+def attempt_result(
+    attempt: Attempt, lesson: Lesson, shown: ReviewShown | None = None
+) -> dict[str, Any]:
+    """The graded attempt, from what was answered (as the results page shows it), with
+    what the lesson's review options hide for now as null."""
+    shown = shown or ReviewShown()
     answers = [
         {
             "answer_id": result.answer.id,
@@ -213,15 +217,16 @@ def attempt_result(attempt: Attempt, lesson: Lesson) -> dict[str, Any]:
             "question": public_question(result.question, result.layout),
             "response": response_as_places(result.question, result.layout, result.response),
             "answered": result.response is not None,
-            "score": result.score if result.scored and not result.pending else None,
-            "correct": result.correct,
-            "right_answer": result.right_answer,
-            "feedback": result.feedback,
-            "explanation": result.question.get("explanation"),
+            "score": result.score if shown.score and result.scored and not result.pending else None,
+            "correct": result.correct if shown.correctness else None,
+            "right_answer": result.right_answer if shown.answers else None,
+            "feedback": result.feedback if shown.feedback else [],
+            "explanation": result.question.get("explanation") if shown.feedback else None,
             "grading": _grading_of(result),
+            # The grader's comment is feedback: shown_results leaves it out while hidden.
             "comment": result.comment,
         }
-        for result in attempt_results(attempt)
+        for result in shown_results(attempt, shown)
     ]
     return {
         "id": attempt.id,
@@ -229,10 +234,16 @@ def attempt_result(attempt: Attempt, lesson: Lesson) -> dict[str, Any]:
         "number": attempt.number,
         "started_at": iso(attempt.started_at),
         "submitted_at": iso(attempt.submitted_at),
-        "score": attempt.score or 0.0,
+        "score": (attempt.score or 0.0) if shown.score else None,
         "question_count": attempt.question_count,
         "grading": "pending" if attempt.pending_answers else "complete",
         "pending_answers": attempt.pending_answers,
+        "shown": {
+            "score": shown.score,
+            "correctness": shown.correctness,
+            "answers": shown.answers,
+            "feedback": shown.feedback,
+        },
         "answers": answers,
     }
 

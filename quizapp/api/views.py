@@ -41,6 +41,7 @@ from quizapp.services import (
     review_queue,
     stats,
 )
+from quizapp.services.attempt_results import review_shown
 from quizapp.services.media import MediaRefused
 from quizapp.services.question_store import card_question, question_dict
 
@@ -388,7 +389,10 @@ def submit_attempt(attempt_id: int, body: dict):
                 "confirm_unanswered: true to submit them as they are (they score 0).",
             ) from None
         db.session.commit()
-    return serializers.attempt_result(attempt, lesson)
+    rules = quizzes.learner_rules(db.session, lesson, attempt.user_id)
+    staff = attempt.preview or access.is_course_staff(db.session, user, lesson.course_id)
+    shown = review_shown(rules, _now(), staff=staff)
+    return serializers.attempt_result(attempt, lesson, shown)
 
 
 # --- reviews --------------------------------------------------------------------------------

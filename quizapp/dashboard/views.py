@@ -1,18 +1,41 @@
 """Progress dashboards for learners and instructors."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from quizapp import clock
 from quizapp.auth.access import course_required
 from quizapp.dashboard import csv_export, figures_cache
-from quizapp.domain.course_access import STAFF
+from quizapp.dashboard.forms import OverrideForm
+from quizapp.domain import course_access
+from quizapp.domain.course_access import EDIT, STAFF
 from quizapp.domain.statistics import MIN_ATTEMPTS_TO_JUDGE
 from quizapp.extensions import db
+from quizapp.local_time import quiz_timezone
 from quizapp.models import CourseGroup, User
-from quizapp.services import access, course_groups, item_analysis, memory_stats, progress, stats
+from quizapp.services import (
+    access,
+    course_groups,
+    item_analysis,
+    memory_stats,
+    progress,
+    quiz_overrides,
+    stats,
+)
 
 bp = Blueprint("dashboard", __name__)
 
@@ -108,7 +131,67 @@ def learner_detail(course_slug: str, user_id: int):
         abort(404)
     learner_progress = progress.learner_progress(db.session, user, clock.now(), course=found)
     return render_template(
-        "dashboard/learner_detail.html", course=found, progress=learner_progress, group=group
+        "dashboard/learner_detail.html",
+        course=found,
+        progress=learner_progress,
+        group=group,
+        overrides=quiz_overrides.learner_overrides(db.session, found.id, user.id),
+        override_form=_override_form(found, user)
+        if course_access.decide(g.standing, EDIT) == course_access.OK
+        else None,
+    )
+
+
+def _override_form(course, user) -> OverrideForm:
+    form = OverrideForm()
+    form.lesson.choices = [
+        SelectChoice(lesson.id, f"{lesson.number}. {lesson.title}") for lesson in course.lessons
+    ]
+    groups = quiz_overrides.learner_groups(db.session, course.id, user.id)
+    form.applies_to.choices = [SelectChoice("learner", _("This learner"))] + [
+        SelectChoice(f"group-{item.id}", _("Group %(name)s", name=item.name)) for item in groups
+    ]
+    return form
+
+
+@bp.route("/instructor/courses/<course_slug>/learners/<int:user_id>/overrides", methods=["POST"])
+@course_required(EDIT)
+def set_override(course_slug: str, user_id: int):
+    """A quiz accommodation for the learner (or one of their groups) on one lesson."""
+    found = g.course
+    learner = access.counts_as_learner(User.id, found.id)
+    user = db.session.scalar(sa.select(User).where(User.id == user_id, learner))
+    if user is None:
+        abort(404)
+    form = _override_form(found, user)
+    back = url_for("dashboard.learner_detail", course_slug=found.slug, user_id=user.id)
+    if not form.validate_on_submit():
+        flash(_("The accommodation was not saved: %(errors)s", errors=_form_errors(form)), "danger")
+        return redirect(back)
+    lesson = next(item for item in found.lessons if item.id == form.lesson.data)
+    target = form.applies_to.data
+    who = (
+        {"user_id": user.id}
+        if target == "learner"
+        else {"group_id": int(target.removeprefix("group-"))}
+    )
+    closes = form.closes.data.replace(tzinfo=quiz_timezone()) if form.closes.data else None
+    quiz_overrides.set_override(
+        db.session,
+        lesson,
+        **who,
+        extra_minutes=form.extra_minutes.data or 0,
+        extra_attempts=form.extra_attempts.data or 0,
+        closes=closes,
+    )
+    db.session.commit()
+    flash(_("Accommodation saved."), "success")
+    return redirect(back)
+
+
+def _form_errors(form) -> str:
+    return "; ".join(
+        f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items()
     )
 
 

@@ -5,17 +5,17 @@ from flask_babel import gettext as _
 
 from quizapp.answering.fields import FIELD_BUILDERS
 from quizapp.models import Attempt
-from quizapp.services.attempt_results import attempt_results
+from quizapp.services.attempt_results import ReviewShown, shown_results
 
 
-def result_items(attempt: Attempt) -> list[dict]:
-    """Per item: what the page shows; `number` counts the questions asked (None for a
-    description), `pending` marks an essay awaiting its grade, `comment` the grader's,
-    `answered` is False for a question left blank (it scored 0 and says so, rather than
-    "—" or "Wrong")."""
+def result_items(attempt: Attempt, shown: ReviewShown) -> list[dict]:
+    """Per item, only what the lesson's review options let the viewer see now: `number`
+    counts the questions asked (None for a description), `pending` marks an essay
+    awaiting its grade, `comment` the grader's, `answered` is False for a question left
+    blank (it scored 0 and says so, rather than "—" or "Wrong")."""
     items = []
     number = 0
-    for result in attempt_results(attempt):
+    for result in shown_results(attempt, shown):
         builder = FIELD_BUILDERS.get(result.question["type"])
         number += result.scored
         if builder is None:
@@ -31,6 +31,8 @@ def result_items(attempt: Attempt) -> list[dict]:
                 "number": number if result.scored else None,
                 "answered": result.response is not None,
                 "your_answer": your_answer,
+                "correct": result.correct,
+                "score": result.score,
                 "right_answer": result.right_answer,
                 "feedback": result.feedback,
                 "parts": result.parts,

@@ -7,12 +7,14 @@ afterwards never makes a learner's results contradict themselves; re-grading aga
 new key is an explicit instructor action, not a side effect of viewing. Answers
 submitted before the record existed fall back to the current question."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from quizapp.domain.questions.base import GradeResult
 from quizapp.domain.questions.registry import grade_response, is_scored
 from quizapp.domain.quiz_layout import restore_response
+from quizapp.domain.quiz_rules import REVIEW_PARTS, QuizRules, review_shows
 from quizapp.models import Answer, Attempt
 from quizapp.services.question_store import question_dict
 
@@ -78,3 +80,46 @@ def answer_result(answer: Answer) -> AnswerResult:
 def attempt_results(attempt: Attempt) -> list[AnswerResult]:
     """Every answer of a submitted attempt, in the attempt's order."""
     return [answer_result(answer) for answer in attempt.answers]
+
+
+@dataclass(frozen=True)
+class ReviewShown:
+    """Which parts of a submitted attempt its viewer sees now (the lesson's review
+    options, SPEC §12): the score, per-question correctness, the right answers, and the
+    feedback with explanations. Staff always see everything."""
+
+    score: bool = True
+    correctness: bool = True
+    answers: bool = True
+    feedback: bool = True
+
+
+def review_shown(rules: QuizRules, now: datetime, staff: bool = False) -> ReviewShown:
+    """`rules` are the learner's own (their overrides move "after_close" with the date)."""
+    if staff:
+        return ReviewShown()
+    return ReviewShown(*(review_shows(rules, part, now) for part in REVIEW_PARTS))
+
+
+def shown_results(attempt: Attempt, shown: ReviewShown) -> list[AnswerResult]:
+    """The attempt's results with what the viewer may not see yet taken out, so no page
+    or serializer can show a hidden part by mistake."""
+    results = []
+    for result in attempt_results(attempt):
+        question = result.question
+        if not shown.feedback and question.get("explanation"):
+            question = {**question, "explanation": None}
+        results.append(
+            replace(
+                result,
+                question=question,
+                score=result.score if shown.score else 0.0,
+                correct=result.correct if shown.correctness else False,
+                right_answer=result.right_answer if shown.answers else "",
+                feedback=result.feedback if shown.feedback else [],
+                parts=result.parts if shown.correctness else [],
+                # A grader's comment is feedback on the answer: hidden with the feedback.
+                comment=result.comment if shown.feedback else None,
+            )
+        )
+    return results

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from quizapp.domain.quiz_rules import QuizRules
+from quizapp.domain.quiz_rules import REVIEW_PARTS, QuizRules
 from quizapp.extensions import db
 from quizapp.models import (
     Answer,
@@ -18,6 +18,7 @@ from quizapp.models import (
     ReviewLog,
 )
 from quizapp.services import bank_export, bank_import, catalog, quizzes
+from quizapp.services.attempt_results import ReviewShown, review_shown, shown_results
 from quizapp.services.question_store import question_dict
 
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
@@ -288,3 +289,56 @@ def test_a_preview_keeps_the_time_limit_but_not_the_close_date(lesson, make_user
     staff = make_user("instructor")
     attempt = quizzes.open_or_start_attempt(db.session, staff.id, lesson, NOW, preview=True).attempt
     assert quizzes.attempt_deadline_of(db.session, attempt) == NOW + timedelta(minutes=10)
+
+
+# --- review options --------------------------------------------------------------------------
+
+
+def _graded(lesson, user):
+    attempt = quizzes.open_or_start_attempt(db.session, user.id, lesson, NOW).attempt
+    responses = {answer.id: right for answer, right in _true_false(attempt)}
+    quizzes.submit_attempt(db.session, attempt, responses, NOW, confirm_unanswered=True)
+    db.session.commit()
+    return attempt
+
+
+@pytest.mark.parametrize("part", ["score", "correctness", "answers", "feedback"])
+@pytest.mark.parametrize(
+    ("when", "before", "after"),
+    [("immediate", True, True), ("after_close", False, True), ("never", False, False)],
+)
+def test_each_review_option_shows_its_part_when_it_says(
+    lesson, make_user, part, when, before, after
+):
+    closes = NOW + timedelta(days=1)
+    _set(lesson, closes=closes, review={part: when})
+    attempt = _graded(lesson, make_user())
+    rules = quizzes.learner_rules(db.session, lesson, attempt.user_id)
+    for moment, expected in ((NOW, before), (closes, after)):
+        shown = review_shown(rules, moment)
+        assert getattr(shown, part) is expected
+        others = [getattr(shown, other) for other in REVIEW_PARTS if other != part]
+        assert all(others)
+        results = shown_results(attempt, shown)
+        right = [result for result in results if result.answer.is_correct]
+        assert right  # the two true/false answers were right
+        if part == "answers":
+            assert all(bool(result.right_answer) is expected for result in results)
+        if part == "correctness":
+            assert all(result.correct is expected for result in right)
+        if part == "score":
+            assert all((result.score == 1.0) is expected for result in right)
+    # Staff always see everything.
+    assert review_shown(rules, NOW, staff=True) == ReviewShown()
+
+
+def test_a_later_close_date_override_delays_after_close_for_that_learner(lesson, make_user):
+    closes = NOW + timedelta(hours=1)
+    _set(lesson, closes=closes, review={"answers": "after_close"})
+    user = make_user()
+    later = closes + timedelta(days=2)
+    db.session.add(QuizOverride(lesson_id=lesson.id, user_id=user.id, closes=later))
+    db.session.commit()
+    mine = quizzes.learner_rules(db.session, lesson, user.id)
+    assert not review_shown(mine, closes).answers
+    assert review_shown(mine, later).answers

@@ -9,7 +9,7 @@ import pytest
 from quizapp.domain.quiz_rules import QuizRules
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt
-from quizapp.services import catalog
+from quizapp.services import catalog, quizzes
 from tests.conftest import PASSWORD, csrf_token_from
 from tests.quiz_answers import quiz_post
 
@@ -227,3 +227,51 @@ def test_the_blank_rule_is_the_same_on_the_web_and_the_api(client, auth, make_us
     assert not any(item["answered"] for item in result.get_json()["answers"])
     page = client.get(f"/attempts/{web.id}").get_data(as_text=True)
     assert page.count("Not answered") >= len(web.answers)
+
+
+# --- accommodations and review options in the browser's shoes --------------------------------
+
+
+def test_an_instructor_gives_a_learner_extra_time_on_their_page(
+    client, auth, make_user, bundled_course, enrol
+):
+    learner = make_user()
+    enrol(learner)
+    _set(time_limit=10)
+    lesson = _lesson()
+    auth.login(make_user("instructor").email)
+    page_path = f"/instructor/courses/curso-flask/learners/{learner.id}"
+    page = client.get(page_path).get_data(as_text=True)
+    assert "No accommodation" in page
+    response = client.post(
+        f"{page_path}/overrides",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "lesson": str(lesson.id),
+            "applies_to": "learner",
+            "extra_minutes": "15",
+            "extra_attempts": "1",
+            "closes": "",
+        },
+    )
+    assert response.headers["Location"] == page_path
+    shown = client.get(page_path).get_data(as_text=True)
+    assert "Accommodation saved." in shown
+    assert 'id="overrides"' in shown
+    rules = quizzes.learner_rules(db.session, _lesson(), learner.id)
+    assert rules.time_limit == 25
+
+
+def test_hidden_review_parts_stay_off_the_results_page(client, auth, make_user, bundled_course):
+    _set(review={"answers": "never", "feedback": "never", "score": "immediate"})
+    auth.login(make_user().email)
+    token = csrf_token_from(client.get(f"{LESSON}/quiz").get_data(as_text=True))
+    client.post(f"{LESSON}/quiz/new", data={"csrf_token": token})
+    attempt = db.session.query(Attempt).one()
+    quiz = client.get(f"{LESSON}/quiz").get_data(as_text=True)
+    client.post(f"{LESSON}/quiz", data=quiz_post(attempt.id, csrf_token_from(quiz), wrong={0}))
+    page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert 'id="score"' in page
+    assert "Right answer" not in page
+    assert "Explanation" not in page
+    assert 'id="review-hidden"' in page

@@ -1,0 +1,74 @@
+"""Accommodations on a lesson's quiz (SPEC §12): extra minutes, extra attempts or a later
+close date for one learner or one group, set by the course's instructors. They are read by
+quizzes.learner_rules, so the one enforcement in services/quizzes applies them."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from quizapp.models import CourseGroup, GroupMember, Lesson, QuizOverride
+
+
+def set_override(
+    session: Session,
+    lesson: Lesson,
+    *,
+    user_id: int | None = None,
+    group_id: int | None = None,
+    extra_minutes: int = 0,
+    extra_attempts: int = 0,
+    closes: datetime | None = None,
+) -> QuizOverride | None:
+    """The learner's (or group's) override on the lesson, created, replaced or, when it
+    grants nothing, removed (None). Exactly one of `user_id` and `group_id`."""
+    if (user_id is None) == (group_id is None):
+        raise ValueError("an override is for one learner or one group")
+    row = session.scalar(
+        sa.select(QuizOverride).where(
+            QuizOverride.lesson_id == lesson.id,
+            QuizOverride.user_id.is_(None) if user_id is None else QuizOverride.user_id == user_id,
+            QuizOverride.group_id.is_(None)
+            if group_id is None
+            else QuizOverride.group_id == group_id,
+        )
+    )
+    if not (extra_minutes or extra_attempts or closes):
+        if row is not None:
+            session.delete(row)
+            session.flush()
+        return None
+    if row is None:
+        row = QuizOverride(lesson_id=lesson.id, user_id=user_id, group_id=group_id)
+        session.add(row)
+    row.extra_minutes, row.extra_attempts, row.closes = extra_minutes, extra_attempts, closes
+    session.flush()
+    return row
+
+
+def learner_overrides(session: Session, course_id: int, user_id: int) -> list[tuple]:
+    """(lesson, override, group or None) of every override that applies to the learner
+    in the course: their own and their groups', by lesson number."""
+    in_groups = sa.select(GroupMember.group_id).where(GroupMember.user_id == user_id)
+    rows = session.execute(
+        sa.select(Lesson, QuizOverride, CourseGroup)
+        .join(QuizOverride, QuizOverride.lesson_id == Lesson.id)
+        .outerjoin(CourseGroup, CourseGroup.id == QuizOverride.group_id)
+        .where(
+            Lesson.course_id == course_id,
+            sa.or_(QuizOverride.user_id == user_id, QuizOverride.group_id.in_(in_groups)),
+        )
+        .order_by(Lesson.number, QuizOverride.id)
+    ).all()
+    return [tuple(row) for row in rows]
+
+
+def learner_groups(session: Session, course_id: int, user_id: int) -> list[CourseGroup]:
+    return list(
+        session.scalars(
+            sa.select(CourseGroup)
+            .join(GroupMember, GroupMember.group_id == CourseGroup.id)
+            .where(CourseGroup.course_id == course_id, GroupMember.user_id == user_id)
+            .order_by(CourseGroup.name)
+        )
+    )
