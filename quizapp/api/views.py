@@ -310,12 +310,13 @@ def _responses(attempt, answers: list[dict], keep_null: bool = False) -> dict[in
     errors=(404, 409),
 )
 def attempt_result(attempt_id: int):
-    attempt = quizzes.attempt_for_user(db.session, check_id(attempt_id), current_api_user().id)
+    user = current_api_user()
+    attempt = quizzes.attempt_for_user(db.session, check_id(attempt_id), user.id)
     if attempt is None:
         raise ApiError(404, "not_found", "No such attempt.")
     if not attempt.is_submitted:
         raise ApiError(409, "not_submitted", "The attempt is still open: submit it first.")
-    return serializers.attempt_result(attempt, db.session.get(Lesson, attempt.lesson_id))
+    return _shown_result(attempt, db.session.get(Lesson, attempt.lesson_id), user)
 
 
 @route(
@@ -389,6 +390,12 @@ def submit_attempt(attempt_id: int, body: dict):
                 "confirm_unanswered: true to submit them as they are (they score 0).",
             ) from None
         db.session.commit()
+    return _shown_result(attempt, lesson, user)
+
+
+def _shown_result(attempt, lesson: Lesson, user) -> dict:
+    """The attempt's result with what the lesson's review options hide from this caller
+    taken out (the same parts the results page hides; staff and previews see all)."""
     rules = quizzes.learner_rules(db.session, lesson, attempt.user_id)
     staff = attempt.preview or access.is_course_staff(db.session, user, lesson.course_id)
     shown = review_shown(rules, _now(), staff=staff)

@@ -1,6 +1,8 @@
 """Essays graded by hand through the API: the learner's submission is pending (word limit
 and descriptions checked), staff list and grade it, the learner reads grade and comment."""
 
+from dataclasses import replace
+
 import pytest
 
 from quizapp.extensions import db
@@ -126,3 +128,28 @@ def test_learners_may_not_grade_and_a_choice_answer_is_not_gradable(learner, ass
     assert learner.post(url, json={"score": 1}).status_code == 403
     choice_url = f"/courses/{COURSE}/grading/{choice['answer_id']}"
     assert assistant.post(choice_url, json={"score": 1}).status_code == 404
+
+
+def test_the_attempts_result_hides_the_hand_grade_as_the_review_options_say(
+    learner, assistant, course
+):
+    """GET /attempts/<id> is built like the submit's answer: with the score and feedback
+    review options on "never", neither the grade nor the grader's comment reaches the
+    learner (before this, the GET showed both whatever the options said)."""
+    lesson = course.lessons[0]
+    lesson.set_quiz_rules(
+        replace(lesson.quiz_rules, review={"score": "never", "feedback": "never"})
+    )
+    db.session.commit()
+    started = _start(learner)
+    learner.post(f"/attempts/{started['id']}/submit", json={"answers": _answers(started, "Sí.")})
+    essay_id = next(
+        i["answer_id"] for i in started["questions"] if i["question"]["type"] == "essay"
+    )
+    assistant.post(f"/courses/{COURSE}/grading/{essay_id}", json={"score": 1, "comment": "Bien."})
+
+    final = learner.get(f"/attempts/{started['id']}").get_json()
+    graded = next(a for a in final["answers"] if a["answer_id"] == essay_id)
+    assert final["score"] is None
+    assert (graded["score"], graded["comment"], graded["feedback"]) == (None, None, [])
+    assert final["shown"]["score"] is False
