@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import fsrs
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from sqlalchemy.orm import Session
 
 from quizapp.domain import scheduling, statistics
@@ -118,6 +119,14 @@ def lesson_progress(
     )
     lessons = session.execute(
         sa.select(Lesson, Course, sa.func.coalesce(question_counts.c.n, 0))
+        # What the tables and the API show: not the lessons' Markdown bodies (most of the
+        # rows' bytes), nor the courses' descriptions.
+        .options(
+            so.load_only(
+                Lesson.course_id, Lesson.number, Lesson.slug, Lesson.title, Lesson.quiz_grading
+            ),
+            so.load_only(Course.slug, Course.title),
+        )
         .join(Course, Course.id == Lesson.course_id)
         .outerjoin(question_counts, question_counts.c.lesson_id == Lesson.id)
         .where(course_filter)
