@@ -144,7 +144,11 @@ def main(argv: list[str]) -> int:
             for s in build_scenarios(dataset, cookies, instructor, tokens)
             if not args.scenario or s.name in args.scenario
         ]
-        for side in sides:  # warm: templates compiled, caches filled, attempts started
+        for scenario in scenarios:  # attempts started once, for both sides (one database)
+            if scenario.extra.get("start_quizzes"):
+                for cookie, path in {(r.headers["Cookie"], r.path) for r in scenario.requests}:
+                    after.ask({"op": "start", "cookie": cookie, "path": path})
+        for side in sides:  # warm: templates compiled, caches filled
             for scenario in scenarios:
                 if not scenario.writes:
                     side.ask(_run_command(scenario, scenario.requests[:3]))

@@ -23,7 +23,7 @@ from bench.scenarios import (
     hello_scenario,
 )
 from bench.server import FLOOR, HELLO, QUIZAPP, Gunicorn, Nodes, app_environment
-from bench.sessions import check, floor_login, login
+from bench.sessions import check, floor_login, login, start_quiz
 
 WARM_UP_SECONDS = 1
 SLOW_REQUEST_S = 0.25  # no warm-up above this: its requests would still be running
@@ -125,9 +125,13 @@ def _reference_rps(references: dict, connections: int) -> dict[str, float]:
 
 def _preflight(server: Gunicorn, scenario: Scenario) -> float:
     """Each request once (GET pages), or the first probe (writes): a wrong status stops the
-    bench instead of measuring login redirects. The quiz page's first visit starts the
-    attempt, so the measured visits only read it, as a learner's reloads do. Returns the
-    seconds the last request took."""
+    bench instead of measuring login redirects. The quiz scenario's attempts are started
+    first (a POST, as the "Take the quiz" button), so its visits read the form of an
+    attempt in progress, as a learner's reloads do. Returns the seconds the last request
+    took."""
+    if scenario.extra.get("start_quizzes"):
+        for item in {(r.headers["Cookie"], r.path) for r in scenario.requests}:
+            start_quiz(server.url, *item)
     requests = scenario.requests if scenario.check_all else scenario.probes[:1]
     seconds = 0.0
     for item in requests:

@@ -69,6 +69,7 @@ def _page(
     p95_ms: float | None = None,
     check_all: bool = False,
     uncached: bool = False,
+    start_quizzes: bool = False,
 ) -> Scenario:
     """A read scenario: wrk rotates the whole pool, the probes repeat its first request;
     a p95 target is measured as latency (one connection per worker), a ratio as throughput.
@@ -87,6 +88,7 @@ def _page(
         check_all=check_all,
         uncached=uncached,
         more_connections=(8, WIDE_CONNECTIONS) if latency else (WIDE_CONNECTIONS,),
+        extra={"start_quizzes": start_quizzes},
     )
 
 
@@ -140,7 +142,15 @@ def build_scenarios(
     ]
     return [
         _page("lesson", "Lesson page (logged in)", lesson_pages, floor=0.7, check_all=True),
-        _page("quiz", "Quiz page, 10 questions", quiz_pages, floor=0.5, check_all=True),
+        _page(
+            "quiz",
+            "Quiz page, 10 questions",
+            quiz_pages,
+            floor=0.5,
+            check_all=True,
+            # Each learner's attempt is started first (a POST): the page shows its form.
+            start_quizzes=True,
+        ),
         _page("due_queue", "Due-review queue /review", queue_pages, floor=0.5, check_all=True),
         _page("due_queue_api", "Due-review queue API", due_api, floor=0.5),
         _page("learner_dashboard", "Learner dashboard", dashboards, floor=0.4, check_all=True),

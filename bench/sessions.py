@@ -54,6 +54,29 @@ def login(base_url: str, email: str, password: str) -> str:
     return _cookie_header(jar)
 
 
+def start_quiz(base_url: str, cookie: str, quiz_path: str) -> None:
+    """Starts the learner's attempt as the quiz page's button does: a POST, since a GET
+    never starts one. Without it the quiz scenario would measure the "Take the quiz" page,
+    not the form of an attempt in progress."""
+    headers = {"User-Agent": USER_AGENT, "Cookie": cookie}
+    page = requests.get(base_url + quiz_path, headers=headers, allow_redirects=False, timeout=30)
+    start = f'action="{quiz_path}/new"'
+    if page.status_code != 200 or start not in page.text:
+        return  # an attempt is in progress already (or the page is checked later)
+    token = _CSRF.search(page.text)
+    if token is None:
+        raise RuntimeError(f"no CSRF token on {quiz_path}")
+    posted = requests.post(
+        f"{base_url}{quiz_path}/new",
+        data={"csrf_token": token.group(1)},
+        headers=headers,
+        allow_redirects=False,
+        timeout=30,
+    )
+    if posted.status_code != 302:
+        raise RuntimeError(f"starting {quiz_path} answered {posted.status_code}, not 302")
+
+
 def floor_login(base_url: str, user_id: int) -> str:
     """The Cookie header of a session of the floor reference (bench/floor.py) as `user_id`,
     after one page so the session also holds its CSRF token."""
