@@ -116,7 +116,15 @@ def read_collection(raw: bytes, name: str) -> Collection:
     """Read a collection database from its bytes; never writes anywhere."""
     if not raw.startswith(b"SQLite format 3\x00"):
         raise PackageRefused(f"{name} is not an SQLite database (corrupted package?)")
+    if raw[18:20] == b"\x02\x02":
+        # Anki keeps its collection in WAL mode and exports it so (header bytes 18-19 = 2);
+        # SQLite cannot open a WAL database from memory ("unable to open database file").
+        # An exported file has no WAL beside it, so it reads the same as a rollback one.
+        raw = raw[:18] + b"\x01\x01" + raw[20:]
     connection = sqlite3.connect(":memory:")
+    # Anki 2.1.28+ indexes note type, field and template names with its own `unicase`
+    # collation; without it the integrity check and those tables cannot be read.
+    connection.create_collation("unicase", _unicase)
     try:
         connection.deserialize(raw)
         connection.execute("PRAGMA trusted_schema = OFF")
@@ -141,6 +149,12 @@ def read_collection(raw: bytes, name: str) -> Collection:
         raise PackageRefused(f"{name} cannot be read as an Anki collection ({exc})") from None
     finally:
         connection.close()
+
+
+def _unicase(left: str, right: str) -> int:
+    """Anki's `unicase`: names compared case-insensitively (Unicode case folding)."""
+    a, b = left.casefold(), right.casefold()
+    return (a > b) - (a < b)
 
 
 def _notes(connection: sqlite3.Connection) -> list[dict]:
@@ -176,15 +190,19 @@ def _note_types(connection: sqlite3.Connection) -> dict[int, dict]:
     for ntid, name, config in connection.execute("SELECT id, name, config FROM notetypes"):
         kind = _proto_fields(config or b"").get(1, [0])[0]
         types[ntid] = {"name": str(name), "cloze": kind == 1, "fields": [], "templates": []}
+    # Anki's export keeps only the note types its notes use but may leave the fields and
+    # templates of others (a real 23.10+ package does): those rows belong to nothing.
     for ntid, _, name in connection.execute(
         "SELECT ntid, ord, name FROM fields ORDER BY ntid, ord"
     ):
-        types[ntid]["fields"].append(str(name))
+        if ntid in types:
+            types[ntid]["fields"].append(str(name))
     for ntid, _, config in connection.execute(
         "SELECT ntid, ord, config FROM templates ORDER BY ntid, ord"
     ):
-        qfmt = _proto_fields(config or b"").get(1, [b""])[0]
-        types[ntid]["templates"].append(qfmt.decode("utf-8", "replace"))
+        if ntid in types:
+            qfmt = _proto_fields(config or b"").get(1, [b""])[0]
+            types[ntid]["templates"].append(qfmt.decode("utf-8", "replace"))
     return types
 
 
