@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from quizapp.domain.media_files import MediaRefused, check_media
+from quizapp.domain.media_files import TOO_LARGE, MediaRefused, check_media
 from quizapp.domain.media_refs import MEDIA_SCHEME, referenced_targets
 from quizapp.domain.rendering import IMAGE_WITHOUT_ALT, content_warnings
 from quizapp.models import Course
@@ -53,11 +53,11 @@ def check_carried(
         try:
             checked = check_media(data, max_bytes)
         except MediaRefused as refused:
-            reason = refused.code.replace("_", " ")
-            errors.append(
-                f"{where}: {question.get('id')}: media:{target}: "
-                f"not an accepted image or sound ({reason})"
-            )
+            if refused.code == TOO_LARGE:  # say the limit: the author can act on it
+                problem = f"{len(data):,} bytes, over the {max_bytes:,}-byte limit for media"
+            else:
+                problem = f"not an accepted image or sound ({refused.code.replace('_', ' ')})"
+            errors.append(f"{where}: {question.get('id')}: media:{target}: {problem}")
             continue
         names[target] = checked.name
         stored[checked.name] = CarriedFile(data, target)
