@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from quizapp.answering.fields import cloze_prompt, render_inline
+from quizapp.answering.fields import answer_text, cloze_prompt, render_inline
 from quizapp.domain.rendering import plain_text, render_markdown
 from quizapp.extensions import db
 from quizapp.local_time import local_moment
@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
         return Markup(html)  # noqa: S704
 
     app.jinja_env.globals["cloze_prompt"] = cloze_prompt
+    app.jinja_env.globals["answer_text"] = answer_text
     # Numbers and moments in the reader's locale (0,36 in Spanish, 0.36 in English).
     app.jinja_env.globals["format_decimal"] = format_decimal
     app.jinja_env.globals["format_datetime"] = format_datetime

@@ -96,6 +96,10 @@ class FieldBuilder:
     def describe(self, question: dict, response: Any) -> str:
         return "" if response is None else str(response)
 
+    def shown_text(self, question: dict) -> str | None:
+        """Markdown shown under the prompt for the fields to refer to (the cloze text)."""
+        return None
+
 
 class SingleChoiceFields(FieldBuilder):
     def add_fields(self, form_class, prefix, question, layout):
@@ -245,6 +249,9 @@ class MatchingFields(FieldBuilder):
 
 
 class ClozeFields(FieldBuilder):
+    def shown_text(self, question):
+        return cloze_prompt(question)
+
     def field_names(self, prefix, question, layout):
         return [f"{prefix}_{i}" for i in range(len(question["blanks"]))]
 
@@ -330,6 +337,13 @@ FIELD_BUILDERS: dict[str, FieldBuilder] = per_type_table(
     },
     scorings=ANSWERED,
 )
+
+
+def answer_text(question: dict) -> str | None:
+    """What the question's fields refer to, shown under its prompt (templates ask this
+    instead of testing the type): the builder's `shown_text`."""
+    builder = FIELD_BUILDERS.get(question.get("type"))
+    return builder.shown_text(question) if builder is not None else None
 
 
 def read_response(form, prefix: str, question: dict, layout: list) -> Any:
