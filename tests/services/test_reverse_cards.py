@@ -9,21 +9,18 @@ import sqlalchemy as sa
 from quizapp.domain.formats.bank import parse_bank
 from quizapp.domain.questions.registry import normalise_question, validate_question
 from quizapp.extensions import db
-from quizapp.models import Card, Lesson, Question
+from quizapp.models import Card
 from quizapp.services import deck, ratings, review_queue
 from quizapp.services.question_store import card_question, question_dict
+from tests.factories import lesson_by_number, questions_of_type
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def reversible(make_user, bundled_course):
-    lesson = db.session.scalar(sa.select(Lesson).where(Lesson.number == 1))
-    question = db.session.scalar(
-        sa.select(Question)
-        .where(Question.lesson_id == lesson.id, Question.type == "flashcard")
-        .order_by(Question.position)
-    )
+def reversible(make_user, deck_course):
+    lesson = lesson_by_number(db.session, 1, deck_course.slug)
+    question = questions_of_type(db.session, "flashcard", 1, deck_course.slug)[0]
     question.data = {**(question.data or {}), "reverse": True}
     db.session.flush()
     return lesson, question, make_user()
