@@ -12,7 +12,7 @@ from quizapp.api.schemas import SLUG
 from quizapp.api.validation import ApiError
 from quizapp.domain import course_access
 from quizapp.extensions import db
-from quizapp.models import Course
+from quizapp.models import Course, Lesson
 from quizapp.services import access, catalog, memberships
 
 _FORBIDDEN = {
@@ -41,3 +41,16 @@ def check_api_course(slug: str, need: str) -> Course:
         db.session.commit()
     g.course, g.standing = course, standing
     return course
+
+
+def lesson_or_404(lesson_slug: str) -> Lesson:
+    """The lesson `lesson_slug` of the course the route checked (`g.course`), or a 404."""
+    course = g.course
+    lesson = (
+        catalog.find_lesson(db.session, course.slug, lesson_slug)
+        if re.match(SLUG, lesson_slug)
+        else None
+    )
+    if lesson is None:
+        raise ApiError(404, "not_found", f"No lesson {lesson_slug!r} in {course.slug!r}.")
+    return lesson

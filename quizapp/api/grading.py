@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import g
 
 from quizapp import clock
-from quizapp.api import schemas, serializers
+from quizapp.api import answer_schemas, answer_serializers
 from quizapp.api.auth import current_api_user
 from quizapp.api.routing import route
 from quizapp.api.validation import ApiError, check_id
@@ -44,12 +44,12 @@ def _queue_filter(query: dict) -> QueueFilter:
     description="Learners' submitted answers only (staff previews never appear); narrow by "
     "`lesson`, `question` (its bank id) or `learner` (user id).",
     course_need=STAFF,
-    query=schemas.GRADING_QUEUE_QUERY,
-    responses={200: schemas.GRADING_QUEUE},
+    query=answer_schemas.GRADING_QUEUE_QUERY,
+    responses={200: answer_schemas.GRADING_QUEUE},
 )
 def grading_queue(course: str, query: dict):
     items = manual_grading.grading_queue(db.session, g.course, _queue_filter(query))
-    return {"answers": [serializers.queued_answer(item) for item in items]}
+    return {"answers": [answer_serializers.queued_answer(item) for item in items]}
 
 
 @route(
@@ -61,8 +61,8 @@ def grading_queue(course: str, query: dict):
     description="Also changes a grade given before. The attempt's score is recomputed; with "
     "its last essay graded it is final (`grading: complete`).",
     course_need=STAFF,
-    body=schemas.GRADE_REQUEST,
-    responses={200: schemas.GRADE_GIVEN},
+    body=answer_schemas.GRADE_REQUEST,
+    responses={200: answer_schemas.GRADE_GIVEN},
     errors=(404, 422),
 )
 def grade_answer(course: str, answer_id: int, body: dict):
@@ -82,4 +82,4 @@ def grade_answer(course: str, answer_id: int, body: dict):
         raise ApiError(422, "invalid_request", f"{error}.") from None
     db.session.commit()
     invalidate_course(g.course.id)
-    return serializers.grade_given(db.session.get(Answer, answer_id), attempt)
+    return answer_serializers.grade_given(db.session.get(Answer, answer_id), attempt)

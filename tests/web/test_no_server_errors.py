@@ -93,13 +93,14 @@ def _server_errors(client, method: str, path: str) -> list[str]:
 def _field_names(app, client, requests: list[tuple[str, str]]) -> list[str]:
     """Every form field of the pages this user sees, and every property of the API's
     request schemas."""
-    from quizapp.api import schemas
+    from quizapp.api import answer_schemas, authoring_schemas, dashboard_schemas, schemas
 
     names = set()
     for method, path in requests:
         if method == "GET" and not path.startswith("/api/"):
             names.update(re.findall(r'name="([^"]+)"', client.get(path).get_data(as_text=True)))
-    stack = [value for value in vars(schemas).values() if isinstance(value, dict | list)]
+    modules = (schemas, answer_schemas, dashboard_schemas, authoring_schemas)
+    stack = [v for m in modules for v in vars(m).values() if isinstance(v, dict | list)]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
