@@ -2,7 +2,7 @@
 
 The CLI's `--format` choices, the web import form and export links, the API's `format`
 enum and file-type detection all come from `FORMATS`; a new format is a module in this
-package plus one row here (tests/domain/test_formats.py checks that every row is reachable
+package plus one row here (tests/web/test_formats_table.py checks that every row is reachable
 from the CLI, the web pages and the API schema)."""
 
 from __future__ import annotations
