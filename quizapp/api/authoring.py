@@ -29,6 +29,17 @@ def _import_lesson(course, key: str | int | None) -> Lesson | None:
     raise ApiError(422, "unknown_lesson", f"lesson: no lesson {key!r} in this course.")
 
 
+def _category_lessons(categories: dict[str, str] | str | None) -> dict[str, str]:
+    """The JSON body's object as it is; a multipart form's `CATEGORY=LESSON` lines read as
+    the web page's box and the CLI's `--category` are."""
+    if not isinstance(categories, str):
+        return categories or {}
+    mapping, problems = bank_import.category_mapping(categories.splitlines())
+    if problems:
+        raise ApiError(422, "invalid_request", f"categories: {problems[0]}", problems)
+    return mapping
+
+
 def _import_source(body: dict) -> tuple[str | bytes, str, str | None]:
     """(content, filename, format) from a multipart upload (bytes) or a JSON body (text)."""
     if "files" in body:
@@ -61,7 +72,14 @@ def import_questions(course: str, body: dict):
     content, filename, fmt = _import_source(body)
     max_media_bytes = current_app.config["MEDIA_MAX_BYTES"]
     plan = bank_import.plan_import(
-        db.session, found, lesson, content, filename, fmt, max_media_bytes=max_media_bytes
+        db.session,
+        found,
+        lesson,
+        content,
+        filename,
+        fmt,
+        _category_lessons(body.get("categories")),
+        max_media_bytes=max_media_bytes,
     )
     if plan.errors:
         raise ApiError(

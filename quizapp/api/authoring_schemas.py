@@ -20,6 +20,14 @@ IMPORT_JSON_REQUEST = obj(
         "lesson": LESSON_KEY,
         "filename": text(200, 1),
         "dry_run": BOOLEAN,
+        "categories": {
+            "type": "object",
+            "additionalProperties": text(160, 1),
+            "maxProperties": 500,
+            "description": "a lesson (number, slug or title) for each file category (its "
+            "path or last part) whose name is not one of the course's lessons; without "
+            "`lesson`, every other question goes to the lesson its category names",
+        },
     },
     required=["format", "text"],
     additionalProperties=False,
@@ -32,6 +40,9 @@ IMPORT_MULTIPART_REQUEST = obj(
         "format": {"enum": FORMATS},
         "lesson": text(160, 1),
         "dry_run": {"enum": ["true", "false"]},
+        "categories": text(
+            5000, description="`CATEGORY=LESSON` lines, as the JSON body's `categories`"
+        ),
     },
     required=["file"],
 )
