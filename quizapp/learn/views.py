@@ -165,6 +165,9 @@ def autosave(course_slug: str, lesson_slug: str):
     found = lesson_or_404(course_slug, lesson_slug)
     attempt = quizzes.open_attempt(db.session, current_user.id, found.id)
     if attempt is None:
+        # A save that reaches the server after the submission it raced with.
+        if _submitted_attempt_in_form() is not None:
+            return jsonify(error="submitted"), 409
         return jsonify(error="no_attempt"), 404
     form = build_quiz_form(attempt, base=AutosaveForm)
     if not form.validate_on_submit():

@@ -171,6 +171,36 @@ def test_autosave_needs_the_csrf_token(client, timed):
     assert refused.status_code == 400
 
 
+def test_a_save_that_arrives_after_the_submission_is_refused_as_submitted(client, timed):
+    """quiz.js holds the submission until a save on its way has landed, but a save that
+    still loses the race is told the attempt is submitted (409), and changes nothing."""
+    attempt, token = timed
+    answer = _true_false_answer(attempt)
+    page = client.get(f"{LESSON}/quiz").get_data(as_text=True)
+    submitted = client.post(f"{LESSON}/quiz", data=quiz_post(attempt.id, csrf_token_from(page)))
+    assert submitted.status_code == 302
+    db.session.expire_all()
+    kept = db.session.get(Answer, answer.id).response
+    late = client.post(
+        f"{LESSON}/quiz/answers",
+        data={
+            "csrf_token": token,
+            "attempt_id": str(attempt.id),
+            "question": str(answer.id),
+            f"q{answer.id}": "true" if kept == {"value": False} else "false",
+        },
+    )
+    assert late.status_code == 409
+    assert late.get_json() == {"error": "submitted"}
+    db.session.expire_all()
+    assert db.session.get(Answer, answer.id).response == kept
+    no_attempt = client.post(
+        f"{LESSON}/quiz/answers",
+        data={"csrf_token": token, "question": str(answer.id), f"q{answer.id}": "true"},
+    )
+    assert no_attempt.status_code == 404  # names no attempt: none is in progress
+
+
 def test_a_late_web_submission_keeps_only_what_was_saved(client, timed, moments):
     attempt, token = timed
     answer = _true_false_answer(attempt)

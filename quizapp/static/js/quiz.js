@@ -15,6 +15,7 @@
   var pending = {};
   var timer = null;
   var closed = false;
+  var inFlight = null;
 
   function say(element, text) {
     if (element) {
@@ -57,13 +58,17 @@
     pending = {};
     var body = new FormData();
     body.append("csrf_token", form.querySelector('input[name="csrf_token"]').value);
+    var attempt = form.querySelector('input[name="attempt_id"]');
+    if (attempt) {
+      body.append("attempt_id", attempt.value);
+    }
     ids.forEach(function (answerId) {
       body.append("question", answerId);
       fieldsOf(answerId, body);
     });
     say(status, form.getAttribute("data-saving"));
-    fetch(saveUrl, {method: "POST", body: body, credentials: "same-origin",
-                    headers: {"Accept": "application/json"}})
+    inFlight = fetch(saveUrl, {method: "POST", body: body, credentials: "same-origin",
+                               headers: {"Accept": "application/json"}})
       .then(function (response) {
         if (response.ok) {
           say(status, form.getAttribute("data-saved"));
@@ -80,7 +85,8 @@
       .catch(function () {
         ids.forEach(function (answerId) { pending[answerId] = true; });
         say(status, form.getAttribute("data-not-saved"));
-      });
+      })
+      .then(function () { inFlight = null; });
   }
 
   function changed(event) {
@@ -97,6 +103,28 @@
 
   form.addEventListener("change", changed);
   form.addEventListener("input", changed);
+
+  // Submitting sends every answer, so no save is due after it; a save already on its way
+  // is let through first, or the server would take it after the submission and answer
+  // that no attempt is open.
+  form.addEventListener("submit", function (event) {
+    closed = true;
+    if (timer !== null) {
+      window.clearTimeout(timer);
+      timer = null;
+    }
+    if (inFlight !== null) {
+      event.preventDefault();
+      var submitter = event.submitter;
+      inFlight.then(function () {
+        if (typeof form.requestSubmit === "function") {
+          form.requestSubmit(submitter || undefined);
+        } else {
+          form.submit();
+        }
+      });
+    }
+  });
 
   // --- countdown --------------------------------------------------------------------------
 
