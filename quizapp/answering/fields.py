@@ -8,6 +8,8 @@ page. Option values are places in the shown order (never authored positions, whi
 would give the key away); `read_response` maps them back to the grader's shape."""
 
 import re
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
@@ -337,6 +339,30 @@ FIELD_BUILDERS: dict[str, FieldBuilder] = per_type_table(
     },
     scorings=ANSWERED,
 )
+
+
+# The rendered answer fields of a question as shown in one attempt, per worker: a reload
+# of the quiz page (or the next learner's visit after a change) renders nothing again.
+RENDERED_FIELDS_KEPT = 2048
+_rendered_fields: OrderedDict[tuple, Markup] = OrderedDict()
+
+
+def rendered_fields(fields: list, key: tuple, render: Callable[[], str]) -> Markup:
+    """The HTML of a question's bound `fields` (templates/_question_fields.html), kept by
+    `key` (what identifies the question's content and layout in an attempt, and the
+    language) plus the fields' values; fields showing errors are rendered afresh."""
+    if any(field.errors for field in fields):
+        return Markup(render())  # noqa: S704  (a template's output, escaped by Jinja)
+    full = (*key, tuple((field.name, repr(field.data), repr(field.raw_data)) for field in fields))
+    html = _rendered_fields.get(full)
+    if html is None:
+        html = Markup(render())  # noqa: S704
+        _rendered_fields[full] = html
+        if len(_rendered_fields) > RENDERED_FIELDS_KEPT:
+            _rendered_fields.popitem(last=False)
+    else:
+        _rendered_fields.move_to_end(full)
+    return html
 
 
 def answer_text(question: dict) -> str | None:

@@ -1,11 +1,18 @@
 """Quiz forms, built per attempt from the attempt's fixed layout."""
 
-from flask import request
+from flask import get_template_attribute, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SubmitField
 
-from quizapp.answering.fields import FIELD_BUILDERS, allow_blank, read_response, saved_field_data
+from quizapp.answering.fields import (
+    FIELD_BUILDERS,
+    allow_blank,
+    read_response,
+    rendered_fields,
+    saved_field_data,
+)
 from quizapp.domain.quiz_layout import restore_response
 from quizapp.models import Attempt
 from quizapp.services.question_store import question_dict
@@ -71,8 +78,10 @@ def read_responses(
 
 
 def quiz_items(form: FlaskForm, attempt: Attempt) -> list[dict]:
-    """What the template needs per item: the question, its bound fields and its number
-    among the questions asked (None for a description, which is shown, not asked)."""
+    """What the template needs per item: the question, its bound fields, their HTML (kept
+    per worker: answering.fields.rendered_fields) and its number among the questions asked
+    (None for a description, which is shown, not asked)."""
+    fields = get_template_attribute("_question_fields.html", "answer_fields")
     items = []
     number = 0
     for answer in attempt.answers:
@@ -84,12 +93,15 @@ def quiz_items(form: FlaskForm, attempt: Attempt) -> list[dict]:
             else []
         )
         number += builder is not None
-        items.append(
-            {
-                "answer": answer,
-                "question": question,
-                "fields": [form[n] for n in names],
-                "number": number if builder is not None else None,
-            }
-        )
+        item = {
+            "answer": answer,
+            "question": question,
+            "fields": [form[n] for n in names],
+            "number": number if builder is not None else None,
+        }
+        row = answer.question
+        layout = repr(answer.display_order)
+        key = (answer.id, row.id, row.content_hash, row.version, layout, str(get_locale()))
+        item["fields_html"] = rendered_fields(item["fields"], key, lambda item=item: fields(item))
+        items.append(item)
     return items

@@ -1,0 +1,69 @@
+"""The quiz page keeps each question's rendered answer fields per worker
+(answering.fields.rendered_fields): a reload shows what was saved since, in the language
+chosen since, and a field with an error is rendered with it."""
+
+import re
+
+from quizapp.extensions import db
+from quizapp.models import Attempt
+from tests.conftest import csrf_token_from
+
+LESSON = "/courses/curso-flask/clase-3-que-es-flask"
+
+
+def _start(client, auth, make_user) -> tuple[Attempt, str]:
+    auth.login(make_user().email)
+    token = csrf_token_from(client.get(f"{LESSON}/quiz").get_data(as_text=True))
+    client.post(f"{LESSON}/quiz/new", data={"csrf_token": token})
+    return db.session.query(Attempt).one(), token
+
+
+def _true_false(attempt: Attempt):
+    return next(a for a in attempt.answers if a.question.type == "true_false")
+
+
+def _inputs(page: str, answer_id: int) -> list[str]:
+    return re.findall(rf'<input[^>]*name="q{answer_id}"[^>]*>', page)
+
+
+def test_a_reload_shows_the_answer_saved_since_the_last_rendering(
+    client, auth, make_user, bundled_course
+):
+    attempt, token = _start(client, auth, make_user)
+    answer = _true_false(attempt)
+    first = client.get(f"{LESSON}/quiz").get_data(as_text=True)
+    assert ["checked" in field for field in _inputs(first, answer.id)] == [False, False]
+    for value, shown in (("false", [False, True]), ("true", [True, False])):
+        saved = client.post(
+            f"{LESSON}/quiz/answers",
+            data={"csrf_token": token, "question": str(answer.id), f"q{answer.id}": value},
+        )
+        assert saved.status_code == 200
+        page = client.get(f"{LESSON}/quiz").get_data(as_text=True)
+        assert ["checked" in field for field in _inputs(page, answer.id)] == shown
+
+
+def test_the_fields_follow_the_language_chosen_since(client, auth, make_user, bundled_course):
+    attempt, token = _start(client, auth, make_user)
+    answer = _true_false(attempt)
+    client.post("/lang/es", data={"csrf_token": token, "next": f"{LESSON}/quiz"})
+    spanish = client.get(f"{LESSON}/quiz").get_data(as_text=True)
+    client.post("/lang/en", data={"csrf_token": token, "next": f"{LESSON}/quiz"})
+    english = client.get(f"{LESSON}/quiz").get_data(as_text=True)
+    label = rf'<label class="form-check-label" for="q{answer.id}-0">([^<]*)</label>'
+    assert re.search(label, spanish).group(1) == "Verdadero"
+    assert re.search(label, english).group(1) == "True"
+
+
+def test_a_field_with_an_error_is_shown_with_it(client, auth, make_user, bundled_course):
+    attempt, token = _start(client, auth, make_user)
+    numeric = next(a for a in attempt.answers if a.question.type == "numeric")
+    client.get(f"{LESSON}/quiz")  # rendered once without the error
+    refused = client.post(
+        f"{LESSON}/quiz",
+        data={"csrf_token": token, "attempt_id": str(attempt.id), f"q{numeric.id}": "lots"},
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert f'id="q{numeric.id}-errors"' in page
+    assert "Enter a number" in page or "Escribe un número" in page
