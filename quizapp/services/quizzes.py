@@ -145,8 +145,14 @@ def quiz_questions(session: Session, lesson: Lesson) -> list[Question]:
 
 
 def question_count(session: Session, lesson: Lesson) -> int:
-    """The questions a quiz asks (descriptions are not counted)."""
-    return sum(1 for row in quiz_questions(session, lesson) if is_scored(row.type))
+    """The questions a quiz asks (descriptions are not counted): their types only, not
+    whole rows (the lesson page asks on every view)."""
+    types = session.scalars(
+        sa.select(Question.type).where(
+            Question.lesson_id == lesson.id, Question.retired_at.is_(None)
+        )
+    )
+    return sum(1 for kind in types if in_quiz(kind) and is_scored(kind))
 
 
 def _with_questions():
