@@ -343,7 +343,7 @@ FIELD_BUILDERS: dict[str, FieldBuilder] = per_type_table(
 
 # The rendered answer fields of a question as shown in one attempt, per worker: a reload
 # of the quiz page (or the next learner's visit after a change) renders nothing again.
-RENDERED_FIELDS_KEPT = 2048
+RENDERED_FIELDS_KEPT = 1024  # ~1-3 KB each: a few MB of a worker at most
 _rendered_fields: OrderedDict[tuple, Markup] = OrderedDict()
 
 
