@@ -96,7 +96,10 @@ class Answer(db.Model):
     # gives `score` and, optionally, a comment the learner reads with it.
     awaiting_grade: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     grader_comment: so.Mapped[str | None] = so.mapped_column(sa.Text)
-    graded_by_id: so.Mapped[int | None] = so.mapped_column()  # a user id (no foreign key)
+    # Who graded it (migration answer_grader_foreign_key); NULL once that user is gone.
+    graded_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     hand_graded_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     attempt: so.Mapped[Attempt] = so.relationship(back_populates="answers")
