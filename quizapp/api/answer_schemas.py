@@ -250,6 +250,21 @@ ATTEMPT_RESULT = obj(
             description="what the lesson's review options show the caller now",
         ),
         "answers": array(GRADED_ANSWER),
+        "regrades": array(
+            obj(
+                {
+                    "answer_id": INTEGER,
+                    "question_version": INTEGER,
+                    "old_score": SCORE,
+                    "new_score": SCORE,
+                    "old_attempt_score": SCORE,
+                    "new_attempt_score": SCORE,
+                    "regraded_at": DATETIME,
+                }
+            ),
+            description="the attempt's regrade log, oldest first (empty while the review "
+            "options hide the score)",
+        ),
     }
 )
 

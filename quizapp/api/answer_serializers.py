@@ -40,10 +40,11 @@ def attempt_started(
 
 
 def attempt_result(
-    attempt: Attempt, lesson: Lesson, shown: ReviewShown | None = None
+    attempt: Attempt, lesson: Lesson, shown: ReviewShown | None = None, regrades=()
 ) -> dict[str, Any]:
     """The graded attempt, from what was answered (as the results page shows it), with
-    what the lesson's review options hide for now as null."""
+    what the lesson's review options hide for now as null; `regrades`, its regrade log
+    (old → new scores), only while the score is shown."""
     shown = shown or ReviewShown()
     answers = [
         {
@@ -80,6 +81,18 @@ def attempt_result(
             "feedback": shown.feedback,
         },
         "answers": answers,
+        "regrades": [
+            {
+                "answer_id": entry.answer_id,
+                "question_version": entry.question_version,
+                "old_score": entry.old_score,
+                "new_score": entry.new_score,
+                "old_attempt_score": entry.old_attempt_score,
+                "new_attempt_score": entry.new_attempt_score,
+                "regraded_at": iso(entry.regraded_at),
+            }
+            for entry in (regrades if shown.score else ())
+        ],
     }
 
 

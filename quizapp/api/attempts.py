@@ -17,10 +17,7 @@ from quizapp.domain.course_access import LEARN
 from quizapp.domain.questions.registry import response_problem
 from quizapp.extensions import db
 from quizapp.models import Lesson
-from quizapp.services import (
-    access,
-    quizzes,
-)
+from quizapp.services import access, quizzes, regrading
 from quizapp.services.attempt_results import review_shown
 from quizapp.services.question_store import question_dict
 
@@ -200,4 +197,5 @@ def _shown_result(attempt, lesson: Lesson, user) -> dict:
     rules = quizzes.learner_rules(db.session, lesson, attempt.user_id)
     staff = attempt.preview or access.is_course_staff(db.session, user, lesson.course_id)
     shown = review_shown(rules, clock.now(), staff=staff)
-    return answer_serializers.attempt_result(attempt, lesson, shown)
+    regrades = regrading.attempt_regrades(db.session, attempt.id)
+    return answer_serializers.attempt_result(attempt, lesson, shown, regrades)

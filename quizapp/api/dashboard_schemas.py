@@ -28,7 +28,17 @@ LESSON_PROGRESS = obj(
         "attempts": INTEGER,
         "grade": {
             **nullable(SCORE),
-            "description": "the lesson's grade by its grading method (quiz.grading)",
+            "description": "the lesson's grade by its grading method (quiz.grading); null "
+            "while pending or hidden",
+        },
+        "grade_pending": {
+            **BOOLEAN,
+            "description": "an attempt the grade counts awaits a grade by hand",
+        },
+        "scores_hidden": {
+            **BOOLEAN,
+            "description": "the quiz's review options hide the scores now: grade, "
+            "best_score and last_score are null",
         },
         "best_score": nullable(SCORE),
         "last_score": nullable(SCORE),

@@ -17,6 +17,8 @@ def progress(found: LearnerProgress) -> dict[str, Any]:
                 "question_count": item.question_count,
                 "attempts": item.attempts,
                 "grade": item.grade,
+                "grade_pending": item.grade_pending,
+                "scores_hidden": item.scores_hidden,
                 "best_score": item.best_score,
                 "last_score": item.last_score,
                 "mastered": item.mastered,

@@ -94,6 +94,8 @@ def course(course_slug: str):
     page = request.args.get("page", 1, type=int)
     group = _group_filter()
     group_id = group.id if group else None
+    # Assistants see the figures but may not edit questions: no edit or Regrade links.
+    can_edit = course_access.decide(g.standing, EDIT) == course_access.OK
 
     def render() -> str:
         dashboard = stats.course_dashboard(
@@ -109,11 +111,12 @@ def course(course_slug: str):
             question_title=item_analysis.question_title,
             min_attempts=MIN_ATTEMPTS_TO_JUDGE,
             per_page=stats.LEARNERS_PER_PAGE,
+            can_edit=can_edit,
         )
 
     # The group list is part of the cached figures: a new group (or a learner moved to
     # another) shows when the entry expires, within DASHBOARD_CACHE_SECONDS.
-    variant = (sort, order, page, group_id or "", str(get_locale()))
+    variant = (sort, order, page, group_id or "", str(get_locale()), can_edit)
     figures = figures_cache.course_figures(found.id, variant, _dashboard_cache_seconds(), render)
     return render_template("dashboard/course.html", course=found, figures=figures)
 

@@ -3,22 +3,34 @@ method (SPEC §12). One function: the learner dashboard, the instructor dashboar
 progress and the gradebook all call it, so they never disagree."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 
-def lesson_grade(method: str, scores: Sequence[float | None]) -> float | None:
-    """`scores` of the submitted attempts in the order they were taken (a None score,
-    e.g. one still waiting for a hand grade, is left out). None when there is none.
+@dataclass(frozen=True)
+class LessonGrade:
+    # None: nothing submitted yet, or the grade waits on an attempt's hand grade.
+    score: float | None
+    # An attempt the method counts still has an essay awaiting its grade: its score is
+    # only a floor (the essay counts 0 until graded), so the grade is not given yet.
+    pending: bool = False
 
-    highest: the best attempt; average: the mean of all; first / last: that attempt."""
-    known = [score for score in scores if score is not None]
-    if not known:
-        return None
+
+def lesson_grade(method: str, scores: Sequence[float | None]) -> LessonGrade:
+    """`scores` of the submitted attempts in the order they were taken, None for one
+    still awaiting a hand grade.
+
+    highest: the best attempt; average: the mean of all; first / last: that attempt. The
+    grade is pending while an attempt it depends on is: the first or the last one for
+    those methods, any of them for highest and average (a pending attempt may end up
+    the best, and changes the mean)."""
+    if method not in ("highest", "average", "first", "last"):
+        raise ValueError(f"unknown grading method {method!r}")
+    if not scores:
+        return LessonGrade(None)
+    counted = {"first": scores[:1], "last": scores[-1:]}.get(method, scores)
+    if any(score is None for score in counted):
+        return LessonGrade(None, pending=True)
+    known = [score for score in counted if score is not None]
     if method == "average":
-        return sum(known) / len(known)
-    if method == "first":
-        return known[0]
-    if method == "last":
-        return known[-1]
-    if method == "highest":
-        return max(known)
-    raise ValueError(f"unknown grading method {method!r}")
+        return LessonGrade(sum(known) / len(known))
+    return LessonGrade(max(known))

@@ -120,6 +120,13 @@ def review_shows(rules: QuizRules, part: str, now: datetime) -> bool:
     return False
 
 
+def scores_shown(rules: QuizRules, now: datetime) -> bool:
+    """Whether the learner sees their scores at the lesson now (the `score` review
+    option): not only an attempt's result but the best, the last and the grade
+    everywhere they appear (dashboard, lesson page, API progress)."""
+    return review_shows(rules, "score", now)
+
+
 # --- the bank's `quiz:` block ---------------------------------------------------------------
 
 

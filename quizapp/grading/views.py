@@ -107,7 +107,13 @@ def gradebook_page(course_slug: str):
     return render_template(
         "grading/gradebook.html",
         course=g.course,
-        book=gradebook.gradebook(db.session, g.course, group_id),
+        book=gradebook.gradebook(
+            db.session,
+            g.course,
+            group_id,
+            page=request.args.get("page", 1, type=int),
+            per_page=gradebook.GRADEBOOK_PER_PAGE,
+        ),
         groups=course_groups.list_groups(db.session, g.course),
         group_id=group_id,
         states=STATE_LABELS,

@@ -60,7 +60,7 @@ def lesson(course_slug: str, lesson_slug: str):
     history = None
     rules = found.quiz_rules
     if current_user.is_authenticated:
-        history = quizzes.lesson_history(db.session, current_user.id, found.id)
+        history = quizzes.lesson_history(db.session, current_user.id, found.id, clock.now())
         rules = quizzes.learner_rules(db.session, found, current_user.id)
     return render_template(
         "learn/lesson.html",
@@ -187,7 +187,7 @@ def autosave(course_slug: str, lesson_slug: str):
 
 def _start_page(lesson):
     """No attempt in progress: the last result (if any) and a "Start quiz" button."""
-    history = quizzes.lesson_history(db.session, current_user.id, lesson.id)
+    history = quizzes.lesson_history(db.session, current_user.id, lesson.id, clock.now())
     rules = quizzes.learner_rules(db.session, lesson, current_user.id)
     return render_template(
         "learn/quiz_start.html",

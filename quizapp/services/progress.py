@@ -4,7 +4,7 @@ streak and accuracy over time, each from one grouped SQL query.
 Days are UTC days (the app's BABEL_DEFAULT_TIMEZONE); weeks are ISO weeks (Monday).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import fsrs
@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 from quizapp.domain import scheduling, statistics
 from quizapp.domain.grades import lesson_grade
 from quizapp.domain.questions.registry import QUESTION_TYPES
+from quizapp.domain.quiz_rules import scores_shown
 from quizapp.models import Answer, Attempt, Card, Course, Lesson, Question, ReviewLog, User
+from quizapp.services.quiz_overrides import learner_rules_by_lesson
 from quizapp.services.review_queue import queue_due
 
 FORECAST_DAYS = 14
@@ -34,8 +36,13 @@ class LessonProgress:
     best_score: float | None
     last_score: float | None
     mastered: int  # active questions whose card is in review and still remembered
-    # The lesson's grade by its grading method (domain.grades.lesson_grade).
+    # The lesson's grade by its grading method (domain.grades.lesson_grade); None while
+    # pending (an attempt it counts awaits a hand grade) or hidden.
     grade: float | None = None
+    grade_pending: bool = False
+    # The lesson's review options hide the learner's scores now: best, last and grade
+    # are None (services.quizzes.lesson_history does the same on the lesson page).
+    scores_hidden: bool = False
 
     @property
     def mastery(self) -> float | None:
@@ -78,12 +85,13 @@ def _start_of(day: date) -> datetime:
 def learner_progress(
     session: Session, user: User, now: datetime, course: Course | None = None
 ) -> LearnerProgress:
-    """The learner dashboard; with `course`, only that course (the instructor drill-down)."""
+    """The learner dashboard; with `course`, only that course (the instructor drill-down,
+    which sees the scores the review options hide from the learner)."""
     today = now.astimezone(UTC).date()
     forecast = review_forecast(session, user, today, course)
     return LearnerProgress(
         user=user,
-        lessons=lesson_progress(session, user, now, course),
+        lessons=lesson_progress(session, user, now, course, staff_view=course is not None),
         due_today=forecast[0][1],
         forecast=forecast,
         streak=statistics.day_streak(activity_days(session, user), today),
@@ -104,8 +112,14 @@ def _engaged_course_ids(user: User):
 
 
 def lesson_progress(
-    session: Session, user: User, now: datetime, course: Course | None = None
+    session: Session,
+    user: User,
+    now: datetime,
+    course: Course | None = None,
+    staff_view: bool = False,
 ) -> list[LessonProgress]:
+    """Per lesson: attempts, scores, grade and mastery. Unless `staff_view`, the scores of
+    a lesson whose review options hide them from the learner now are left out."""
     question_counts = (  # what can become a card (mastery's denominator)
         sa.select(Question.lesson_id, sa.func.count().label("n"))
         .where(Question.retired_at.is_(None), Question.type.in_(DECK_TYPES))
@@ -134,21 +148,27 @@ def lesson_progress(
     ).all()
     scores = attempt_scores(session, user)
     mastered = mastered_counts(session, user, now)
+    rules = (
+        {} if staff_view else learner_rules_by_lesson(session, [row[0] for row in lessons], user.id)
+    )
     result = []
     for lesson, lesson_course, question_count in lessons:
         attempts, best, last, taken = scores.get(lesson.id, (0, None, None, []))
-        result.append(
-            LessonProgress(
-                lesson=lesson,
-                course=lesson_course,
-                question_count=question_count,
-                attempts=attempts,
-                best_score=best,
-                last_score=last,
-                mastered=mastered.get(lesson.id, 0),
-                grade=lesson_grade(lesson.quiz_grading or "highest", taken),
-            )
+        grade = lesson_grade(lesson.quiz_grading or "highest", taken)
+        item = LessonProgress(
+            lesson=lesson,
+            course=lesson_course,
+            question_count=question_count,
+            attempts=attempts,
+            best_score=best,
+            last_score=last,
+            mastered=mastered.get(lesson.id, 0),
+            grade=grade.score,
+            grade_pending=grade.pending,
         )
+        if lesson.id in rules and not scores_shown(rules[lesson.id], now):
+            item = replace(item, best_score=None, last_score=None, grade=None, scores_hidden=True)
+        result.append(item)
     return result
 
 
@@ -156,9 +176,10 @@ def attempt_scores(
     session: Session, user: User
 ) -> dict[int, tuple[int, float | None, float | None, list[float | None]]]:
     """Per lesson id: (submitted attempts, best score, last score, every score in the
-    order taken) in one query; staff previews left out."""
+    order taken, None for an attempt awaiting a hand grade) in one query; staff previews
+    left out."""
     rows = session.execute(
-        sa.select(Attempt.lesson_id, Attempt.score)
+        sa.select(Attempt.lesson_id, Attempt.score, Attempt.pending_answers)
         .where(
             Attempt.user_id == user.id,
             Attempt.submitted_at.is_not(None),
@@ -166,15 +187,15 @@ def attempt_scores(
         )
         .order_by(Attempt.lesson_id, Attempt.submitted_at, Attempt.id)
     ).all()
-    scores: dict[int, list[float | None]] = {}
-    for lesson_id, score in rows:
-        scores.setdefault(lesson_id, []).append(score)
+    scores: dict[int, list[tuple[float | None, int]]] = {}
+    for lesson_id, score, pending in rows:
+        scores.setdefault(lesson_id, []).append((score, pending))
     return {
         lesson_id: (
             len(taken),
-            max((score for score in taken if score is not None), default=None),
-            taken[-1],
-            taken,
+            max((score for score, _pending in taken if score is not None), default=None),
+            taken[-1][0],
+            [None if pending else (score or 0.0) for score, pending in taken],
         )
         for lesson_id, taken in scores.items()
     }

@@ -1,12 +1,14 @@
 """Accommodations on a lesson's quiz (SPEC §12): extra minutes, extra attempts or a later
 close date for one learner or one group, set by the course's instructors. They are read by
-quizzes.learner_rules, so the one enforcement in services/quizzes applies them."""
+learner_rules (below), so the one enforcement (services/quizzes when starting,
+services/quiz_submission when saving and submitting) applies them."""
 
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from quizapp.domain.quiz_rules import Override, QuizRules, with_overrides
 from quizapp.models import CourseGroup, GroupMember, Lesson, QuizOverride
 
 
@@ -72,3 +74,30 @@ def learner_groups(session: Session, course_id: int, user_id: int) -> list[Cours
             .order_by(CourseGroup.name)
         )
     )
+
+
+def learner_rules(session: Session, lesson: Lesson, user_id: int) -> QuizRules:
+    """The lesson's quiz rules with the learner's own and their groups' overrides."""
+    return learner_rules_by_lesson(session, [lesson], user_id)[lesson.id]
+
+
+def learner_rules_by_lesson(
+    session: Session, lessons: list[Lesson], user_id: int
+) -> dict[int, QuizRules]:
+    """learner_rules for many lessons (the learner dashboard's) in one query."""
+    in_groups = sa.select(GroupMember.group_id).where(GroupMember.user_id == user_id)
+    rows = session.scalars(
+        sa.select(QuizOverride).where(
+            QuizOverride.lesson_id.in_([lesson.id for lesson in lessons]),
+            sa.or_(QuizOverride.user_id == user_id, QuizOverride.group_id.in_(in_groups)),
+        )
+    )
+    overrides: dict[int, list[Override]] = {}
+    for row in rows:
+        overrides.setdefault(row.lesson_id, []).append(
+            Override(row.extra_minutes, row.extra_attempts, row.closes)
+        )
+    return {
+        lesson.id: with_overrides(lesson.quiz_rules, overrides.get(lesson.id, []))
+        for lesson in lessons
+    }

@@ -1,51 +1,34 @@
-"""Quiz attempts: open or start one (fixing order and shuffles), submit it exactly once,
-and read back results and per-lesson history."""
+"""Quiz attempts: open or start one (fixing order and shuffles) and read back results and
+per-lesson history. Submitting and autosaving live in services.quiz_submission, the
+overrides in services.quiz_overrides; both are re-exported here, so callers keep one
+entry point for a quiz attempt."""
 
 import random
 import secrets
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 
 from quizapp.domain.grades import lesson_grade
-from quizapp.domain.manual_grading import attempt_score
-from quizapp.domain.questions.base import GradeResult
-from quizapp.domain.questions.registry import grade_response, in_deck, in_quiz, is_scored
-from quizapp.domain.quiz_layout import (
-    draw_questions,
-    place_descriptions,
-    restore_response,
-    selected_choice_positions,
-    shuffle_options,
-)
-from quizapp.domain.quiz_rules import (
-    Override,
-    QuizRules,
-    accepts_answers,
-    attempt_deadline,
-    start_refusal,
-    with_overrides,
-)
-from quizapp.models import (
-    Answer,
-    AnswerChoice,
-    Attempt,
-    GroupMember,
-    Lesson,
-    Question,
-    QuizOverride,
-)
-from quizapp.services import course_statistics
-from quizapp.services.attempt_results import graded_record
+from quizapp.domain.questions.registry import in_quiz, is_scored
+from quizapp.domain.quiz_layout import draw_questions, place_descriptions, shuffle_options
+from quizapp.domain.quiz_rules import QuizRules, scores_shown, start_refusal
+from quizapp.models import Answer, Attempt, Lesson, Question
 from quizapp.services.deck import ensure_lesson_flashcards
 from quizapp.services.question_store import question_dict
-from quizapp.services.quiz_reviews import record_quiz_answers
+from quizapp.services.quiz_overrides import learner_rules as learner_rules
+from quizapp.services.quiz_submission import DEFAULT_GRACE as DEFAULT_GRACE
+from quizapp.services.quiz_submission import AnswersClosed as AnswersClosed
+from quizapp.services.quiz_submission import SubmitOutcome as SubmitOutcome
+from quizapp.services.quiz_submission import Unanswered as Unanswered
+from quizapp.services.quiz_submission import attempt_deadline_of as attempt_deadline_of
+from quizapp.services.quiz_submission import is_blank as is_blank
+from quizapp.services.quiz_submission import save_answers as save_answers
+from quizapp.services.quiz_submission import submit_attempt as submit_attempt
 
 
 @dataclass(frozen=True)
@@ -54,8 +37,12 @@ class LessonHistory:
     best_score: float | None
     last_score: float | None
     last_attempt_id: int | None
-    # The lesson's grade for the learner by its grading method (domain.grades).
+    # The lesson's grade for the learner by its grading method (domain.grades); None
+    # while pending (an attempt it counts awaits a hand grade) or hidden.
     grade: float | None = None
+    grade_pending: bool = False
+    # The review options hide the learner's scores now: best, last and grade are None.
+    scores_hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,19 +67,6 @@ class QuizRefused(Exception):
         self.rules = rules
 
 
-def learner_rules(session: Session, lesson: Lesson, user_id: int) -> QuizRules:
-    """The lesson's quiz rules with the learner's own and their groups' overrides."""
-    in_groups = sa.select(GroupMember.group_id).where(GroupMember.user_id == user_id)
-    rows = session.scalars(
-        sa.select(QuizOverride).where(
-            QuizOverride.lesson_id == lesson.id,
-            sa.or_(QuizOverride.user_id == user_id, QuizOverride.group_id.in_(in_groups)),
-        )
-    ).all()
-    overrides = [Override(row.extra_minutes, row.extra_attempts, row.closes) for row in rows]
-    return with_overrides(lesson.quiz_rules, overrides)
-
-
 def attempts_used(session: Session, user_id: int, lesson_id: int) -> int:
     """Attempts that count against the limit: every learner attempt begun, open or not."""
     return session.scalar(
@@ -100,38 +74,6 @@ def attempts_used(session: Session, user_id: int, lesson_id: int) -> int:
             Attempt.user_id == user_id, Attempt.lesson_id == lesson_id, Attempt.preview.is_(False)
         )
     )
-
-
-@dataclass(frozen=True)
-class SubmitOutcome:
-    attempt: Attempt
-    newly_submitted: bool
-    # Sent after the deadline: graded on the answers saved in time, not on what was sent.
-    late: bool = False
-
-
-class Unanswered(Exception):
-    """Questions are blank and the learner has not confirmed submitting them so; `numbers`
-    are their numbers as the page shows them (descriptions are not numbered), `positions`
-    their places in the attempt (1-based, as the API lists answers), to list in the
-    confirmation."""
-
-    def __init__(self, numbers: list[int], positions: list[int]):
-        super().__init__(", ".join(map(str, numbers)))
-        self.numbers = numbers
-        self.positions = positions
-
-
-class AnswersClosed(Exception):
-    """Autosave refused: the attempt is submitted, or its deadline has passed (`reason`)."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-# Answers sent this long after the deadline still count (config QUIZ_GRACE_SECONDS).
-DEFAULT_GRACE = timedelta(seconds=30)
 
 
 def quiz_questions(session: Session, lesson: Lesson) -> list[Question]:
@@ -303,251 +245,17 @@ def attempt_for_user(session: Session, attempt_id: int, user_id: int, is_staff: 
     return attempt
 
 
-def _grade(question: dict[str, Any], response: Any) -> GradeResult | None:
-    """The answer's grade; None for a description, which is shown but never scored."""
-    return grade_response(question, response) if is_scored(question["type"]) else None
+def lesson_history(
+    session: Session, user_id: int, lesson_id: int, seen_at: datetime | None = None
+) -> LessonHistory:
+    """The learner's submitted attempts at the lesson (previews left out), in one query.
 
-
-# What a description keeps as its record: nothing was asked, so nothing was said.
-_NOTHING_ASKED = GradeResult(score=0.0, correct=False)
-
-
-def _claim_submission(
-    session: Session, attempt: Attempt, now: datetime, score: float, pending: int = 0
-) -> bool:
-    """Marks the attempt submitted (with its score) unless someone already did: the
-    conditional UPDATE is atomic on every database, so a double click or a concurrent
-    replay grades once."""
-    result = session.execute(
-        sa.update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=now, score=score, pending_answers=pending)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
-
-
-def submit_attempt(
-    session: Session,
-    attempt: Attempt,
-    responses: dict[int, Any],
-    now: datetime,
-    grace: timedelta = DEFAULT_GRACE,
-    confirm_unanswered: bool = True,
-) -> SubmitOutcome:
-    """Grades the attempt once: `responses` (answer id → domain response; None is a
-    question left blank) over what was autosaved, for the answers they name.
-
-    The quiz rules decide what counts (SPEC §12): after the deadline (plus `grace`) the
-    responses sent are ignored and the attempt is graded on the answers saved in time.
-    Blank questions score 0; the web and the API both submit them only once the learner
-    confirmed (`confirm_unanswered`), unless the time is up, and raise Unanswered
-    otherwise. A constant number of statements whatever the number of questions: the
-    answers come with their questions and selected choices (selectinload), the answers'
-    UPDATEs and the choices' INSERTs are batched, and the answers count as reviews in
-    one batch."""
-    if attempt.submitted_at is not None:
-        session.refresh(attempt)
-        return SubmitOutcome(attempt, newly_submitted=False)
-    deadline = attempt_deadline_of(session, attempt)
-    late = not accepts_answers(deadline, now, grace)
-    answers = _answers_for_grading(session, attempt)
-    chosen = []
-    for answer in answers:
-        question = question_dict(answer.question)
-        if not is_scored(question["type"]):
-            response = None  # a description: nothing was asked
-        elif late or answer.id not in responses:
-            response = restore_response(question, answer.response)  # as autosaved
-        else:
-            response = responses[answer.id]
-        chosen.append((answer, question, None if is_blank(response) else response))
-    asked = [
-        (answer, response) for answer, question, response in chosen if is_scored(question["type"])
-    ]
-    blank = [
-        (number, answer) for number, (answer, response) in enumerate(asked, 1) if response is None
-    ]
-    time_up = deadline is not None and now >= deadline
-    if blank and not (confirm_unanswered or time_up or late):
-        raise Unanswered([number for number, _a in blank], [a.position + 1 for _n, a in blank])
-    graded = [
-        (answer, question, response, _grade(question, response))
-        for answer, question, response in chosen
-    ]
-    counted = [result for *_rest, result in graded if result is not None]
-    score = attempt_score(None if result.pending else result.score for result in counted)
-    pending = sum(1 for result in counted if result.pending)
-    if not _claim_submission(session, attempt, now, score, pending):
-        session.refresh(attempt)
-        return SubmitOutcome(attempt, newly_submitted=False)
-    # The claim wrote these columns; the object shows them without another UPDATE.
-    set_committed_value(attempt, "submitted_at", now)
-    set_committed_value(attempt, "score", score)
-    set_committed_value(attempt, "pending_answers", pending)
-    _store_grades(session, graded, now)
-    for answer, question, response, _result in graded:
-        answer.selected_choices = [
-            AnswerChoice(choice_position=position, question_id=answer.question_id)
-            for position in selected_choice_positions(question, response)
-        ]
-    _count_answers_as_reviews(session, attempt, now)
-    session.flush()
-    if not attempt.preview:  # a staff preview is never part of the course's statistics
-        course_statistics.record_submission(session, attempt)
-    return SubmitOutcome(attempt, newly_submitted=True, late=late)
-
-
-def is_blank(response: Any) -> bool:
-    """Nothing answered: no response, empty text, nothing chosen, every blank empty."""
-    if response is None:
-        return True
-    if isinstance(response, str):
-        return not response.strip()
-    if isinstance(response, list | dict):
-        values = response.values() if isinstance(response, dict) else response
-        return all(is_blank(value) for value in values) if values else True
-    return False
-
-
-def attempt_deadline_of(session: Session, attempt: Attempt) -> datetime | None:
-    """When the attempt's time is up under the learner's rules (overrides included); a
-    staff preview keeps only the time limit (a preview of a closed quiz still runs)."""
-    lesson = session.get(Lesson, attempt.lesson_id)
-    if attempt.preview:
-        rules = replace(lesson.quiz_rules, opens=None, closes=None)
-    else:
-        rules = learner_rules(session, lesson, attempt.user_id)
-    return attempt_deadline(rules, attempt.started_at)
-
-
-def save_answers(
-    session: Session,
-    attempt: Attempt,
-    responses: dict[int, Any],
-    now: datetime,
-    grace: timedelta = DEFAULT_GRACE,
-) -> list[int]:
-    """Autosave: stores `responses` (answer id → domain response, None to clear) without
-    submitting; the ids saved. Refused (AnswersClosed), changing nothing, once the
-    attempt is submitted or its deadline (plus `grace`) has passed."""
-    if attempt.submitted_at is not None:
-        raise AnswersClosed("submitted")
-    if not accepts_answers(attempt_deadline_of(session, attempt), now, grace):
-        raise AnswersClosed("deadline_passed")
-    by_id = {answer.id: answer for answer in attempt.answers}
-    saved = []
-    for answer_id, response in responses.items():
-        answer = by_id.get(answer_id)
-        if answer is None:
-            continue
-        # SQL NULL for a cleared answer (None would be stored as JSON null).
-        answer.response = sa.null() if is_blank(response) else response
-        answer.saved_at = now
-        saved.append(answer_id)
-    session.flush()
-    return saved
-
-
-def _store_grades(session: Session, graded: list, now: datetime) -> None:
-    """Writes each answer's grade with one UPDATE (executemany) per shape instead of one
-    per answer: answers with a response, and blank ones, whose response becomes SQL NULL
-    (a literal in the statement: a None parameter would be stored as JSON null), even
-    when something was autosaved before the learner cleared it."""
-    shapes: dict[bool, list[tuple[Answer, dict[str, Any]]]] = {True: [], False: []}
-    for answer, question, response, result in graded:
-        # A description and an essay awaiting its grade have no score yet (SQL NULL), so
-        # the statistics, which read scored answers only, leave them out.
-        settled = result is not None and not result.pending
-        values: dict[str, Any] = {
-            "score": result.score if settled else None,
-            "is_correct": result.correct if settled else None,
-            "awaiting_grade": result is not None and result.pending,
-            "answered_at": now,
-            "question_version": answer.question.version,
-            "graded": graded_record(question, result or _NOTHING_ASKED),
-        }
-        if response is not None:
-            values["response"] = response
-        shapes[response is not None].append((answer, values))
-    table = Answer.__table__
-    for rows in shapes.values():
-        if not rows:
-            continue
-        columns = list(rows[0][1])
-        assigned: dict[str, Any] = {column: sa.bindparam(f"new_{column}") for column in columns}
-        if "response" not in assigned:
-            assigned["response"] = sa.null()
-        statement = sa.update(table).where(table.c.id == sa.bindparam("answer_id")).values(assigned)
-        params = [
-            {"answer_id": answer.id} | {f"new_{key}": value for key, value in values.items()}
-            for answer, values in rows
-        ]
-        result = session.execute(statement, params)
-        checked = len(params) == 1 or result.dialect.supports_sane_multi_rowcount
-        if checked and result.rowcount != len(params):  # as the unit of work checks
-            raise StaleDataError(f"expected to update {len(params)} answers, got {result.rowcount}")
-        for answer, values in rows:
-            for key, value in ({"response": None} | values).items():
-                set_committed_value(answer, key, value)
-
-
-def _answers_for_grading(session: Session, attempt: Attempt) -> list[Answer]:
-    """The attempt's answers with their questions and selected choices (which grading
-    replaces), each relationship in one query instead of one per answer. Whatever the
-    caller loaded already (open_attempt and attempt_for_user load the questions) is kept."""
-    if "answers" in sa.inspect(attempt).unloaded or any(
-        "question" in sa.inspect(answer).unloaded for answer in attempt.answers
-    ):
-        session.scalars(
-            sa.select(Attempt)
-            .where(Attempt.id == attempt.id)
-            .options(
-                selectinload(Attempt.answers).options(
-                    selectinload(Answer.question), selectinload(Answer.selected_choices)
-                )
-            )
-            .execution_options(populate_existing=True)
-        ).one()
-    answers = list(attempt.answers)
-    _load_selected_choices(session, answers)
-    return answers
-
-
-def _load_selected_choices(session: Session, answers: list[Answer]) -> None:
-    """What selectinload(Answer.selected_choices) does, for answers already loaded: one
-    query for the answers whose choices are not loaded yet."""
-    pending = [answer for answer in answers if "selected_choices" in sa.inspect(answer).unloaded]
-    if not pending:
-        return
-    chosen: dict[int, list[AnswerChoice]] = {answer.id: [] for answer in pending}
-    rows = session.scalars(
-        sa.select(AnswerChoice)
-        .where(AnswerChoice.answer_id.in_(list(chosen)))
-        .order_by(AnswerChoice.answer_id, AnswerChoice.choice_position)
-    )
-    for choice in rows:
-        chosen[choice.answer_id].append(choice)
-    for answer in pending:
-        set_committed_value(answer, "selected_choices", chosen[answer.id])
-
-
-def _count_answers_as_reviews(session: Session, attempt: Attempt, now: datetime) -> None:
-    if attempt.preview:
-        return  # staff trying the quiz: not study, not learner data
-    # Essays and descriptions never become cards (registry.in_deck).
-    outcomes = [
-        (answer.question_id, bool(answer.is_correct))
-        for answer in attempt.answers
-        if in_deck(answer.question.type)
-    ]
-    record_quiz_answers(session, attempt.user_id, outcomes, now)
-
-
-def lesson_history(session: Session, user_id: int, lesson_id: int) -> LessonHistory:
-    """The learner's submitted attempts at the lesson (previews left out), in one query."""
+    With `seen_at` it is what the learner may see at that moment: while the lesson's
+    review options hide the score (SPEC §12: after_close before the learner's close
+    date, or never), the best, the last and the grade are left out (`scores_hidden`).
+    Staff looking at a learner's history pass none."""
     rows = session.execute(
-        sa.select(Attempt.id, Attempt.score)
+        sa.select(Attempt.id, Attempt.score, Attempt.pending_answers)
         .where(
             Attempt.user_id == user_id,
             Attempt.lesson_id == lesson_id,
@@ -557,14 +265,25 @@ def lesson_history(session: Session, user_id: int, lesson_id: int) -> LessonHist
         .order_by(Attempt.submitted_at, Attempt.id)
     ).all()
     scores = [row.score for row in rows]
-    method = session.scalar(sa.select(Lesson.quiz_grading).where(Lesson.id == lesson_id))
-    return LessonHistory(
+    lesson = session.get(Lesson, lesson_id)
+    grade = lesson_grade(lesson.quiz_grading or "highest", _grade_scores(rows))
+    history = LessonHistory(
         attempts=len(rows),
         best_score=max((score for score in scores if score is not None), default=None),
         last_score=rows[-1].score if rows else None,
         last_attempt_id=rows[-1].id if rows else None,
-        grade=lesson_grade(method or "highest", scores),
+        grade=grade.score,
+        grade_pending=grade.pending,
     )
+    if seen_at is not None and not scores_shown(learner_rules(session, lesson, user_id), seen_at):
+        return replace(history, best_score=None, last_score=None, grade=None, scores_hidden=True)
+    return history
+
+
+def _grade_scores(rows) -> list[float | None]:
+    """Attempt scores as lesson_grade takes them: None for one awaiting a hand grade (its
+    score is a floor, not a grade)."""
+    return [None if row.pending_answers else (row.score or 0.0) for row in rows]
 
 
 def attempt_list(session: Session, user_id: int, lesson_id: int) -> list[Attempt]:

@@ -253,24 +253,37 @@ def _quiz_figures(session: Session, course: Course, users: list[int] | None) -> 
     if users is not None:
         conditions.append(Attempt.user_id.in_(users))
     rows = session.execute(
-        sa.select(Attempt.user_id, Attempt.lesson_id, Lesson.quiz_grading, Attempt.score)
+        sa.select(
+            Attempt.user_id,
+            Attempt.lesson_id,
+            Lesson.quiz_grading,
+            Attempt.score,
+            Attempt.pending_answers,
+        )
         .join(Lesson, Lesson.id == Attempt.lesson_id)
         .where(*conditions)
         .order_by(Attempt.user_id, Attempt.lesson_id, Attempt.submitted_at, Attempt.id)
     )
-    taken: dict[int, dict[int, tuple[str, list[float | None]]]] = {}
-    for user_id, lesson_id, method, score in rows:
+    taken: dict[int, dict[int, tuple[str, list[tuple[float | None, int]]]]] = {}
+    for user_id, lesson_id, method, score, pending in rows:
         lessons = taken.setdefault(user_id, {})
-        lessons.setdefault(lesson_id, (method or "highest", []))[1].append(score)
+        lessons.setdefault(lesson_id, (method or "highest", []))[1].append((score, pending))
     figures = {}
     for user_id, lessons in taken.items():
         bests = [
-            max(s for s in scores if s is not None)
+            max(s for s, _p in scores if s is not None)
             for _m, scores in lessons.values()
-            if any(s is not None for s in scores)
+            if any(s is not None for s, _p in scores)
         ]
+        # An attempt awaiting a hand grade is no grade yet (its score is only a floor):
+        # a lesson grade that counts one is pending and left out of the mean.
         grades = [
-            g for g in (lesson_grade(m, scores) for m, scores in lessons.values()) if g is not None
+            g
+            for g in (
+                lesson_grade(m, [None if p else (s or 0.0) for s, p in scores]).score
+                for m, scores in lessons.values()
+            )
+            if g is not None
         ]
         figures[user_id] = {
             "attempts": sum(len(scores) for _m, scores in lessons.values()),

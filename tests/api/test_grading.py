@@ -1,15 +1,22 @@
 """Essays graded by hand through the API: the learner's submission is pending (word limit
 and descriptions checked), staff list and grade it, the learner reads grade and comment."""
 
+import copy
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from quizapp.extensions import db
+from quizapp.models import Question
+from quizapp.services import regrading
+from quizapp.services.question_store import apply_question, question_dict
 from tests.api.conftest import Api
-from tests.factories import make_essay_course
+from tests.factories import make_course, make_essay_course
 
 COURSE = "ensayos"
+NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -153,3 +160,35 @@ def test_the_attempts_result_hides_the_hand_grade_as_the_review_options_say(
     assert final["score"] is None
     assert (graded["score"], graded["comment"], graded["feedback"]) == (None, None, [])
     assert final["shown"]["score"] is False
+
+
+def test_the_attempts_result_carries_its_regrade_log(api_as, enrol, make_user):
+    """After an instructor regrades a question, GET /attempts/<id> lists old → new scores
+    (the results page's log), and none of it while the review options hide the score."""
+    course = make_course(db.session, slug="rekey", questions_per_lesson=1)
+    db.session.commit()
+    learner = api_as("learner")
+    enrol(learner.user, "rekey")
+    started = learner.post("/courses/rekey/lessons/clase-1/attempts").get_json()
+    (item,) = started["questions"]
+    wrong = next(o for o in item["question"]["options"] if o["text"] == "Choice 1")
+    answer = {"answer_id": item["answer_id"], "response": wrong["position"]}
+    learner.post(f"/attempts/{started['id']}/submit", json={"answers": [answer]})
+    row = db.session.scalar(sa.select(Question).where(Question.external_id == "l1-q1"))
+    rekeyed = copy.deepcopy(question_dict(row))
+    for position, choice in enumerate(rekeyed["choices"]):
+        choice["correct"] = position == 1
+    apply_question(row, rekeyed)
+    regrading.apply_regrade(db.session, row, row.version, make_user("instructor").id, NOW)
+    db.session.commit()
+
+    result = learner.get(f"/attempts/{started['id']}").get_json()
+    assert result["score"] == 1.0
+    assert [
+        (e["answer_id"], e["old_score"], e["new_score"], e["old_attempt_score"])
+        for e in result["regrades"]
+    ] == [(item["answer_id"], 0.0, 1.0, 0.0)]
+    lesson = course.lessons[0]
+    lesson.set_quiz_rules(replace(lesson.quiz_rules, review={"score": "never"}))
+    db.session.commit()
+    assert learner.get(f"/attempts/{started['id']}").get_json()["regrades"] == []

@@ -7,7 +7,7 @@ import pytest
 
 from quizapp.domain.formats.bank import parse_bank, read_bank_file, write_bank_file
 from quizapp.domain.formats.base import ExportCourse, ExportLesson
-from quizapp.domain.grades import lesson_grade
+from quizapp.domain.grades import LessonGrade, lesson_grade
 from quizapp.domain.quiz_rules import (
     Override,
     QuizRules,
@@ -109,8 +109,24 @@ def test_the_yaml_export_round_trips_every_lessons_rules() -> None:
     [("highest", 0.9), ("average", 0.6), ("first", 0.5), ("last", 0.4)],
 )
 def test_lesson_grade_by_method(method: str, grade: float) -> None:
-    assert lesson_grade(method, [0.5, 0.9, None, 0.4]) == pytest.approx(grade)
-    assert lesson_grade(method, []) is None
+    assert lesson_grade(method, [0.5, 0.9, 0.4]).score == pytest.approx(grade)
+    assert lesson_grade(method, []) == LessonGrade(None)
+
+
+@pytest.mark.parametrize(
+    ("method", "scores", "grade"),
+    [
+        ("highest", [0.5, None], LessonGrade(None, pending=True)),
+        ("average", [None, 0.5], LessonGrade(None, pending=True)),
+        ("first", [0.5, None], LessonGrade(0.5)),
+        ("first", [None, 0.5], LessonGrade(None, pending=True)),
+        ("last", [None, 0.5], LessonGrade(0.5)),
+        ("last", [0.5, None], LessonGrade(None, pending=True)),
+    ],
+)
+def test_a_grade_that_waits_on_a_hand_grade_is_pending(method, scores, grade) -> None:
+    """An attempt with an essay awaiting its grade (None) is not counted at its floor."""
+    assert lesson_grade(method, scores) == grade
 
 
 def test_the_deadline_is_the_time_limit_or_the_close_date_whichever_first() -> None:

@@ -95,8 +95,9 @@ def test_the_gradebook_has_each_learner_s_grade_attempts_and_state(client, class
         "1",
         "graded",
     )
-    # Lesson 2: its two choices right, the essay pending (counted 0 until graded).
-    assert (ana["lesson_2_grade"], ana["lesson_2_state"]) == ("0.6667", "pending_grading")
+    # Lesson 2: its two choices right, the essay pending: no grade yet, rather than the
+    # attempt's floor score (0.6667, the essay counted 0) read as a grade.
+    assert (ana["lesson_2_grade"], ana["lesson_2_state"]) == ("", "pending_grading")
     assert (beto["lesson_1_grade"], beto["lesson_1_attempts"], beto["lesson_1_state"]) == (
         "",
         "0",

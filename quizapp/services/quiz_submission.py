@@ -1,0 +1,298 @@
+"""Submitting a quiz attempt, exactly once, and autosaving its answers before that: the
+quiz rules' timing (deadline plus grace), the blank-answer rule and the grading of each
+answer (automatic, pending a hand grade, or a description's nothing) in a constant
+number of statements. The web and the API both call it (through services.quizzes)."""
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
+
+from quizapp.domain.manual_grading import attempt_score
+from quizapp.domain.questions.base import GradeResult
+from quizapp.domain.questions.registry import grade_response, in_deck, is_scored
+from quizapp.domain.quiz_layout import restore_response, selected_choice_positions
+from quizapp.domain.quiz_rules import accepts_answers, attempt_deadline
+from quizapp.models import Answer, AnswerChoice, Attempt, Lesson
+from quizapp.services import course_statistics
+from quizapp.services.attempt_results import graded_record
+from quizapp.services.question_store import question_dict
+from quizapp.services.quiz_overrides import learner_rules
+from quizapp.services.quiz_reviews import record_quiz_answers
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    attempt: Attempt
+    newly_submitted: bool
+    # Sent after the deadline: graded on the answers saved in time, not on what was sent.
+    late: bool = False
+
+
+class Unanswered(Exception):
+    """Questions are blank and the learner has not confirmed submitting them so; `numbers`
+    are their numbers as the page shows them (descriptions are not numbered), `positions`
+    their places in the attempt (1-based, as the API lists answers), to list in the
+    confirmation."""
+
+    def __init__(self, numbers: list[int], positions: list[int]):
+        super().__init__(", ".join(map(str, numbers)))
+        self.numbers = numbers
+        self.positions = positions
+
+
+class AnswersClosed(Exception):
+    """Autosave refused: the attempt is submitted, or its deadline has passed (`reason`)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# Answers sent this long after the deadline still count (config QUIZ_GRACE_SECONDS).
+DEFAULT_GRACE = timedelta(seconds=30)
+
+
+def _grade(question: dict[str, Any], response: Any) -> GradeResult | None:
+    """The answer's grade; None for a description, which is shown but never scored."""
+    return grade_response(question, response) if is_scored(question["type"]) else None
+
+
+# What a description keeps as its record: nothing was asked, so nothing was said.
+_NOTHING_ASKED = GradeResult(score=0.0, correct=False)
+
+
+def _claim_submission(
+    session: Session, attempt: Attempt, now: datetime, score: float, pending: int = 0
+) -> bool:
+    """Marks the attempt submitted (with its score) unless someone already did: the
+    conditional UPDATE is atomic on every database, so a double click or a concurrent
+    replay grades once."""
+    result = session.execute(
+        sa.update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+        .values(submitted_at=now, score=score, pending_answers=pending)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def submit_attempt(
+    session: Session,
+    attempt: Attempt,
+    responses: dict[int, Any],
+    now: datetime,
+    grace: timedelta = DEFAULT_GRACE,
+    confirm_unanswered: bool = True,
+) -> SubmitOutcome:
+    """Grades the attempt once: `responses` (answer id → domain response; None is a
+    question left blank) over what was autosaved, for the answers they name.
+
+    The quiz rules decide what counts (SPEC §12): after the deadline (plus `grace`) the
+    responses sent are ignored and the attempt is graded on the answers saved in time.
+    Blank questions score 0; the web and the API both submit them only once the learner
+    confirmed (`confirm_unanswered`), unless the time is up, and raise Unanswered
+    otherwise. A constant number of statements whatever the number of questions: the
+    answers come with their questions and selected choices (selectinload), the answers'
+    UPDATEs and the choices' INSERTs are batched, and the answers count as reviews in
+    one batch."""
+    if attempt.submitted_at is not None:
+        session.refresh(attempt)
+        return SubmitOutcome(attempt, newly_submitted=False)
+    deadline = attempt_deadline_of(session, attempt)
+    late = not accepts_answers(deadline, now, grace)
+    answers = _answers_for_grading(session, attempt)
+    chosen = []
+    for answer in answers:
+        question = question_dict(answer.question)
+        if not is_scored(question["type"]):
+            response = None  # a description: nothing was asked
+        elif late or answer.id not in responses:
+            response = restore_response(question, answer.response)  # as autosaved
+        else:
+            response = responses[answer.id]
+        chosen.append((answer, question, None if is_blank(response) else response))
+    asked = [
+        (answer, response) for answer, question, response in chosen if is_scored(question["type"])
+    ]
+    blank = [
+        (number, answer) for number, (answer, response) in enumerate(asked, 1) if response is None
+    ]
+    time_up = deadline is not None and now >= deadline
+    if blank and not (confirm_unanswered or time_up or late):
+        raise Unanswered([number for number, _a in blank], [a.position + 1 for _n, a in blank])
+    graded = [
+        (answer, question, response, _grade(question, response))
+        for answer, question, response in chosen
+    ]
+    counted = [result for *_rest, result in graded if result is not None]
+    score = attempt_score(None if result.pending else result.score for result in counted)
+    pending = sum(1 for result in counted if result.pending)
+    if not _claim_submission(session, attempt, now, score, pending):
+        session.refresh(attempt)
+        return SubmitOutcome(attempt, newly_submitted=False)
+    # The claim wrote these columns; the object shows them without another UPDATE.
+    set_committed_value(attempt, "submitted_at", now)
+    set_committed_value(attempt, "score", score)
+    set_committed_value(attempt, "pending_answers", pending)
+    _store_grades(session, graded, now)
+    for answer, question, response, _result in graded:
+        answer.selected_choices = [
+            AnswerChoice(choice_position=position, question_id=answer.question_id)
+            for position in selected_choice_positions(question, response)
+        ]
+    _count_answers_as_reviews(session, attempt, now)
+    session.flush()
+    if not attempt.preview:  # a staff preview is never part of the course's statistics
+        course_statistics.record_submission(session, attempt)
+    return SubmitOutcome(attempt, newly_submitted=True, late=late)
+
+
+def is_blank(response: Any) -> bool:
+    """Nothing answered: no response, empty text, nothing chosen, every blank empty."""
+    if response is None:
+        return True
+    if isinstance(response, str):
+        return not response.strip()
+    if isinstance(response, list | dict):
+        values = response.values() if isinstance(response, dict) else response
+        return all(is_blank(value) for value in values) if values else True
+    return False
+
+
+def attempt_deadline_of(session: Session, attempt: Attempt) -> datetime | None:
+    """When the attempt's time is up under the learner's rules (overrides included); a
+    staff preview keeps only the time limit (a preview of a closed quiz still runs)."""
+    lesson = session.get(Lesson, attempt.lesson_id)
+    if attempt.preview:
+        rules = replace(lesson.quiz_rules, opens=None, closes=None)
+    else:
+        rules = learner_rules(session, lesson, attempt.user_id)
+    return attempt_deadline(rules, attempt.started_at)
+
+
+def save_answers(
+    session: Session,
+    attempt: Attempt,
+    responses: dict[int, Any],
+    now: datetime,
+    grace: timedelta = DEFAULT_GRACE,
+) -> list[int]:
+    """Autosave: stores `responses` (answer id → domain response, None to clear) without
+    submitting; the ids saved. Refused (AnswersClosed), changing nothing, once the
+    attempt is submitted or its deadline (plus `grace`) has passed."""
+    if attempt.submitted_at is not None:
+        raise AnswersClosed("submitted")
+    if not accepts_answers(attempt_deadline_of(session, attempt), now, grace):
+        raise AnswersClosed("deadline_passed")
+    by_id = {answer.id: answer for answer in attempt.answers}
+    saved = []
+    for answer_id, response in responses.items():
+        answer = by_id.get(answer_id)
+        if answer is None:
+            continue
+        # SQL NULL for a cleared answer (None would be stored as JSON null).
+        answer.response = sa.null() if is_blank(response) else response
+        answer.saved_at = now
+        saved.append(answer_id)
+    session.flush()
+    return saved
+
+
+def _store_grades(session: Session, graded: list, now: datetime) -> None:
+    """Writes each answer's grade with one UPDATE (executemany) per shape instead of one
+    per answer: answers with a response, and blank ones, whose response becomes SQL NULL
+    (a literal in the statement: a None parameter would be stored as JSON null), even
+    when something was autosaved before the learner cleared it."""
+    shapes: dict[bool, list[tuple[Answer, dict[str, Any]]]] = {True: [], False: []}
+    for answer, question, response, result in graded:
+        # A description and an essay awaiting its grade have no score yet (SQL NULL), so
+        # the statistics, which read scored answers only, leave them out.
+        settled = result is not None and not result.pending
+        values: dict[str, Any] = {
+            "score": result.score if settled else None,
+            "is_correct": result.correct if settled else None,
+            "awaiting_grade": result is not None and result.pending,
+            "answered_at": now,
+            "question_version": answer.question.version,
+            "graded": graded_record(question, result or _NOTHING_ASKED),
+        }
+        if response is not None:
+            values["response"] = response
+        shapes[response is not None].append((answer, values))
+    table = Answer.__table__
+    for rows in shapes.values():
+        if not rows:
+            continue
+        columns = list(rows[0][1])
+        assigned: dict[str, Any] = {column: sa.bindparam(f"new_{column}") for column in columns}
+        if "response" not in assigned:
+            assigned["response"] = sa.null()
+        statement = sa.update(table).where(table.c.id == sa.bindparam("answer_id")).values(assigned)
+        params = [
+            {"answer_id": answer.id} | {f"new_{key}": value for key, value in values.items()}
+            for answer, values in rows
+        ]
+        result = session.execute(statement, params)
+        checked = len(params) == 1 or result.dialect.supports_sane_multi_rowcount
+        if checked and result.rowcount != len(params):  # as the unit of work checks
+            raise StaleDataError(f"expected to update {len(params)} answers, got {result.rowcount}")
+        for answer, values in rows:
+            for key, value in ({"response": None} | values).items():
+                set_committed_value(answer, key, value)
+
+
+def _answers_for_grading(session: Session, attempt: Attempt) -> list[Answer]:
+    """The attempt's answers with their questions and selected choices (which grading
+    replaces), each relationship in one query instead of one per answer. Whatever the
+    caller loaded already (open_attempt and attempt_for_user load the questions) is kept."""
+    if "answers" in sa.inspect(attempt).unloaded or any(
+        "question" in sa.inspect(answer).unloaded for answer in attempt.answers
+    ):
+        session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.id == attempt.id)
+            .options(
+                selectinload(Attempt.answers).options(
+                    selectinload(Answer.question), selectinload(Answer.selected_choices)
+                )
+            )
+            .execution_options(populate_existing=True)
+        ).one()
+    answers = list(attempt.answers)
+    _load_selected_choices(session, answers)
+    return answers
+
+
+def _load_selected_choices(session: Session, answers: list[Answer]) -> None:
+    """What selectinload(Answer.selected_choices) does, for answers already loaded: one
+    query for the answers whose choices are not loaded yet."""
+    pending = [answer for answer in answers if "selected_choices" in sa.inspect(answer).unloaded]
+    if not pending:
+        return
+    chosen: dict[int, list[AnswerChoice]] = {answer.id: [] for answer in pending}
+    rows = session.scalars(
+        sa.select(AnswerChoice)
+        .where(AnswerChoice.answer_id.in_(list(chosen)))
+        .order_by(AnswerChoice.answer_id, AnswerChoice.choice_position)
+    )
+    for choice in rows:
+        chosen[choice.answer_id].append(choice)
+    for answer in pending:
+        set_committed_value(answer, "selected_choices", chosen[answer.id])
+
+
+def _count_answers_as_reviews(session: Session, attempt: Attempt, now: datetime) -> None:
+    if attempt.preview:
+        return  # staff trying the quiz: not study, not learner data
+    # Essays and descriptions never become cards (registry.in_deck).
+    outcomes = [
+        (answer.question_id, bool(answer.is_correct))
+        for answer in attempt.answers
+        if in_deck(answer.question.type)
+    ]
+    record_quiz_answers(session, attempt.user_id, outcomes, now)
