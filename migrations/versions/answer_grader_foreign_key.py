@@ -1,7 +1,7 @@
 """answers.graded_by_id becomes a foreign key to users (ON DELETE SET NULL)
 
 Revision ID: answer_grader_foreign_key
-Revises: reverse_cards
+Revises: learner_activity
 
 manual_grading added `graded_by_id` without a foreign key: on SQLite a batch copy of
 `answers` (the only way Alembic adds a constraint there) drops the old table, and with
@@ -16,7 +16,7 @@ downgrade does the reverse, leaving the plain column manual_grading's downgrade 
 from alembic import op
 
 revision = "answer_grader_foreign_key"
-down_revision = "reverse_cards"
+down_revision = "learner_activity"
 branch_labels = None
 depends_on = None
 

@@ -15,7 +15,7 @@ from tests.factories import make_essay_course, make_learner
 from tests.services.test_course_membership_migration import BACKENDS, _empty_database
 
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
-BEFORE = "reverse_cards"
+BEFORE = "learner_activity"
 
 
 def _count(sql: str, **params) -> int:
