@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from quizapp.domain.questions.registry import example_response
+from quizapp.domain.questions.registry import example_response, is_scored
 from quizapp.models import Course, Lesson
 from quizapp.services import memberships, quizzes
 from quizapp.services.accounts import create_user, find_user_by_email
@@ -83,8 +83,9 @@ def add_demo_history(session: Session, now: datetime) -> None:
         attempt = quizzes.start_attempt(
             session, learner.id, lesson, when, seed=rng.randrange(10**9)
         )
-        responses = {
-            answer.id: example_response(question_dict(answer.question), right=rng.random() < 0.75)
-            for answer in attempt.answers
-        }
+        responses = {}
+        for answer in attempt.answers:
+            question = question_dict(answer.question)
+            if is_scored(question["type"]):  # a description asks nothing
+                responses[answer.id] = example_response(question, right=rng.random() < 0.75)
         quizzes.submit_attempt(session, attempt, responses, when + timedelta(minutes=12))
