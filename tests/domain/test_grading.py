@@ -275,7 +275,9 @@ def _bundled_questions() -> list[dict]:
         question
         for path in sorted(folder.glob("*.yaml"))
         for question in parse_bank(path.read_text(encoding="utf-8"), str(path)).questions
-        if question["type"] != "flashcard"
+        # What grades itself: flashcards are rated, essays graded by hand, descriptions
+        # not at all (their examples are in tests/services/test_manual_grading.py).
+        if is_gradable(question["type"])
     ]
 
 

@@ -87,6 +87,7 @@ class Learner:
             "answers": [
                 {"answer_id": item["answer_id"], "response": response_for(item["question"])}
                 for item in started["questions"]
+                if item["question"]["type"] != "description"  # a text to read, not to answer
             ]
         }
         status, result = self.call(

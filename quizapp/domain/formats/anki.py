@@ -184,7 +184,8 @@ def _card(row: list[str], layout: dict[str, int], common_tags: list[str]) -> tup
 
 
 def card_sides(question: dict) -> tuple[str, str] | None:
-    """Front and back Markdown of a question as a card (None for an unknown type).
+    """Front and back Markdown of a question as a card (None for an unknown type, or one
+    with no answer to put on the back: an essay, graded by hand, or a description).
 
     A flashcard is itself; any other question shows its prompt and, on the back, the
     right answer as the question type describes it (`describe_right_answer`).
@@ -192,6 +193,8 @@ def card_sides(question: dict) -> tuple[str, str] | None:
     try:
         back = describe_right_answer(question)
     except (KeyError, ValueError):
+        return None
+    if not back.strip():  # a card with an empty back would not import back
         return None
     front = question.get("prompt", "")
     if question.get("type") == "cloze":
