@@ -27,6 +27,19 @@ REVIEW_STATE = fsrs.State.Review.value  # 2
 DECK_TYPES = sorted(name for name, qtype in QUESTION_TYPES.items() if qtype.in_deck)
 
 
+# The columns Lesson.quiz_rules reads.
+QUIZ_RULES = (
+    Lesson.quiz_size,
+    Lesson.quiz_shuffle,
+    Lesson.quiz_time_limit,
+    Lesson.quiz_attempts,
+    Lesson.quiz_opens,
+    Lesson.quiz_closes,
+    Lesson.quiz_grading,
+    Lesson.quiz_review,
+)
+
+
 @dataclass(frozen=True)
 class LessonProgress:
     lesson: Lesson
@@ -134,11 +147,10 @@ def lesson_progress(
     lessons = session.execute(
         sa.select(Lesson, Course, sa.func.coalesce(question_counts.c.n, 0))
         # What the tables and the API show: not the lessons' Markdown bodies (most of the
-        # rows' bytes), nor the courses' descriptions.
+        # rows' bytes), nor the courses' descriptions. The quiz rules' columns decide the
+        # grade and whether the review options hide the scores (Lesson.quiz_rules).
         .options(
-            so.load_only(
-                Lesson.course_id, Lesson.number, Lesson.slug, Lesson.title, Lesson.quiz_grading
-            ),
+            so.load_only(Lesson.course_id, Lesson.number, Lesson.slug, Lesson.title, *QUIZ_RULES),
             so.load_only(Course.slug, Course.title),
         )
         .join(Course, Course.id == Lesson.course_id)
