@@ -232,7 +232,7 @@ def add_attempt(
         session.add(answer)
     session.flush()
     if submitted_at is not None:
-        # As quizzes.submit_attempt does: the maintained course statistics count it.
+        # As quiz_submission.submit_attempt does: the maintained course statistics count it.
         course_statistics.record_submission(session, attempt)
     return attempt
 

@@ -5,7 +5,7 @@ URLs name, and filling a route's URL."""
 from quizapp.extensions import db
 from quizapp.models import Attempt
 from quizapp.models.types import utcnow
-from quizapp.services import catalog, memberships, quizzes
+from quizapp.services import catalog, memberships, quiz_submission, quizzes
 from tests.factories import add_essay, essay_responses
 
 ROLES = (
@@ -53,7 +53,7 @@ def submitted_attempt(owner) -> tuple[Attempt, int]:
     add_essay(db.session, lesson)
     attempt = quizzes.start_attempt(db.session, owner.id, lesson, utcnow())
     responses = essay_responses(attempt)
-    quizzes.submit_attempt(db.session, attempt, responses, utcnow())
+    quiz_submission.submit_attempt(db.session, attempt, responses, utcnow())
     db.session.commit()
     return attempt, next(iter(responses))
 

@@ -17,7 +17,7 @@ from quizapp.domain.course_access import LEARN
 from quizapp.domain.questions.registry import response_problem
 from quizapp.extensions import db
 from quizapp.models import Lesson
-from quizapp.services import access, quizzes, regrading
+from quizapp.services import access, quiz_overrides, quiz_submission, quizzes, regrading
 from quizapp.services.attempt_results import review_shown
 from quizapp.services.question_store import question_dict
 
@@ -47,7 +47,7 @@ def start_attempt(course: str, lesson: str):
         raise ApiError(409, "no_questions", "This lesson has no quiz questions yet.") from None
     except quizzes.QuizRefused as refused:
         raise ApiError(409, refused.code, _REFUSALS[refused.code]) from None
-    deadline = quizzes.attempt_deadline_of(db.session, opened.attempt)
+    deadline = quiz_submission.attempt_deadline_of(db.session, opened.attempt)
     if not opened.started:  # already open, or a concurrent request started it first
         return answer_serializers.attempt_started(opened.attempt, found, deadline), 200
     attempt_id = opened.attempt.id
@@ -138,11 +138,11 @@ def save_answers(attempt_id: int, body: dict):
     responses = _responses(attempt, body.get("answers") or [], keep_null=True)
     grace = timedelta(seconds=current_app.config["QUIZ_GRACE_SECONDS"])
     try:
-        saved = quizzes.save_answers(db.session, attempt, responses, clock.now(), grace)
-    except quizzes.AnswersClosed as closed:
+        saved = quiz_submission.save_answers(db.session, attempt, responses, clock.now(), grace)
+    except quiz_submission.AnswersClosed as closed:
         code = "already_submitted" if closed.reason == "submitted" else "deadline_passed"
         raise ApiError(409, code, "Answers are no longer saved for this attempt.") from None
-    deadline = quizzes.attempt_deadline_of(db.session, attempt)
+    deadline = quiz_submission.attempt_deadline_of(db.session, attempt)
     db.session.commit()
     return {"saved": saved, "deadline": serializers.iso(deadline)}
 
@@ -171,7 +171,7 @@ def submit_attempt(attempt_id: int, body: dict):
         responses = _responses(attempt, body["answers"])
         grace = timedelta(seconds=current_app.config["QUIZ_GRACE_SECONDS"])
         try:
-            quizzes.submit_attempt(
+            quiz_submission.submit_attempt(
                 db.session,
                 attempt,
                 responses,
@@ -179,7 +179,7 @@ def submit_attempt(attempt_id: int, body: dict):
                 grace,
                 confirm_unanswered=bool(body.get("confirm_unanswered")),
             )
-        except quizzes.Unanswered as blanks:
+        except quiz_submission.Unanswered as blanks:
             numbers = ", ".join(map(str, blanks.positions))
             raise ApiError(
                 409,
@@ -194,7 +194,7 @@ def submit_attempt(attempt_id: int, body: dict):
 def _shown_result(attempt, lesson: Lesson, user) -> dict:
     """The attempt's result with what the lesson's review options hide from this caller
     taken out (the same parts the results page hides; staff and previews see all)."""
-    rules = quizzes.learner_rules(db.session, lesson, attempt.user_id)
+    rules = quiz_overrides.learner_rules(db.session, lesson, attempt.user_id)
     staff = attempt.preview or access.is_course_staff(db.session, user, lesson.course_id)
     shown = review_shown(rules, clock.now(), staff=staff)
     regrades = regrading.attempt_regrades(db.session, attempt.id)

@@ -25,7 +25,7 @@ class StartQuizForm(FlaskForm):
 class QuizForm(FlaskForm):
     attempt_id = HiddenField()
     # Set by the confirmation step (and by the countdown at zero): submit even with
-    # questions unanswered (services.quizzes.submit_attempt's blank rule).
+    # questions unanswered (services.quiz_submission.submit_attempt's blank rule).
     confirm_unanswered = BooleanField(_l("Submit with the unanswered questions"))
     submit = SubmitField(_l("Submit answers"))
 

@@ -32,7 +32,7 @@ from quizapp.learn.quiz_rules import refusal_message, rules_summary
 from quizapp.learn.results import result_items
 from quizapp.lookups import course_or_404, lesson_or_404
 from quizapp.models import Lesson
-from quizapp.services import access, catalog, quizzes, regrading
+from quizapp.services import access, catalog, quiz_overrides, quiz_submission, quizzes, regrading
 from quizapp.services.attempt_results import review_shown
 
 bp = Blueprint("learn", __name__)
@@ -61,7 +61,7 @@ def lesson(course_slug: str, lesson_slug: str):
     rules = found.quiz_rules
     if current_user.is_authenticated:
         history = quizzes.lesson_history(db.session, current_user.id, found.id, clock.now())
-        rules = quizzes.learner_rules(db.session, found, current_user.id)
+        rules = quiz_overrides.learner_rules(db.session, found, current_user.id)
     return render_template(
         "learn/lesson.html",
         lesson=found,
@@ -90,7 +90,7 @@ def quiz(course_slug: str, lesson_slug: str):
     form = build_quiz_form(attempt)
     attempt_id = attempt.id
     now, grace = clock.now(), _grace()
-    deadline = quizzes.attempt_deadline_of(db.session, attempt)
+    deadline = quiz_submission.attempt_deadline_of(db.session, attempt)
     valid = form.validate_on_submit()
     posted = form.is_submitted() and not _csrf_errors(form)
     time_up = deadline is not None and now >= deadline
@@ -98,7 +98,7 @@ def quiz(course_slug: str, lesson_slug: str):
         # Time up with a field the server cannot read: what was autosaved is graded.
         responses = read_responses(form, attempt) if valid else {}
         try:
-            outcome = quizzes.submit_attempt(
+            outcome = quiz_submission.submit_attempt(
                 db.session,
                 attempt,
                 responses,
@@ -106,9 +106,9 @@ def quiz(course_slug: str, lesson_slug: str):
                 grace,
                 confirm_unanswered=bool(form.confirm_unanswered.data),
             )
-        except quizzes.Unanswered as blanks:
+        except quiz_submission.Unanswered as blanks:
             # Keep what was typed, then ask: the confirmation lists the blank questions.
-            quizzes.save_answers(db.session, attempt, responses, now, grace)
+            quiz_submission.save_answers(db.session, attempt, responses, now, grace)
             db.session.commit()
             return _quiz_page(found, attempt, form, deadline, now, unanswered=blanks.numbers)
         db.session.commit()
@@ -177,8 +177,8 @@ def autosave(course_slug: str, lesson_slug: str):
     named = {int(value) for value in request.form.getlist("question") if value.isdigit()}
     responses = read_responses(form, attempt, only=named)
     try:
-        saved = quizzes.save_answers(db.session, attempt, responses, clock.now(), _grace())
-    except quizzes.AnswersClosed as closed:
+        saved = quiz_submission.save_answers(db.session, attempt, responses, clock.now(), _grace())
+    except quiz_submission.AnswersClosed as closed:
         db.session.rollback()
         return jsonify(error=closed.reason), 409
     db.session.commit()
@@ -188,7 +188,7 @@ def autosave(course_slug: str, lesson_slug: str):
 def _start_page(lesson):
     """No attempt in progress: the last result (if any) and a "Start quiz" button."""
     history = quizzes.lesson_history(db.session, current_user.id, lesson.id, clock.now())
-    rules = quizzes.learner_rules(db.session, lesson, current_user.id)
+    rules = quiz_overrides.learner_rules(db.session, lesson, current_user.id)
     return render_template(
         "learn/quiz_start.html",
         lesson=lesson,
@@ -252,7 +252,7 @@ def attempt_result(attempt_id: int):
         )
     history = quizzes.lesson_history(db.session, attempt.user_id, lesson.id)
     staff = attempt.preview or access.is_course_staff(db.session, current_user, lesson.course_id)
-    rules = quizzes.learner_rules(db.session, lesson, attempt.user_id)
+    rules = quiz_overrides.learner_rules(db.session, lesson, attempt.user_id)
     shown = review_shown(rules, clock.now(), staff=staff)
     return render_template(
         "learn/result.html",

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.domain.questions.registry import example_response, is_scored
 from quizapp.models import Course, Lesson
-from quizapp.services import memberships, quizzes
+from quizapp.services import memberships, quiz_submission, quizzes
 from quizapp.services.accounts import create_user, find_user_by_email
 from quizapp.services.question_store import question_dict
 from quizapp.services.simulated_history import simulate_course_history
@@ -88,4 +88,4 @@ def add_demo_history(session: Session, now: datetime) -> None:
             question = question_dict(answer.question)
             if is_scored(question["type"]):  # a description asks nothing
                 responses[answer.id] = example_response(question, right=rng.random() < 0.75)
-        quizzes.submit_attempt(session, attempt, responses, when + timedelta(minutes=12))
+        quiz_submission.submit_attempt(session, attempt, responses, when + timedelta(minutes=12))

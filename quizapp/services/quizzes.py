@@ -1,7 +1,6 @@
 """Quiz attempts: open or start one (fixing order and shuffles) and read back results and
 per-lesson history. Submitting and autosaving live in services.quiz_submission, the
-overrides in services.quiz_overrides; both are re-exported here, so callers keep one
-entry point for a quiz attempt."""
+overrides in services.quiz_overrides: callers import them from there."""
 
 import random
 import secrets
@@ -20,15 +19,7 @@ from quizapp.domain.quiz_rules import QuizRules, scores_shown, start_refusal
 from quizapp.models import Answer, Attempt, Lesson, Question
 from quizapp.services.deck import ensure_lesson_flashcards
 from quizapp.services.question_store import question_dict
-from quizapp.services.quiz_overrides import learner_rules as learner_rules
-from quizapp.services.quiz_submission import DEFAULT_GRACE as DEFAULT_GRACE
-from quizapp.services.quiz_submission import AnswersClosed as AnswersClosed
-from quizapp.services.quiz_submission import SubmitOutcome as SubmitOutcome
-from quizapp.services.quiz_submission import Unanswered as Unanswered
-from quizapp.services.quiz_submission import attempt_deadline_of as attempt_deadline_of
-from quizapp.services.quiz_submission import is_blank as is_blank
-from quizapp.services.quiz_submission import save_answers as save_answers
-from quizapp.services.quiz_submission import submit_attempt as submit_attempt
+from quizapp.services.quiz_overrides import learner_rules
 
 
 @dataclass(frozen=True)

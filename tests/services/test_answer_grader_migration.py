@@ -10,7 +10,7 @@ from flask_migrate import downgrade, upgrade
 
 from quizapp import create_app
 from quizapp.extensions import db
-from quizapp.services import manual_grading, quizzes
+from quizapp.services import manual_grading, quiz_submission, quizzes
 from tests.factories import make_essay_course, make_learner
 from tests.services.test_course_membership_migration import BACKENDS, _empty_database
 
@@ -44,7 +44,9 @@ def _graded_essay(email: str) -> tuple[int, int]:
     attempt = quizzes.start_attempt(db.session, learner.id, course.lessons[0], NOW, seed=3)
     essay = next(a for a in attempt.answers if a.question.type == "essay")
     choice = next(a for a in attempt.answers if a.question.type == "single_choice")
-    quizzes.submit_attempt(db.session, attempt, {essay.id: "Es pequeño.", choice.id: 0}, NOW)
+    quiz_submission.submit_attempt(
+        db.session, attempt, {essay.id: "Es pequeño.", choice.id: 0}, NOW
+    )
     manual_grading.grade_answer(db.session, course, essay.id, 1, "Bien.", grader.id, NOW)
     ids = essay.id, grader.id
     db.session.commit()

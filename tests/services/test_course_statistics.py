@@ -18,6 +18,7 @@ from quizapp.services import (
     course_statistics,
     learner_activity,
     memberships,
+    quiz_submission,
     quizzes,
     ratings,
 )
@@ -74,7 +75,7 @@ def _take_quiz(rng: random.Random, user, lesson) -> None:
         pick = rng.choice([0, 1, 2, None])
         if pick is not None:
             responses[answer.id] = pick
-    quizzes.submit_attempt(db.session, attempt, responses, utcnow())
+    quiz_submission.submit_attempt(db.session, attempt, responses, utcnow())
 
 
 @pytest.fixture

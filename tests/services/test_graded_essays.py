@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from quizapp.extensions import db
-from quizapp.services import manual_grading, quizzes
+from quizapp.services import manual_grading, quiz_overrides, quiz_submission, quizzes
 from quizapp.services.attempt_results import review_shown, shown_results
 from tests.factories import make_essay_course
 
@@ -40,8 +40,8 @@ def _numbers(attempt) -> dict[str, int]:
 
 def test_the_blank_rule_numbers_questions_as_shown_and_leaves_descriptions_out(lesson, make_user):
     attempt = quizzes.start_attempt(db.session, make_user().id, lesson, NOW, seed=3)
-    with pytest.raises(quizzes.Unanswered) as refused:
-        quizzes.submit_attempt(db.session, attempt, {}, NOW, confirm_unanswered=False)
+    with pytest.raises(quiz_submission.Unanswered) as refused:
+        quiz_submission.submit_attempt(db.session, attempt, {}, NOW, confirm_unanswered=False)
     assert refused.value.numbers == [1, 2]  # two questions; the two descriptions are not
     asked = [a for a in attempt.answers if a.question.type != "description"]
     assert refused.value.positions == [a.position + 1 for a in asked]
@@ -51,10 +51,10 @@ def test_the_blank_rule_numbers_questions_as_shown_and_leaves_descriptions_out(l
 def test_a_blank_essay_needs_the_confirmation_and_then_scores_zero(lesson, make_user):
     attempt = quizzes.start_attempt(db.session, make_user().id, lesson, NOW, seed=3)
     chosen = {_by_id(attempt, "l1-q1").id: 0}
-    with pytest.raises(quizzes.Unanswered) as refused:
-        quizzes.submit_attempt(db.session, attempt, chosen, NOW, confirm_unanswered=False)
+    with pytest.raises(quiz_submission.Unanswered) as refused:
+        quiz_submission.submit_attempt(db.session, attempt, chosen, NOW, confirm_unanswered=False)
     assert refused.value.numbers == [_numbers(attempt)["l1-essay"]]
-    quizzes.submit_attempt(db.session, attempt, chosen, NOW, confirm_unanswered=True)
+    quiz_submission.submit_attempt(db.session, attempt, chosen, NOW, confirm_unanswered=True)
     assert (attempt.pending_answers, attempt.score) == (0, pytest.approx(0.5))
     assert _by_id(attempt, "l1-essay").score == 0.0
 
@@ -64,8 +64,8 @@ def test_a_late_submission_grades_the_essay_saved_in_time_as_pending(lesson, mak
     db.session.commit()
     attempt = quizzes.start_attempt(db.session, make_user().id, lesson, NOW, seed=3)
     essay, choice = _by_id(attempt, "l1-essay"), _by_id(attempt, "l1-q1")
-    quizzes.save_answers(db.session, attempt, {essay.id: "Guardado a tiempo."}, NOW)
-    outcome = quizzes.submit_attempt(
+    quiz_submission.save_answers(db.session, attempt, {essay.id: "Guardado a tiempo."}, NOW)
+    outcome = quiz_submission.submit_attempt(
         db.session,
         attempt,
         {essay.id: "Enviado tarde.", choice.id: 0},
@@ -88,12 +88,12 @@ def test_review_options_hide_a_hand_grade_and_its_comment_until_they_show_them(
     learner = make_user()
     attempt = quizzes.start_attempt(db.session, learner.id, lesson, NOW, seed=3)
     essay = _by_id(attempt, "l1-essay")
-    quizzes.submit_attempt(db.session, attempt, {essay.id: "Es pequeño."}, NOW)
+    quiz_submission.submit_attempt(db.session, attempt, {essay.id: "Es pequeño."}, NOW)
     manual_grading.grade_answer(
         db.session, course, essay.id, 0.8, "Falta Werkzeug.", make_user("instructor").id, NOW
     )
     db.session.flush()
-    rules = quizzes.learner_rules(db.session, lesson, learner.id)
+    rules = quiz_overrides.learner_rules(db.session, lesson, learner.id)
 
     def essay_result(shown):
         return next(r for r in shown_results(attempt, shown) if r.answer.id == essay.id)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Answer, Card, Question
 from quizapp.models.types import utcnow
-from quizapp.services import manual_grading, quizzes
+from quizapp.services import manual_grading, quiz_submission, quizzes
 from quizapp.services.attempt_results import attempt_results
 from quizapp.services.manual_grading import GradingError, QueueFilter
 from tests.factories import make_essay_course
@@ -32,7 +32,7 @@ def _by_id(attempt, external_id):
 def _submit(learner, lesson, essay="Flask es pequeño y se extiende.", choice=0):
     attempt = quizzes.start_attempt(db.session, learner.id, lesson, utcnow(), seed=3)
     responses = {_by_id(attempt, "l1-q1").id: choice, _by_id(attempt, "l1-essay").id: essay}
-    quizzes.submit_attempt(db.session, attempt, responses, utcnow())
+    quiz_submission.submit_attempt(db.session, attempt, responses, utcnow())
     db.session.commit()
     return attempt
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Card, Lesson, Question, ReviewLog
 from quizapp.models.types import utcnow
-from quizapp.services import catalog, quiz_reviews, quizzes
+from quizapp.services import catalog, quiz_reviews, quiz_submission, quizzes
 from quizapp.services.deck import insert_missing_cards
 from tests.api.conftest import Api
 from tests.conftest import PASSWORD, csrf_token_from
@@ -53,7 +53,7 @@ def test_a_ten_question_submission_runs_a_bounded_number_of_statements(
     db.session.expunge_all()
     attempt = quizzes.open_attempt(db.session, user_id, lesson_id)  # as the quiz page does
     with count_queries:
-        outcome = quizzes.submit_attempt(db.session, attempt, responses, utcnow())
+        outcome = quiz_submission.submit_attempt(db.session, attempt, responses, utcnow())
     db.session.commit()
     assert outcome.newly_submitted
     assert len(count_queries) <= SUBMISSION_BUDGET, count_queries.report()

@@ -17,7 +17,14 @@ from quizapp.models import (
     QuizOverride,
     ReviewLog,
 )
-from quizapp.services import bank_export, bank_import, catalog, quizzes
+from quizapp.services import (
+    bank_export,
+    bank_import,
+    catalog,
+    quiz_overrides,
+    quiz_submission,
+    quizzes,
+)
 from quizapp.services.attempt_results import ReviewShown, review_shown, shown_results
 from quizapp.services.question_store import question_dict
 
@@ -37,7 +44,7 @@ def _set(lesson, **rules) -> None:
 def _take(user, lesson, now=NOW, scores=None):
     """Start and submit one attempt; `scores` forces its stored score (grading tests)."""
     opened = quizzes.open_or_start_attempt(db.session, user.id, lesson, now)
-    quizzes.submit_attempt(db.session, opened.attempt, {}, now + timedelta(minutes=1))
+    quiz_submission.submit_attempt(db.session, opened.attempt, {}, now + timedelta(minutes=1))
     if scores is not None:
         opened.attempt.score = scores
     db.session.commit()
@@ -141,7 +148,7 @@ def test_a_staff_preview_is_graded_but_not_learner_data(lesson, make_user):
     opened = quizzes.open_or_start_attempt(db.session, instructor.id, lesson, NOW, preview=True)
     attempt = opened.attempt
     responses = {answer.id: 0 for answer in attempt.answers}
-    outcome = quizzes.submit_attempt(db.session, attempt, responses, NOW)
+    outcome = quiz_submission.submit_attempt(db.session, attempt, responses, NOW)
     db.session.commit()
     assert outcome.newly_submitted
     assert attempt.preview
@@ -206,10 +213,12 @@ def test_a_late_submission_is_graded_on_the_answers_saved_in_time(lesson, make_u
     _set(lesson, time_limit=10)
     attempt = quizzes.open_or_start_attempt(db.session, make_user().id, lesson, NOW).attempt
     (saved, saved_right), (unsaved, unsaved_right) = _true_false(attempt)
-    quizzes.save_answers(db.session, attempt, {saved.id: saved_right}, NOW + timedelta(minutes=5))
+    quiz_submission.save_answers(
+        db.session, attempt, {saved.id: saved_right}, NOW + timedelta(minutes=5)
+    )
     late = NOW + timedelta(minutes=10) + GRACE + timedelta(seconds=1)
     sent = {saved.id: not saved_right, unsaved.id: unsaved_right}  # what arrives too late
-    outcome = quizzes.submit_attempt(db.session, attempt, sent, late, GRACE)
+    outcome = quiz_submission.submit_attempt(db.session, attempt, sent, late, GRACE)
     db.session.commit()
     assert outcome.late
     assert (saved.score, saved.response) == (1.0, saved_right)
@@ -221,7 +230,7 @@ def test_a_submission_within_the_grace_counts_what_it_sends(lesson, make_user):
     attempt = quizzes.open_or_start_attempt(db.session, make_user().id, lesson, NOW).attempt
     (answer, right), _other = _true_false(attempt)
     at = NOW + timedelta(minutes=10) + GRACE
-    outcome = quizzes.submit_attempt(db.session, attempt, {answer.id: right}, at, GRACE)
+    outcome = quiz_submission.submit_attempt(db.session, attempt, {answer.id: right}, at, GRACE)
     assert not outcome.late
     assert answer.score == 1.0
 
@@ -230,11 +239,13 @@ def test_saving_after_the_deadline_is_refused_and_changes_nothing(lesson, make_u
     _set(lesson, time_limit=10, closes=NOW + timedelta(minutes=5))  # the close date is first
     attempt = quizzes.open_or_start_attempt(db.session, make_user().id, lesson, NOW).attempt
     (answer, right), _other = _true_false(attempt)
-    quizzes.save_answers(db.session, attempt, {answer.id: right}, NOW + timedelta(minutes=5))
+    quiz_submission.save_answers(
+        db.session, attempt, {answer.id: right}, NOW + timedelta(minutes=5)
+    )
     db.session.commit()
     after = NOW + timedelta(minutes=5) + GRACE + timedelta(seconds=1)
-    with pytest.raises(quizzes.AnswersClosed):
-        quizzes.save_answers(db.session, attempt, {answer.id: not right}, after, GRACE)
+    with pytest.raises(quiz_submission.AnswersClosed):
+        quiz_submission.save_answers(db.session, attempt, {answer.id: not right}, after, GRACE)
     db.session.rollback()
     db.session.expire_all()
     stored = db.session.get(Answer, answer.id)
@@ -243,16 +254,16 @@ def test_saving_after_the_deadline_is_refused_and_changes_nothing(lesson, make_u
 
 def test_saving_to_a_submitted_attempt_is_refused(lesson, make_user):
     attempt = _take(make_user(), lesson)
-    with pytest.raises(quizzes.AnswersClosed):
-        quizzes.save_answers(db.session, attempt, {attempt.answers[0].id: True}, NOW)
+    with pytest.raises(quiz_submission.AnswersClosed):
+        quiz_submission.save_answers(db.session, attempt, {attempt.answers[0].id: True}, NOW)
 
 
 def test_reopening_an_attempt_finds_the_saved_answers_and_a_cleared_one_is_blank(lesson, make_user):
     user = make_user()
     attempt = quizzes.open_or_start_attempt(db.session, user.id, lesson, NOW).attempt
     (first, right), (second, _right) = _true_false(attempt)
-    quizzes.save_answers(db.session, attempt, {first.id: right, second.id: True}, NOW)
-    quizzes.save_answers(db.session, attempt, {second.id: None}, NOW)
+    quiz_submission.save_answers(db.session, attempt, {first.id: right, second.id: True}, NOW)
+    quiz_submission.save_answers(db.session, attempt, {second.id: None}, NOW)
     db.session.commit()
     db.session.expire_all()
     again = quizzes.open_or_start_attempt(db.session, user.id, lesson, NOW).attempt
@@ -266,20 +277,24 @@ def test_extra_time_moves_the_deadline_for_that_learner(lesson, make_user):
     db.session.add(QuizOverride(lesson_id=lesson.id, user_id=user.id, extra_minutes=10))
     db.session.commit()
     attempt = quizzes.open_or_start_attempt(db.session, user.id, lesson, NOW).attempt
-    assert quizzes.attempt_deadline_of(db.session, attempt) == NOW + timedelta(minutes=20)
+    assert quiz_submission.attempt_deadline_of(db.session, attempt) == NOW + timedelta(minutes=20)
     (answer, right), _other = _true_false(attempt)
-    quizzes.save_answers(db.session, attempt, {answer.id: right}, NOW + timedelta(minutes=15))
+    quiz_submission.save_answers(
+        db.session, attempt, {answer.id: right}, NOW + timedelta(minutes=15)
+    )
 
 
 def test_blank_questions_need_a_confirmation_until_the_time_is_up(lesson, make_user):
     _set(lesson, time_limit=10)
     attempt = quizzes.open_or_start_attempt(db.session, make_user().id, lesson, NOW).attempt
-    with pytest.raises(quizzes.Unanswered) as blanks:
-        quizzes.submit_attempt(db.session, attempt, {}, NOW, confirm_unanswered=False)
+    with pytest.raises(quiz_submission.Unanswered) as blanks:
+        quiz_submission.submit_attempt(db.session, attempt, {}, NOW, confirm_unanswered=False)
     assert blanks.value.numbers == list(range(1, len(attempt.answers) + 1))
     assert attempt.submitted_at is None
     at_zero = NOW + timedelta(minutes=10)  # the countdown submits the form itself
-    outcome = quizzes.submit_attempt(db.session, attempt, {}, at_zero, confirm_unanswered=False)
+    outcome = quiz_submission.submit_attempt(
+        db.session, attempt, {}, at_zero, confirm_unanswered=False
+    )
     assert outcome.newly_submitted
     assert attempt.score == 0.0
 
@@ -288,7 +303,7 @@ def test_a_preview_keeps_the_time_limit_but_not_the_close_date(lesson, make_user
     _set(lesson, time_limit=10, closes=NOW - timedelta(days=1))
     staff = make_user("instructor")
     attempt = quizzes.open_or_start_attempt(db.session, staff.id, lesson, NOW, preview=True).attempt
-    assert quizzes.attempt_deadline_of(db.session, attempt) == NOW + timedelta(minutes=10)
+    assert quiz_submission.attempt_deadline_of(db.session, attempt) == NOW + timedelta(minutes=10)
 
 
 # --- review options --------------------------------------------------------------------------
@@ -297,7 +312,7 @@ def test_a_preview_keeps_the_time_limit_but_not_the_close_date(lesson, make_user
 def _graded(lesson, user):
     attempt = quizzes.open_or_start_attempt(db.session, user.id, lesson, NOW).attempt
     responses = {answer.id: right for answer, right in _true_false(attempt)}
-    quizzes.submit_attempt(db.session, attempt, responses, NOW, confirm_unanswered=True)
+    quiz_submission.submit_attempt(db.session, attempt, responses, NOW, confirm_unanswered=True)
     db.session.commit()
     return attempt
 
@@ -313,7 +328,7 @@ def test_each_review_option_shows_its_part_when_it_says(
     closes = NOW + timedelta(days=1)
     _set(lesson, closes=closes, review={part: when})
     attempt = _graded(lesson, make_user())
-    rules = quizzes.learner_rules(db.session, lesson, attempt.user_id)
+    rules = quiz_overrides.learner_rules(db.session, lesson, attempt.user_id)
     for moment, expected in ((NOW, before), (closes, after)):
         shown = review_shown(rules, moment)
         assert getattr(shown, part) is expected
@@ -339,6 +354,6 @@ def test_a_later_close_date_override_delays_after_close_for_that_learner(lesson,
     later = closes + timedelta(days=2)
     db.session.add(QuizOverride(lesson_id=lesson.id, user_id=user.id, closes=later))
     db.session.commit()
-    mine = quizzes.learner_rules(db.session, lesson, user.id)
+    mine = quiz_overrides.learner_rules(db.session, lesson, user.id)
     assert not review_shown(mine, closes).answers
     assert review_shown(mine, later).answers

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Answer, AnswerChoice, Attempt
 from quizapp.models.types import utcnow
-from quizapp.services import catalog, quizzes
+from quizapp.services import catalog, quiz_submission, quizzes
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def lesson(bundled_course):
 def test_an_attempt_has_no_flashcards_and_a_fixed_layout(lesson, make_user):
     user = make_user()
     attempt = quizzes.start_attempt(db.session, user.id, lesson, utcnow(), seed=42)
-    quizzes.submit_attempt(db.session, attempt, {}, utcnow())
+    quiz_submission.submit_attempt(db.session, attempt, {}, utcnow())
     again = quizzes.start_attempt(db.session, user.id, lesson, utcnow(), seed=42)
     assert [a.question_id for a in attempt.answers] == [a.question_id for a in again.answers]
     assert [a.display_order for a in attempt.answers] == [a.display_order for a in again.answers]
@@ -37,7 +37,7 @@ def test_submitting_stores_scores_and_selected_choices(lesson, make_user):
     user = make_user()
     attempt = quizzes.start_attempt(db.session, user.id, lesson, utcnow(), seed=1)
     responses = {a.id: 0 for a in attempt.answers if a.question.type == "single_choice"}
-    outcome = quizzes.submit_attempt(db.session, attempt, responses, utcnow())
+    outcome = quiz_submission.submit_attempt(db.session, attempt, responses, utcnow())
     db.session.commit()
     assert outcome.newly_submitted
     chosen = db.session.scalars(sa.select(AnswerChoice)).all()
@@ -61,7 +61,7 @@ def test_concurrent_submissions_grade_once(app, lesson, make_user):
         barrier.wait()
         with app.app_context():
             mine = db.session.get(Attempt, attempt_id)
-            outcome = quizzes.submit_attempt(db.session, mine, {}, utcnow())
+            outcome = quiz_submission.submit_attempt(db.session, mine, {}, utcnow())
             db.session.commit()
             outcomes.append(outcome.newly_submitted)
             db.session.remove()

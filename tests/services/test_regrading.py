@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Answer, Question, RegradeLog
 from quizapp.models.types import utcnow
-from quizapp.services import course_statistics, manual_grading, quizzes, regrading
+from quizapp.services import course_statistics, manual_grading, quiz_submission, quizzes, regrading
 from quizapp.services.attempt_results import attempt_results
 from quizapp.services.question_store import apply_question, question_dict
 from tests.factories import make_course, make_essay_course
@@ -31,7 +31,7 @@ def _take(user, lesson, choices: dict[str, int]):
     """Submits an attempt choosing, per question id, an authored choice position."""
     attempt = quizzes.start_attempt(db.session, user.id, lesson, utcnow())
     responses = {a.id: choices[a.question.external_id] for a in attempt.answers}
-    quizzes.submit_attempt(db.session, attempt, responses, utcnow())
+    quiz_submission.submit_attempt(db.session, attempt, responses, utcnow())
     db.session.commit()
     return attempt
 
@@ -120,7 +120,7 @@ def test_an_essay_is_graded_by_hand_not_regraded_and_a_pending_one_stays_pending
         for a in attempt.answers
         if a.question.type in ("single_choice", "essay")
     }
-    quizzes.submit_attempt(db.session, attempt, responses, utcnow())
+    quiz_submission.submit_attempt(db.session, attempt, responses, utcnow())
     db.session.commit()
     assert regrading.plan_regrade(db.session, _question("l1-essay")).changes == []
     question = _rekey("l1-q1", right=1)

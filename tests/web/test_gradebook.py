@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Question, User
 from quizapp.models.types import utcnow
-from quizapp.services import course_groups, memberships, quizzes
+from quizapp.services import course_groups, memberships, quiz_submission, quizzes
 from quizapp.services.question_store import apply_question, question_dict
 from tests.conftest import csrf_token_from
 from tests.factories import add_essay, essay_responses, make_course
@@ -42,7 +42,7 @@ def _submit(user, lesson, right=True, essay=True):
     }
     if essay:
         responses |= essay_responses(attempt)
-    quizzes.submit_attempt(db.session, attempt, responses, utcnow())
+    quiz_submission.submit_attempt(db.session, attempt, responses, utcnow())
     db.session.commit()
     return attempt
 

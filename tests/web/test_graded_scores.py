@@ -11,7 +11,7 @@ import pytest
 
 from quizapp.domain.quiz_rules import QuizRules
 from quizapp.extensions import db
-from quizapp.services import gradebook, manual_grading, quizzes
+from quizapp.services import gradebook, manual_grading, quiz_submission, quizzes
 from tests.conftest import PASSWORD
 from tests.factories import essay_responses, make_course, make_essay_course
 
@@ -39,7 +39,7 @@ def _take(user, lesson, extra: dict | None = None):
     """A submitted attempt at NOW with every single choice right (and `extra` responses)."""
     attempt = quizzes.start_attempt(db.session, user.id, lesson, NOW, seed=1)
     responses = {a.id: 0 for a in attempt.answers if a.question.type == "single_choice"}
-    quizzes.submit_attempt(db.session, attempt, responses | (extra or {}), NOW)
+    quiz_submission.submit_attempt(db.session, attempt, responses | (extra or {}), NOW)
     db.session.commit()
     return attempt
 
@@ -121,7 +121,7 @@ def test_a_grade_waiting_on_an_essay_reads_pending_until_it_is_graded(
 def _take_essay(attempt):
     choice = next(a for a in attempt.answers if a.question.type == "single_choice")
     responses = essay_responses(attempt) | {choice.id: 0}
-    quizzes.submit_attempt(db.session, attempt, responses, NOW)
+    quiz_submission.submit_attempt(db.session, attempt, responses, NOW)
     db.session.commit()
     return attempt
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Card, Question
 from quizapp.models.types import utcnow
-from quizapp.services import catalog, quizzes
+from quizapp.services import catalog, quiz_submission, quizzes
 from tests.conftest import AuthActions
 
 JUNK_FORMS = [
@@ -39,7 +39,7 @@ def app_config():
 def _real_arguments(user_id: int) -> dict[str, str]:
     lesson = catalog.find_lesson(db.session, "curso-flask", "clase-3-que-es-flask")
     attempt = quizzes.start_attempt(db.session, user_id, lesson, utcnow())
-    quizzes.submit_attempt(db.session, attempt, {}, utcnow())
+    quiz_submission.submit_attempt(db.session, attempt, {}, utcnow())
     db.session.commit()
     card = db.session.scalar(sa.select(Card).where(Card.user_id == user_id).limit(1))
     question = db.session.scalar(

@@ -9,7 +9,7 @@ import pytest
 from quizapp.domain.quiz_rules import QuizRules
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt
-from quizapp.services import catalog, quizzes
+from quizapp.services import catalog, quiz_overrides
 from tests.conftest import PASSWORD, csrf_token_from
 from tests.quiz_answers import quiz_post
 
@@ -288,7 +288,7 @@ def test_an_instructor_gives_a_learner_extra_time_on_their_page(
     shown = client.get(page_path).get_data(as_text=True)
     assert "Accommodation saved." in shown
     assert 'id="overrides"' in shown
-    rules = quizzes.learner_rules(db.session, _lesson(), learner.id)
+    rules = quiz_overrides.learner_rules(db.session, _lesson(), learner.id)
     assert rules.time_limit == 25
 
 
