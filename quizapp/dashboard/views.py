@@ -19,7 +19,7 @@ from wtforms import SelectChoice
 
 from quizapp import clock
 from quizapp.auth.access import course_required
-from quizapp.dashboard import csv_export, figures_cache
+from quizapp.dashboard import csv_export, figures_cache, question_table
 from quizapp.dashboard.forms import OverrideForm
 from quizapp.domain import course_access
 from quizapp.domain.course_access import EDIT, STAFF
@@ -108,7 +108,7 @@ def course(course_slug: str):
             group=group,
             sort=sort,
             order=order,
-            question_title=item_analysis.question_title,
+            question_rows=question_table.question_rows(dashboard.questions, can_edit),
             min_attempts=MIN_ATTEMPTS_TO_JUDGE,
             per_page=stats.LEARNERS_PER_PAGE,
             can_edit=can_edit,
