@@ -68,9 +68,12 @@ def treat_termination_as_disconnect(context) -> None:
         context.is_disconnect = True
 
 
-def create_app(config: str | dict | None = None) -> Flask:
+def create_app(config: str | dict | None = None, *, web: bool = True) -> Flask:
     """`config` is a name from config.CONFIGS or a dict of overrides on the testing config;
-    by default QUIZAPP_CONFIG (development when unset) picks the class."""
+    by default QUIZAPP_CONFIG (development when unset) picks the class. `web=False` is
+    the app of a console-script command (quizapp.cli): its extensions and database, without
+    the blueprints, error pages, response headers, template helpers and commands of the
+    web app, whose modules would cost the command most of its start-up."""
     app = QuizApp(
         __name__,
         template_folder=str(PROJECT_DIR / "templates"),
@@ -87,12 +90,17 @@ def create_app(config: str | dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
+    if not web:
+        return app
+    if app.config["LOAD_MIGRATIONS"]:
+        register_migrations(app)
     register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
+    preload_lazy_modules()
     return app
 
 
@@ -130,8 +138,6 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         tune_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
         sa.event.listen(db.engine, "handle_error", treat_termination_as_disconnect)
-    if app.config["LOAD_MIGRATIONS"]:
-        register_migrations(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
     cache.init_app(app)
@@ -202,6 +208,14 @@ def register_template_helpers(app: Flask) -> None:
     from quizapp.templating import register
 
     register(app)
+
+
+def preload_lazy_modules() -> None:
+    """What the command line imports only when used, imported now: a serving worker must
+    not pay for it in its first request."""
+    from quizapp.domain.formats.registry import preload
+
+    preload()
 
 
 def register_commands(app: Flask) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import click
 import sqlalchemy as sa
 from flask import Flask, after_this_request, current_app, g, has_app_context, has_request_context
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from quizapp import clock
 from quizapp.extensions import db
@@ -144,6 +144,7 @@ jobs_cli = AppGroup("jobs", help="Background jobs and their progress.")
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Run the queued jobs, then exit.")
+@with_appcontext
 def worker(burst: bool) -> None:
     """Run jobs from the Redis queue (JOBS_REDIS_URL, by default REDIS_URL). Without Redis
     jobs run in the web process and no worker is needed."""

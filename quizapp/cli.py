@@ -1,38 +1,32 @@
 """The `quizapp` command line: the Flask CLI of the app plus content, question and user
-commands. Each command is a thin shell over a service."""
+commands. Each command is a thin shell over a service.
+
+Start-up is kept cheap (a command such as `questions import` is run in scripts, and the
+benchmark times it with its start-up): the commands' services are imported inside the
+commands, the other command modules load when their command is named (`LAZY_COMMANDS`),
+and the app of a QuizApp command is built without the web app's blueprints, error pages
+and template helpers (`create_app(web=False)`), which no command uses; Flask's own
+`run`, `shell` and `routes` and the RQ `worker` get the whole app."""
 
 import json
 import sys
 from datetime import datetime
+from importlib import import_module
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, ScriptInfo, with_appcontext
 
 from quizapp import clock, create_app, register_migrations
-from quizapp.background import jobs_cli, worker
-from quizapp.courses.cli import courses_cli
-from quizapp.domain.formats.bank import check_banks, parse_bank
 from quizapp.domain.formats.registry import exportable, get_format, importable
 from quizapp.drafts.cli import draft_command
 from quizapp.extensions import db
-from quizapp.models import Course
-from quizapp.review.cli import fsrs_cli
-from quizapp.services import catalog, learner_activity
-from quizapp.services.accounts import AccountError, create_user, disable_user, find_user_by_email
-from quizapp.services.anki_history import import_review_history
-from quizapp.services.bank_export import export_course_file
-from quizapp.services.bank_import import apply_import, category_mapping, plan_import, summary
-from quizapp.services.catalog import catalogue_listing, find_course
-from quizapp.services.content_loader import ContentError, course_folders, load_path
-from quizapp.services.course_statistics import rebuild
-from quizapp.services.demo import create_demo
-from quizapp.services.memberships import set_member
 
 content_cli = AppGroup("content", help="Load and list courses (Markdown notes + YAML banks).")
 questions_cli = AppGroup("questions", help="Validate, import and export question banks.")
+questions_cli.add_command(draft_command)
 users_cli = AppGroup("users", help="Manage accounts.")
 stats_cli = AppGroup("stats", help="The maintained course statistics of the dashboards.")
 
@@ -50,6 +44,11 @@ def content_load(path: Path | None, owner_email: str | None) -> None:
     """Load a course folder, a folder of course folders, or one course Markdown file
     (default: the bundled questions/ folder). Idempotent; a bad file loads nothing.
     With --owner, that account becomes an instructor of every course loaded."""
+    from quizapp.services.accounts import find_user_by_email
+    from quizapp.services.catalog import find_course
+    from quizapp.services.content_loader import ContentError, course_folders, load_path
+    from quizapp.services.memberships import set_member
+
     owner = find_user_by_email(db.session, owner_email) if owner_email else None
     if owner_email and owner is None:
         _fail([f"error: no account {owner_email!r}"])
@@ -85,6 +84,8 @@ def content_load(path: Path | None, owner_email: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def content_list(as_json: bool) -> None:
     """List courses, lessons and active question counts per type."""
+    from quizapp.services.catalog import catalogue_listing
+
     listing = catalogue_listing(db.session)
     if as_json:
         click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
@@ -100,6 +101,8 @@ def content_list(as_json: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def questions_validate(files: tuple[Path, ...]) -> None:
     """Check YAML bank files; prints file:line: message per problem and exits 1 on any."""
+    from quizapp.domain.formats.bank import check_banks, parse_bank
+
     banks = [parse_bank(path.read_text(encoding="utf-8"), str(path)) for path in files]
     errors = [error for bank in banks for error in bank.errors] + check_banks(banks)
     if errors:
@@ -115,6 +118,8 @@ def questions_validate(files: tuple[Path, ...]) -> None:
 @click.option("--name", default="", help="Display name.")
 def users_create(email: str, role: str, password: str | None, name: str) -> None:
     """Create an account, e.g. staff: quizapp users create ana@example.org --role instructor"""
+    from quizapp.services.accounts import AccountError, create_user
+
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
@@ -130,6 +135,8 @@ def users_create(email: str, role: str, password: str | None, name: str) -> None
 @click.argument("email")
 def users_disable(email: str) -> None:
     """Disable an account: it cannot log in, and its sessions and API tokens stop working."""
+    from quizapp.services.accounts import disable_user, find_user_by_email
+
     user = find_user_by_email(db.session, email)
     if user is None:
         _fail([f"error: no account {email}"])
@@ -145,8 +152,11 @@ def users_disable(email: str) -> None:
     help="Give the demo learner this many days of reviews drawn from a simulated FSRS "
     "learner with non-default parameters (something for `quizapp fsrs optimize` to fit).",
 )
+@with_appcontext
 def demo(simulate_days: int | None) -> None:
     """Create the demo accounts (printed once) and some learning history."""
+    from quizapp.services.demo import create_demo
+
     created = create_demo(db.session, clock.now(), simulate_days=simulate_days or 0)
     db.session.commit()
     if not created:
@@ -162,6 +172,11 @@ def demo(simulate_days: int | None) -> None:
 def stats_rebuild(course_slug: str | None) -> None:
     """Recompute the instructor dashboard's statistics from the answers (after a bulk
     load or a restore; submissions, regrades and membership changes keep them current)."""
+    from quizapp.models import Course
+    from quizapp.services import learner_activity
+    from quizapp.services.catalog import find_course
+    from quizapp.services.course_statistics import rebuild
+
     if course_slug:
         course = find_course(db.session, course_slug)
         if course is None:
@@ -180,22 +195,62 @@ def stats_rebuild(course_slug: str | None) -> None:
     db.session.commit()
 
 
+# The console script's commands, each imported from its module when it is named.
+LAZY_COMMANDS = {
+    "content": "quizapp.cli:content_cli",
+    "questions": "quizapp.cli:questions_cli",
+    "users": "quizapp.cli:users_cli",
+    "stats": "quizapp.cli:stats_cli",
+    "demo": "quizapp.cli:demo",
+    "courses": "quizapp.courses.cli:courses_cli",
+    "fsrs": "quizapp.review.cli:fsrs_cli",
+    "jobs": "quizapp.background:jobs_cli",
+    "worker": "quizapp.background:worker",
+}
+# Commands that get the app without its web parts (the `db` commands too, and listing
+# the commands for --help); any other (`run`, `shell`, `routes`, the RQ worker running
+# jobs, a plugin's command) gets the whole app.
+COMMAND_LINE_APP_COMMANDS = frozenset(set(LAZY_COMMANDS) - {"worker"} | {"db", None})
+
+
+def _command(target: str) -> click.Command:
+    module, _, name = target.partition(":")
+    return getattr(import_module(module), name)
+
+
 def register(app: Flask) -> None:
-    if "draft" not in questions_cli.commands:
-        questions_cli.add_command(draft_command)
-    for command in (content_cli, questions_cli, users_cli, stats_cli, demo, courses_cli, fsrs_cli):
-        app.cli.add_command(command)
-    for command in (worker, jobs_cli):
-        app.cli.add_command(command)
+    """The commands on the web app's `app.cli` too (what `app.test_cli_runner()` runs)."""
+    for name, target in LAZY_COMMANDS.items():
+        app.cli.add_command(_command(target), name)
 
 
-def _create_app():
-    app = create_app()
-    register_migrations(app)  # `quizapp db ...`, whatever the config
+class QuizAppGroup(FlaskGroup):
+    """FlaskGroup with `LAZY_COMMANDS`; the first command named picks the app (see
+    `_create_app`). The commands run in the app's context through `with_appcontext`
+    (AppGroup puts it on each of its commands), which loads the app when one runs, so
+    `quizapp questions --help` loads none."""
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        ctx.ensure_object(ScriptInfo).data.setdefault("command", name)
+        if name in LAZY_COMMANDS:
+            return _command(LAZY_COMMANDS[name])
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+
+def _create_app() -> Flask:
+    context = click.get_current_context(silent=True)
+    info = context.find_object(ScriptInfo) if context else None
+    command = info.data.get("command") if info else None
+    app = create_app(web=command not in COMMAND_LINE_APP_COMMANDS)
+    if command not in LAZY_COMMANDS:
+        register_migrations(app)  # `quizapp db ...`, whatever the config
     return app
 
 
-main = FlaskGroup(
+main = QuizAppGroup(
     create_app=_create_app,
     help="QuizApp: courses, question banks, quizzes and flashcards.",
 )
@@ -239,6 +294,9 @@ def questions_import(
     keyed by question id (re-importing updates). Errors print as file:line: message;
     nothing is then written. Questions missing from the file are kept (only `content load`
     retires)."""
+    from quizapp.services import catalog
+    from quizapp.services.bank_import import apply_import, category_mapping, plan_import, summary
+
     course = catalog.find_course(db.session, course_slug)
     if course is None:
         _fail([f"error: no course {course_slug!r}"])
@@ -265,8 +323,11 @@ def questions_import(
     click.echo(summary(plan) + history)
 
 
-def _import_history(course: Course, fmt: str, data: bytes, email: str, now: datetime) -> str:
+def _import_history(course, fmt: str, data: bytes, email: str, now: datetime) -> str:
     """Replay an Anki package's review log for one learner (same transaction as the import)."""
+    from quizapp.services.accounts import find_user_by_email
+    from quizapp.services.anki_history import import_review_history
+
     if fmt != "apkg":
         db.session.rollback()
         _fail(["error: --with-history reads an Anki package's review log (.apkg/.colpkg)"])
@@ -296,6 +357,9 @@ def _import_history(course: Course, fmt: str, data: bytes, email: str, now: date
 def questions_export(course_slug: str, fmt: str, output: Path) -> None:
     """Export a course's active questions: YAML (one bank, lesson per question), GIFT
     ($CATEGORY: course/lesson), Anki text (CSV) or an Anki .apkg deck."""
+    from quizapp.services import catalog
+    from quizapp.services.bank_export import export_course_file
+
     course = catalog.find_course(db.session, course_slug)
     if course is None:
         _fail([f"error: no course {course_slug!r}"])

@@ -5,7 +5,6 @@ from datetime import datetime
 
 from flask import current_app
 
-from quizapp.domain.scheduling import as_utc
 from quizapp.models.types import utcnow
 
 
@@ -13,4 +12,6 @@ def now() -> datetime:
     clock = current_app.config.get("CLOCK")
     if clock is None:
         return utcnow()
+    from quizapp.domain.scheduling import as_utc  # (fsrs: not for a command's start-up)
+
     return as_utc(clock() if callable(clock) else clock)

@@ -6,8 +6,6 @@ import click
 from flask.cli import with_appcontext
 
 from quizapp.extensions import db
-from quizapp.services.catalog import find_lesson
-from quizapp.services.drafting import drafts_bank
 
 
 @click.command("draft")
@@ -24,6 +22,9 @@ from quizapp.services.drafting import drafts_bank
 def draft_command(course_slug: str, lesson_key: str, output: Path) -> None:
     """Draft questions from a lesson's notes (bold terms, lists, comparisons, numbers),
     leaving out what the lesson already asks. Offline and rule-based: review the file."""
+    from quizapp.services.catalog import find_lesson
+    from quizapp.services.drafting import drafts_bank
+
     lesson = find_lesson(db.session, course_slug, lesson_key)
     if lesson is None:
         raise click.ClickException(f"no lesson {lesson_key!r} in course {course_slug!r}")

@@ -24,8 +24,7 @@ from quizapp.services import question_store
 from quizapp.services.carried_media import (
     CarriedFile,
     check_carried,
-    missing_alt_text,
-    missing_media,
+    media_warnings,
     store_carried,
 )
 from quizapp.services.import_writes import changes, changing_rows, created_values, insert_created
@@ -167,8 +166,7 @@ def plan_import(
             plan.errors += [f"{filename}:{line}: {question.get('id')}: {p}" for p in problems]
             continue
         question = {k: v for k, v in normalised.items() if k not in _PLACEMENT_KEYS}
-        plan.warnings += missing_alt_text(question, filename, line)
-        plan.warnings += missing_media(question, filename, line, known | set(plan.media))
+        plan.warnings += media_warnings(question, filename, line, known, plan.media)
         action = _action(stored.get(question["id"]), question, target)
         plan.items.append(PlannedQuestion(question, target.id, line, action))
     plan.kept = _kept(session, plan)

@@ -14,6 +14,7 @@ course has its Media row, and the same bytes imported again reuse the file."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from quizapp.domain.media_files import TOO_LARGE, MediaRefused, check_media
 from quizapp.domain.media_refs import MEDIA_SCHEME, referenced_targets
-from quizapp.domain.rendering import IMAGE_WITHOUT_ALT, content_warnings
 from quizapp.models import Course
 from quizapp.services.media import MAX_MEDIA_BYTES, store_media
 from quizapp.services.source_media import strings_of, with_stored_names
@@ -64,36 +64,38 @@ def check_carried(
     return with_stored_names(question, names), stored, errors
 
 
-def missing_alt_text(question: dict[str, Any], filename: str, line: int) -> list[str]:
+def media_warnings(
+    question: dict[str, Any], filename: str, line: int, known: set[str], carried: Iterable[str]
+) -> list[str]:
     """`file:line: id: …` for each image or sound of the question without a description
-    (alt text), as the editor's preview warns; the import still goes ahead."""
-    return [
-        f"{filename}:{line}: {question.get('id')}: an image or a sound has no description "
-        f"(alt text): {warning.detail}"
-        for text in strings_of(question)
+    (alt text), as the editor's preview warns, and for each `media:` reference that names
+    no file of the course (`known`, its stored media, or `carried`, the files the import
+    carries). Text formats (YAML, GIFT, Anki text) name files without carrying them, so a
+    question exported from one course and imported into another would show a broken
+    image: the import goes ahead and says so, and uploading the same file to the course
+    fixes it (a stored name is the file's hash). One walk of the question's strings; only
+    those that may hold an image or a reference are rendered or searched."""
+    texts = [text for text in strings_of(question) if "![" in text or MEDIA_SCHEME in text]
+    if not texts:
+        return []
+    from quizapp.domain.rendering import IMAGE_WITHOUT_ALT, content_warnings
+
+    where = f"{filename}:{line}: {question.get('id')}"
+    warnings = [
+        f"{where}: an image or a sound has no description (alt text): {warning.detail}"
+        for text in texts
         if "![" in text
         for warning in content_warnings(text)
         if warning.code == IMAGE_WITHOUT_ALT
     ]
-
-
-def missing_media(question: dict[str, Any], filename: str, line: int, known: set[str]) -> list[str]:
-    """`file:line: id: …` for each `media:` reference of the question that names no file of
-    the course (`known`: its stored media and the files the import carries). Text formats
-    (YAML, GIFT, Anki text) name files without carrying them, so a question exported from
-    one course and imported into another would show a broken image: the import goes ahead
-    and says so, and uploading the same file to the course fixes it (a stored name is the
-    file's hash)."""
     targets = {
-        target
-        for text in strings_of(question)
-        if MEDIA_SCHEME in text
-        for target in referenced_targets(text)
+        target for text in texts if MEDIA_SCHEME in text for target in referenced_targets(text)
     }
-    return [
-        f"{filename}:{line}: {question.get('id')}: media:{target} is not a file of this "
-        "course; upload it to the course's media (the same file gets the same name)"
-        for target in sorted(targets - known)
+    present = known | set(carried)
+    return warnings + [
+        f"{where}: media:{target} is not a file of this course; upload it to the course's "
+        "media (the same file gets the same name)"
+        for target in sorted(targets - present)
     ]
 
 

@@ -7,19 +7,51 @@ from the CLI, the web pages and the API schema)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from importlib import import_module
 from pathlib import PurePath
+from typing import Any
 
-from quizapp.domain.formats.anki import (
-    looks_like_anki_text,
-    read_anki_file,
-    write_anki_file,
-    write_apkg_file,
-)
-from quizapp.domain.formats.anki_apkg import looks_like_zip, read_apkg_file
-from quizapp.domain.formats.bank import read_bank_file, write_bank_file
 from quizapp.domain.formats.base import N_, Format
-from quizapp.domain.formats.gift import read_gift_file, write_gift_file
-from quizapp.domain.formats.moodle_xml import read_moodle_file, write_moodle_file
+
+# The format modules whose parsers and writers the table names (what `preload` imports).
+_MODULES: list[str] = []
+
+
+def _lazy(module: str, name: str) -> Callable[..., Any]:
+    """`quizapp.domain.formats.<module>.<name>`, imported when first called: the table is
+    read by the command line's --format choices, and a command must not load every
+    format's libraries (BeautifulSoup, genanki, YAML, XML) to parse one. The web app
+    imports them all before its first request (`preload`)."""
+    if module not in _MODULES:
+        _MODULES.append(module)
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(import_module(f"quizapp.domain.formats.{module}"), name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+def preload() -> None:
+    """Import every format module now (the web app's factory does, so that no request
+    pays for the first import of a parser)."""
+    for module in _MODULES:
+        import_module(f"quizapp.domain.formats.{module}")
+
+
+looks_like_anki_text = _lazy("anki", "looks_like_anki_text")
+read_anki_file = _lazy("anki", "read_anki_file")
+write_anki_file = _lazy("anki", "write_anki_file")
+write_apkg_file = _lazy("anki", "write_apkg_file")
+looks_like_zip = _lazy("anki_apkg", "looks_like_zip")
+read_apkg_file = _lazy("anki_apkg", "read_apkg_file")
+read_bank_file = _lazy("bank", "read_bank_file")
+write_bank_file = _lazy("bank", "write_bank_file")
+read_gift_file = _lazy("gift", "read_gift_file")
+write_gift_file = _lazy("gift", "write_gift_file")
+read_moodle_file = _lazy("moodle_xml", "read_moodle_file")
+write_moodle_file = _lazy("moodle_xml", "write_moodle_file")
 
 # Table order is the order of the choices shown, and breaks ties of a shared extension:
 # a `.txt` file is GIFT unless it opens with Anki's headers.

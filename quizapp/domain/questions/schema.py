@@ -7,11 +7,12 @@ import re
 from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from quizapp.domain.questions.base import Path, Problem
+
+if TYPE_CHECKING:  # imported when first needed: valid questions never need jsonschema
+    from jsonschema import Draft202012Validator, ValidationError
 
 _TYPE_NAMES = {
     "string": "text",
@@ -38,6 +39,8 @@ def bank_schema() -> dict[str, Any]:
 @cache
 def _validator(definition: str | None) -> Draft202012Validator:
     """Built once per root (the cache), never per question."""
+    from jsonschema import Draft202012Validator
+
     schema = bank_schema()
     if definition is not None:
         # Same $defs, rooted at one definition, so "#/$defs/..." references still resolve.
@@ -51,23 +54,22 @@ def _validator(definition: str | None) -> Draft202012Validator:
 
 def file_problems(data: Any) -> list[Problem]:
     """Problems of a whole bank file; paths start at the file root."""
-    return _problems(_validator(None), _quick_check(None), data)
+    return _problems(None, data)
 
 
 def question_problems(question: Any) -> list[Problem]:
     """Problems of one question (raw or normalised); paths start at the question."""
-    return _problems(_validator("question"), _quick_check("question"), question)
+    return _problems("question", question)
 
 
-def _problems(
-    validator: Draft202012Validator, quick: _Check | None, instance: Any
-) -> list[Problem]:
+def _problems(definition: str | None, instance: Any) -> list[Problem]:
+    quick = _quick_check(definition)
     if quick is not None and _plain(instance) and quick(instance):
         return []
     # Invalid (or unusual) input: jsonschema finds and words every problem, up to a limit
     # (a file of a million broken items would otherwise be checked and worded in full).
     seen: dict[tuple[Path, str], Problem] = {}
-    for error in validator.iter_errors(instance):
+    for error in _validator(definition).iter_errors(instance):
         for problem in _translate(error):
             seen.setdefault((problem.path, problem.message), problem)
         if len(seen) >= MAX_PROBLEMS:
