@@ -20,6 +20,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--small", action="store_true", help="~1/50th of the data: a smoke run")
     size.add_argument("--large", action="store_true", help="1,000,000 answers")
+    size.add_argument(
+        "--huge",
+        action="store_true",
+        help="5,000,000 answers from 20,000 learners (1,000,000 cards): the PostgreSQL "
+        "size target; with --only postgresql",
+    )
     for name, help_text in (
         ("learners", "learners (default 2,000)"),
         ("courses", "courses (default 3)"),
@@ -65,6 +71,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="QuizApp nodes: gunicorn instances on their own ports sharing the database and "
         "Redis, the 2 workers split between them and the load spread over them (1)",
     )
+    parser.add_argument(
+        "--scenarios",
+        metavar="NAME[,NAME...]",
+        type=lambda value: tuple(name for name in value.split(",") if name),
+        default=(),
+        help="measure only these QuizApp scenarios (e.g. instructor_dashboard_uncached); "
+        "the references are still measured",
+    )
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument(
         "--update-benchmarks",
@@ -74,10 +88,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _preset_name(args: argparse.Namespace) -> str:
+    return "small" if args.small else "large" if args.large else "huge" if args.huge else "default"
+
+
 def sizes_from(args: argparse.Namespace):
     from bench.dataset import Sizes
 
-    sizes = Sizes.preset("small" if args.small else "large" if args.large else "default")
+    sizes = Sizes.preset(_preset_name(args))
     overrides = {
         name: getattr(args, name)
         for name in ("learners", "courses", "questions", "answers", "cards")
@@ -88,13 +106,18 @@ def sizes_from(args: argparse.Namespace):
 
 def preset_of(args: argparse.Namespace) -> str | None:
     """The size preset of this run, or None when sizes were overridden by hand (or the
-    run measured several nodes: the growth table compares one node's runs)."""
-    if args.nodes > 1 or any(
-        getattr(args, n) is not None
-        for n in ("learners", "courses", "questions", "answers", "cards")
+    run measured several nodes or some scenarios only: the growth table compares one
+    node's full runs)."""
+    if (
+        args.nodes > 1
+        or args.scenarios
+        or any(
+            getattr(args, n) is not None
+            for n in ("learners", "courses", "questions", "answers", "cards")
+        )
     ):
         return None
-    return "small" if args.small else "large" if args.large else "default"
+    return _preset_name(args)
 
 
 def machine() -> dict:
@@ -171,6 +194,7 @@ def main(argv: list[str]) -> int:
         latency_connections=args.latency_connections,
         profile=args.profile,
         nodes=args.nodes,
+        scenarios=args.scenarios,
         gift_file=gift_file,
         gift_questions=gift_questions,
         results_dir=RESULTS_DIR,
@@ -187,6 +211,7 @@ def main(argv: list[str]) -> int:
             "latency_connections": args.latency_connections,
             "workers": 2,
             "nodes": args.nodes,
+            "scenarios": list(args.scenarios),
             "seed": args.seed,
         },
         "dataset": {

@@ -49,6 +49,9 @@ class Sizes:
         default = cls()
         if name == "large":
             return replace(default, answers=1_000_000)
+        if name == "huge":  # PostgreSQL's size target: ten times the default's answers,
+            # from ten times the learners (each learner's history as long as by default).
+            return replace(default, learners=20_000, answers=5_000_000, cards=1_000_000)
         if name == "small":  # about 1/50th: a smoke run
             return replace(
                 default,

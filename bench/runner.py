@@ -41,6 +41,7 @@ class Options:
     gift_questions: int
     results_dir: Path
     nodes: int = 1  # QuizApp nodes (gunicorn instances sharing the database and Redis)
+    scenarios: tuple[str, ...] = ()  # only these QuizApp scenarios (empty: every one)
 
 
 def _log(message: str) -> None:
@@ -210,7 +211,11 @@ def _app_scenarios(
                     for user in dataset.web_learners
                 }
                 instructor = login(server.url, dataset.instructor_email, PASSWORD)
-                scenarios = build_scenarios(dataset, cookies, instructor, tokens)
+                scenarios = [
+                    scenario
+                    for scenario in build_scenarios(dataset, cookies, instructor, tokens)
+                    if not options.scenarios or scenario.name in options.scenarios
+                ]
             for scenario in (s for s in scenarios if s.uncached == uncached):
                 main = options.latency_connections if scenario.latency else options.connections
                 levels = [main, *(c for c in scenario.more_connections if c != main)]

@@ -67,15 +67,57 @@ def _write_sqlite(connection: sa.Connection, dataset: Dataset) -> None:
             connection.exec_driver_sql(statement, batch)
 
 
+# The tables that grow with the data set's size. For the COPY their plain indexes and
+# foreign keys are dropped, then built again and validated after it: one sort per index
+# and one join per foreign key instead of millions of index insertions and trigger
+# lookups (500,000 answers: 36 -> 21 s). Primary keys and unique constraints stay.
+BIG_TABLES = ("attempts", "answers", "answer_choices", "cards", "review_logs")
+
+
+def _plain_indexes(cursor, tables) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement) of the indexes of `tables` that no constraint owns."""
+    cursor.execute(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+        "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname "
+        "AND c.connamespace = current_schema()::regnamespace) ORDER BY i.indexname",
+        (list(tables),),
+    )
+    return cursor.fetchall()
+
+
+def _foreign_keys(cursor, tables) -> list[tuple[str, str, str]]:
+    """(table, name, definition) of the foreign keys declared on `tables`."""
+    cursor.execute(
+        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
+        "FROM pg_constraint c WHERE c.contype = 'f' "
+        "AND c.conrelid::regclass::text = ANY(%s) ORDER BY c.conname",
+        (list(tables),),
+    )
+    return cursor.fetchall()
+
+
 def _write_postgresql(connection: sa.Connection, dataset: Dataset) -> None:
     raw = connection.connection.driver_connection  # psycopg 3
     with raw.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        indexes = _plain_indexes(cursor, BIG_TABLES)
+        foreign_keys = _foreign_keys(cursor, BIG_TABLES)
+        # Names from the catalogue of our own schema, never input.
+        for table, name, _definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
         for name in ORDER:
             table = dataset.tables[name]
             columns = ", ".join(table.columns)
             with cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
                 for row in table.rows:
                     copy.write_row(row)
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         for name in ORDER:
             if "id" in dataset.tables[name].columns:
                 cursor.execute(

@@ -221,3 +221,43 @@ def test_lua_data_escapes_what_lua_would_misread(tmp_path):
     text = path.read_text()
     assert "expect = {200}" in text
     assert '["Content-Type"] = "application/json"' in text
+
+
+def test_the_bulk_load_leaves_the_indexes_and_foreign_keys_of_the_migrations(
+    app, database_uri, dataset
+):
+    """On PostgreSQL the writer drops the big tables' plain indexes and foreign keys for
+    the COPY and builds them again: the same ones, every foreign key validated."""
+    from bench.writer import BIG_TABLES
+
+    def schema() -> dict:
+        engine = sa.create_engine(database_uri)
+        try:
+            inspector = sa.inspect(engine)
+            return {
+                table: (
+                    sorted(
+                        (index["name"], tuple(index["column_names"]), bool(index["unique"]))
+                        for index in inspector.get_indexes(table)
+                    ),
+                    sorted(
+                        (
+                            key["name"] or "",
+                            tuple(key["constrained_columns"]),
+                            key["referred_table"],
+                            tuple(key["referred_columns"]),
+                            tuple(sorted(key["options"].items())),
+                        )
+                        for key in inspector.get_foreign_keys(table)
+                    ),
+                )
+                for table in BIG_TABLES
+            }
+        finally:
+            engine.dispose()
+
+    before = schema()
+    assert all(indexes and keys for indexes, keys in before.values())
+    write_dataset(database_uri, dataset)
+    assert schema() == before
+    assert table_counts(database_uri, BIG_TABLES) == {t: dataset.count(t) for t in BIG_TABLES}
