@@ -60,8 +60,10 @@ def lesson(course_slug: str, lesson_slug: str):
     history = None
     rules = found.quiz_rules
     if current_user.is_authenticated:
-        history = quizzes.lesson_history(db.session, current_user.id, found.id, clock.now())
         rules = quiz_overrides.learner_rules(db.session, found, current_user.id)
+        history = quizzes.lesson_history(
+            db.session, current_user.id, found.id, clock.now(), rules=rules
+        )
     return render_template(
         "learn/lesson.html",
         lesson=found,
@@ -187,8 +189,10 @@ def autosave(course_slug: str, lesson_slug: str):
 
 def _start_page(lesson):
     """No attempt in progress: the last result (if any) and a "Start quiz" button."""
-    history = quizzes.lesson_history(db.session, current_user.id, lesson.id, clock.now())
     rules = quiz_overrides.learner_rules(db.session, lesson, current_user.id)
+    history = quizzes.lesson_history(
+        db.session, current_user.id, lesson.id, clock.now(), rules=rules
+    )
     return render_template(
         "learn/quiz_start.html",
         lesson=lesson,

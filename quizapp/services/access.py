@@ -8,15 +8,16 @@ from sqlalchemy.orm import Session
 from quizapp.domain.course_access import Standing
 from quizapp.models import COURSE_STAFF_ROLES, Course, GroupMember, Membership, User
 
+# Built once: every course page asks for the caller's membership.
+_ACTIVE_MEMBERSHIP = sa.select(Membership).where(
+    Membership.user_id == sa.bindparam("user_id"),
+    Membership.course_id == sa.bindparam("course_id"),
+    Membership.removed_at.is_(None),
+)
+
 
 def active_membership(session: Session, user_id: int, course_id: int) -> Membership | None:
-    return session.scalar(
-        sa.select(Membership).where(
-            Membership.user_id == user_id,
-            Membership.course_id == course_id,
-            Membership.removed_at.is_(None),
-        )
-    )
+    return session.scalar(_ACTIVE_MEMBERSHIP, {"user_id": user_id, "course_id": course_id})
 
 
 def standing(session: Session, user: User | None, course: Course) -> Standing:

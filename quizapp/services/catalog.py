@@ -81,25 +81,40 @@ def list_courses(session: Session, where=None) -> list[CourseSummary]:
 _LESSON_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
+# Built once: every course page looks its course (and lesson) up by slug.
+_COURSE_BY_SLUG = sa.select(Course).where(Course.slug == sa.bindparam("slug"))
+
+
+def _lesson_lookup(by_number: bool) -> sa.Select:
+    named = Lesson.slug == sa.bindparam("key")
+    if by_number:
+        named = sa.or_(named, Lesson.number == sa.bindparam("number"))
+    # The pages show the course too: fill it from the join instead of a second query.
+    return (
+        sa.select(Lesson)
+        .join(Course)
+        .options(contains_eager(Lesson.course))
+        .where(Course.slug == sa.bindparam("course_slug"), named)
+        .order_by((Lesson.slug == sa.bindparam("key")).desc())
+        .limit(1)
+    )
+
+
+_LESSON_BY_KEY = {by_number: _lesson_lookup(by_number) for by_number in (False, True)}
+
+
 def find_course(session: Session, slug: str) -> Course | None:
-    return session.scalar(sa.select(Course).where(Course.slug == slug))
+    return session.scalar(_COURSE_BY_SLUG, {"slug": slug})
 
 
 def find_lesson(session: Session, course_slug: str, lesson_key: str) -> Lesson | None:
     """The course's lesson named by its slug, or by its number (`3`) as the command line
     and the import API let people name it; a slug wins over a number that reads the same."""
-    named = Lesson.slug == lesson_key
-    if _LESSON_NUMBER.fullmatch(lesson_key):
-        named = sa.or_(named, Lesson.number == int(lesson_key))
-    # The pages show the course too: fill it from the join instead of a second query.
-    return session.scalar(
-        sa.select(Lesson)
-        .join(Course)
-        .options(contains_eager(Lesson.course))
-        .where(Course.slug == course_slug, named)
-        .order_by((Lesson.slug == lesson_key).desc())
-        .limit(1)
-    )
+    by_number = _LESSON_NUMBER.fullmatch(lesson_key) is not None
+    parameters = {"course_slug": course_slug, "key": lesson_key}
+    if by_number:
+        parameters["number"] = int(lesson_key)
+    return session.scalar(_LESSON_BY_KEY[by_number], parameters)
 
 
 def lesson_summaries(session: Session, course: Course) -> list[LessonSummary]:

@@ -76,6 +76,23 @@ def learner_groups(session: Session, course_id: int, user_id: int) -> list[Cours
     )
 
 
+# Built once (every lesson and quiz page asks): the columns an Override needs, no ORM rows.
+_OVERRIDES = sa.select(
+    QuizOverride.lesson_id,
+    QuizOverride.extra_minutes,
+    QuizOverride.extra_attempts,
+    QuizOverride.closes,
+).where(
+    QuizOverride.lesson_id.in_(sa.bindparam("lesson_ids", expanding=True)),
+    sa.or_(
+        QuizOverride.user_id == sa.bindparam("user_id"),
+        QuizOverride.group_id.in_(
+            sa.select(GroupMember.group_id).where(GroupMember.user_id == sa.bindparam("user_id"))
+        ),
+    ),
+)
+
+
 def learner_rules(session: Session, lesson: Lesson, user_id: int) -> QuizRules:
     """The lesson's quiz rules with the learner's own and their groups' overrides."""
     return learner_rules_by_lesson(session, [lesson], user_id)[lesson.id]
@@ -85,12 +102,8 @@ def learner_rules_by_lesson(
     session: Session, lessons: list[Lesson], user_id: int
 ) -> dict[int, QuizRules]:
     """learner_rules for many lessons (the learner dashboard's) in one query."""
-    in_groups = sa.select(GroupMember.group_id).where(GroupMember.user_id == user_id)
-    rows = session.scalars(
-        sa.select(QuizOverride).where(
-            QuizOverride.lesson_id.in_([lesson.id for lesson in lessons]),
-            sa.or_(QuizOverride.user_id == user_id, QuizOverride.group_id.in_(in_groups)),
-        )
+    rows = session.execute(
+        _OVERRIDES, {"lesson_ids": [lesson.id for lesson in lessons], "user_id": user_id}
     )
     overrides: dict[int, list[Override]] = {}
     for row in rows:

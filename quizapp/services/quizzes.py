@@ -77,14 +77,15 @@ def quiz_questions(session: Session, lesson: Lesson) -> list[Question]:
     return [row for row in rows if in_quiz(row.type)]
 
 
+_ACTIVE_TYPES = sa.select(Question.type).where(
+    Question.lesson_id == sa.bindparam("lesson_id"), Question.retired_at.is_(None)
+)
+
+
 def question_count(session: Session, lesson: Lesson) -> int:
     """The questions a quiz asks (descriptions are not counted): their types only, not
     whole rows (the lesson page asks on every view)."""
-    types = session.scalars(
-        sa.select(Question.type).where(
-            Question.lesson_id == lesson.id, Question.retired_at.is_(None)
-        )
-    )
+    types = session.scalars(_ACTIVE_TYPES, {"lesson_id": lesson.id})
     return sum(1 for kind in types if in_quiz(kind) and is_scored(kind))
 
 
@@ -236,25 +237,34 @@ def attempt_for_user(session: Session, attempt_id: int, user_id: int, is_staff: 
     return attempt
 
 
+# Built once: the lesson and quiz pages ask on every view.
+_HISTORY = (
+    sa.select(Attempt.id, Attempt.score, Attempt.pending_answers)
+    .where(
+        Attempt.user_id == sa.bindparam("user_id"),
+        Attempt.lesson_id == sa.bindparam("lesson_id"),
+        Attempt.submitted_at.is_not(None),
+        Attempt.preview.is_(False),
+    )
+    .order_by(Attempt.submitted_at, Attempt.id)
+)
+
+
 def lesson_history(
-    session: Session, user_id: int, lesson_id: int, seen_at: datetime | None = None
+    session: Session,
+    user_id: int,
+    lesson_id: int,
+    seen_at: datetime | None = None,
+    rules: QuizRules | None = None,
 ) -> LessonHistory:
     """The learner's submitted attempts at the lesson (previews left out), in one query.
 
     With `seen_at` it is what the learner may see at that moment: while the lesson's
     review options hide the score (SPEC §12: after_close before the learner's close
     date, or never), the best, the last and the grade are left out (`scores_hidden`).
-    Staff looking at a learner's history pass none."""
-    rows = session.execute(
-        sa.select(Attempt.id, Attempt.score, Attempt.pending_answers)
-        .where(
-            Attempt.user_id == user_id,
-            Attempt.lesson_id == lesson_id,
-            Attempt.submitted_at.is_not(None),
-            Attempt.preview.is_(False),
-        )
-        .order_by(Attempt.submitted_at, Attempt.id)
-    ).all()
+    Staff looking at a learner's history pass none; a page that has the learner's
+    `rules` (quiz_overrides.learner_rules) already passes them instead of a second query."""
+    rows = session.execute(_HISTORY, {"user_id": user_id, "lesson_id": lesson_id}).all()
     scores = [row.score for row in rows]
     lesson = session.get(Lesson, lesson_id)
     grade = lesson_grade(lesson.quiz_grading or "highest", _grade_scores(rows))
@@ -266,7 +276,11 @@ def lesson_history(
         grade=grade.score,
         grade_pending=grade.pending,
     )
-    if seen_at is not None and not scores_shown(learner_rules(session, lesson, user_id), seen_at):
+    if seen_at is None:
+        return history
+    if rules is None:
+        rules = learner_rules(session, lesson, user_id)
+    if not scores_shown(rules, seen_at):
         return replace(history, best_score=None, last_score=None, grade=None, scores_hidden=True)
     return history
 
