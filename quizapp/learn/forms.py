@@ -1,10 +1,15 @@
 """Quiz forms, built per attempt from the attempt's fixed layout."""
 
-from flask import get_template_attribute, request
+from collections import OrderedDict
+from functools import cache
+
+from babel.support import Translations
+from flask import current_app, get_template_attribute, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SubmitField
+from wtforms.i18n import messages_path
 
 from quizapp.answering.fields import (
     FIELD_BUILDERS,
@@ -22,7 +27,25 @@ class StartQuizForm(FlaskForm):
     submit = SubmitField(_l("Start a new attempt"))
 
 
-class QuizForm(FlaskForm):
+@cache
+def _wtforms_messages(locale: str) -> Translations:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _QuizFormBase(FlaskForm):
+    """WTForms' own messages in the reader's language, as Flask-WTF gives them, but read
+    from disk once per worker and language instead of once per request (its CSRF field's
+    label asks for one on every form built, the quiz page builds one per view and the
+    autosave one per save)."""
+
+    class Meta:
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return _wtforms_messages(str(get_locale()))
+
+
+class QuizForm(_QuizFormBase):
     attempt_id = HiddenField()
     # Set by the confirmation step (and by the countdown at zero): submit even with
     # questions unanswered (services.quiz_submission.submit_attempt's blank rule).
@@ -30,7 +53,7 @@ class QuizForm(FlaskForm):
     submit = SubmitField(_l("Submit answers"))
 
 
-class AutosaveForm(FlaskForm):
+class AutosaveForm(_QuizFormBase):
     """CSRF only: the answers come as the quiz form's own fields (learn.views.autosave)."""
 
 
@@ -39,14 +62,58 @@ def answer_prefix(answer_id: int) -> str:
 
 
 def build_quiz_form(attempt: Attempt, base=QuizForm, **kwargs) -> FlaskForm:
-    """A form class made for this attempt: one set of fields per question, in order, any
-    of which may be left blank. It shows the autosaved answers unless the request posts
-    the form (then what was posted is what counts)."""
+    """The attempt's form: one set of fields per question, in order, any of which may be
+    left blank. It shows the autosaved answers unless the request posts the form (then
+    what was posted is what counts)."""
+    saved: dict[str, object] = {}
+    if request.method != "POST":
+        for answer in attempt.answers:
+            if answer.response is None or answer.question.type not in FIELD_BUILDERS:
+                continue
+            question = question_dict(answer.question)
+            response = restore_response(question, answer.response)
+            prefix, layout = answer_prefix(answer.id), answer.display_order
+            saved |= saved_field_data(prefix, question, layout, response)
+    return _form_class(attempt, base)(data=None if request.method == "POST" else saved, **kwargs)
 
+
+# Form classes made for an attempt, per worker: a reload of the quiz page and every
+# autosave would otherwise build the same class (and its choices' Markdown) again.
+FORM_CLASSES_KEPT = 512
+_form_classes: OrderedDict[tuple, type] = OrderedDict()
+
+
+def _form_class(attempt: Attempt, base) -> type:
+    """The class of `base` with the attempt's fields, kept by what they are made from: the
+    answers, their questions' content and version and their shown layout."""
+    key = (
+        base,
+        tuple(
+            (
+                a.id,
+                a.question.id,
+                a.question.content_hash,
+                a.question.version,
+                repr(a.display_order),
+            )
+            for a in attempt.answers
+        ),
+    )
+    form_class = _form_classes.get(key)
+    if form_class is None:
+        form_class = _make_form_class(attempt, base)
+        _form_classes[key] = form_class
+        if len(_form_classes) > FORM_CLASSES_KEPT:
+            _form_classes.popitem(last=False)
+    else:
+        _form_classes.move_to_end(key)
+    return form_class
+
+
+def _make_form_class(attempt: Attempt, base) -> type:
     class AttemptForm(base):
         pass
 
-    saved: dict[str, object] = {}
     for answer in attempt.answers:
         question = question_dict(answer.question)
         prefix, layout = answer_prefix(answer.id), answer.display_order
@@ -55,10 +122,7 @@ def build_quiz_form(attempt: Attempt, base=QuizForm, **kwargs) -> FlaskForm:
             continue
         builder.add_fields(AttemptForm, prefix, question, layout)
         allow_blank(AttemptForm, builder.field_names(prefix, question, layout))
-        if answer.response is not None:
-            response = restore_response(question, answer.response)
-            saved |= saved_field_data(prefix, question, layout, response)
-    return AttemptForm(data=None if request.method == "POST" else saved, **kwargs)
+    return AttemptForm
 
 
 def read_responses(

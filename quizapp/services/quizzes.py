@@ -9,7 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.domain.grades import lesson_grade
@@ -89,26 +89,45 @@ def question_count(session: Session, lesson: Lesson) -> int:
     return sum(1 for kind in types if in_quiz(kind) and is_scored(kind))
 
 
-def _with_questions():
-    """Loader option: an attempt's answers and their questions in two queries, whatever
-    the number of questions (the quiz page and grading read every one)."""
-    return selectinload(Attempt.answers).selectinload(Answer.question)
+# Built once: the quiz page reads its open attempt on every view and every autosave.
+_OPEN_ATTEMPT = (
+    sa.select(Attempt)
+    .where(
+        Attempt.user_id == sa.bindparam("user_id"),
+        Attempt.lesson_id == sa.bindparam("lesson_id"),
+        Attempt.submitted_at.is_(None),
+    )
+    .order_by(Attempt.id.desc())
+    .limit(1)
+)
+_ATTEMPT = sa.select(Attempt).where(Attempt.id == sa.bindparam("attempt_id"))
+_ANSWERS_WITH_QUESTIONS = (
+    sa.select(Answer, Question)
+    .join(Question, Question.id == Answer.question_id)
+    .where(Answer.attempt_id == sa.bindparam("attempt_id"))
+    .order_by(Answer.position)
+)
+
+
+def _with_questions(session: Session, attempt: Attempt | None) -> Attempt | None:
+    """The attempt with its answers and their questions loaded, in one query whatever the
+    number of questions (the quiz page and grading read every one): a join instead of
+    selectinload's two, its loader machinery costing more than the rows on a quiz page.
+    Answers the session has already loaded are kept as they are."""
+    if attempt is None or "answers" not in sa.inspect(attempt).unloaded:
+        return attempt
+    rows = session.execute(_ANSWERS_WITH_QUESTIONS, {"attempt_id": attempt.id}).all()
+    set_committed_value(attempt, "answers", [answer for answer, _question in rows])
+    for answer, question in rows:
+        set_committed_value(answer, "question", question)
+    return attempt
 
 
 def open_attempt(session: Session, user_id: int, lesson_id: int) -> Attempt | None:
     """The learner's unsubmitted attempt at this lesson, if any (a reload keeps it), with
     its answers and their questions loaded."""
-    return session.scalar(
-        sa.select(Attempt)
-        .where(
-            Attempt.user_id == user_id,
-            Attempt.lesson_id == lesson_id,
-            Attempt.submitted_at.is_(None),
-        )
-        .order_by(Attempt.id.desc())
-        .limit(1)
-        .options(_with_questions())
-    )
+    attempt = session.scalar(_OPEN_ATTEMPT, {"user_id": user_id, "lesson_id": lesson_id})
+    return _with_questions(session, attempt)
 
 
 def open_or_start_attempt(
@@ -229,12 +248,10 @@ def _start(
 
 def attempt_for_user(session: Session, attempt_id: int, user_id: int, is_staff: bool = False):
     """The attempt when this user may see it (its owner, or staff); None otherwise."""
-    attempt = session.scalar(
-        sa.select(Attempt).where(Attempt.id == attempt_id).options(_with_questions())
-    )
+    attempt = session.scalar(_ATTEMPT, {"attempt_id": attempt_id})
     if attempt is None or (attempt.user_id != user_id and not is_staff):
         return None
-    return attempt
+    return _with_questions(session, attempt)
 
 
 # Built once: the lesson and quiz pages ask on every view.
