@@ -1,7 +1,7 @@
 """Template globals and filters: Markdown rendering, percentages, the current language."""
 
 from flask import Flask, g
-from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import format_datetime, format_decimal, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -20,6 +20,7 @@ def register(app: Flask) -> None:
         html = render_markdown(text or "", heading_anchors=anchors, top_heading=top_heading)
         return Markup(html)  # noqa: S704
 
+    install_gettext(app)
     app.jinja_env.globals["cloze_prompt"] = cloze_prompt
     app.jinja_env.globals["answer_text"] = answer_text
     # Numbers and moments in the reader's locale (0,36 in Spanish, 0.36 in English).
@@ -74,3 +75,33 @@ def _teaches() -> bool:
     if "teaches" not in g:
         g.teaches = access.staffs_a_course(db.session, current_user.id)
     return g.teaches
+
+
+def install_gettext(app: Flask) -> None:
+    """The templates' _() and ngettext() as Flask-Babel installs them, reading the catalog
+    through request_translations: Flask-Babel's own lookup walks the app context about ten
+    times per string, and a page has a few dozen strings."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+    )
+
+
+def request_translations():
+    """Flask-Babel's catalog for the request, kept beside its chosen locale (in its own
+    per-context namespace) for as long as that locale holds: a refresh() or force_locale()
+    changes the locale object, and the catalog is looked up again."""
+    context = g.get("_flask_babel")
+    if context is not None:
+        kept = getattr(context, "quizapp_translations", None)
+        locale = getattr(context, "babel_locale", None)
+        if kept is not None and locale is not None and kept[0] is locale:
+            return kept[1]
+    translations = get_translations()
+    context = g.get("_flask_babel")
+    if context is not None:  # None outside an application context: nothing to keep
+        context.quizapp_translations = (getattr(context, "babel_locale", None), translations)
+    return translations
