@@ -2,10 +2,12 @@
 (answering.fields.rendered_fields): a reload shows what was saved since, in the language
 chosen since, and a field with an error is rendered with it."""
 
+import copy
 import re
 
 from quizapp.extensions import db
 from quizapp.models import Attempt
+from quizapp.services.question_store import apply_question, question_dict
 from tests.conftest import csrf_token_from
 
 LESSON = "/courses/curso-flask/clase-3-que-es-flask"
@@ -67,3 +69,38 @@ def test_a_field_with_an_error_is_shown_with_it(client, auth, make_user, bundled
     assert refused.status_code == 200
     assert f'id="q{numeric.id}-errors"' in page
     assert "Enter a number" in page or "Escribe un número" in page
+
+
+def test_a_question_edited_during_the_attempt_shows_its_new_choices(
+    client, auth, make_user, bundled_course
+):
+    """The form class is kept per worker (learn.forms._form_class) by the questions'
+    content hash and version: an edit made after the page was shown is shown on reload."""
+    attempt, _token = _start(client, auth, make_user)
+    answer = next(a for a in attempt.answers if a.question.type == "single_choice")
+    client.get(f"{LESSON}/quiz")  # the form class made and kept
+    question = copy.deepcopy(question_dict(answer.question))  # row.data is not mutated
+    question["choices"][0]["text"] = "Una opción reescrita"
+    assert apply_question(answer.question, question)
+    db.session.commit()
+    page = client.get(f"{LESSON}/quiz").get_data(as_text=True)
+    assert "Una opción reescrita" in page
+
+
+def test_the_form_messages_follow_the_language_chosen_since(
+    client, auth, make_user, bundled_course
+):
+    """WTForms' own messages come from a per-worker catalog per language
+    (learn.forms._wtforms_messages)."""
+    attempt, token = _start(client, auth, make_user)
+    answer = next(a for a in attempt.answers if a.question.type == "single_choice")
+    posted = {"csrf_token": token, "attempt_id": str(attempt.id), f"q{answer.id}": "99"}
+    shown = {}
+    for code in ("es", "en", "es"):
+        client.post("/lang/" + code, data={"csrf_token": token, "next": f"{LESSON}/quiz"})
+        refused = client.post(f"{LESSON}/quiz", data=posted)
+        assert refused.status_code == 200
+        shown.setdefault(code, []).append(refused.get_data(as_text=True))
+    assert all("Opción inválida." in page for page in shown["es"])
+    assert "Not a valid choice." in shown["en"][0]
+    assert "Opción inválida." not in shown["en"][0]
