@@ -1,7 +1,8 @@
 """Two app nodes behind one PostgreSQL and one Redis behave as one: a learner who logs in
 on one node continues on the other (session and CSRF token), their login attempts count
-once across both (rate limit), and the instructor dashboard's cached figures rendered on
-one node are the ones the other serves (shared cache).
+once across both (rate limit), the instructor dashboard's cached figures rendered on
+one node are the ones the other serves (shared cache), and a job asked for on one node is
+run by a `quizapp worker` on the shared queue and reported by the other (jobs).
 
 PostgreSQL: a fresh database beside TEST_DATABASE_URL's, or, when that is unset (CI's
 SQLite pass, where this test runs), on the machine's server at 127.0.0.1:5432. Redis:
@@ -9,6 +10,7 @@ REDIS_URL, else 127.0.0.1:6379; the nodes' keys carry a prefix of their own."""
 
 import os
 import re
+import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +19,7 @@ import pytest
 import requests
 
 from tests.processes import (
+    VENV_BIN,
     fresh_postgresql_database,
     has_gunicorn,
     run_commands,
@@ -89,27 +92,39 @@ def database(tmp_path_factory):
 
 
 @contextmanager
-def two_nodes(database: str, workdir) -> Iterator[tuple[str, str]]:
+def two_nodes(env: dict[str, str], workdir) -> Iterator[tuple[str, str]]:
     """Two gunicorn instances on free ports, one database and one Redis (under a key
     prefix of their own, so counters start at zero)."""
     if not has_gunicorn():
         pytest.fail("gunicorn is missing from the virtualenv")
-    env = server_env(
-        database,
-        REDIS_URL=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
-        REDIS_KEY_PREFIX=f"two-nodes-{uuid.uuid4().hex[:8]}:",
-        LOGIN_RATE_LIMIT=f"{LOGIN_LIMIT} per minute",
-        DASHBOARD_CACHE_SECONDS="300",
-    )
     logs = [workdir / "node-a.log", workdir / "node-b.log"]
     with serve_several(env, logs, workers=1, threads=2) as (first, second):
         assert first.url != second.url
         yield first.url, second.url
 
 
+def node_env(database: str) -> dict[str, str]:
+    """What every process of one deployment shares: the database, Redis, and under a prefix
+    (and a job queue) of this run's own, so counters and queues start empty."""
+    run = uuid.uuid4().hex[:8]
+    return server_env(
+        database,
+        REDIS_URL=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+        REDIS_KEY_PREFIX=f"two-nodes-{run}:",
+        JOBS_QUEUE=f"two-nodes-{run}",
+        LOGIN_RATE_LIMIT=f"{LOGIN_LIMIT} per minute",
+        DASHBOARD_CACHE_SECONDS="300",
+    )
+
+
 @pytest.fixture(scope="module")
-def nodes(database, tmp_path_factory):
-    with two_nodes(database, tmp_path_factory.mktemp("two-nodes")) as urls:
+def deployment(database) -> dict[str, str]:
+    return node_env(database)
+
+
+@pytest.fixture(scope="module")
+def nodes(deployment, tmp_path_factory):
+    with two_nodes(deployment, tmp_path_factory.mktemp("two-nodes")) as urls:
         yield urls
 
 
@@ -130,7 +145,7 @@ def test_a_learner_logs_in_on_one_node_and_continues_on_the_other(nodes):
 
 def test_login_attempts_count_once_across_both_nodes(database, tmp_path):
     intruder = Browser()
-    with two_nodes(database, tmp_path) as (node_a, node_b):
+    with two_nodes(node_env(database), tmp_path) as (node_a, node_b):
         answers = [
             intruder.login(node, LEARNER, password="wrong-password").status_code
             for node in [node_a, node_b] * LOGIN_LIMIT
@@ -173,3 +188,36 @@ def test_the_dashboard_cached_on_one_node_is_the_one_the_other_serves(nodes):
     assert re.search(r'id="learners-total">\s*(\d+)\s*<', fresh.text).group(1) == str(
         int(total) + 1
     )
+
+
+def _job_is_waiting(page: requests.Response) -> bool:
+    """Whether the learner's settings page shows a fit not over yet (queued or running)."""
+    assert page.status_code == 200, page.status_code
+    return 'id="memory-job" data-job-running="1"' in page.text
+
+
+def test_a_job_asked_for_on_one_node_is_run_by_the_worker_and_shown_by_the_other(nodes, deployment):
+    node_a, node_b = nodes
+    learner = Browser()
+    assert learner.login(node_a, LEARNER).status_code == 302
+    token = learner.csrf_token(f"{node_a}/review/settings")
+    asked = learner.post(f"{node_a}/review/settings/fit", {"csrf_token": token})
+    assert asked.status_code == 302
+    # Neither node runs it: it waits in the shared queue, and node B sees it waiting.
+    assert _job_is_waiting(learner.get(f"{node_b}/review/settings"))
+
+    # A worker of the same deployment (database, Redis, queue) runs it.
+    done = subprocess.run(  # noqa: S603  (our own console script)
+        [str(VENV_BIN / "quizapp"), "worker", "--burst"],
+        env=deployment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert deployment["JOBS_QUEUE"] in done.stdout + done.stderr, done.stderr  # the nodes' queue
+    for node in (node_b, node_a):
+        page = learner.get(f"{node}/review/settings")
+        assert not _job_is_waiting(page)
+        assert "The last fit failed" not in page.text
