@@ -268,6 +268,17 @@ def deck_course(app):
 
 
 @pytest.fixture
+def essay_course(app):
+    """tests.factories.make_essay_course, committed: "ensayos", one lesson with
+    descriptions, a single choice and an essay graded by hand."""
+    from tests.factories import make_essay_course
+
+    course = make_essay_course(db.session)
+    db.session.commit()
+    return course
+
+
+@pytest.fixture
 def bundled_course(app, not_teaching):
     """The course shipped in questions/, loaded through the real loader; the instructors
     made so far teach it."""

@@ -323,3 +323,8 @@ def add_essay(session: Session, lesson: Lesson, external_id: str = "matrix-essay
 def essay_responses(attempt: Attempt, text: str = "Porque su núcleo es pequeño.") -> dict:
     """Responses that answer the attempt's essays (and nothing else)."""
     return {a.id: text for a in attempt.answers if a.question.type == "essay"}
+
+
+def answer_to(attempt: Attempt, external_id: str):
+    """The attempt's answer to the question with this bank id."""
+    return next(a for a in attempt.answers if a.question.external_id == external_id)

@@ -11,25 +11,19 @@ import pytest
 from quizapp.extensions import db
 from quizapp.services import manual_grading, quiz_overrides, quiz_submission, quizzes
 from quizapp.services.attempt_results import review_shown, shown_results
-from tests.factories import make_essay_course
+from tests.factories import answer_to
 
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def course(app):
-    course = make_essay_course(db.session)
-    db.session.commit()
-    return course
+def course(essay_course):
+    return essay_course
 
 
 @pytest.fixture
 def lesson(course):
     return course.lessons[0]
-
-
-def _by_id(attempt, external_id):
-    return next(a for a in attempt.answers if a.question.external_id == external_id)
 
 
 def _numbers(attempt) -> dict[str, int]:
@@ -50,20 +44,20 @@ def test_the_blank_rule_numbers_questions_as_shown_and_leaves_descriptions_out(l
 
 def test_a_blank_essay_needs_the_confirmation_and_then_scores_zero(lesson, make_user):
     attempt = quizzes.start_attempt(db.session, make_user().id, lesson, NOW, seed=3)
-    chosen = {_by_id(attempt, "l1-q1").id: 0}
+    chosen = {answer_to(attempt, "l1-q1").id: 0}
     with pytest.raises(quiz_submission.Unanswered) as refused:
         quiz_submission.submit_attempt(db.session, attempt, chosen, NOW, confirm_unanswered=False)
     assert refused.value.numbers == [_numbers(attempt)["l1-essay"]]
     quiz_submission.submit_attempt(db.session, attempt, chosen, NOW, confirm_unanswered=True)
     assert (attempt.pending_answers, attempt.score) == (0, pytest.approx(0.5))
-    assert _by_id(attempt, "l1-essay").score == 0.0
+    assert answer_to(attempt, "l1-essay").score == 0.0
 
 
 def test_a_late_submission_grades_the_essay_saved_in_time_as_pending(lesson, make_user):
     lesson.set_quiz_rules(replace(lesson.quiz_rules, time_limit=10))
     db.session.commit()
     attempt = quizzes.start_attempt(db.session, make_user().id, lesson, NOW, seed=3)
-    essay, choice = _by_id(attempt, "l1-essay"), _by_id(attempt, "l1-q1")
+    essay, choice = answer_to(attempt, "l1-essay"), answer_to(attempt, "l1-q1")
     quiz_submission.save_answers(db.session, attempt, {essay.id: "Guardado a tiempo."}, NOW)
     outcome = quiz_submission.submit_attempt(
         db.session,
@@ -87,7 +81,7 @@ def test_review_options_hide_a_hand_grade_and_its_comment_until_they_show_them(
     db.session.commit()
     learner = make_user()
     attempt = quizzes.start_attempt(db.session, learner.id, lesson, NOW, seed=3)
-    essay = _by_id(attempt, "l1-essay")
+    essay = answer_to(attempt, "l1-essay")
     quiz_submission.submit_attempt(db.session, attempt, {essay.id: "Es pequeño."}, NOW)
     manual_grading.grade_answer(
         db.session, course, essay.id, 0.8, "Falta Werkzeug.", make_user("instructor").id, NOW

@@ -10,14 +10,12 @@ from quizapp.models.types import utcnow
 from quizapp.services import manual_grading, quiz_submission, quizzes
 from quizapp.services.attempt_results import attempt_results
 from quizapp.services.manual_grading import GradingError, QueueFilter
-from tests.factories import make_essay_course
+from tests.factories import answer_to, make_essay_course
 
 
 @pytest.fixture
-def course(app):
-    course = make_essay_course(db.session)
-    db.session.commit()
-    return course
+def course(essay_course):
+    return essay_course
 
 
 @pytest.fixture
@@ -25,13 +23,9 @@ def lesson(course):
     return course.lessons[0]
 
 
-def _by_id(attempt, external_id):
-    return next(a for a in attempt.answers if a.question.external_id == external_id)
-
-
 def _submit(learner, lesson, essay="Flask es pequeño y se extiende.", choice=0):
     attempt = quizzes.start_attempt(db.session, learner.id, lesson, utcnow(), seed=3)
-    responses = {_by_id(attempt, "l1-q1").id: choice, _by_id(attempt, "l1-essay").id: essay}
+    responses = {answer_to(attempt, "l1-q1").id: choice, answer_to(attempt, "l1-essay").id: essay}
     quiz_submission.submit_attempt(db.session, attempt, responses, utcnow())
     db.session.commit()
     return attempt
@@ -53,7 +47,7 @@ def test_a_written_essay_leaves_the_attempt_pending_with_a_floor_score(lesson, m
     attempt = _submit(make_user(), lesson)
     assert attempt.pending_answers == 1
     assert attempt.score == pytest.approx(0.5)  # the right choice; the essay counts 0 for now
-    essay, case = _by_id(attempt, "l1-essay"), _by_id(attempt, "l1-caso")
+    essay, case = answer_to(attempt, "l1-essay"), answer_to(attempt, "l1-caso")
     assert (essay.awaiting_grade, essay.score, essay.is_correct) == (True, None, None)
     assert essay.response == "Flask es pequeño y se extiende."
     assert (case.awaiting_grade, case.score, case.is_correct) == (False, None, None)
@@ -65,7 +59,7 @@ def test_a_written_essay_leaves_the_attempt_pending_with_a_floor_score(lesson, m
 def test_a_blank_essay_scores_zero_and_awaits_nothing(lesson, make_user):
     attempt = _submit(make_user(), lesson, essay="")
     assert attempt.pending_answers == 0
-    assert _by_id(attempt, "l1-essay").score == 0.0
+    assert answer_to(attempt, "l1-essay").score == 0.0
 
 
 def test_essays_and_descriptions_never_become_cards(lesson, make_user):
@@ -119,7 +113,7 @@ def test_grading_the_last_essay_settles_the_attempt(course, lesson, make_user):
     db.session.refresh(attempt)
     assert attempt.pending_answers == 0
     assert attempt.score == pytest.approx((1.0 + 0.8) / 2)
-    essay = _by_id(attempt, "l1-essay")
+    essay = answer_to(attempt, "l1-essay")
     assert (essay.score, essay.is_correct, essay.awaiting_grade) == (0.8, False, False)
     assert (essay.grader_comment, essay.graded_by_id) == ("Bien, falta Werkzeug.", grader.id)
     assert manual_grading.grading_queue(db.session, course) == []
@@ -134,7 +128,7 @@ def test_grading_the_last_essay_settles_the_attempt(course, lesson, make_user):
 def test_a_graded_essay_can_be_graded_again(course, lesson, make_user):
     attempt = _submit(make_user(), lesson)
     grader = make_user("instructor")
-    answer_id = _by_id(attempt, "l1-essay").id
+    answer_id = answer_to(attempt, "l1-essay").id
     manual_grading.grade_answer(db.session, course, answer_id, 1, None, grader.id, utcnow())
     manual_grading.grade_answer(
         db.session, course, answer_id, 0.5, "Mejor no.", grader.id, utcnow()
@@ -147,7 +141,7 @@ def test_a_graded_essay_can_be_graded_again(course, lesson, make_user):
 @pytest.mark.parametrize("score", [-0.1, 1.5, "0.5", None, True, float("nan")])
 def test_a_grade_outside_0_to_1_is_refused_and_nothing_changes(course, lesson, make_user, score):
     attempt = _submit(make_user(), lesson)
-    answer_id = _by_id(attempt, "l1-essay").id
+    answer_id = answer_to(attempt, "l1-essay").id
     with pytest.raises(GradingError):
         manual_grading.grade_answer(
             db.session, course, answer_id, score, None, make_user("instructor").id, utcnow()
@@ -160,9 +154,9 @@ def test_an_answer_of_another_course_or_an_auto_graded_one_is_not_found(course, 
     attempt = _submit(make_user(), lesson)
     other = make_essay_course(db.session, slug="otro")
     grader = make_user("instructor").id
-    essay_id = _by_id(attempt, "l1-essay").id
+    essay_id = answer_to(attempt, "l1-essay").id
     with pytest.raises(LookupError):
         manual_grading.grade_answer(db.session, other, essay_id, 1, None, grader, utcnow())
-    choice_id = _by_id(attempt, "l1-q1").id
+    choice_id = answer_to(attempt, "l1-q1").id
     with pytest.raises(LookupError):
         manual_grading.grade_answer(db.session, course, choice_id, 1, None, grader, utcnow())

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt
 from tests.conftest import csrf_token_from
-from tests.factories import make_essay_course
 from tests.quiz_answers import attempt_id_from, quiz_post, start_quiz
 
 QUIZ = "/courses/ensayos/clase-1/quiz"
@@ -18,10 +17,8 @@ QUEUE = "/instructor/courses/ensayos/grading"
 
 
 @pytest.fixture
-def course(app):
-    course = make_essay_course(db.session)
-    db.session.commit()
-    return course
+def course(essay_course):
+    return essay_course
 
 
 @pytest.fixture
