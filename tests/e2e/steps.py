@@ -1,11 +1,15 @@
 """What a person does in the browser, as reusable steps: register, log in, switch the
-language, answer a quiz through its form controls, walk a page with the Tab key."""
+language, answer a quiz through its form controls, walk a page with the Tab key; and what
+the server's operator does first (load a course folder with the real command)."""
 
 import re
+import subprocess
 from pathlib import Path
 
 import yaml
 from playwright.sync_api import Page, expect
+
+from tests.processes import VENV_BIN, ServedApp, server_env
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 COURSE = "curso-flask"
@@ -18,6 +22,23 @@ UI = {
     "en": {"courses": "Courses", "switch_to": "English"},
     "es": {"courses": "Cursos", "switch_to": "Español"},
 }
+
+
+def load_course_folder(server: ServedApp, folder: Path, files: dict[str, str], owner: str) -> None:
+    """Write `files` (name → text) into `folder` and load it into the server's database
+    with `quizapp content load FOLDER --owner OWNER`."""
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    done = subprocess.run(  # noqa: S603  (our own console script, fixed arguments)
+        [str(VENV_BIN / "quizapp"), "content", "load", str(folder), "--owner", owner],
+        env=server_env(server.database_url),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def bank_questions(lesson_file: str = "clase-3.yaml") -> dict[str, dict]:

@@ -4,14 +4,12 @@ formula in the explanation; a learner sees the picture (served through the acces
 in the quiz and, with the formula as MathML, in the results. axe is clean on each page."""
 
 import re
-import subprocess
 
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import INSTRUCTOR_EMAIL, INSTRUCTOR_PASSWORD, LEARNER_PASSWORD
-from tests.e2e.steps import log_in, register
+from tests.e2e.steps import load_course_folder, log_in, register
 from tests.media_files import png
-from tests.processes import VENV_BIN, server_env
 
 # A course of its own, so the other journeys' counts of lessons and questions stay true.
 COURSE_MD = """# Curso de figuras
@@ -26,18 +24,7 @@ ALT = "Diagrama de una petición HTTP"
 
 
 def load_course(server, tmp_path) -> None:
-    folder = tmp_path / COURSE
-    folder.mkdir()
-    (folder / "course.md").write_text(COURSE_MD, encoding="utf-8")
-    done = subprocess.run(  # noqa: S603  (our own console script, fixed arguments)
-        [str(VENV_BIN / "quizapp"), "content", "load", str(folder), "--owner", INSTRUCTOR_EMAIL],
-        env=server_env(server.database_url),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    load_course_folder(server, tmp_path / COURSE, {"course.md": COURSE_MD}, INSTRUCTOR_EMAIL)
 
 
 def write_question_with_a_picture(page: Page, tmp_path, check_a11y) -> None:

@@ -4,13 +4,11 @@ across a reload, and submits itself at zero; the result shows the saved answer g
 the other question as not answered. The test waits on page state, never sleeps."""
 
 import re
-import subprocess
 
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import INSTRUCTOR_EMAIL, LEARNER_PASSWORD
-from tests.e2e.steps import ensure_language, register
-from tests.processes import VENV_BIN, server_env
+from tests.e2e.steps import ensure_language, load_course_folder, register
 
 # A course of its own, so the other journeys' lessons keep their (untimed) rules.
 COURSE = "curso-cronometrado"
@@ -33,19 +31,9 @@ questions:
 
 
 def load_course(server, tmp_path) -> None:
-    folder = tmp_path / COURSE
-    folder.mkdir()
-    (folder / "course.md").write_text(COURSE_MD, encoding="utf-8")
-    (folder / "clase-1.yaml").write_text(BANK, encoding="utf-8")
-    done = subprocess.run(  # noqa: S603  (our own console script, fixed arguments)
-        [str(VENV_BIN / "quizapp"), "content", "load", str(folder), "--owner", INSTRUCTOR_EMAIL],
-        env=server_env(server.database_url),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    load_course_folder(
+        server, tmp_path / COURSE, {"course.md": COURSE_MD, "clase-1.yaml": BANK}, INSTRUCTOR_EMAIL
     )
-    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_a_timed_quiz_autosaves_and_submits_itself_at_zero(
