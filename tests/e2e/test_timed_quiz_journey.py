@@ -1,12 +1,19 @@
 """A timed quiz in a real browser, on the real clock: a one-minute quiz (its bank's
 `quiz:` block) shows its rules and a countdown, saves an answer as it is given, keeps it
 across a reload, and submits itself at zero; the result shows the saved answer graded and
-the other question as not answered. The test waits on page state, never sleeps."""
+the other question as not answered. The test waits on page state, never sleeps; to reach
+zero without waiting out the minute it moves the attempt's start back in the database, so
+the countdown after a reload is the server's."""
 
 import re
+from datetime import timedelta
 
+import sqlalchemy as sa
 from playwright.sync_api import expect
+from sqlalchemy.orm import Session
 
+from config import database_url
+from quizapp.models import Attempt
 from tests.e2e.conftest import INSTRUCTOR_EMAIL, LEARNER_PASSWORD
 from tests.e2e.steps import ensure_language, load_course_folder, register
 
@@ -62,9 +69,24 @@ def test_a_timed_quiz_autosaves_and_submits_itself_at_zero(
     expect(page.locator("#question-1").get_by_label("True")).to_be_checked()
     expect(page.locator("#question-2").get_by_label("True")).not_to_be_checked()
 
-    # At zero the page submits itself; the server grades what it has.
-    page.wait_for_url(re.compile(r"/attempts/\d+$"), timeout=90_000)
+    # Most of the minute gone (the attempt started 55 s earlier): the reloaded countdown is
+    # the server's, and at zero the page submits itself; the server grades what it has.
+    move_the_start_back(server.database_url, timedelta(seconds=55))
+    page.reload()
+    expect(page.locator("#countdown-time")).to_have_text(re.compile(r"^0:0\d$"))
+    page.wait_for_url(re.compile(r"/attempts/\d+$"), timeout=60_000)
     expect(page.locator("#score")).to_contain_text("50 %")
     expect(page.locator("main, body").first).to_contain_text("Not answered")
     check_a11y(page, "timed quiz result")
     findings.assert_none()
+
+
+def move_the_start_back(url: str, by: timedelta) -> None:
+    engine = sa.create_engine(database_url(url))
+    try:
+        with Session(engine) as session:
+            attempt = session.scalar(sa.select(Attempt).order_by(Attempt.id.desc()).limit(1))
+            attempt.started_at -= by
+            session.commit()
+    finally:
+        engine.dispose()
