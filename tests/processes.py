@@ -100,9 +100,14 @@ def run_commands(database: str, commands: list[list[str]]) -> None:
     runner = app.test_cli_runner()
     try:
         for command in commands:
-            result = runner.invoke(args=command)
+            # The console script (FlaskGroup) runs every command in an app context; the
+            # test runner only those declared on app.cli.
+            with app.app_context():
+                result = runner.invoke(args=command)
             if result.exit_code != 0:
-                raise RuntimeError(f"quizapp {' '.join(command)}: {result.output}")
+                raise RuntimeError(
+                    f"quizapp {' '.join(command)}: {result.output} {result.exception!r}"
+                )
     finally:
         with app.app_context():
             db.engine.dispose()

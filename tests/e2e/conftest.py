@@ -9,14 +9,21 @@ import json
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.processes import PROJECT_DIR, VENV_BIN, ServedApp, has_gunicorn, serve, server_env
+from tests.processes import (
+    PROJECT_DIR,
+    VENV_BIN,
+    ServedApp,
+    has_gunicorn,
+    run_commands,
+    serve,
+    server_env,
+)
 
 CHROMIUM = Path(os.environ.get("QUIZAPP_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -63,59 +70,24 @@ def unavailable(reason: str):
 # --- the server ------------------------------------------------------------------------------
 
 
-def _prepare_database(env: dict[str, str], log) -> None:
-    """The schema, the bundled course, the demo history and an instructor, all through
-    the `quizapp` command line as an operator would do it."""
-    quizapp = str(VENV_BIN / "quizapp")
-    commands = [
-        [quizapp, "db", "upgrade"],
-        [quizapp, "content", "load"],
-        [quizapp, "demo"],
+def _prepare_database(database: str) -> None:
+    """The schema, the bundled course, the demo history and an instructor, through the
+    `quizapp` commands an operator would run (in this process: six fresh interpreters
+    would cost more than the journeys' set-up is worth)."""
+    run_commands(
+        database,
         [
-            quizapp,
-            "users",
-            "create",
-            INSTRUCTOR_EMAIL,
-            "--role",
-            "instructor",
-            "--password",
-            INSTRUCTOR_PASSWORD,
-            "--name",
-            "Inés Instructora",
+            ["db", "upgrade"],
+            ["content", "load"],
+            ["demo"],
+            ["users", "create", INSTRUCTOR_EMAIL, "--role", "instructor"]
+            + ["--password", INSTRUCTOR_PASSWORD, "--name", "Inés Instructora"],
+            ["courses", "members", "add", "curso-flask", INSTRUCTOR_EMAIL]
+            + ["--role", "instructor"],
+            ["users", "create", OTHER_INSTRUCTOR_EMAIL, "--role", "instructor"]
+            + ["--password", INSTRUCTOR_PASSWORD],
         ],
-        [
-            quizapp,
-            "courses",
-            "members",
-            "add",
-            "curso-flask",
-            INSTRUCTOR_EMAIL,
-            "--role",
-            "instructor",
-        ],
-        [
-            quizapp,
-            "users",
-            "create",
-            OTHER_INSTRUCTOR_EMAIL,
-            "--role",
-            "instructor",
-            "--password",
-            INSTRUCTOR_PASSWORD,
-        ],
-    ]
-    for command in commands:
-        done = subprocess.run(  # noqa: S603  (our own console script, fixed arguments)
-            command,
-            env=env,
-            cwd=PROJECT_DIR,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            timeout=120,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(command[1:])} failed (exit {done.returncode})")
+    )
 
 
 @pytest.fixture(scope="session")
@@ -132,11 +104,10 @@ def server(tmp_path_factory) -> Iterator[ServedApp]:
         MEDIA_DIR=str(workdir / "media"),  # uploads stay out of the project's instance/
     )
     log_path = workdir / "server.log"
-    with log_path.open("ab") as log:
-        try:
-            _prepare_database(env, log)
-        except (RuntimeError, subprocess.TimeoutExpired) as error:
-            pytest.fail(f"preparing the e2e database: {error}\n{log_path.read_text()}")
+    try:
+        _prepare_database(env["DATABASE_URL"])
+    except RuntimeError as error:
+        pytest.fail(f"preparing the e2e database: {error}")
     with contextlib.ExitStack() as stack:
         try:
             running = stack.enter_context(serve(env, log_path))
