@@ -32,7 +32,7 @@ run: install
 	$(BIN)/quizapp run --host 127.0.0.1 --port $(PORT)
 
 test: install
-	$(BIN)/pytest -q -n $(TEST_WORKERS) $(TEST_PATHS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal $(TEST_PATHS)
 
 lint: install
 	$(BIN)/ruff check .
