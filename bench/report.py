@@ -351,7 +351,9 @@ def cost_ms(figures: dict, workers: int) -> float | None:
 
 def growth(run: dict, results_dir: Path) -> dict:
     """Per database and scenario, the cost per request in the last run of each size preset
-    (bench-results/size-<preset>.json, this run included): how it grows with the data."""
+    (bench-results/size-<preset>.json, this run included): how it grows with the data.
+    Each cost is kept in worker ms and as ×floor of its own run, since separate runs meet
+    different loads on a shared machine and only the ratio to their own floor compares."""
     runs = {}
     for preset in PRESETS:
         if preset == run.get("preset"):
@@ -366,14 +368,14 @@ def growth(run: dict, results_dir: Path) -> dict:
         for name in run["databases"][database]["scenarios"]:
             if "@" in name:
                 continue
-            rows[name] = {
-                preset: cost_ms(
-                    other["databases"][database]["scenarios"][name], other["settings"]["workers"]
-                )
-                if name in other.get("databases", {}).get(database, {}).get("scenarios", {})
-                else None
-                for preset, other in runs.items()
-            }
+            rows[name] = {}
+            for preset, other in runs.items():
+                figures = other.get("databases", {}).get(database, {}).get("scenarios", {})
+                if name in figures:
+                    rows[name][preset] = {
+                        "ms": cost_ms(figures[name], other["settings"]["workers"]),
+                        "floor_ratio": figures[name].get("floor_ratio"),
+                    }
         table["databases"][database] = rows
     return table
 
@@ -384,9 +386,11 @@ def growth_lines(run: dict) -> list[str]:
         return []
     presets = [p for p in PRESETS if p in table["runs"]]
     lines = [
-        "Cost per request (worker ms = workers / req/s) by data-set size: "
+        "Cost per request by data-set size, as worker ms (workers / req/s) and ×floor of the "
+        "same run: "
         + ", ".join(f"{p} = run of {table['runs'][p]}" for p in presets)
-        + ". ×: from the previous size.",
+        + ". Growth: the ×floor of the smaller size over this one's (load-independent; "
+        "1.00 = no growth).",
         "",
     ]
     header = ["database", "scenario", *presets]
@@ -396,12 +400,15 @@ def growth_lines(run: dict) -> list[str]:
         for name, costs in rows.items():
             cells, previous = [], None
             for preset in presets:
-                value = costs.get(preset)
-                text = _fmt(value, 2)
-                if value and previous:
-                    text += f" (×{value / previous:.2f})"
+                cost = costs.get(preset) or {}
+                if not isinstance(cost, dict):  # a run written before ×floor was kept
+                    cost = {"ms": cost}
+                ratio = cost.get("floor_ratio")
+                text = _fmt(cost.get("ms"), 2) + (f" ({ratio:.2f}×floor)" if ratio else "")
+                if ratio and previous:
+                    text += f", growth ×{previous / ratio:.2f}"
                 cells.append(text)
-                previous = value or previous
+                previous = ratio or previous
             lines.append(
                 f"| {DB_TITLES.get(database, database)} | {name} | " + " | ".join(cells) + " |"
             )

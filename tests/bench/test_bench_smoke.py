@@ -199,20 +199,30 @@ def test_sqlite_reads_must_keep_their_tails_and_throughput_at_32_connections():
     assert not any(what.startswith("review") for what in checks)  # writes are not reads
 
 
-def test_growth_compares_the_cost_per_request_of_each_size(tmp_path):
-    def run_of(preset, rps):
+def test_growth_compares_each_size_by_its_own_floor(tmp_path):
+    def run_of(preset, rps, floor_ratio):
+        figures = {**_figures("quiz", rps, 8), "floor_ratio": floor_ratio}
         return {
             "preset": preset,
             "started_at": preset,
             "settings": {"workers": 2},
-            "databases": {"sqlite": {"scenarios": {"quiz": _figures("quiz", rps, 8)}}},
+            "databases": {"sqlite": {"scenarios": {"quiz": figures}}},
         }
 
-    (tmp_path / "size-small.json").write_text(json.dumps(run_of("small", 400.0)))
-    run = run_of("default", 200.0)
+    # The default run met twice the load: half the req/s, but the same share of its floor.
+    (tmp_path / "size-small.json").write_text(json.dumps(run_of("small", 400.0, 0.5)))
+    (tmp_path / "size-large.json").write_text(json.dumps(run_of("large", 100.0, 0.25)))
+    run = run_of("default", 200.0, 0.5)
     run["growth"] = report.growth(run, tmp_path)
-    assert run["growth"]["databases"]["sqlite"]["quiz"] == {"small": 5.0, "default": 10.0}
-    assert "| SQLite | quiz | 5.00 | 10.00 (×2.00) |" in report.growth_lines(run)
+    assert run["growth"]["databases"]["sqlite"]["quiz"]["default"] == {
+        "ms": 10.0,
+        "floor_ratio": 0.5,
+    }
+    line = (
+        "| SQLite | quiz | 5.00 (0.50×floor) | 10.00 (0.50×floor), growth ×1.00 "
+        "| 20.00 (0.25×floor), growth ×2.00 |"
+    )
+    assert line in report.growth_lines(run)
 
 
 def test_lua_data_escapes_what_lua_would_misread(tmp_path):
