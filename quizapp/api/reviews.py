@@ -123,5 +123,8 @@ def review_card(card_id: int, body: dict):
         raise ApiError(409, "stale_review", str(error)) from None
     except ratings.ReviewError as error:
         raise ApiError(422, "invalid_request", str(error)) from None
+    # Serialised before the commit, which expires the card (reading it back would be
+    # one more statement): the columns are the ones this transaction wrote.
+    result = answer_serializers.review_result(card, rating, grade)
     db.session.commit()
-    return answer_serializers.review_result(card, rating, grade)
+    return result

@@ -13,7 +13,13 @@ from quizapp.domain.scheduling import as_utc
 from quizapp.models import Card, ReviewLog
 from quizapp.services.deck import cards_by_question, insert_missing_cards
 from quizapp.services.memory_parameters import note_new_reviews
-from quizapp.services.ratings import StaleReview, apply_review, reviewed_columns
+from quizapp.services.ratings import (
+    CARD_REVIEWED,
+    StaleReview,
+    apply_review,
+    reviewed_columns,
+    reviewed_params,
+)
 from quizapp.services.review_queue import AGAIN, LearnerSchedule, learner_schedule
 
 GOOD = 3
@@ -72,27 +78,6 @@ class _StaleBatch(Exception):
     """A card of the batch changed since it was read; the batch's UPDATE is undone."""
 
 
-_BATCH_UPDATE = (
-    sa.update(Card.__table__)
-    .where(
-        Card.__table__.c.id == sa.bindparam("card_id"),
-        Card.__table__.c.reps == sa.bindparam("read_reps"),
-    )
-    .values(
-        state=sa.bindparam("new_state"),
-        step=sa.bindparam("new_step"),
-        stability=sa.bindparam("new_stability"),
-        difficulty=sa.bindparam("new_difficulty"),
-        due=sa.bindparam("new_due"),
-        last_review=sa.bindparam("new_last_review"),
-        reps=sa.bindparam("new_reps"),
-        lapses=sa.bindparam("new_lapses"),
-        leech=sa.bindparam("new_leech"),
-        suspended_at=sa.bindparam("new_suspended_at"),
-    )
-)
-
-
 def _apply_quiz_reviews(
     session: Session,
     pairs: list[tuple[Card, int]],
@@ -110,7 +95,7 @@ def _apply_quiz_reviews(
         for card, rating in pairs
     ]
     params = [
-        {"card_id": card.id, "read_reps": card.reps} | {f"new_{k}": v for k, v in change.items()}
+        reviewed_params(card, change)
         for (card, _rating), change in zip(pairs, changes, strict=True)
     ]
     if not session.connection().dialect.supports_sane_multi_rowcount:
@@ -119,7 +104,7 @@ def _apply_quiz_reviews(
         ]
     try:
         with session.begin_nested():
-            result = session.execute(_BATCH_UPDATE, params)
+            result = session.execute(CARD_REVIEWED, params)
             if result.rowcount != len(params):
                 raise _StaleBatch
     except _StaleBatch:

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.domain.questions.base import GradeResult
 from quizapp.domain.questions.registry import describe_right_answer, grade_response, is_gradable
@@ -24,7 +25,13 @@ from quizapp.models import Card, ReviewLog
 from quizapp.services import learner_activity
 from quizapp.services.memory_parameters import note_new_reviews
 from quizapp.services.question_store import card_question
-from quizapp.services.review_queue import AGAIN, learner_schedule, rating_previews
+from quizapp.services.review_queue import (
+    AGAIN,
+    LearnerSchedule,
+    card_and_schedule,
+    learner_schedule,
+    rating_previews,
+)
 
 # A review that took longer than this was the learner walking away; cap what we store.
 MAX_DURATION_MS = 10 * 60 * 1000
@@ -86,6 +93,16 @@ def get_card(session: Session, user_id: int, card_id: int) -> Card:
     return card
 
 
+def _card_and_schedule(
+    session: Session, user_id: int, card_id: int
+) -> tuple[Card, LearnerSchedule]:
+    """The learner's card with their schedule, read in one statement for a rating."""
+    found = card_and_schedule(session, user_id, card_id)
+    if found is None:
+        raise CardNotFound("No such card.")
+    return found
+
+
 def apply_review(
     session: Session,
     card: Card,
@@ -95,28 +112,58 @@ def apply_review(
     source: str,
     duration_ms: int | None = None,
     enable_fuzzing: bool = True,
+    schedule: LearnerSchedule | None = None,
 ) -> Card:
     """Reschedule the card and log the review, once: the UPDATE only matches the `reps`
     the card was read with, so a concurrent or replayed review of it raises StaleReview.
-    A review-page rating keeps the card's columns in its log, for undo."""
-    schedule = learner_schedule(session, card.user_id, card.question_id)
+    A review-page rating keeps the card's columns in its log, for undo. `schedule` is the
+    learner's, when the caller read it with the card (`card_and_schedule`).
+
+    Three statements: the UPDATE, the log's INSERT and the learner activity's upsert; the
+    card object is given the columns written (what a refresh would read back)."""
+    if schedule is None:
+        schedule = learner_schedule(session, card.user_id, card.question_id)
     scheduler = schedule.scheduler(enable_fuzzing=enable_fuzzing)
     before = snapshot(card) if source == "review" else None
     changes = reviewed_columns(scheduler, card, rating, now, schedule.leech_threshold)
-    result = session.execute(
-        sa.update(Card)
-        .where(Card.id == card.id, Card.reps == card.reps)
-        .values(**changes)
-        .execution_options(synchronize_session=False)
-    )
+    result = session.execute(CARD_REVIEWED, reviewed_params(card, changes))
     if result.rowcount != 1:
         raise StaleReview("This card was already reviewed.")
     _log_review(
         session, card, rating, now, source=source, duration_ms=duration_ms, undo_state=before
     )
-    session.flush()
-    session.refresh(card)
+    for key, value in changes.items():
+        set_committed_value(card, key, value)
     return card
+
+
+# The columns a rating writes (`reviewed_columns`), and its UPDATE, built once: it only
+# matches the card at the reps it was read with. Quiz answers run it as an executemany.
+REVIEWED_COLUMNS = (
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+    "leech",
+    "suspended_at",
+)
+_CARDS = Card.__table__
+CARD_REVIEWED = (
+    sa.update(_CARDS)
+    .where(_CARDS.c.id == sa.bindparam("card_id"), _CARDS.c.reps == sa.bindparam("read_reps"))
+    .values({column: sa.bindparam(f"new_{column}") for column in REVIEWED_COLUMNS})
+)
+
+
+def reviewed_params(card: Card, changes: dict[str, Any]) -> dict[str, Any]:
+    """CARD_REVIEWED's parameters for the card as read and its `reviewed_columns`."""
+    return {"card_id": card.id, "read_reps": card.reps} | {
+        f"new_{key}": value for key, value in changes.items()
+    }
 
 
 def _log_review(
@@ -132,19 +179,24 @@ def _log_review(
     if duration_ms is not None:
         duration_ms = max(0, min(int(duration_ms), MAX_DURATION_MS))
     note_new_reviews(session, card.user_id)
-    session.add(
-        ReviewLog(
-            card_id=card.id,
-            user_id=card.user_id,
-            rating=rating,
-            reviewed_at=as_utc(now),
-            duration_ms=duration_ms,
-            source=source,
-            undo_state=undo_state,
-        )
+    # A Core INSERT: nothing reads the log back, so no object for the unit of work.
+    session.execute(
+        _LOG_INSERT,
+        {
+            "card_id": card.id,
+            "user_id": card.user_id,
+            "rating": rating,
+            "reviewed_at": as_utc(now),
+            "duration_ms": duration_ms,
+            "source": source,
+            "undo_state": undo_state,
+        },
     )
     if source != "quiz":  # a submission's logs: course_statistics.record_submission
         learner_activity.record_review(session, card.id, card.user_id, as_utc(now), source)
+
+
+_LOG_INSERT = sa.insert(ReviewLog.__table__)
 
 
 def reviewed_columns(
@@ -245,7 +297,7 @@ def rate_card(
     the review was already recorded (double submit) and raises StaleReview."""
     if not is_valid_rating(rating):
         raise InvalidRating("A rating is 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
-    card = get_card(session, user_id, card_id)
+    card, schedule = _card_and_schedule(session, user_id, card_id)
     if expected_reps is not None and card.reps != expected_reps:
         raise StaleReview("This card was already reviewed.")
     return apply_review(
@@ -256,6 +308,7 @@ def rate_card(
         source="review",
         duration_ms=duration_ms,
         enable_fuzzing=enable_fuzzing,
+        schedule=schedule,
     )
 
 
@@ -272,12 +325,12 @@ def answer_card(
 ) -> AnswerOutcome:
     """Grade an answer to an objective card: wrong → rated Again now; right → the outcome
     carries the Hard/Good/Easy previews and the learner rates next (`rate_card`)."""
-    card, question = _objective_card(session, user_id, card_id, expected_reps)
+    card, question, schedule = _objective_card(session, user_id, card_id, expected_reps)
     grade = grade_response(question, response)
     if grade.correct:
-        previews = rating_previews(session, card, now)
+        previews = rating_previews(session, card, now, schedule)
         return AnswerOutcome(card, question, grade, rated=False, previews=previews)
-    return _rated_again(session, card, question, grade, now, duration_ms, enable_fuzzing)
+    return _rated_again(session, card, question, grade, now, duration_ms, enable_fuzzing, schedule)
 
 
 def give_up_card(
@@ -291,9 +344,9 @@ def give_up_card(
     enable_fuzzing: bool = True,
 ) -> AnswerOutcome:
     """ "Show answer / I don't know" on an objective card: rated Again, the answer shown."""
-    card, question = _objective_card(session, user_id, card_id, expected_reps)
+    card, question, schedule = _objective_card(session, user_id, card_id, expected_reps)
     grade = GradeResult(score=0.0, correct=False, right_answer=describe_right_answer(question))
-    return _rated_again(session, card, question, grade, now, duration_ms, enable_fuzzing)
+    return _rated_again(session, card, question, grade, now, duration_ms, enable_fuzzing, schedule)
 
 
 def _rated_again(
@@ -304,6 +357,7 @@ def _rated_again(
     now: datetime,
     duration_ms: int | None,
     enable_fuzzing: bool,
+    schedule: LearnerSchedule,
 ) -> AnswerOutcome:
     """A wrong answer and "I don't know" end the same way: the card is rated Again."""
     apply_review(
@@ -314,17 +368,18 @@ def _rated_again(
         source="review",
         duration_ms=duration_ms,
         enable_fuzzing=enable_fuzzing,
+        schedule=schedule,
     )
     return AnswerOutcome(card, question, grade, rated=True)
 
 
 def _objective_card(
     session: Session, user_id: int, card_id: int, expected_reps: int | None
-) -> tuple[Card, dict[str, Any]]:
-    card = get_card(session, user_id, card_id)
+) -> tuple[Card, dict[str, Any], LearnerSchedule]:
+    card, schedule = _card_and_schedule(session, user_id, card_id)
     if expected_reps is not None and card.reps != expected_reps:
         raise StaleReview("This card was already reviewed.")
     question = card_question(card)
     if not is_gradable(question["type"]):
         raise ReviewError("Flashcards are rated, not answered.")
-    return card, question
+    return card, question, schedule

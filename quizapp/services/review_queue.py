@@ -98,7 +98,27 @@ def learner_schedule(
             User.id == user_id
         )
     ).first()
-    retention, threshold, own_values, course_values = row if row is not None else (None,) * 4
+    return _schedule(*(row if row is not None else (None,) * 4))
+
+
+def card_and_schedule(
+    session: Session, user_id: int, card_id: int
+) -> tuple[Card, LearnerSchedule] | None:
+    """The learner's card and their schedule for it, in one statement (a rating's read);
+    None when the card is not theirs."""
+    own, course = parameters_in_use_columns(user_id, Card.question_id)
+    row = session.execute(
+        sa.select(Card, User.desired_retention, User.leech_threshold, own, course)
+        .join(User, User.id == Card.user_id)
+        .where(Card.id == card_id, Card.user_id == user_id)
+    ).first()
+    if row is None:
+        return None
+    card, retention, threshold, own_values, course_values = row
+    return card, _schedule(retention, threshold, own_values, course_values)
+
+
+def _schedule(retention, threshold, own_values, course_values) -> LearnerSchedule:
     return LearnerSchedule(
         _usable_retention(retention),
         threshold or DEFAULT_LEECH_THRESHOLD,
@@ -112,9 +132,13 @@ def _usable_retention(retention: float | None) -> float:
     return retention
 
 
-def rating_previews(session: Session, card: Card, now: datetime) -> dict[int, timedelta]:
-    """The interval each rating would give this card now, for the buttons."""
-    schedule = learner_schedule(session, card.user_id, card.question_id)
+def rating_previews(
+    session: Session, card: Card, now: datetime, schedule: LearnerSchedule | None = None
+) -> dict[int, timedelta]:
+    """The interval each rating would give this card now, for the buttons (`schedule`:
+    the learner's, when the caller has read it)."""
+    if schedule is None:
+        schedule = learner_schedule(session, card.user_id, card.question_id)
     return preview_intervals(schedule.scheduler(enable_fuzzing=False), card, now)
 
 
