@@ -122,7 +122,8 @@ def _stale_review():
 def queue():
     scope = _scope()
     moment = clock.now()
-    found = review_queue.review_queue(db.session, current_user.id, moment, scope)
+    # The page shows one card (and the counts): no need to read the next ones.
+    found = review_queue.review_queue(db.session, current_user.id, moment, scope, limit=1)
     if found.current is None:
         since, in_sitting = _sitting_start(moment)
         summary = review_queue.session_summary(db.session, current_user.id, since, moment, scope)
@@ -169,7 +170,7 @@ def answer(card_id: int):
     if not form.validate_on_submit():
         if form.reps.errors or form.duration_ms.errors:
             abort(400)
-        found = review_queue.review_queue(db.session, current_user.id, moment, _scope())
+        found = review_queue.review_queue(db.session, current_user.id, moment, _scope(), limit=1)
         previews = review_queue.rating_previews(db.session, card, moment)
         item = review_queue.ReviewItem(card, question, previews)
         fields = answer_parsing.answer_fields(form, question, layout)

@@ -8,8 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Session
 
 from quizapp.domain.scheduling import (
     DEFAULT_LEECH_THRESHOLD,
@@ -20,7 +19,9 @@ from quizapp.domain.scheduling import (
     preview_intervals,
 )
 from quizapp.models import Card, Course, Lesson, Question, ReviewLog, User
+from quizapp.services import due_cards
 from quizapp.services.catalog import find_lesson
+from quizapp.services.due_cards import QueuedCard
 from quizapp.services.memory_parameters import parameters_in_use_columns, usable_parameters
 from quizapp.services.question_store import card_question
 
@@ -38,7 +39,7 @@ class ReviewScope:
 
 @dataclass(frozen=True)
 class ReviewItem:
-    card: Card
+    card: Card | QueuedCard
     question: dict[str, Any]
     previews: dict[int, timedelta]
 
@@ -47,7 +48,7 @@ class ReviewItem:
 class ReviewQueue:
     """The first due cards in order, and how many are left: reviews and today's new ones."""
 
-    cards: list[Card]
+    cards: list[QueuedCard]
     review_count: int
     new_count: int
     current: ReviewItem | None
@@ -203,26 +204,7 @@ def _scope_filter(user_id: int, scope: ReviewScope | None) -> list:
 def new_cards_introduced_today(session: Session, user_id: int, now: datetime) -> int:
     """Cards first seen today on the review page, for the daily new-card limit. A card
     first met in a quiz was introduced by the quiz and does not use up the limit."""
-    earlier = aliased(ReviewLog)
-    first_today = (
-        sa.select(ReviewLog.card_id)
-        .where(
-            ReviewLog.user_id == user_id,
-            ReviewLog.source == "review",
-            ReviewLog.reviewed_at >= day_start(now),
-            ~sa.exists().where(
-                earlier.card_id == ReviewLog.card_id, earlier.reviewed_at < ReviewLog.reviewed_at
-            ),
-        )
-        .distinct()
-        .subquery()
-    )
-    return session.scalar(sa.select(sa.func.count()).select_from(first_today)) or 0
-
-
-def _new_allowance(session: Session, user_id: int, now: datetime) -> int:
-    limit = session.scalar(sa.select(User.daily_new_limit).where(User.id == user_id)) or 0
-    return max(0, limit - new_cards_introduced_today(session, user_id, now))
+    return due_cards.introduced_since(session, user_id, day_start(now))
 
 
 def review_queue(
@@ -235,52 +217,38 @@ def review_queue(
 ) -> ReviewQueue:
     """Due cards, most overdue first, then today's allowance of new cards (oldest first).
 
-    Retired questions leave the queue. The first card comes with its rating previews."""
+    Retired questions leave the queue. The first card comes with its rating previews.
+    Two or three statements whatever the queue's size (services.due_cards); the cards
+    are plain read objects (QueuedCard) with their questions, lessons and courses."""
     moment = as_utc(now)
-    due = [*_scope_filter(user_id, scope), *in_queue(moment), Card.due <= moment]
-    review_count = session.scalar(sa.select(sa.func.count(Card.id)).where(*due, ~_is_new())) or 0
-    new_available = session.scalar(sa.select(sa.func.count(Card.id)).where(*due, _is_new())) or 0
-    new_count = min(new_available, _new_allowance(session, user_id, now)) if new_available else 0
-    cards = list(
-        session.scalars(
-            sa.select(Card).where(*due, ~_is_new()).order_by(Card.due, Card.id).limit(limit)
-        )
+    lesson_ids = scope.lesson_ids if scope is not None else None
+    figures = due_cards.learner_figures(session, user_id, moment, day_start(now), lesson_ids)
+    new_count = min(figures.new_available, figures.new_allowance)
+    cards = due_cards.due_cards(
+        session,
+        user_id,
+        moment,
+        new=False,
+        limit=min(limit, figures.review_count),
+        lesson_ids=lesson_ids,
     )
     room = min(limit - len(cards), new_count)
     if room > 0:
-        cards += session.scalars(
-            sa.select(Card).where(*due, _is_new()).order_by(Card.due, Card.id).limit(room)
+        cards += due_cards.due_cards(
+            session, user_id, moment, new=True, limit=room, lesson_ids=lesson_ids
         )
-    _load_questions(session, cards)
     current = None
     if cards:
         first = cards[0]
-        previews = rating_previews(session, first, now)
-        current = ReviewItem(first, card_question(first), previews)
-    return ReviewQueue(cards, review_count, new_count, current)
-
-
-def _load_questions(session: Session, cards: list[Card]) -> None:
-    """The cards' questions with their lessons and courses, three queries for the whole
-    queue (what selectinload(Card.question).selectinload(Question.lesson)… does for one
-    query, here for both of the queue's), so showing or serialising it loads nothing."""
-    if not cards:
-        return
-    questions = session.scalars(
-        sa.select(Question)
-        .where(Question.id.in_({card.question_id for card in cards}))
-        # The lesson link's columns only: not each lesson's Markdown body, which was a
-        # third of the queue's load time.
-        .options(
-            selectinload(Question.lesson)
-            .load_only(Lesson.course_id, Lesson.number, Lesson.slug, Lesson.title)
-            .selectinload(Lesson.course)
-            .load_only(Course.slug, Course.title)
+        schedule = _schedule(
+            figures.retention,
+            figures.leech_threshold,
+            figures.own_parameters,
+            first.course_parameters,
         )
-    )
-    by_id = {question.id: question for question in questions}
-    for card in cards:
-        set_committed_value(card, "question", by_id[card.question_id])
+        previews = preview_intervals(schedule.scheduler(enable_fuzzing=False), first, now)
+        current = ReviewItem(first, card_question(first), previews)
+    return ReviewQueue(cards, figures.review_count, new_count, current)
 
 
 def next_due(

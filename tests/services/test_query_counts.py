@@ -1,6 +1,7 @@
 """SQL statements per use case: a quiz submission, the quiz page and the due queue run a
 small number of statements that does not grow with the number of questions or cards."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -180,6 +181,31 @@ def _give_due_cards(user, count: int) -> None:
     db.session.commit()
 
 
+def _study_half(user) -> None:
+    """Half of the learner's cards become due reviews (studied before), half stay new."""
+    ids = db.session.scalars(sa.select(Card.id).where(Card.user_id == user.id)).all()
+    db.session.execute(
+        sa.update(Card)
+        .where(Card.id.in_(ids[::2]))
+        .values(
+            reps=1,
+            state=2,
+            step=None,
+            stability=3.0,
+            difficulty=5.0,
+            last_review=utcnow() - timedelta(days=3),
+        )
+    )
+    db.session.commit()
+
+
+# The due queue's statements (services.due_cards): the learner's figures in one row, the due
+# reviews, the new cards after them; plus the API token and its user, or the page's user.
+DUE_QUEUE_API_BUDGET = 5
+# The page shows one card: when a review is due, no new cards are read.
+REVIEW_PAGE_BUDGET = 3
+
+
 def test_the_due_queue_api_does_not_grow_with_the_queue(
     client, make_user, bundled_course, token_for, count_queries
 ):
@@ -187,6 +213,7 @@ def test_the_due_queue_api_does_not_grow_with_the_queue(
     for size in (3, 20):
         user = make_user()
         _give_due_cards(user, size)
+        _study_half(user)
         api = Api(client, token_for(user), user)
         api.get("/review/due?limit=100")
         with count_queries:
@@ -194,9 +221,11 @@ def test_the_due_queue_api_does_not_grow_with_the_queue(
         assert response.status_code == 200
         body = response.get_json()
         assert len(body["cards"]) == size
+        assert (body["review_count"], body["new_count"]) == ((size + 1) // 2, size // 2)
         assert len({card["lesson"]["slug"] for card in body["cards"]}) == min(size, 3)
         counts.append(len(count_queries))
     assert counts[0] == counts[1], counts
+    assert counts[0] <= DUE_QUEUE_API_BUDGET, count_queries.report()
 
 
 def test_the_review_page_does_not_grow_with_the_queue(
@@ -206,14 +235,44 @@ def test_the_review_page_does_not_grow_with_the_queue(
     for size in (3, 20):
         user = make_user()
         _give_due_cards(user, size)
+        _study_half(user)
         auth.login(user.email)
         client.get("/review")
         with count_queries:
             response = client.get("/review")
         assert response.status_code == 200
+        badge = re.search(r'id="review-due-count">([^<]*)<', response.get_data(as_text=True))
+        assert re.search(rf"\b{(size + 1) // 2}\b", badge.group(1)), badge.group(1)
         counts.append(len(count_queries))
         auth.logout()
     assert counts[0] == counts[1], counts
+    assert counts[0] <= REVIEW_PAGE_BUDGET, count_queries.report()
+
+
+# A rating through the API: the token and its user, the card with the learner's schedule,
+# the card's UPDATE, the log's INSERT and the learner activity's upsert; the answer is
+# serialised from what was written, not read back after the commit.
+RATING_BUDGET = 6
+
+
+def test_a_rating_runs_a_bounded_number_of_statements(
+    client, make_user, bundled_course, token_for, count_queries
+):
+    user = make_user()
+    _give_due_cards(user, 4)
+    api = Api(client, token_for(user), user)
+    card_ids = [card["card"]["id"] for card in api.get("/review/due").get_json()["cards"]]
+    api.post(f"/review/{card_ids[0]}", json={"rating": 3})
+    with count_queries:
+        response = api.post(f"/review/{card_ids[1]}", json={"rating": 3, "expected_reps": 0})
+    assert response.status_code == 200
+    assert response.get_json()["card"]["reps"] == 1
+    assert len(count_queries) <= RATING_BUDGET, count_queries.report()
+    stored = db.session.get(Card, card_ids[1])
+    assert (stored.reps, stored.due) == (
+        1,
+        datetime.fromisoformat(response.get_json()["card"]["due"]),
+    )
 
 
 # --- the batched quiz reviews behave as one review per answer -------------------------------

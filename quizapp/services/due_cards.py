@@ -1,0 +1,283 @@
+"""The due queue's reads, the hottest of the review page and the API's due list: Core
+statements built once (per shape: all lessons or a scope) with bound parameters, read
+into plain frozen objects, with no ORM identity work.
+
+Two statements, three when due reviews leave room for new cards: the learner's figures
+(the counts of due reviews and due new cards, today's new-card allowance and the review
+settings, in one row), then the cards in order with their questions, lessons and courses
+(and the parameters of each card's course). The rules are review_queue's: what is in the
+queue (`in_queue`), what is new, the daily limit, the order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from quizapp.models import Card, Course, Lesson, MemoryParameters, Question, ReviewLog, User
+
+
+@dataclass(frozen=True, slots=True)
+class CourseLink:
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class LessonLink:
+    id: int
+    number: int
+    slug: str
+    title: str
+    course: CourseLink
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedQuestion:
+    """The question columns `question_store.question_dict` reads, and its lesson link."""
+
+    id: int
+    external_id: str
+    type: str
+    title: str | None
+    prompt_md: str
+    explanation_md: str | None
+    tags: list[str] | None
+    section: str | None
+    data: dict[str, Any] | None
+    lesson: LessonLink
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedCard:
+    """A due card as read for showing it: the Card columns the queue, the previews and
+    the serialisers read, and its question (`card_question` takes it as it takes a Card)."""
+
+    id: int
+    user_id: int
+    question_id: int
+    reverse: bool
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reps: int
+    lapses: int
+    leech: bool
+    suspended_at: datetime | None
+    buried_until: datetime | None
+    question: QueuedQuestion
+    course_parameters: Any = None  # the card's course's FSRS parameters (stored JSON)
+
+
+@dataclass(frozen=True)
+class LearnerFigures:
+    review_count: int
+    new_available: int
+    new_allowance: int
+    retention: float | None
+    leech_threshold: int | None
+    own_parameters: Any
+
+
+_CARD_COLUMNS = (
+    Card.id,
+    Card.user_id,
+    Card.question_id,
+    Card.reverse,
+    Card.state,
+    Card.step,
+    Card.stability,
+    Card.difficulty,
+    Card.due,
+    Card.last_review,
+    Card.reps,
+    Card.lapses,
+    Card.leech,
+    Card.suspended_at,
+    Card.buried_until,
+)
+_QUESTION_COLUMNS = (
+    Question.id,
+    Question.external_id,
+    Question.type,
+    Question.title,
+    Question.prompt_md,
+    Question.explanation_md,
+    Question.tags,
+    Question.section,
+    Question.data,
+)
+_LESSON_COLUMNS = (Lesson.id, Lesson.number, Lesson.slug, Lesson.title)
+_COURSE_COLUMNS = (Course.slug, Course.title)
+
+
+def _is_new():
+    return sa.and_(Card.reps == 0, Card.last_review.is_(None))
+
+
+def _due(scoped: bool) -> list:
+    """The learner's cards in the queue and due at :moment (of :lesson_ids when scoped):
+    review_queue's `in_queue` and `_scope_filter`, with bound parameters."""
+    moment = sa.bindparam("moment", type_=Card.due.type)
+    conditions = [
+        Card.user_id == sa.bindparam("user_id"),
+        Question.retired_at.is_(None),
+        Card.suspended_at.is_(None),
+        sa.or_(Card.buried_until.is_(None), Card.buried_until <= moment),
+        Card.due <= moment,
+    ]
+    if scoped:
+        conditions.append(Question.lesson_id.in_(sa.bindparam("lesson_ids", expanding=True)))
+    return conditions
+
+
+def _user_column(column) -> sa.ScalarSelect:
+    return sa.select(column).where(User.id == sa.bindparam("user_id")).scalar_subquery()
+
+
+def _introduced_today() -> sa.ScalarSelect:
+    """Cards first seen on the review page since :day_start (review_queue's
+    `new_cards_introduced_today`, which the daily new-card limit counts)."""
+    earlier = aliased(ReviewLog)
+    first_today = (
+        sa.select(ReviewLog.card_id)
+        .where(
+            ReviewLog.user_id == sa.bindparam("user_id"),
+            ReviewLog.source == "review",
+            ReviewLog.reviewed_at >= sa.bindparam("day_start", type_=ReviewLog.reviewed_at.type),
+            ~sa.exists().where(
+                earlier.card_id == ReviewLog.card_id, earlier.reviewed_at < ReviewLog.reviewed_at
+            ),
+        )
+        .distinct()
+        .subquery()
+    )
+    return sa.select(sa.func.count()).select_from(first_today).scalar_subquery()
+
+
+_INTRODUCED = sa.select(_introduced_today())
+
+
+def introduced_since(session: Session, user_id: int, day_start: datetime) -> int:
+    return session.scalar(_INTRODUCED, {"user_id": user_id, "day_start": day_start}) or 0
+
+
+@cache
+def _figures_statement(scoped: bool) -> sa.Select:
+    own = (
+        sa.select(MemoryParameters.parameters)
+        .where(MemoryParameters.user_id == sa.bindparam("user_id"))
+        .scalar_subquery()
+    )
+    return (
+        sa.select(
+            sa.func.count(sa.case((~_is_new(), 1))),
+            sa.func.count(sa.case((_is_new(), 1))),
+            _user_column(User.daily_new_limit),
+            _introduced_today(),
+            _user_column(User.desired_retention),
+            _user_column(User.leech_threshold),
+            own,
+        )
+        .select_from(Card)
+        .join(Question, Question.id == Card.question_id)
+        .where(*_due(scoped))
+    )
+
+
+@cache
+def _cards_statement(scoped: bool, new: bool) -> sa.Select:
+    course_parameters = (
+        sa.select(MemoryParameters.parameters)
+        .where(MemoryParameters.course_id == Question.course_id)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(
+            *_CARD_COLUMNS,
+            *_QUESTION_COLUMNS,
+            *_LESSON_COLUMNS,
+            *_COURSE_COLUMNS,
+            course_parameters,
+        )
+        .select_from(Card)
+        .join(Question, Question.id == Card.question_id)
+        .join(Lesson, Lesson.id == Question.lesson_id)
+        .join(Course, Course.id == Lesson.course_id)
+        .where(*_due(scoped), _is_new() if new else ~_is_new())
+        .order_by(Card.due, Card.id)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+    )
+
+
+def _parameters(user_id: int, moment: datetime, lesson_ids: list[int] | None) -> dict:
+    params: dict[str, Any] = {"user_id": user_id, "moment": moment}
+    if lesson_ids is not None:
+        params["lesson_ids"] = lesson_ids
+    return params
+
+
+def learner_figures(
+    session: Session,
+    user_id: int,
+    moment: datetime,
+    day_start: datetime,
+    lesson_ids: list[int] | None = None,
+) -> LearnerFigures:
+    """The learner's queue counts, today's new-card allowance (the daily limit less the
+    new cards introduced since `day_start`) and review settings, in one statement."""
+    row = session.execute(
+        _figures_statement(lesson_ids is not None),
+        _parameters(user_id, moment, lesson_ids) | {"day_start": day_start},
+    ).one()
+    reviews, new, limit, introduced, retention, threshold, own = row
+    return LearnerFigures(
+        int(reviews or 0),
+        int(new or 0),
+        max(0, (limit or 0) - int(introduced or 0)),
+        retention,
+        threshold,
+        own,
+    )
+
+
+def due_cards(
+    session: Session,
+    user_id: int,
+    moment: datetime,
+    *,
+    new: bool,
+    limit: int,
+    lesson_ids: list[int] | None = None,
+) -> list[QueuedCard]:
+    """The first `limit` due reviews (or, with `new`, new cards), most overdue first."""
+    if limit <= 0:
+        return []
+    rows = session.execute(
+        _cards_statement(lesson_ids is not None, new),
+        _parameters(user_id, moment, lesson_ids) | {"limit": limit},
+    )
+    cards, columns, questions = len(_CARD_COLUMNS), len(_QUESTION_COLUMNS), len(_LESSON_COLUMNS)
+    found = []
+    for row in rows:
+        card = row[:cards]
+        question = row[cards : cards + columns]
+        lesson_at = cards + columns
+        lesson = row[lesson_at : lesson_at + questions]
+        course_slug, course_title, parameters = row[lesson_at + questions :]
+        link = LessonLink(*lesson, course=CourseLink(course_slug, course_title))
+        found.append(
+            QueuedCard(
+                *card,
+                question=QueuedQuestion(*question, lesson=link),
+                course_parameters=parameters,
+            )
+        )
+    return found
