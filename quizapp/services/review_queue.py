@@ -18,7 +18,7 @@ from quizapp.domain.scheduling import (
     build_scheduler,
     preview_intervals,
 )
-from quizapp.models import Card, Course, Lesson, Question, ReviewLog, User
+from quizapp.models import Card, Course, Lesson, MemoryParameters, Question, ReviewLog, User
 from quizapp.services import due_cards
 from quizapp.services.catalog import find_lesson
 from quizapp.services.due_cards import QueuedCard
@@ -107,10 +107,18 @@ def card_and_schedule(
 ) -> tuple[Card, LearnerSchedule] | None:
     """The learner's card and their schedule for it, in one statement (a rating's read);
     None when the card is not theirs."""
-    own, course = parameters_in_use_columns(user_id, Card.question_id)
+    own, _course = parameters_in_use_columns(user_id, None)
+    # The card's course's parameters, correlated to the question joined here (a subquery
+    # two levels down would not correlate to the card, and read any course's).
+    course = (
+        sa.select(MemoryParameters.parameters)
+        .where(MemoryParameters.course_id == Question.course_id)
+        .scalar_subquery()
+    )
     row = session.execute(
         sa.select(Card, User.desired_retention, User.leech_threshold, own, course)
         .join(User, User.id == Card.user_id)
+        .join(Question, Question.id == Card.question_id)
         .where(Card.id == card_id, Card.user_id == user_id)
     ).first()
     if row is None:

@@ -14,7 +14,7 @@ from quizapp.domain.memory_simulation import DEMO_LEARNER_PARAMETERS
 from quizapp.extensions import db
 from quizapp.models import Card, Lesson, MemoryParameters, Question, ReviewLog
 from quizapp.services import deck, quiz_reviews, ratings, review_queue, review_settings
-from tests.factories import lesson_by_number, questions_of_type
+from tests.factories import lesson_by_number, make_deck_course, questions_of_type
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
@@ -102,6 +102,46 @@ def test_replaying_ratings_with_fitted_parameters_matches_fsrs(learner, owner):
         for rating in (1, 2, 3, 4)
     }
     assert previews == expected
+
+
+def test_each_card_is_scheduled_with_its_own_courses_parameters(learner):
+    """A learner with cards in two courses, one with fitted parameters: rating, previews
+    and the queue's previews use the parameters of the card's own course."""
+    make_deck_course(db.session, slug="otro")
+    other = questions_of_type(db.session, "flashcard", 1, "otro")[0]
+    other_card = deck.ensure_card(db.session, learner.id, other.id, NOW)  # the older card
+    q = of_type("flashcard")[0]
+    fitted = list(DEMO_LEARNER_PARAMETERS)
+    db.session.add(MemoryParameters(parameters=fitted, adopted=True, course_id=q.course_id))
+    card = deck.ensure_card(db.session, learner.id, q.id, NOW)
+    fitted_first = fsrs.Scheduler(parameters=fitted, enable_fuzzing=False)
+    default_first = fsrs.Scheduler(enable_fuzzing=False)
+
+    def expected_previews(scheduler) -> dict:
+        new = fsrs.Card(card_id=1, due=NOW)
+        return {
+            r: scheduler.review_card(new, fsrs.Rating(r), NOW)[0].due - NOW for r in (1, 2, 3, 4)
+        }
+
+    assert expected_previews(fitted_first) != expected_previews(default_first)
+    queue = review_queue.review_queue(db.session, learner.id, NOW)
+    assert queue.current.card.id == other_card.id
+    assert queue.current.previews == expected_previews(default_first)
+    scoped = review_queue.find_scope(db.session, COURSE)
+    first_here = review_queue.review_queue(db.session, learner.id, NOW, scoped).current
+    assert first_here.card.question.lesson.course.slug == COURSE
+    assert first_here.previews == expected_previews(fitted_first)
+    rated = ratings.rate_card(db.session, learner.id, card.id, 4, NOW, enable_fuzzing=False)
+    other_rated = ratings.rate_card(
+        db.session, learner.id, other_card.id, 4, NOW, enable_fuzzing=False
+    )
+    easy = fsrs.Rating.Easy
+    assert rated.stability == pytest.approx(
+        fitted_first.review_card(fsrs.Card(card_id=1, due=NOW), easy, NOW)[0].stability
+    )
+    assert other_rated.stability == pytest.approx(
+        default_first.review_card(fsrs.Card(card_id=1, due=NOW), easy, NOW)[0].stability
+    )
 
 
 def test_the_learners_desired_retention_drives_the_schedule(learner):
