@@ -4,7 +4,6 @@ types' own GIFT renderers (`QuestionType.to_gift`): escaping, format tags, numbe
 from __future__ import annotations
 
 import re
-from functools import cache
 
 # GIFT control characters that a backslash makes literal (Moodle's escapedchar_pre).
 SPECIAL = "~=#{}:"
@@ -30,19 +29,20 @@ class GiftSyntaxError(ValueError):
 def find_unescaped(raw: str, target: str, start: int = 0) -> int:
     """Index of `target` in `raw` outside backslash escapes, or -1.
 
-    Scanning starts at `start`: a backslash there escapes the character after it.
-    """
-    end = _skip_to(target).match(raw, start).end()  # type: ignore[union-attr]
-    return end if raw.startswith(target, end) else -1
-
-
-@cache
-def _skip_to(target: str) -> re.Pattern[str]:
-    """What comes before `target`: other characters and escape pairs, left to right
-    (a lone final backslash stops it too, and then `target` is not there)."""
-    first, rest = re.escape(target[0]), re.escape(target[1:])
-    not_target = rf"|{first}(?!{rest})" if rest else ""
-    return re.compile(rf"(?:[^\\{first}]+|\\.{not_target})*", re.DOTALL)
+    Scanning starts at `start`: a backslash there escapes the character after it. Read left
+    to right, backslashes pair up (`\\\\` is one literal backslash), so an occurrence is
+    escaped exactly when an odd run of backslashes (after `start`) stands right before it:
+    `str.find` proposes each occurrence and the run is counted backwards. The runs before
+    different occurrences do not overlap, so the search stays linear in `raw`."""
+    found = raw.find(target, start)
+    while found >= 0:
+        run = found
+        while run > start and raw[run - 1] == "\\":
+            run -= 1
+        if (found - run) % 2 == 0:
+            return found
+        found = raw.find(target, found + 1)
+    return -1
 
 
 def split_unescaped(raw: str, separator: str) -> list[str]:
