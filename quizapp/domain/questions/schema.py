@@ -224,11 +224,12 @@ def _compile(schema: Any, ref: Callable[[str], _Check]) -> _Check:
         return _never
     if not isinstance(schema, dict):
         raise _Unsupported(schema)
-    checks = tuple(
+    compiled = (
         _keyword(keyword, value, schema, ref)
         for keyword, value in schema.items()
         if keyword not in _ANNOTATIONS and keyword not in ("then", "else")  # see "if"
     )
+    checks = tuple(check for check in compiled if check is not _always)
     if not checks:
         return _always
     if len(checks) == 1:
@@ -296,15 +297,23 @@ def _keyword(  # noqa: C901 (one case per JSON Schema keyword)
                 or all(need in x for key, needs in pairs if key in x for need in needs)
             )
         case "properties":
-            return _properties_check({key: _compile(sub, ref) for key, sub in value.items()}, None)
+            known = {key: _compile(sub, ref) for key, sub in value.items()}
+            if "additionalProperties" in schema and "patternProperties" not in schema:
+                # One pass over the keys for both keywords.
+                return _properties_check(known, _compile(schema["additionalProperties"], ref))
+            return _properties_check(known, None)
         case "additionalProperties":
             if "patternProperties" in schema:
                 raise _Unsupported(keyword)
-            known = {key: _always for key in schema.get("properties", {})}
-            return _properties_check(known, _compile(value, ref))
+            if "properties" in schema:
+                return _always  # checked with "properties"
+            return _properties_check({}, _compile(value, ref))
         case "allOf" | "anyOf" | "oneOf":
             parts = tuple(_compile(sub, ref) for sub in value)
             if keyword == "allOf":
+                chosen = _by_discriminator(value, ref)
+                if chosen is not None:
+                    return lambda x: chosen(x) if type(x) is dict else all(p(x) for p in parts)
                 return lambda x: all(part(x) for part in parts)
             if keyword == "anyOf":
                 return lambda x: any(part(x) for part in parts)
@@ -320,8 +329,56 @@ def _keyword(  # noqa: C901 (one case per JSON Schema keyword)
     raise _Unsupported(keyword)
 
 
+def _by_discriminator(parts: list[Any], ref: Callable[[str], _Check]) -> _Check | None:
+    """For a mapping, `allOf` of `{"if": {"properties": {K: {"const": V}}, "required": [K]},
+    "then": ...}` parts (the question's per-type rules) applies the `then` of the parts whose
+    V is the mapping's K, found in a table instead of testing every `if`; None when the
+    parts are not all of that shape on one key."""
+    table: dict[str, list[_Check]] = {}
+    keys = set()
+    for part in parts:
+        condition = part.get("if") if isinstance(part, dict) else None
+        if not isinstance(condition, dict) or set(part) != {"if", "then"}:
+            return None
+        properties = condition.get("properties")
+        if set(condition) != {"properties", "required"} or not isinstance(properties, dict):
+            return None
+        if len(properties) != 1 or condition["required"] != list(properties):
+            return None
+        [(key, rule)] = properties.items()
+        if not isinstance(rule, dict) or set(rule) != {"const"} or type(rule["const"]) is not str:
+            return None
+        keys.add(key)
+        table.setdefault(rule["const"], []).append(_compile(part["then"], ref))
+    if len(keys) != 1:
+        return None
+    [key] = keys
+
+    def chosen(instance: dict) -> bool:
+        value = instance.get(key)
+        if key not in instance or type(value) is not str:
+            return True  # no `if` holds: `required` or `const` fails in every part
+        return all(then(instance) for then in table.get(value, ()))
+
+    return chosen
+
+
 def _properties_check(known: dict[str, _Check], others: _Check | None) -> _Check:
-    """`properties` (others None: keys not listed pass) or `additionalProperties`."""
+    """`properties` (others None: keys not listed pass) and/or `additionalProperties`
+    (`others`, for the keys `known` does not list)."""
+    if others is None:
+        listed = tuple(known.items())
+
+        def listed_only(instance: Any) -> bool:
+            # The schema's few keys, not every key of the instance (an `if` on `type`).
+            if type(instance) is not dict:
+                return True
+            for key, rule in listed:  # noqa: SIM110 (a plain loop: this runs per value)
+                if key in instance and not rule(instance[key]):
+                    return False
+            return True
+
+        return listed_only
 
     def check(instance: Any) -> bool:
         if type(instance) is not dict:
