@@ -245,7 +245,7 @@ def apply_import(
             row.lesson_id = item.lesson_id
             row.position = _take_position(session, next_position, item.lesson_id)
         row.retired_at = None
-    insert_created(session, plan.course_id, list(created.values()))
+    insert_created(session, plan.course_id, list(created.values()), now)
     for lesson_id, rules in plan.quizzes.items():
         session.get(Lesson, lesson_id).set_quiz_rules(rules)
     session.flush()

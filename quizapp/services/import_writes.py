@@ -2,6 +2,7 @@
 plan changes, read in two queries, and the new ones bulk-inserted, so the number of
 statements does not grow with the file."""
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,6 +11,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.models import Choice, Question
 from quizapp.services.question_store import choice_rows, content_hash, type_data
+
+_QUESTIONS: sa.Table = Question.__table__  # type: ignore[assignment]
+_CHOICES: sa.Table = Choice.__table__  # type: ignore[assignment]
 
 
 def changes(stored: sa.Row, question: dict[str, Any], lesson_id: int) -> bool:
@@ -80,22 +84,26 @@ def created_values(earlier: dict[str, Any] | None, question: dict[str, Any]) -> 
     }
 
 
-def insert_created(session: Session, course_id: int, created: list[dict[str, Any]]) -> None:
+def insert_created(
+    session: Session, course_id: int, created: list[dict[str, Any]], now: datetime | None = None
+) -> None:
     """Bulk INSERT the new questions (in plan order), then all their choices.
 
     Core executemany INSERTs on the tables (no ORM bookkeeping per row, and no RETURNING: a
-    10,000-row RETURNING statement is slow to build), then one SELECT for the new ids, by
-    the unique (course, external id). Column defaults (timestamps) apply as usual."""
+    10,000-row RETURNING statement is slow to build), then one Core SELECT for the new ids,
+    by the unique (course, external id). The timestamps are `now` (without it, the
+    columns' default, evaluated per row)."""
     if not created:
         return
     choices = {values["external_id"]: values.pop("choices") for values in created}
+    stamps = {} if now is None else {"created_at": now, "updated_at": now}
     session.execute(
-        sa.insert(Question.__table__), [{**values, "course_id": course_id} for values in created]
+        sa.insert(_QUESTIONS), [{**values, "course_id": course_id, **stamps} for values in created]
     )
     ids = session.execute(
-        sa.select(Question.external_id, Question.id)
-        .where(Question.course_id == course_id)
-        .order_by(Question.id)
+        sa.select(_QUESTIONS.c.external_id, _QUESTIONS.c.id)
+        .where(_QUESTIONS.c.course_id == course_id)
+        .order_by(_QUESTIONS.c.id)
     )
     rows = [
         {
@@ -110,4 +118,4 @@ def insert_created(session: Session, course_id: int, created: list[dict[str, Any
         for position, choice in enumerate(choices.get(external_id, ()))
     ]
     if rows:
-        session.execute(sa.insert(Choice.__table__), rows)
+        session.execute(sa.insert(_CHOICES), rows)
