@@ -232,6 +232,9 @@ class ClozeForm(QuestionForm):
         _l("Text with blanks written {{1}}, {{2}}…"), [DataRequired()], render_kw={"rows": 3}
     )
     blanks = FieldList(FormField(BlankRow), label=_l("Blanks"), min_entries=1)
+    keep_order = BooleanField(
+        _l("Keep each drop-down's options in this order (never shuffle them)")
+    )
 
     def type_fields(self) -> dict[str, Any]:
         blanks = []
@@ -247,7 +250,11 @@ class ClozeForm(QuestionForm):
                     "accent_insensitive": bool(row["accent_insensitive"]),
                 }
             )
-        return {"text": (self.text.data or "").strip(), "blanks": blanks}
+        return {
+            "text": (self.text.data or "").strip(),
+            "blanks": blanks,
+            **choice_order_field(self.keep_order.data),
+        }
 
     @classmethod
     def type_initial(cls, question: dict[str, Any]) -> dict[str, Any]:
@@ -261,6 +268,7 @@ class ClozeForm(QuestionForm):
                 }
                 for blank in question["blanks"]
             ],
+            "keep_order": question.get("shuffle") is False,
         }
 
 

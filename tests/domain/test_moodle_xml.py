@@ -377,6 +377,40 @@ def test_cloze_numerical_and_variant_names():
     assert "marks per blank" in message
 
 
+def _cloze_xml(text: str) -> bytes:
+    return (
+        '<quiz><question type="cloze"><name><text>C</text></name>'
+        f"<questiontext><text>{text}</text></questiontext></question></quiz>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("text", "keeps_order"),
+    [
+        ("{1:MULTICHOICE:=always~sometimes~never}", True),
+        ("{1:MCV:=always~never} {1:MCH:=yes~no}", True),
+        ("{1:MULTICHOICE_S:=always~sometimes~never}", False),
+        ("{1:MCVS:=always~never} {1:SA:=Rome}", False),
+    ],
+)
+def test_cloze_drop_downs_keep_their_order_as_moodle_does(text, keeps_order):
+    question = parse_moodle_xml(_cloze_xml(text), "c.xml").questions[0]
+    assert (question.get("shuffle") is False) is keeps_order
+    written = write_moodle_xml([question]).text
+    kinds = re.findall(r"\{1:(\w+):", written)
+    assert kinds
+    drop_down = "MULTICHOICE" if keeps_order else "MULTICHOICE_S"
+    assert set(kinds) <= {drop_down, "SHORTANSWER"}
+    again = parse_moodle_xml(written.encode(), "again.xml").questions[0]
+    assert again.get("shuffle") == question.get("shuffle")
+
+
+def test_cloze_mixing_ordered_and_shuffled_drop_downs_shuffles_them_and_says_so():
+    result = parse_moodle_xml(_cloze_xml("{1:MC:=a~b} {1:MCS:=c~d}"), "c.xml")
+    assert "shuffle" not in result.questions[0]
+    assert "beside shuffled ones" in result.unsupported[0][2]
+
+
 def test_cloze_with_a_multiresponse_blank_is_skipped_and_reported():
     data = (
         b'<quiz><question type="cloze"><name><text>C</text></name><questiontext>'
@@ -418,10 +452,19 @@ def _strings(value):
 
 
 def _what_moodle_carries(question: dict) -> dict:
-    """The one loss: a drop-down's right answers are read once each, in option order
-    (Moodle marks options, it does not list answers)."""
+    """The losses: a drop-down's right answers are read once each, in option order
+    (Moodle marks options, it does not list answers); and a cloze is one text in Moodle, so
+    its opening blank lines (nothing in Markdown) are not written and a paragraph of it
+    before the first blank is read back as the end of the prompt."""
     question = json.loads(json.dumps(question))
     question["lesson"] = None
+    if question["type"] == "cloze":
+        text = question["text"].lstrip("\n")
+        split = text.rfind("\n\n", 0, text.find("{{1}}"))
+        if split >= 0:
+            question["prompt"] += "\n\n" + text[:split]
+            text = text[split + 2 :]
+        question["text"] = text
     for blank in question.get("blanks") or []:
         if blank["options"] is not None:
             picked = [option for option in blank["options"] if option in blank["answers"]]

@@ -87,7 +87,9 @@ def _cloze(draw: st.DrawFn) -> dict:
         )
     words = TEXT.filter(lambda text: "{" not in text)  # no stray blank markers
     sentence = " ".join(f"{draw(words)} {{{{{n}}}}}" for n in range(1, len(blanks) + 1))
-    return {"text": sentence, "blanks": blanks}
+    keys = {"text": sentence, "blanks": blanks}
+    has_drop_down = any(blank["options"] is not None for blank in blanks)
+    return {**keys, "shuffle": False} if has_drop_down and draw(st.booleans()) else keys
 
 
 def _flashcard(draw: st.DrawFn) -> dict:

@@ -149,11 +149,18 @@ def test_a_short_answer_is_made_case_sensitive_in_the_editor_and_stays_so(staff)
     assert _question("web-case").version == 1
 
 
-@pytest.mark.parametrize("type_name", ["single_choice", "multiple_response"])
-def test_the_editor_keeps_choices_in_order_when_asked(staff, type_name):
+@pytest.mark.parametrize(
+    ("type_name", "extra"),
+    [
+        ("single_choice", {}),
+        ("multiple_response", {}),
+        ("cloze", {"blanks-0-options": "Flask | Django | Bottle"}),  # a drop-down
+    ],
+)
+def test_the_editor_keeps_choices_in_order_when_asked(staff, type_name, extra):
     path = f"{LESSON_URL}/questions/new?type={type_name}"
     data = {"csrf_token": _token(staff, path), "id": "web-order", "prompt": "¿Cuál?"}
-    data |= {**NEW_QUESTIONS[type_name], "keep_order": "y"}
+    data |= {**NEW_QUESTIONS[type_name], **extra, "keep_order": "y"}
     assert staff.post(path, data=data).status_code == 302
     row = _question("web-order")
     assert question_dict(row)["shuffle"] is False

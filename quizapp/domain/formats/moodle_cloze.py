@@ -68,6 +68,8 @@ class Blank:
     blank: dict
     weight: int
     dropped: list[str] = field(default_factory=list)
+    # For a drop-down: whether Moodle shuffles its options (the _S kinds); else None.
+    shuffled: bool | None = None
 
 
 def split_unescaped(text: str, separator: str) -> list[str]:
@@ -146,7 +148,8 @@ def read_blank(match: re.Match[str]) -> Blank:
     if not right:
         raise NotABlank(f"{match[2]} with no fully right answer")
     blank["accent_insensitive"] = False
-    return Blank(blank, weight, dropped)
+    shuffled = match[2].endswith("S") if kind == "choice" else None
+    return Blank(blank, weight, dropped, shuffled)
 
 
 def _numeric_text(text: str, dropped: list[str]) -> str:
@@ -159,11 +162,13 @@ def _numeric_text(text: str, dropped: list[str]) -> str:
     return value.strip() if value.strip() != "*" else ""
 
 
-def write_blank(number_weight: int, blank: dict) -> str:
-    """A QuizApp blank as an embedded sub-question (drop-down → MULTICHOICE, else SHORTANSWER)."""
+def write_blank(number_weight: int, blank: dict, shuffled: bool = True) -> str:
+    """A QuizApp blank as an embedded sub-question: a drop-down is MULTICHOICE_S, or
+    MULTICHOICE when its options keep their order; any other blank SHORTANSWER."""
     if blank.get("options") is not None:
         answers = blank["answers"]
         parts = [("=" if option in answers else "") + escape(option) for option in blank["options"]]
-        return f"{{{number_weight}:MULTICHOICE:{'~'.join(parts)}}}"
+        kind = "MULTICHOICE_S" if shuffled else "MULTICHOICE"
+        return f"{{{number_weight}:{kind}:{'~'.join(parts)}}}"
     parts = ["=" + escape(answer) for answer in blank["answers"]]
     return f"{{{number_weight}:SHORTANSWER:{'~'.join(parts)}}}"

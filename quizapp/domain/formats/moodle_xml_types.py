@@ -292,6 +292,12 @@ def cloze(element: ET.Element) -> Converted:
             question["blanks"][int(number) - 1]["accent_insensitive"] = True
     for blank in blanks:
         reader.out.dropped += blank.dropped
+    # QuizApp shuffles a question's drop-downs together or not at all.
+    shuffled = {blank.shuffled for blank in blanks} - {None}
+    if shuffled == {False}:
+        question["shuffle"] = False
+    elif len(shuffled) > 1:
+        reader.drop("drop-downs kept in order beside shuffled ones (all are shuffled)")
     if len({blank.weight for blank in blanks}) > 1:
         reader.drop("different marks per blank (each blank counts the same)")
     reader._common_notes()

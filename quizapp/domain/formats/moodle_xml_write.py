@@ -171,9 +171,13 @@ def _cloze_prompt(question: dict) -> str:
     blanks = question["blanks"]
 
     def embed(match: re.Match[str]) -> str:
-        return moodle_cloze.write_blank(1, blanks[int(match[1]) - 1])
+        blank = blanks[int(match[1]) - 1]
+        return moodle_cloze.write_blank(1, blank, shuffled=question.get("shuffle") is not False)
 
-    return f"{question['prompt']}\n\n{BLANK_MARKER.sub(embed, question['text'])}"
+    # The reader finds the text after the last blank line before the first blank: blank
+    # lines that open the text (nothing in Markdown) would move into the prompt.
+    text = question["text"].lstrip("\n")
+    return f"{question['prompt']}\n\n{BLANK_MARKER.sub(embed, text)}"
 
 
 def _cloze(element: ET.Element, question: dict, files: FileResolver) -> None:

@@ -11,6 +11,7 @@ from quizapp.domain.questions.base import (
     GradeResult,
     Problem,
     QuestionType,
+    choice_order,
     make_result,
     map_list,
     texts_match,
@@ -24,19 +25,25 @@ _BLANK = {"answers": REQUIRED, "options": None, "accent_insensitive": False}
 class Cloze(QuestionType):
     """Response: a list of str, one per blank in blank order.
 
-    A blank with `options` is a drop-down: the response must be one of its answers exactly.
-    Other blanks are compared like short answers.
+    A blank with `options` is a drop-down: the response must be one of its answers exactly;
+    its options are shuffled unless the question says `shuffle: false` (Moodle's
+    MULTICHOICE, against MULTICHOICE_S). Other blanks are compared like short answers.
     """
 
     name = "cloze"
-    raw_keys = ("text", "blanks")
+    raw_keys = ("text", "blanks", "shuffle")
     text_key = "text"
 
     def normalise(self, raw: dict[str, Any]) -> dict[str, Any]:
         out = {"text": raw["text"]} if "text" in raw else {}
         if "blanks" in raw:
             out["blanks"] = map_list(raw["blanks"], _normalise_blank)
-        return out
+        blanks = out.get("blanks")
+        drop_downs = isinstance(blanks, list) and any(
+            isinstance(b, dict) and b.get("options") for b in blanks
+        )
+        # Only drop-downs have an order to keep: without one the key would mean nothing.
+        return {**out, **choice_order(raw)} if drop_downs else out
 
     def validate(self, question: dict[str, Any]) -> list[Problem]:
         problems = []
@@ -78,7 +85,8 @@ class Cloze(QuestionType):
         return BLANK_MARKER.sub(fill, question["text"])
 
     def to_yaml(self, question: dict[str, Any]) -> dict[str, Any]:
-        return {"text": question["text"], "blanks": [_blank_to_yaml(b) for b in question["blanks"]]}
+        blanks = [_blank_to_yaml(b) for b in question["blanks"]]
+        return {"text": question["text"], "blanks": blanks, **choice_order(question)}
 
     def to_gift(self, question: dict[str, Any]) -> str:
         """A one-blank cloze is GIFT's missing-word form: `before {answers} after`."""
@@ -88,6 +96,8 @@ class Cloze(QuestionType):
             raise gift.Inexpressible("GIFT's missing-word form holds exactly one blank")
         blank = blanks[0]
         options = blank.get("options")
+        if options and question.get("shuffle") is False:
+            raise gift.Inexpressible(gift.FIXED_ORDER)
         if options:
             right = [o for o in options if o in blank["answers"]]
             if len(right) != 1:
