@@ -27,7 +27,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from quizapp.domain.statistics import ItemSums
-from quizapp.models import Attempt, ChoiceStatistic, Course, ItemStatistic, Lesson, LessonStatistic
+from quizapp.models import (
+    Attempt,
+    Choice,
+    ChoiceStatistic,
+    Course,
+    ItemStatistic,
+    Lesson,
+    LessonStatistic,
+    Question,
+)
 from quizapp.services import item_analysis, learner_activity
 from quizapp.services.access import counts_as_learner
 from quizapp.services.item_analysis import Scope
@@ -294,6 +303,36 @@ def choice_counts(session: Session, course: Course | int) -> dict[tuple[int, int
         ).where(ChoiceStatistic.course_id == _course_id(course), ChoiceStatistic.count > 0)
     )
     return {(question_id, position): count for question_id, position, count in rows}
+
+
+def choices_with_counts(
+    session: Session, course: Course | int
+) -> dict[int, list[tuple[int, str, bool, int]]]:
+    """Per question of the course, its choices in order as (position, text, is_correct,
+    how many analysed responses selected it), the counts joined to the choices in one
+    query of Core rows."""
+    course_id = _course_id(course)
+    counted = sa.and_(
+        ChoiceStatistic.question_id == Choice.question_id,
+        ChoiceStatistic.choice_position == Choice.position,
+        ChoiceStatistic.course_id == course_id,
+    )
+    found: dict[int, list[tuple[int, str, bool, int]]] = {}
+    for question_id, position, text, correct, count in session.execute(
+        sa.select(
+            Choice.question_id,
+            Choice.position,
+            Choice.text_md,
+            Choice.is_correct,
+            sa.func.coalesce(ChoiceStatistic.count, 0),
+        )
+        .join(Question, Question.id == Choice.question_id)
+        .outerjoin(ChoiceStatistic, counted)
+        .where(Question.course_id == course_id)
+        .order_by(Choice.question_id, Choice.position)
+    ):
+        found.setdefault(question_id, []).append((position, text, correct, count))
+    return found
 
 
 def maintained(session: Session, course: Course | int) -> Contribution:

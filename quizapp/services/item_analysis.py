@@ -8,16 +8,16 @@ counts and Cronbach's alpha all use that subset.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from sqlalchemy.orm import Session
 
 from quizapp.domain import statistics
 from quizapp.domain.questions.registry import in_deck, is_scored
 from quizapp.domain.rendering import plain_text
 from quizapp.domain.statistics import ItemFlags, ItemSums
-from quizapp.models import Answer, AnswerChoice, Attempt, Choice, Course, Lesson, Question
+from quizapp.models import Answer, AnswerChoice, Attempt, Course, Lesson, Question
 from quizapp.services.access import counts_as_learner
 
 SORT_KEYS = ("position", "facility", "discrimination", "attempts")
@@ -36,9 +36,26 @@ class ChoiceCount:
         return choice_label(self.position)
 
 
+@dataclass(frozen=True, slots=True)
+class QuestionInfo:
+    """What the question table, its CSV and the API show of a question, read as Core
+    columns: no ORM identity work for a course's hundreds of questions."""
+
+    id: int
+    external_id: str
+    type: str
+    title: str
+    prompt_md: str
+    retired_at: datetime | None
+
+    @property
+    def is_active(self) -> bool:
+        return self.retired_at is None
+
+
 @dataclass(frozen=True)
 class QuestionStats:
-    question: Question
+    question: QuestionInfo
     lesson_number: int
     attempts: int  # analysed (first, submitted) responses
     facility: float | None
@@ -183,6 +200,16 @@ def choice_counts(
     return {(qid, position): count for qid, position, count in rows}
 
 
+_QUESTION_COLUMNS = (
+    Question.id,
+    Question.external_id,
+    Question.type,
+    Question.title,
+    Question.prompt_md,
+    Question.retired_at,
+)
+
+
 def question_statistics(
     session: Session, course: Course, sums: dict[tuple[int, int], ItemSums] | None = None
 ) -> list[QuestionStats]:
@@ -191,30 +218,20 @@ def question_statistics(
     from quizapp.services import course_statistics
 
     questions = session.execute(
-        sa.select(Question, Lesson.number)
-        # The columns the table, the CSV and the API show: the rest (Markdown of the
-        # explanation, tags, the type's JSON data) was most of the dashboard's load time.
-        .options(
-            so.load_only(
-                Question.external_id,
-                Question.type,
-                Question.title,
-                Question.prompt_md,
-                Question.retired_at,
-            )
-        )
+        sa.select(*_QUESTION_COLUMNS, Lesson.number)
         .join(Lesson, Lesson.id == Question.lesson_id)
         .where(Question.course_id == course.id)
         .order_by(Lesson.number, Question.position, Question.id)
     ).all()
-    choices = _choices_by_question(session, course)
+    choices = course_statistics.choices_with_counts(session, course)
     if sums is None:
         sums = course_statistics.item_sums(session, course)
     per_question = _sums_per_question(sums)
-    counts = course_statistics.choice_counts(session, course)
     result = []
-    for question, lesson_number in questions:
-        item = per_question.get(question.id, ItemSums(0, 0.0, 0.0, 0.0, 0.0, 0.0))
+    no_sums = ItemSums(0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    for *columns, lesson_number in questions:
+        question = QuestionInfo(*columns)
+        item = per_question.get(question.id, no_sums)
         if not question.is_active and not item.n:
             continue
         if not is_scored(question.type) and not in_deck(question.type):
@@ -233,40 +250,15 @@ def question_statistics(
                 flags=statistics.item_flags(facility, discrimination, item.n)
                 if is_scored(question.type)
                 else ItemFlags(),
-                choices=_choice_counts_of(choices.get(question.id, []), counts, item.n),
+                choices=[
+                    ChoiceCount(
+                        position, text_md, is_correct, count, statistics.mean(item.n, count)
+                    )
+                    for position, text_md, is_correct, count in choices.get(question.id, ())
+                ],
             )
         )
     return result
-
-
-def _choices_by_question(session: Session, course: Course) -> dict[int, list[sa.Row]]:
-    """Core rows (question_id, position, text_md, is_correct): no ORM identity work for
-    the course's thousand choices."""
-    choices: dict[int, list[sa.Row]] = {}
-    for choice in session.execute(
-        sa.select(Choice.question_id, Choice.position, Choice.text_md, Choice.is_correct)
-        .join(Question, Question.id == Choice.question_id)
-        .where(Question.course_id == course.id)
-        .order_by(Choice.question_id, Choice.position)
-    ):
-        choices.setdefault(choice.question_id, []).append(choice)
-    return choices
-
-
-def _choice_counts_of(
-    choices: list[sa.Row], counts: dict[tuple[int, int], int], analysed: int
-) -> list[ChoiceCount]:
-    """One question's choices with how many of its `analysed` responses selected each."""
-    return [
-        ChoiceCount(
-            position=choice.position,
-            text_md=choice.text_md,
-            is_correct=choice.is_correct,
-            count=counts.get((choice.question_id, choice.position), 0),
-            share=statistics.mean(analysed, counts.get((choice.question_id, choice.position), 0)),
-        )
-        for choice in choices
-    ]
 
 
 def sort_questions(questions: list[QuestionStats], sort: str, order: str) -> list[QuestionStats]:
@@ -325,7 +317,7 @@ def flag_codes(flags: ItemFlags) -> list[str]:
     return codes
 
 
-def question_title(question: Question) -> str:
+def question_title(question: Question | QuestionInfo) -> str:
     """A one-line label: the title, or the prompt as plain text (a truncated `**bold`
     would otherwise show its asterisks)."""
     text = question.title or plain_text(question.prompt_md)

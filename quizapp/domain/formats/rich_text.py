@@ -9,10 +9,9 @@ from __future__ import annotations
 import html
 import re
 import warnings
+from functools import cache
 
 import nh3
-from bs4 import MarkupResemblesLocatorWarning
-from markdownify import MarkdownConverter
 
 # Moodle's names for the format of a text (`format="..."` on questiontext, feedback…).
 HTML = "html"
@@ -24,12 +23,20 @@ _TAG = re.compile(r"<[a-zA-Z/][^>]*>")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
-class _Converter(MarkdownConverter):
-    """Markdown as our editor writes it: `#` headings, `-` bullets, backslash line breaks
-    (trailing double spaces would be invisible and easily lost)."""
+@cache
+def _converter_class() -> type:
+    """markdownify (and the BeautifulSoup under it, ~4 MB per process) loads with the first
+    foreign text converted, not in every web worker, which never converts one."""
+    from markdownify import MarkdownConverter
 
-    def __init__(self) -> None:
-        super().__init__(heading_style="ATX", bullets="-", newline_style="backslash")
+    class Converter(MarkdownConverter):
+        """Markdown as our editor writes it: `#` headings, `-` bullets, backslash line
+        breaks (trailing double spaces would be invisible and easily lost)."""
+
+        def __init__(self) -> None:
+            super().__init__(heading_style="ATX", bullets="-", newline_style="backslash")
+
+    return Converter
 
 
 def html_to_markdown(text: str) -> str:
@@ -37,10 +44,13 @@ def html_to_markdown(text: str) -> str:
     if not text or not text.strip():
         return ""
     clean = nh3.clean(text, url_schemes={"http", "https", "mailto", "data"})
+    converter = _converter_class()()
+    from bs4 import MarkupResemblesLocatorWarning  # loaded with markdownify, just above
+
     with warnings.catch_warnings():
         # A field that is just "dog.png" or a URL is content here, not a mistaken path.
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        markdown = _Converter().convert(clean)
+        markdown = converter.convert(clean)
     return _BLANK_LINES.sub("\n\n", markdown).strip()
 
 
