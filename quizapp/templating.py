@@ -34,18 +34,24 @@ def register(app: Flask) -> None:
     def percent_filter(value: float | None) -> str:
         return "—" if value is None else f"{round(value * 100)} %"
 
+    languages = app.config["LANGUAGES"]
+
     @app.context_processor
     def inject_globals():
         return {
             "current_locale": str(get_locale()),
-            "languages": app.config["LANGUAGES"],
+            "languages": languages,
             "nav_links": navigation_links,
-            "role_labels": {
-                "learner": _l("Learner"),
-                "instructor": _l("Instructor"),
-                "admin": _l("Administrator"),
-            },
+            "role_labels": ROLE_LABELS,
         }
+
+
+# Lazy: each rendering shows them in its reader's language.
+ROLE_LABELS = {
+    "learner": _l("Learner"),
+    "instructor": _l("Instructor"),
+    "admin": _l("Administrator"),
+}
 
 
 # Area links of the navigation bar, shown when the user may use them.

@@ -21,6 +21,15 @@ from quizapp.services import access, catalog, memberships
 
 def _course_of_url(arguments: dict) -> Course | None:
     if "course_slug" in arguments:
+        if "lesson_slug" in arguments:
+            # A lesson's page: its lesson and course in one query, which the view's
+            # lookups.lesson_or_404 then takes instead of asking again.
+            lesson = catalog.find_lesson(
+                db.session, arguments["course_slug"], arguments["lesson_slug"]
+            )
+            if lesson is not None:
+                request.found_lesson = (arguments["course_slug"], arguments["lesson_slug"], lesson)
+                return lesson.course
         return catalog.find_course(db.session, arguments["course_slug"])
     if "question_id" in arguments:
         return db.session.scalar(
