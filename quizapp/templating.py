@@ -1,7 +1,10 @@
 """Template globals and filters: Markdown rendering, percentages, the current language."""
 
+from collections import OrderedDict
+from datetime import date
+
 from flask import Flask, g
-from flask_babel import format_datetime, format_decimal, get_locale, get_translations
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -26,6 +29,7 @@ def register(app: Flask) -> None:
     # Numbers and moments in the reader's locale (0,36 in Spanish, 0.36 in English).
     app.jinja_env.globals["format_decimal"] = format_decimal
     app.jinja_env.globals["format_datetime"] = format_datetime
+    app.jinja_env.filters["dateformat"] = day_label
     app.jinja_env.filters["inline_markdown"] = render_inline
     app.jinja_env.filters["plain_text"] = plain_text
     app.jinja_env.filters["local_moment"] = local_moment
@@ -111,3 +115,23 @@ def request_translations():
     if context is not None:  # None outside an application context: nothing to keep
         context.quizapp_translations = (getattr(context, "babel_locale", None), translations)
     return translations
+
+
+# Day labels of the dashboards' charts (26 on a learner's, the same days for everyone),
+# per worker: Babel's formatting costs more than the rest of a chart's label.
+DAY_LABELS_KEPT = 2048
+_day_labels: OrderedDict[tuple, str] = OrderedDict()
+
+
+def day_label(value=None, format=None, rebase=True) -> str:
+    """Flask-Babel's `dateformat` filter, its result kept for a calendar day (no time, so
+    no time zone to rebase) by the day, the format and the reader's locale."""
+    if type(value) is not date or format is None:
+        return format_date(value, format, rebase)
+    key = (value, format, str(get_locale()))
+    label = _day_labels.get(key)
+    if label is None:
+        label = _day_labels[key] = format_date(value, format, rebase)
+        if len(_day_labels) > DAY_LABELS_KEPT:
+            _day_labels.popitem(last=False)
+    return label
