@@ -27,7 +27,13 @@ from quizapp.services.carried_media import (
     media_warnings,
     store_carried,
 )
-from quizapp.services.import_writes import changes, changing_rows, created_values, insert_created
+from quizapp.services.import_writes import (
+    changes,
+    changing_rows,
+    collector_paused,
+    created_values,
+    insert_created,
+)
 from quizapp.services.media import MAX_MEDIA_BYTES
 from quizapp.services.question_store import apply_question
 
@@ -105,6 +111,7 @@ def decode_upload(data: bytes, filename: str) -> tuple[str, list[str]]:
         return "", [f"{filename}:{line}: the file is not UTF-8 text"]
 
 
+@collector_paused()
 def plan_import(
     session: Session,
     course: Course,
@@ -207,6 +214,7 @@ def category_mapping(lines: list[str]) -> tuple[dict[str, str], list[str]]:
     return mapping, problems
 
 
+@collector_paused()
 def apply_import(
     session: Session,
     plan: ImportPlan,
