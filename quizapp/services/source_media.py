@@ -5,7 +5,7 @@ stores them as course media and points the Markdown at the stored names."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -75,16 +75,24 @@ def store_source_media(
     }
 
 
-def strings_of(value: Any) -> Iterable[str]:
-    """Every string inside a question dict (prompts, choices, feedback, …)."""
+def strings_of(value: Any) -> list[str]:
+    """Every string inside a question dict (prompts, choices, feedback, …), in order."""
+    found: list[str] = []
+    _collect_strings(value, found.append)
+    return found
+
+
+def _collect_strings(value: Any, add: Callable[[str], None]) -> None:
+    # Leaves are handled in the loop, not by a call each: an import walks every question.
     if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from strings_of(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from strings_of(item)
+        add(value)
+        return
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        if isinstance(item, str):
+            add(item)
+        elif isinstance(item, dict | list):
+            _collect_strings(item, add)
 
 
 def with_stored_names(value: Any, names: dict[str, str]) -> Any:

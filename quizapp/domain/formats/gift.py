@@ -115,11 +115,12 @@ def _chunks(text: str) -> list[_Chunk]:
     chunks, current = [], _Chunk()
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
+        stripped = line.lstrip()
+        if not stripped:
             if current.lines or current.comments:
                 chunks.append(current)
-            current = _Chunk()
-        elif line.lstrip().startswith("//"):
+                current = _Chunk()
+        elif stripped.startswith("//"):
             current.comments.append(line)
         else:
             current.numbers.append(number)

@@ -16,6 +16,7 @@ _FORMAT_TAG = re.compile(r"\s*\[(html|moodle|plain|markdown)\]")
 _ESCAPED_SPECIAL = rf"\\([{re.escape(SPECIAL)}\\])"
 _DECODE = re.compile(rf"{_ESCAPED_SPECIAL}|\\n")
 _DECODE_COLLAPSE = re.compile(rf"{_ESCAPED_SPECIAL}|\\n|\s+")
+_SPACES = re.compile(r"\s+")
 
 
 class GiftSyntaxError(ValueError):
@@ -65,8 +66,10 @@ def decode(raw: str, fmt: str) -> str:
     `\\\\` is read first, so `\\\\n` is a backslash then "n" (Moodle's escapedchar_pre);
     `\\n` is a newline; a backslash before anything else stays a backslash.
     """
-    pattern = _DECODE_COLLAPSE if fmt in ("moodle", "plain") else _DECODE
-    return pattern.sub(_decoded, raw).strip()
+    collapse = fmt in ("moodle", "plain")
+    if "\\" not in raw:  # nothing escaped: only the spaces (if any) to collapse
+        return _SPACES.sub(" ", raw).strip() if collapse else raw.strip()
+    return (_DECODE_COLLAPSE if collapse else _DECODE).sub(_decoded, raw).strip()
 
 
 def _decoded(match: re.Match[str]) -> str:

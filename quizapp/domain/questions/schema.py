@@ -176,12 +176,19 @@ class _Unsupported(Exception):
 
 def _plain(instance: Any) -> bool:
     """True when `instance` holds only the JSON-like values the quick check models."""
-    kind = type(instance)
-    if kind is dict:
-        return all(type(key) is str and _plain(value) for key, value in instance.items())
-    if kind is list:
-        return all(_plain(item) for item in instance)
-    return kind in _PLAIN_TYPES
+    pending = [instance]
+    while pending:
+        value = pending.pop()
+        kind = type(value)
+        if kind is dict:
+            if not all(type(key) is str for key in value):
+                return False
+            pending.extend(value.values())
+        elif kind is list:
+            pending.extend(value)
+        elif kind not in _PLAIN_TYPES:
+            return False
+    return True
 
 
 def _always(instance: Any) -> bool:
