@@ -4,7 +4,8 @@ The table has a row per question (hundreds in a big course) with its choices, an
 rendering it was most of an uncached dashboard: per row, two `url_for` calls, a macro per
 figure, a filter chain per choice and the same labels translated again. Here each cell
 is formatted once, in plain Python, and the links come from one URL built per page
-(`_UrlPattern`); the template only places the strings (and translates its labels once).
+(`UrlPattern`, which the learner table's links use too); the template only places the
+strings (and translates its labels once).
 """
 
 from dataclasses import dataclass
@@ -49,15 +50,17 @@ class QuestionRow:
     choices: tuple[ChoiceCell, ...]
 
 
-class _UrlPattern:
-    """An endpoint's URL for any question id from one `url_for`: the id is the only part
-    that changes (an int converter, nothing escaped)."""
+class UrlPattern:
+    """An endpoint's URL for any id from one `url_for`: the id (`key`, an int converter,
+    nothing escaped) is the only part that changes; `values` are the other arguments,
+    the same for every row."""
 
-    def __init__(self, endpoint: str):
-        self.head, self.tail = url_for(endpoint, question_id=_PLACEHOLDER).split(str(_PLACEHOLDER))
+    def __init__(self, endpoint: str, key: str = "question_id", **values):
+        url = url_for(endpoint, **{key: _PLACEHOLDER}, **values)
+        self.head, self.tail = url.split(str(_PLACEHOLDER))
 
-    def __call__(self, question_id: int) -> str:
-        return f"{self.head}{question_id}{self.tail}"
+    def __call__(self, row_id: int) -> str:
+        return f"{self.head}{row_id}{self.tail}"
 
 
 def figure(value: float | None, digits: int = 2) -> str:
@@ -78,8 +81,8 @@ def question_rows(questions: list[QuestionStats], can_edit: bool) -> list[Questi
     """The rows of the table, in the order given (already sorted)."""
     percent = current_app.jinja_env.filters["percent"]
     leeway = current_app.jinja_env.policies["truncate.leeway"]
-    edit = _UrlPattern("author.edit_question") if can_edit else None
-    regrade = _UrlPattern("grading.regrade") if can_edit else None
+    edit = UrlPattern("author.edit_question") if can_edit else None
+    regrade = UrlPattern("grading.regrade") if can_edit else None
     rows = []
     for item in questions:
         question, flags = item.question, item.flags

@@ -109,6 +109,9 @@ def course(course_slug: str):
             sort=sort,
             order=order,
             question_rows=question_table.question_rows(dashboard.questions, can_edit),
+            learner_url=question_table.UrlPattern(
+                "dashboard.learner_detail", "user_id", course_slug=found.slug, group=group_id
+            ),
             min_attempts=MIN_ATTEMPTS_TO_JUDGE,
             per_page=stats.LEARNERS_PER_PAGE,
             can_edit=can_edit,

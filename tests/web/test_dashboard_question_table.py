@@ -104,3 +104,18 @@ def test_the_page_shows_the_rows_and_an_assistant_gets_no_edit_links(
     assert "Question 1.1" in html
     assert "/edit" not in html
     assert "/regrade" not in html
+
+
+@pytest.mark.parametrize("group", [None, 7])
+def test_the_learner_links_pattern_builds_what_url_for_builds(app, group):
+    with app.test_request_context():
+        pattern = question_table.UrlPattern(
+            "dashboard.learner_detail", "user_id", course_slug="stats-course", group=group
+        )
+        for user_id in (1, 42, 987654321, 123456789012):
+            assert pattern(user_id) == url_for(
+                "dashboard.learner_detail",
+                course_slug="stats-course",
+                user_id=user_id,
+                group=group,
+            )
