@@ -171,7 +171,7 @@ def submit_attempt(attempt_id: int, body: dict):
         responses = _responses(attempt, body["answers"])
         grace = timedelta(seconds=current_app.config["QUIZ_GRACE_SECONDS"])
         try:
-            quiz_submission.submit_attempt(
+            outcome = quiz_submission.submit_attempt(
                 db.session,
                 attempt,
                 responses,
@@ -187,15 +187,21 @@ def submit_attempt(attempt_id: int, body: dict):
                 f"Not answered: question(s) {numbers} (positions from 1). Send "
                 "confirm_unanswered: true to submit them as they are (they score 0).",
             ) from None
+        # The result is built before the commit, which expires every object (reading the
+        # attempt, its answers and questions back would be four more statements): it shows
+        # what this transaction wrote. A submission this moment has no regrades yet.
+        result = _shown_result(attempt, lesson, user, fresh=outcome.newly_submitted)
         db.session.commit()
+        return result
     return _shown_result(attempt, lesson, user)
 
 
-def _shown_result(attempt, lesson: Lesson, user) -> dict:
+def _shown_result(attempt, lesson: Lesson, user, fresh: bool = False) -> dict:
     """The attempt's result with what the lesson's review options hide from this caller
-    taken out (the same parts the results page hides; staff and previews see all)."""
+    taken out (the same parts the results page hides; staff and previews see all).
+    `fresh`: submitted in this transaction, so nothing regraded it yet."""
     rules = quiz_overrides.learner_rules(db.session, lesson, attempt.user_id)
     staff = attempt.preview or access.is_course_staff(db.session, user, lesson.course_id)
     shown = review_shown(rules, clock.now(), staff=staff)
-    regrades = regrading.attempt_regrades(db.session, attempt.id)
+    regrades = [] if fresh else regrading.attempt_regrades(db.session, attempt.id)
     return answer_serializers.attempt_result(attempt, lesson, shown, regrades)

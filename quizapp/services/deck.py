@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -11,6 +12,45 @@ from sqlalchemy.orm import Session
 
 from quizapp.domain.scheduling import as_utc
 from quizapp.models import Card, Question
+
+_CARD_KEY = ["user_id", "question_id", "reverse"]
+
+
+@cache
+def _insert_new_cards(dialect: str, entities: bool):
+    """INSERT … ON CONFLICT DO NOTHING RETURNING (the ids, or with `entities` the Card
+    objects), built once per dialect: run as an executemany, compiled once (a multi-row
+    VALUES is compiled anew for every number of rows)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Card if entities else Card.__table__).on_conflict_do_nothing(
+        index_elements=_CARD_KEY
+    )
+    return statement.returning(Card) if entities else statement.returning(Card.__table__.c.id)
+
+
+def _new_card_rows(
+    user_id: int, question_ids: list[int], now: datetime, reverse: bool
+) -> list[dict]:
+    moment = as_utc(now)
+    return [
+        {
+            "user_id": user_id,
+            "question_id": question_id,
+            "state": 1,
+            "step": 0,
+            "due": moment,
+            "reps": 0,
+            "lapses": 0,
+            "created_at": moment,
+            "reverse": reverse,
+        }
+        for question_id in question_ids
+    ]
+
+
+def _upserts(session: Session) -> str | None:
+    dialect = session.connection().dialect.name
+    return dialect if dialect in ("postgresql", "sqlite") else None
 
 
 def insert_missing_cards(
@@ -25,32 +65,11 @@ def insert_missing_cards(
     inserted concurrently)."""
     if not question_ids:
         return 0
-    moment = as_utc(now)
-    rows = [
-        {
-            "user_id": user_id,
-            "question_id": question_id,
-            "state": 1,
-            "step": 0,
-            "due": moment,
-            "reps": 0,
-            "lapses": 0,
-            "created_at": moment,
-            "reverse": reverse,
-        }
-        for question_id in question_ids
-    ]
-    dialect = session.connection().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = (
-            insert(Card)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["user_id", "question_id", "reverse"])
-            .returning(Card.id)
-        )
+    rows = _new_card_rows(user_id, question_ids, now, reverse)
+    dialect = _upserts(session)
+    if dialect:
         # RETURNING counts what was inserted; rowcount is -1 for psycopg here.
-        return len(session.execute(statement).all())
+        return len(session.execute(_insert_new_cards(dialect, False), rows).all())
     created = 0
     for row in rows:  # other databases: one savepoint per card
         try:
@@ -59,6 +78,28 @@ def insert_missing_cards(
             created += 1
         except sa.exc.IntegrityError:
             pass
+    return created
+
+
+def create_cards(
+    session: Session, user_id: int, question_ids: list[int], now: datetime
+) -> dict[int, Card]:
+    """Insert the learner's new (front to back) cards of these questions and return them
+    by question id, in one statement; a card that exists already (inserted concurrently)
+    is skipped there and read."""
+    if not question_ids:
+        return {}
+    dialect = _upserts(session)
+    if not dialect:
+        insert_missing_cards(session, user_id, question_ids, now)
+        return cards_by_question(session, user_id, question_ids)
+    rows = _new_card_rows(user_id, question_ids, now, reverse=False)
+    created = {
+        card.question_id: card for card in session.scalars(_insert_new_cards(dialect, True), rows)
+    }
+    skipped = [question_id for question_id in question_ids if question_id not in created]
+    if skipped:
+        created.update(cards_by_question(session, user_id, skipped))
     return created
 
 
@@ -81,16 +122,17 @@ def _find_card(session: Session, user_id: int, question_id: int) -> Card | None:
     )
 
 
+_FRONT_CARDS = sa.select(Card).where(
+    Card.user_id == sa.bindparam("user_id"),
+    Card.question_id.in_(sa.bindparam("question_ids", expanding=True)),
+    Card.reverse.is_(False),
+)
+
+
 def cards_by_question(session: Session, user_id: int, question_ids: list[int]) -> dict[int, Card]:
     """The learner's existing (front to back) cards for these questions, by question id:
     what a quiz answer reviews. A reverse card is reviewed only on the review page."""
-    rows = session.scalars(
-        sa.select(Card).where(
-            Card.user_id == user_id,
-            Card.question_id.in_(question_ids),
-            Card.reverse.is_(False),
-        )
-    )
+    rows = session.scalars(_FRONT_CARDS, {"user_id": user_id, "question_ids": list(question_ids)})
     return {card.question_id: card for card in rows}
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.domain.scheduling import as_utc
 from quizapp.models import Card, ReviewLog
-from quizapp.services.deck import cards_by_question, insert_missing_cards
+from quizapp.services.deck import cards_by_question, create_cards
 from quizapp.services.memory_parameters import note_new_reviews
 from quizapp.services.ratings import (
     CARD_REVIEWED,
@@ -38,7 +38,7 @@ def record_quiz_answers(
     → Again, right → Good; cards are created for questions met for the first time.
 
     A constant number of statements whatever the number of answers: one SELECT of the
-    cards (plus one INSERT and one SELECT of the missing ones), the learner's retention
+    cards (plus one INSERT … RETURNING of the missing ones), the learner's retention
     once, one UPDATE of the cards (executemany) and one INSERT of the logs. Returns the
     cards in the order of `outcomes`."""
     if not outcomes:
@@ -47,8 +47,7 @@ def record_quiz_answers(
     cards = cards_by_question(session, user_id, question_ids)
     missing = [question_id for question_id in question_ids if question_id not in cards]
     if missing:
-        insert_missing_cards(session, user_id, missing, now)
-        cards.update(cards_by_question(session, user_id, missing))
+        cards.update(create_cards(session, user_id, missing, now))
     # A quiz is one lesson's: its cards share a course, and so the parameters in use.
     schedule = learner_schedule(session, user_id, question_ids[0])
     reviewed: list[Card] = []
