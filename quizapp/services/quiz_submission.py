@@ -5,6 +5,7 @@ number of statements. The web and the API both call it (through services.quizzes
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -73,12 +74,22 @@ def _claim_submission(
     conditional UPDATE is atomic on every database, so a double click or a concurrent
     replay grades once."""
     result = session.execute(
-        sa.update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=now, score=score, pending_answers=pending)
-        .execution_options(synchronize_session=False)
+        _CLAIM,
+        {"attempt_id": attempt.id, "at": now, "new_score": score, "new_pending": pending},
     )
     return result.rowcount == 1
+
+
+_ATTEMPTS = Attempt.__table__
+_CLAIM = (
+    sa.update(_ATTEMPTS)
+    .where(_ATTEMPTS.c.id == sa.bindparam("attempt_id"), _ATTEMPTS.c.submitted_at.is_(None))
+    .values(
+        submitted_at=sa.bindparam("at"),
+        score=sa.bindparam("new_score"),
+        pending_answers=sa.bindparam("new_pending"),
+    )
+)
 
 
 def submit_attempt(
@@ -228,15 +239,10 @@ def _store_grades(session: Session, graded: list, now: datetime) -> None:
         if response is not None:
             values["response"] = response
         shapes[response is not None].append((answer, values))
-    table = Answer.__table__
     for rows in shapes.values():
         if not rows:
             continue
-        columns = list(rows[0][1])
-        assigned: dict[str, Any] = {column: sa.bindparam(f"new_{column}") for column in columns}
-        if "response" not in assigned:
-            assigned["response"] = sa.null()
-        statement = sa.update(table).where(table.c.id == sa.bindparam("answer_id")).values(assigned)
+        statement = _grade_update(tuple(rows[0][1]))
         params = [
             {"answer_id": answer.id} | {f"new_{key}": value for key, value in values.items()}
             for answer, values in rows
@@ -248,6 +254,16 @@ def _store_grades(session: Session, graded: list, now: datetime) -> None:
         for answer, values in rows:
             for key, value in ({"response": None} | values).items():
                 set_committed_value(answer, key, value)
+
+
+@cache
+def _grade_update(columns: tuple[str, ...]) -> sa.Update:
+    """The answers' UPDATE for one shape of `_store_grades`, built once per shape."""
+    table = Answer.__table__
+    assigned: dict[str, Any] = {column: sa.bindparam(f"new_{column}") for column in columns}
+    if "response" not in assigned:
+        assigned["response"] = sa.null()
+    return sa.update(table).where(table.c.id == sa.bindparam("answer_id")).values(assigned)
 
 
 def _answers_for_grading(session: Session, attempt: Attempt) -> list[Answer]:
@@ -279,15 +295,18 @@ def _load_selected_choices(session: Session, answers: list[Answer]) -> None:
     if not pending:
         return
     chosen: dict[int, list[AnswerChoice]] = {answer.id: [] for answer in pending}
-    rows = session.scalars(
-        sa.select(AnswerChoice)
-        .where(AnswerChoice.answer_id.in_(list(chosen)))
-        .order_by(AnswerChoice.answer_id, AnswerChoice.choice_position)
-    )
+    rows = session.scalars(_SELECTED_CHOICES, {"answer_ids": list(chosen)})
     for choice in rows:
         chosen[choice.answer_id].append(choice)
     for answer in pending:
         set_committed_value(answer, "selected_choices", chosen[answer.id])
+
+
+_SELECTED_CHOICES = (
+    sa.select(AnswerChoice)
+    .where(AnswerChoice.answer_id.in_(sa.bindparam("answer_ids", expanding=True)))
+    .order_by(AnswerChoice.answer_id, AnswerChoice.choice_position)
+)
 
 
 def _count_answers_as_reviews(session: Session, attempt: Attempt, now: datetime) -> None:

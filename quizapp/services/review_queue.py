@@ -93,13 +93,18 @@ def learner_schedule(
 ) -> LearnerSchedule:
     """The learner's schedule for a card of `question_id` (its course's parameters apply
     when the learner has none of their own)."""
-    own, course = parameters_in_use_columns(user_id, question_id)
     row = session.execute(
-        sa.select(User.desired_retention, User.leech_threshold, own, course).where(
-            User.id == user_id
-        )
+        _LEARNER_SCHEDULE, {"user_id": user_id, "question_id": question_id}
     ).first()
     return _schedule(*(row if row is not None else (None,) * 4))
+
+
+# Built once (every rating and submission reads it): the learner's settings and the
+# parameters in use for a card of :question_id.
+_own, _course = parameters_in_use_columns(sa.bindparam("user_id"), sa.bindparam("question_id"))
+_LEARNER_SCHEDULE = sa.select(User.desired_retention, User.leech_threshold, _own, _course).where(
+    User.id == sa.bindparam("user_id")
+)
 
 
 def card_and_schedule(
