@@ -155,8 +155,9 @@ def card_state(card: Card) -> dict[str, Any]:
     }
 
 
-def due_card(card: Card, layout: list) -> dict[str, Any]:
-    question = card_question(card)
+def due_card(card: Card, layout: list, question: dict[str, Any] | None = None) -> dict[str, Any]:
+    if question is None:
+        question = card_question(card)
     return {
         "card": card_state(card),
         "lesson": lesson_ref(card.question.lesson),

@@ -222,6 +222,23 @@ def test_an_empty_answer_is_asked_again_without_a_review(client, learner):
     assert review_logs() == []
 
 
+def test_the_answer_forms_messages_follow_the_language_chosen_since(client, learner):
+    """WTForms' own messages on the review page come from the per-worker catalog of each
+    language (review.forms.ReviewedCardForm, as the quiz's forms), not the first one read."""
+    card = objective_card(learner, "l1-q1")
+    page = page_of(client.get("/review"))
+    shown = {}
+    for code in ("es", "en", "es"):
+        client.post("/lang/" + code, data={"csrf_token": csrf_token_from(page), "next": "/review"})
+        refused = _answer(client, card.id, page, 0, {"answer": "99"})
+        assert refused.status_code == 200
+        shown.setdefault(code, []).append(page_of(refused))
+    assert all("Opción inválida." in page for page in shown["es"])
+    assert "Not a valid choice." in shown["en"][0]
+    assert "Opción inválida." not in shown["en"][0]
+    assert review_logs() == []
+
+
 def test_rating_another_learners_card_is_404(client, learner, make_user):
     other = make_user()
     card = flashcards(other)[0]
