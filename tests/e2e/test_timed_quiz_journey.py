@@ -69,12 +69,13 @@ def test_a_timed_quiz_autosaves_and_submits_itself_at_zero(
     expect(page.locator("#question-1").get_by_label("True")).to_be_checked()
     expect(page.locator("#question-2").get_by_label("True")).not_to_be_checked()
 
-    # Most of the minute gone (the attempt started 55 s earlier): the reloaded countdown is
-    # the server's, and at zero the page submits itself; the server grades what it has.
-    move_the_start_back(server.database_url, timedelta(seconds=55))
+    # Most of the minute gone (the attempt started 50 s earlier): the reloaded page counts
+    # down from the server's deadline and submits itself at zero, well within 30 s (a
+    # countdown of the page's own would run a whole minute); the server grades what it has.
+    # No check of the countdown's text here: under load the page may already be at zero.
+    move_the_start_back(server.database_url, timedelta(seconds=50))
     page.reload()
-    expect(page.locator("#countdown-time")).to_have_text(re.compile(r"^0:0\d$"))
-    page.wait_for_url(re.compile(r"/attempts/\d+$"), timeout=60_000)
+    page.wait_for_url(re.compile(r"/attempts/\d+$"), timeout=30_000)
     expect(page.locator("#score")).to_contain_text("50 %")
     expect(page.locator("main, body").first).to_contain_text("Not answered")
     check_a11y(page, "timed quiz result")
