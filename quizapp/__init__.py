@@ -17,7 +17,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 class QuizApp(Flask):
-    """Flask, plus one retry of a view whose database connection dropped (a database
+    """Flask, plus a retry of a view whose database connection dropped (a database
     restart, a killed backend): the pool gives the retry a fresh connection. Only where
     nothing can be saved twice: the connection failed on a statement (its transaction
     dies with it), or the server reported ending the session (SQLSTATE 57P..., e.g.
@@ -25,26 +25,42 @@ class QuizApp(Flask):
     the COMMIT was what failed. A COMMIT whose answer was merely lost with the connection
     may have been applied: that view is not run again and the error handler answers 503.
     Views that commit twice (the quiz page starts an attempt, API authentication stamps
-    "last used") are idempotent up to each commit, so a retry after the first is safe."""
+    "last used") are idempotent up to each commit, so a retry after the first is safe.
+    A restart can drop the retry's connection too (a failover, or a slow request meeting
+    a second kill), so a view runs up to VIEW_RUNS times."""
 
     json_provider_class = FastJSONProvider
 
     def dispatch_request(self):
         from quizapp.extensions import db
 
-        try:
-            return super().dispatch_request()
-        except sa.exc.DBAPIError as error:
-            if not _safe_to_run_again(error):
-                if error.connection_invalidated:
-                    self.logger.warning(COMMIT_ANSWER_LOST, error.orig)
-                raise
+        run = 1
+        while True:
+            try:
+                return super().dispatch_request()
+            except sa.exc.DBAPIError as error:
+                if not self._runs_again(error, run):
+                    raise
             db.session.rollback()
-            self.logger.warning("database connection lost (%s); running the view again", error.orig)
-            return super().dispatch_request()
+            run += 1
+
+    def _runs_again(self, error: sa.exc.DBAPIError, run: int) -> bool:
+        """Whether the view that failed with `error` on its `run`-th run is run once more
+        (said in the log either way when the connection was lost)."""
+        if not _safe_to_run_again(error):
+            if error.connection_invalidated:
+                self.logger.warning(COMMIT_ANSWER_LOST, error.orig)
+            return False
+        if run >= VIEW_RUNS:
+            self.logger.warning(CONNECTION_LOST_EVERY_RUN, run, error.orig)
+            return False
+        self.logger.warning("database connection lost (%s); running the view again", error.orig)
+        return True
 
 
+VIEW_RUNS = 3
 COMMIT_ANSWER_LOST = "database connection lost at COMMIT (%s): not run again, answered 503"
+CONNECTION_LOST_EVERY_RUN = "database connection lost on each of %d runs (%s): answered 503"
 
 
 def _server_ended_the_session(error: BaseException | None) -> bool:
