@@ -21,16 +21,13 @@ from quizapp.domain.scheduling import (
     MIN_LEECH_THRESHOLD,
     MIN_RETENTION,
 )
-from quizapp.learn.forms import _QuizFormBase
 from quizapp.services.card_browser import SORTS, STATES
 from quizapp.services.card_controls import ACTIONS
 
 
-class ReviewedCardForm(_QuizFormBase):
+class ReviewedCardForm(FlaskForm):
     """What every review post carries: the card's `reps` when the page was shown (a stale
-    or replayed post is recognised by it) and, with JavaScript, the time taken. Like the
-    quiz's forms, it reads WTForms' messages once per worker and language (the review
-    page builds one per view), not from disk on every request."""
+    or replayed post is recognised by it) and, with JavaScript, the time taken."""
 
     reps = IntegerField(validators=[InputRequired(), NumberRange(min=0)])
     duration_ms = IntegerField(validators=[Optional(), NumberRange(min=0)])
