@@ -39,15 +39,26 @@ def _read_only_setting() -> bool:
 
 
 def database_state() -> str:
-    """One of ok, read-only, unreachable."""
+    """One of ok, read-only, unreachable. A connection lost under the probe (a restart
+    killed it as the probe ran) is asked once more on the fresh one the pool gives: the
+    database may well be up, and a load balancer should not take the worker out for it."""
+    state, connection_lost = _probe()
+    if connection_lost:
+        state, _lost_again = _probe()
+    return state
+
+
+def _probe() -> tuple[str, bool]:
+    """The database's state, and whether the connection was lost under the probe."""
     try:
         read_only = _read_only_setting()
     except sa.exc.SQLAlchemyError as error:
         db.session.rollback()
-        return "read-only" if database_failure(error) == "read-only" else "unreachable"
+        state = "read-only" if database_failure(error) == "read-only" else "unreachable"
+        return state, bool(getattr(error, "connection_invalidated", False))
     finally:
         db.session.rollback()
-    return "read-only" if read_only or _write_refused_recently() else "ok"
+    return ("read-only" if read_only or _write_refused_recently() else "ok"), False
 
 
 def rate_limit_storage_state() -> str | None:

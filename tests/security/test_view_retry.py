@@ -1,8 +1,9 @@
 """The retry of a view whose database connection dropped (quizapp.QuizApp), in-process:
 a view that loses its connection on a statement runs again on a fresh one, up to
 VIEW_RUNS times; one whose COMMIT's answer was lost is never run again; either way what
-is not run again answers 503 and says why in the log. (The real thing, connections
-killed under a running server, is tests/security/test_database_restart.py.)"""
+is not run again answers 503 and says why in the log. /healthz, which reports the
+database instead of failing, asks again too. (The real thing, connections killed under a
+running server, is tests/security/test_database_restart.py.)"""
 
 import logging
 
@@ -10,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp import VIEW_RUNS
+from quizapp.core import health
 
 
 class ServerEnded(Exception):
@@ -72,3 +74,29 @@ def test_a_commit_the_server_ended_runs_again(client, flaky_view):
     flaky_view["failures"] = [_lost(None, ServerEnded("terminating connection"))]
     assert client.get("/test-flaky").status_code == 200
     assert flaky_view["runs"] == 2
+
+
+def test_healthz_asks_again_when_the_connection_is_lost_under_its_probe(client, monkeypatch):
+    """Seen in the restart test: a kill landing on the health probe made it answer
+    "unreachable" (503) while the database was up."""
+    probe = health._read_only_setting
+    failures = [_lost("SHOW transaction_read_only")]
+
+    def killed_once():
+        if failures:
+            raise failures.pop()
+        return probe()
+
+    monkeypatch.setattr(health, "_read_only_setting", killed_once)
+    response = client.get("/healthz")
+    assert (response.status_code, response.json["database"]) == (200, "ok")
+    assert failures == []
+
+
+def test_healthz_still_reports_a_database_lost_twice(client, monkeypatch):
+    def always_lost():
+        raise _lost("SHOW transaction_read_only")
+
+    monkeypatch.setattr(health, "_read_only_setting", always_lost)
+    response = client.get("/healthz")
+    assert (response.status_code, response.json["database"]) == (503, "unreachable")
