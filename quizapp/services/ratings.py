@@ -137,20 +137,10 @@ def apply_review(
     return card
 
 
-# The columns a rating writes (`reviewed_columns`), and its UPDATE, built once: it only
-# matches the card at the reps it was read with. Quiz answers run it as an executemany.
-REVIEWED_COLUMNS = (
-    "state",
-    "step",
-    "stability",
-    "difficulty",
-    "due",
-    "last_review",
-    "reps",
-    "lapses",
-    "leech",
-    "suspended_at",
-)
+# The columns a rating writes (`reviewed_columns`): all that its undo puts back but the
+# bury, which a rating leaves as it is. Its UPDATE is built once and only matches the card
+# at the reps it was read with; quiz answers run it as an executemany.
+REVIEWED_COLUMNS = tuple(column for column in UNDONE_COLUMNS if column != "buried_until")
 _CARDS = Card.__table__
 CARD_REVIEWED = (
     sa.update(_CARDS)
