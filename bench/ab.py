@@ -9,10 +9,18 @@ read is the median's ratio after/before per scenario. CPU time is the process's 
 (SQLite runs inside it; PostgreSQL's server time is only in the wall time).
 
 Writes (submit, review) take distinct requests from the data set's pool for each side and
-round. The schema is the working tree's (its migrations), so REF must run on it."""
+round. The schema is the working tree's (its migrations), so REF must run on it.
+
+`--floor` also serves the floor reference (bench/floor.py) in a third process, its page
+requested by the web learners in the same rounds, and adds each side's ×floor (the floor's
+CPU per request over the scenario's): the figure #20's targets name, in-process, in
+seconds rather than the ten minutes of `make bench`. `--profile NAME` prints a cProfile
+of the working tree serving scenario NAME after the rounds. Without `--before`, only the
+working tree is measured."""
 
 import argparse
 import json
+import os
 import secrets
 import statistics
 import subprocess
@@ -28,10 +36,10 @@ WORKER = Path(__file__).with_name("ab_worker.py")
 class Side:
     """One source tree's worker process, spoken to in JSON lines."""
 
-    def __init__(self, name: str, tree: Path, env: dict[str, str]):
+    def __init__(self, name: str, tree: Path, env: dict[str, str], *, floor: bool = False):
         self.name, self.tree = name, tree
         self.process = subprocess.Popen(  # noqa: S603 (our own script)
-            [str(VENV_BIN / "python"), str(WORKER), str(tree)],
+            [str(VENV_BIN / "python"), str(WORKER), str(tree), *(["floor"] if floor else [])],
             cwd=tree,
             env={**env, "PYTHONPATH": str(tree)},
             stdin=subprocess.PIPE,
@@ -88,12 +96,20 @@ def _before_tree(ref: str) -> Path:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.ab", description=__doc__)
-    parser.add_argument("--before", required=True, help="git ref of the code to compare with")
+    parser.add_argument("--before", help="git ref of the code to compare with")
+    parser.add_argument("--floor", action="store_true", help="also measure the floor reference")
+    parser.add_argument("--profile", metavar="NAME", help="cProfile this scenario after the rounds")
+    parser.add_argument("--profile-requests", type=int, default=200)
     parser.add_argument("--small", action="store_true", help="the --small data set")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=12, help="per scenario, side and round")
     parser.add_argument("--scenario", action="append", help="only these (repeatable)")
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server instead of SQLite")
+    parser.add_argument(
+        "--pg-database",
+        default=os.environ.get("BENCH_AB_DATABASE", "quizapp_ab"),
+        help="the database --postgres recreates (BENCH_AB_DATABASE; two runs at once need two)",
+    )
     parser.add_argument("--seed", type=int, default=2024)
     return parser.parse_args(argv)
 
@@ -118,7 +134,7 @@ def main(argv: list[str]) -> int:
     sizes = Sizes.preset("small" if args.small else "default")
     dataset = build_dataset(sizes, generate_password_hash(PASSWORD), seed=args.seed)
     if args.postgres:
-        url = fresh_postgresql(args.postgres, "quizapp_ab")
+        url = fresh_postgresql(args.postgres, args.pg_database)
     else:
         url = fresh_sqlite(RESULTS_DIR / "ab-sqlite.db")
     migrate(url)
@@ -127,9 +143,11 @@ def main(argv: list[str]) -> int:
     tokens = issue_tokens(url, dataset.api_learners)
     _log(f"data set loaded: {dataset.counts()['graded_answers']} graded answers")
     env = app_environment(url, secrets.token_hex(32))
-    sides = [Side("before", _before_tree(args.before), env), Side("after", REPO_DIR, env)]
+    sides = [Side("before", _before_tree(args.before), env)] if args.before else []
+    sides.append(Side("after", REPO_DIR, env))
+    floor = Side("floor", REPO_DIR, env, floor=True) if args.floor else None
     try:
-        after = sides[1]
+        after = sides[-1]
         cookies = {
             user: after.ask(
                 {"op": "login", "email": dataset.learner_emails[user], "password": PASSWORD}
@@ -153,9 +171,27 @@ def main(argv: list[str]) -> int:
                 if not scenario.writes:
                     side.ask(_run_command(scenario, scenario.requests[:3]))
         times: dict[tuple[str, str], list[dict]] = {}
+        floor_pool = []
+        if floor is not None:
+            floor_cookies = [
+                floor.ask({"op": "floor_login", "user_id": user})["cookie"]
+                for user in dataset.web_learners
+            ]
+            floor_pool = [
+                {"method": "GET", "path": "/", "headers": {"Cookie": cookie}, "body": None}
+                for cookie in floor_cookies
+            ]
+            floor.ask({"op": "run", "uncached": False, "expect": [200], "requests": floor_pool})
         used = 0
         for round_no in range(args.rounds):
             order = sides if round_no % 2 == 0 else sides[::-1]
+            if floor is not None:
+                pool = floor_pool
+                chosen = [pool[(round_no + i) % len(pool)] for i in range(args.requests)]
+                answer = floor.ask(
+                    {"op": "run", "uncached": False, "expect": [200], "requests": chosen}
+                )
+                times.setdefault(("floor", "floor"), []).extend(answer["times"])
             for scenario in scenarios:
                 for side in order:
                     if scenario.writes:
@@ -168,8 +204,10 @@ def main(argv: list[str]) -> int:
                     times.setdefault((scenario.name, side.name), []).extend(answer["times"])
             _log(f"round {round_no + 1}/{args.rounds} done")
         print(_table(scenarios, times, sides, args, url))
+        if args.profile:
+            print(_profile(after, scenarios, args, used))
     finally:
-        for side in sides:
+        for side in sides + ([floor] if floor else []):
             side.close()
     return 0
 
@@ -183,6 +221,17 @@ def _run_command(scenario, chosen) -> dict:
     }
 
 
+def _profile(side: Side, scenarios, args, used: int) -> str:
+    wanted = [s for s in scenarios if s.name == args.profile]
+    if not wanted:
+        return f"no scenario named {args.profile}"
+    scenario = wanted[0]
+    pool = scenario.requests[used:] if scenario.writes else scenario.requests
+    chosen = [pool[i % len(pool)] for i in range(min(args.profile_requests, len(pool)))]
+    command = {"op": "profile", "uncached": scenario.uncached, "limit": 45}
+    return side.ask({**command, "requests": _requests(chosen)})["text"]
+
+
 def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -190,15 +239,23 @@ def _median(values: list[float]) -> float:
 def _table(scenarios, times, sides, args, url) -> str:
     from bench.database import display_url
 
+    floor_cpu = _median([t["cpu"] for t in times.get(("floor", "floor"), [])])
     lines = [
-        f"A/B, {time.strftime('%Y-%m-%d %H:%M:%S')}: before = {args.before} "
-        f"({sides[0].origin}), after = working tree ({sides[1].origin})",
+        f"A/B, {time.strftime('%Y-%m-%d %H:%M:%S')}: before = {args.before or '–'}, "
+        f"after = working tree ({sides[-1].origin})",
         f"database {display_url(url)}; {args.rounds} rounds × {args.requests} requests "
         "per scenario and side, alternating; medians in ms",
+    ]
+    if args.floor:
+        lines.append(
+            f"floor reference (bench/floor.py, in-process): {floor_cpu:.2f} ms CPU per request; "
+            "×floor = floor CPU / scenario CPU"
+        )
+    lines += [
         "",
         "| scenario | before wall | after wall | after/before | before CPU | after CPU "
-        "| after/before | errors |",
-        "|---|---|---|---|---|---|---|---|",
+        "| after/before | before ×floor | after ×floor | errors |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for scenario in scenarios:
         before = times.get((scenario.name, "before"), [])
@@ -208,7 +265,7 @@ def _table(scenarios, times, sides, args, url) -> str:
         errors = sum(1 for t in before + after if not t["ok"])
         lines.append(
             f"| {scenario.name} | {bw:.2f} | {aw:.2f} | {aw / bw:.2f} | {bc:.2f} | {ac:.2f} "
-            f"| {ac / bc:.2f} | {errors} |"
+            f"| {ac / bc:.2f} | {floor_cpu / bc:.2f} | {floor_cpu / ac:.2f} | {errors} |"
         )
     return "\n".join(lines)
 

@@ -1,8 +1,12 @@
 """One side of `python -m bench.ab`: run as a script with a source tree as its argument, it
 imports QuizApp from that tree (not from the installed one) and answers JSON-line commands
-on stdin: log in, or send requests in-process and time each (wall and CPU)."""
+on stdin: log in, send requests in-process and time each (wall and CPU), or profile them.
+With `floor` as its second argument it serves the floor reference (bench/floor.py) instead."""
 
+import cProfile
+import io
 import json
+import pstats
 import re
 import sys
 import time
@@ -24,13 +28,19 @@ def _header(jar: dict[str, str]) -> str:
 
 
 class Worker:
-    def __init__(self):
-        import quizapp
+    def __init__(self, floor: bool = False):
+        if floor:
+            from bench.floor import app
 
-        self.app = quizapp.create_app()
+            self.app = app
+            self.origin = "bench/floor.py"
+        else:
+            import quizapp
+
+            self.app = quizapp.create_app()
+            self.origin = quizapp.__file__
         self.client = self.app.test_client(use_cookies=False)
-        self.cache_seconds = self.app.config["DASHBOARD_CACHE_SECONDS"]
-        self.origin = quizapp.__file__
+        self.cache_seconds = self.app.config.get("DASHBOARD_CACHE_SECONDS", 0)
 
     def send(self, method: str, path: str, headers: dict, body: str | None = None, **form):
         kwargs = {"method": method, "headers": {"User-Agent": USER_AGENT, **headers}}
@@ -59,6 +69,12 @@ class Worker:
             raise RuntimeError(f"login as {email} answered {posted.status_code}")
         _cookies(posted, jar)
         _cookies(self.send("GET", "/", {"Cookie": _header(jar)}), jar)
+        return _header(jar)
+
+    def floor_login(self, user_id: int) -> str:
+        """The floor reference's own way in (GET /login/<id>)."""
+        jar: dict[str, str] = {}
+        _cookies(self.send("GET", f"/login/{user_id}", {}), jar)
         return _header(jar)
 
     def start_quiz(self, cookie: str, path: str) -> None:
@@ -90,6 +106,25 @@ class Worker:
             )
         return times
 
+    def profile(self, requests: list[dict], uncached: bool, limit: int) -> str:
+        """cProfile over the requests: the app's own functions by cumulative time, then
+        every function by its own time."""
+        self.app.config["DASHBOARD_CACHE_SECONDS"] = 0 if uncached else self.cache_seconds
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for request in requests:
+            response = self.send(
+                request["method"], request["path"], request["headers"], request["body"]
+            )
+            response.get_data()
+        profiler.disable()
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        out.write(f"{len(requests)} requests\n")
+        stats.sort_stats("cumulative").print_stats(r"quizapp/|templates/", limit)
+        stats.sort_stats("tottime").print_stats(limit)
+        return out.getvalue()
+
 
 def main() -> int:
     worker = None
@@ -97,12 +132,20 @@ def main() -> int:
         command = json.loads(line)
         try:
             if worker is None:
-                worker = Worker()
+                worker = Worker(floor=sys.argv[2:] == ["floor"])
             if command["op"] == "hello":
                 answer = {"quizapp": worker.origin}
             elif command["op"] == "start":
                 worker.start_quiz(command["cookie"], command["path"])
                 answer = {}
+            elif command["op"] == "floor_login":
+                answer = {"cookie": worker.floor_login(command["user_id"])}
+            elif command["op"] == "profile":
+                answer = {
+                    "text": worker.profile(
+                        command["requests"], command["uncached"], command["limit"]
+                    )
+                }
             elif command["op"] == "login":
                 answer = {"cookie": worker.login(command["email"], command["password"])}
             else:
