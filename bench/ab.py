@@ -226,8 +226,10 @@ def _profile(side: Side, scenarios, args, used: int) -> str:
     if not wanted:
         return f"no scenario named {args.profile}"
     scenario = wanted[0]
+    # A write is sent once (its pool's unused part); a read's pool is rotated.
     pool = scenario.requests[used:] if scenario.writes else scenario.requests
-    chosen = [pool[i % len(pool)] for i in range(min(args.profile_requests, len(pool)))]
+    count = min(args.profile_requests, len(pool)) if scenario.writes else args.profile_requests
+    chosen = [pool[i % len(pool)] for i in range(count)]
     command = {"op": "profile", "uncached": scenario.uncached, "limit": 45}
     return side.ask({**command, "requests": _requests(chosen)})["text"]
 
