@@ -4,6 +4,7 @@ on stdin: log in, send requests in-process and time each (wall and CPU), or prof
 With `floor` as its second argument it serves the floor reference (bench/floor.py) instead."""
 
 import cProfile
+import gc
 import io
 import json
 import pstats
@@ -133,6 +134,9 @@ def main() -> int:
         try:
             if worker is None:
                 worker = Worker(floor=sys.argv[2:] == ["floor"])
+                # As gunicorn.conf.py does once a worker has built the app (every server
+                # of `make bench` reads it, the references' too).
+                gc.freeze()
             if command["op"] == "hello":
                 answer = {"quizapp": worker.origin}
             elif command["op"] == "start":
