@@ -19,6 +19,8 @@ of the whole course, so completion is always "of the course's learners".
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import groupby
+from operator import itemgetter
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -240,19 +242,10 @@ def learner_table(
 _NO_QUIZZES = {"attempts": 0, "lessons_completed": 0, "mean_best_score": None, "mean_grade": None}
 
 
-def _quiz_figures(session: Session, course: Course, users: list[int] | None) -> dict[int, dict]:
-    """Per user (of `users`, if given), from their submitted attempts in the course
-    (previews left out), in the order taken: attempts, lessons completed, the mean over
-    lessons of the best score, and the mean of their lesson grades, each lesson graded by
-    its own method (domain.grades.lesson_grade)."""
-    conditions = [
-        Lesson.course_id == course.id,
-        Attempt.submitted_at.is_not(None),
-        Attempt.preview.is_(False),
-    ]
-    if users is not None:
-        conditions.append(Attempt.user_id.in_(users))
-    rows = session.execute(
+def _submitted_attempts(of_users: bool) -> sa.Select:
+    """The submitted attempts of a course (previews left out), of the users given as the
+    expanding parameter `users` when `of_users`, in the order each learner took them."""
+    query = (
         sa.select(
             Attempt.user_id,
             Attempt.lesson_id,
@@ -261,33 +254,55 @@ def _quiz_figures(session: Session, course: Course, users: list[int] | None) -> 
             Attempt.pending_answers,
         )
         .join(Lesson, Lesson.id == Attempt.lesson_id)
-        .where(*conditions)
+        .where(
+            Lesson.course_id == sa.bindparam("course_id"),
+            Attempt.submitted_at.is_not(None),
+            Attempt.preview.is_(False),
+        )
         .order_by(Attempt.user_id, Attempt.lesson_id, Attempt.submitted_at, Attempt.id)
     )
-    taken: dict[int, dict[int, tuple[str, list[tuple[float | None, int]]]]] = {}
-    for user_id, lesson_id, method, score, pending in rows:
-        lessons = taken.setdefault(user_id, {})
-        lessons.setdefault(lesson_id, (method or "highest", []))[1].append((score, pending))
+    if of_users:
+        query = query.where(Attempt.user_id.in_(sa.bindparam("users", expanding=True)))
+    return query
+
+
+# Built once: a dashboard page reads them for every request.
+_COURSE_ATTEMPTS = _submitted_attempts(of_users=False)
+_USERS_ATTEMPTS = _submitted_attempts(of_users=True)
+
+
+def _quiz_figures(session: Session, course: Course, users: list[int] | None) -> dict[int, dict]:
+    """Per user (of `users`, if given), from their submitted attempts in the course
+    (previews left out), in the order taken: attempts, lessons completed, the mean over
+    lessons of the best score, and the mean of their lesson grades, each lesson graded by
+    its own method (domain.grades.lesson_grade). One pass over the rows, which come
+    grouped by user then lesson."""
+    if users is None:
+        rows = session.execute(_COURSE_ATTEMPTS, {"course_id": course.id})
+    else:
+        rows = session.execute(_USERS_ATTEMPTS, {"course_id": course.id, "users": users})
     figures = {}
-    for user_id, lessons in taken.items():
-        bests = [
-            max(s for s, _p in scores if s is not None)
-            for _m, scores in lessons.values()
-            if any(s is not None for s, _p in scores)
-        ]
-        # An attempt awaiting a hand grade is no grade yet (its score is only a floor):
-        # a lesson grade that counts one is pending and left out of the mean.
-        grades = [
-            g
-            for g in (
-                lesson_grade(m, [None if p else (s or 0.0) for s, p in scores]).score
-                for m, scores in lessons.values()
-            )
-            if g is not None
-        ]
+    for user_id, user_rows in groupby(rows, key=itemgetter(0)):
+        attempts = lessons = 0
+        bests, grades = [], []
+        for _lesson, lesson_rows in groupby(user_rows, key=itemgetter(1)):
+            taken = list(lesson_rows)
+            attempts += len(taken)
+            lessons += 1
+            scored = [row[3] for row in taken if row[3] is not None]
+            if scored:
+                bests.append(max(scored))
+            # An attempt awaiting a hand grade is no grade yet (its score is only a floor):
+            # a lesson grade that counts one is pending and left out of the mean.
+            grade = lesson_grade(
+                taken[0][2] or "highest",
+                [None if row[4] else (row[3] or 0.0) for row in taken],
+            ).score
+            if grade is not None:
+                grades.append(grade)
         figures[user_id] = {
-            "attempts": sum(len(scores) for _m, scores in lessons.values()),
-            "lessons_completed": len(lessons),
+            "attempts": attempts,
+            "lessons_completed": lessons,
             "mean_best_score": sum(bests) / len(bests) if bests else None,
             "mean_grade": sum(grades) / len(grades) if grades else None,
         }
