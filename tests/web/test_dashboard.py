@@ -567,7 +567,8 @@ def test_course_dashboard_query_count_does_not_grow_with_data(
     ]
 
     assert small == large
-    assert small[0] <= 15
+    # The learner counts are one pass over the activity rows (13 statements before).
+    assert small[0] <= 12
 
 
 def test_learner_dashboard_query_count_does_not_grow_with_data(
