@@ -1,6 +1,5 @@
 """Quiz forms, built per attempt from the attempt's fixed layout."""
 
-from collections import OrderedDict
 from functools import cache
 
 from babel.support import Translations
@@ -18,6 +17,7 @@ from quizapp.answering.fields import (
     rendered_fields,
     saved_field_data,
 )
+from quizapp.answering.form_classes import kept_form_class
 from quizapp.domain.quiz_layout import restore_response
 from quizapp.models import Attempt
 from quizapp.services.question_store import question_dict
@@ -77,15 +77,10 @@ def build_quiz_form(attempt: Attempt, base=QuizForm, **kwargs) -> FlaskForm:
     return _form_class(attempt, base)(data=None if request.method == "POST" else saved, **kwargs)
 
 
-# Form classes made for an attempt, per worker: a reload of the quiz page and every
-# autosave would otherwise build the same class (and its choices' Markdown) again.
-FORM_CLASSES_KEPT = 512
-_form_classes: OrderedDict[tuple, type] = OrderedDict()
-
-
 def _form_class(attempt: Attempt, base) -> type:
-    """The class of `base` with the attempt's fields, kept by what they are made from: the
-    answers, their questions' content and version and their shown layout."""
+    """The class of `base` with the attempt's fields, kept per worker (answering.
+    form_classes) by what they are made from: the answers, their questions' content and
+    version and their shown layout."""
     key = (
         base,
         tuple(
@@ -99,15 +94,7 @@ def _form_class(attempt: Attempt, base) -> type:
             for a in attempt.answers
         ),
     )
-    form_class = _form_classes.get(key)
-    if form_class is None:
-        form_class = _make_form_class(attempt, base)
-        _form_classes[key] = form_class
-        if len(_form_classes) > FORM_CLASSES_KEPT:
-            _form_classes.popitem(last=False)
-    else:
-        _form_classes.move_to_end(key)
-    return form_class
+    return kept_form_class(key, lambda: _make_form_class(attempt, base))
 
 
 def _make_form_class(attempt: Attempt, base) -> type:

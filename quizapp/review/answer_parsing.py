@@ -11,6 +11,7 @@ from wtforms import Field
 
 from quizapp.answering import fields as question_fields
 from quizapp.answering.fields import FIELD_BUILDERS
+from quizapp.answering.form_classes import kept_form_class
 from quizapp.domain.quiz_layout import review_layout
 from quizapp.review.forms import AnswerForm
 
@@ -24,13 +25,19 @@ def answer_layout(question: dict[str, Any], card_id: int, reps: int) -> list:
 
 
 def build_answer_form(question: dict[str, Any], layout: list, **kwargs) -> FlaskForm:
-    """An AnswerForm with this question's fields added (named `answer` or `answer_<n>`)."""
+    """An AnswerForm with this question's fields added (named `answer` or `answer_<n>`),
+    its class kept per worker by what the fields are made from: the question as the
+    card shows it (an edit changes it) and the layout."""
+    key = (AnswerForm, repr(question), repr(layout))
+    return kept_form_class(key, lambda: _make_answer_form_class(question, layout))(**kwargs)
 
+
+def _make_answer_form_class(question: dict[str, Any], layout: list) -> type:
     class CardAnswerForm(AnswerForm):
         pass
 
     FIELD_BUILDERS[question["type"]].add_fields(CardAnswerForm, PREFIX, question, layout)
-    return CardAnswerForm(**kwargs)
+    return CardAnswerForm
 
 
 def answer_fields(form: FlaskForm, question: dict[str, Any], layout: list) -> list[Field]:
