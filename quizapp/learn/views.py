@@ -57,18 +57,17 @@ def course(course_slug: str):
 @course_required(READ)
 def lesson(course_slug: str, lesson_slug: str):
     found = lesson_or_404(course_slug, lesson_slug)
-    history = None
-    rules = found.quiz_rules
     if current_user.is_authenticated:
-        rules = quiz_overrides.learner_rules(db.session, found, current_user.id)
-        history = quizzes.lesson_history(
-            db.session, current_user.id, found.id, clock.now(), rules=rules
-        )
+        learner = quizzes.learner_lesson(db.session, current_user.id, found, clock.now())
+        rules, history, question_count = learner.rules, learner.history, learner.question_count
+    else:
+        rules, history = found.quiz_rules, None
+        question_count = quizzes.question_count(db.session, found)
     return render_template(
         "learn/lesson.html",
         lesson=found,
         course=found.course,
-        question_count=quizzes.question_count(db.session, found),
+        question_count=question_count,
         history=history,
         rules_summary=rules_summary(rules, history.attempts if history else 0),
     )
@@ -189,17 +188,14 @@ def autosave(course_slug: str, lesson_slug: str):
 
 def _start_page(lesson):
     """No attempt in progress: the last result (if any) and a "Start quiz" button."""
-    rules = quiz_overrides.learner_rules(db.session, lesson, current_user.id)
-    history = quizzes.lesson_history(
-        db.session, current_user.id, lesson.id, clock.now(), rules=rules
-    )
+    learner = quizzes.learner_lesson(db.session, current_user.id, lesson, clock.now())
     return render_template(
         "learn/quiz_start.html",
         lesson=lesson,
         course=lesson.course,
-        history=history,
-        question_count=quizzes.question_count(db.session, lesson),
-        rules_summary=rules_summary(rules, history.attempts),
+        history=learner.history,
+        question_count=learner.question_count,
+        rules_summary=rules_summary(learner.rules, learner.history.attempts),
     )
 
 

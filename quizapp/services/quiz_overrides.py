@@ -76,6 +76,16 @@ def learner_groups(session: Session, course_id: int, user_id: int) -> list[Cours
     )
 
 
+def applying_to(user_id) -> sa.ColumnElement[bool]:
+    """The overrides that apply to the learner: their own and their groups'."""
+    return sa.or_(
+        QuizOverride.user_id == user_id,
+        QuizOverride.group_id.in_(
+            sa.select(GroupMember.group_id).where(GroupMember.user_id == user_id)
+        ),
+    )
+
+
 # Built once (every lesson and quiz page asks): the columns an Override needs, no ORM rows.
 _OVERRIDES = sa.select(
     QuizOverride.lesson_id,
@@ -84,13 +94,15 @@ _OVERRIDES = sa.select(
     QuizOverride.closes,
 ).where(
     QuizOverride.lesson_id.in_(sa.bindparam("lesson_ids", expanding=True)),
-    sa.or_(
-        QuizOverride.user_id == sa.bindparam("user_id"),
-        QuizOverride.group_id.in_(
-            sa.select(GroupMember.group_id).where(GroupMember.user_id == sa.bindparam("user_id"))
-        ),
-    ),
+    applying_to(sa.bindparam("user_id")),
 )
+
+
+def rules_with(lesson: Lesson, rows) -> QuizRules:
+    """The lesson's quiz rules with the overrides read in `rows` (their extra_minutes,
+    extra_attempts and closes)."""
+    overrides = [Override(row.extra_minutes, row.extra_attempts, row.closes) for row in rows]
+    return with_overrides(lesson.quiz_rules, overrides)
 
 
 def learner_rules(session: Session, lesson: Lesson, user_id: int) -> QuizRules:
@@ -105,12 +117,7 @@ def learner_rules_by_lesson(
     rows = session.execute(
         _OVERRIDES, {"lesson_ids": [lesson.id for lesson in lessons], "user_id": user_id}
     )
-    overrides: dict[int, list[Override]] = {}
+    by_lesson: dict[int, list] = {}
     for row in rows:
-        overrides.setdefault(row.lesson_id, []).append(
-            Override(row.extra_minutes, row.extra_attempts, row.closes)
-        )
-    return {
-        lesson.id: with_overrides(lesson.quiz_rules, overrides.get(lesson.id, []))
-        for lesson in lessons
-    }
+        by_lesson.setdefault(row.lesson_id, []).append(row)
+    return {lesson.id: rules_with(lesson, by_lesson.get(lesson.id, [])) for lesson in lessons}

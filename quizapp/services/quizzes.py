@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.domain.grades import lesson_grade
-from quizapp.domain.questions.registry import in_quiz, is_scored
+from quizapp.domain.questions.registry import QUESTION_TYPES, in_quiz, is_scored
 from quizapp.domain.quiz_layout import draw_questions, place_descriptions, shuffle_options
 from quizapp.domain.quiz_rules import QuizRules, scores_shown, start_refusal
-from quizapp.models import Answer, Attempt, Lesson, Question
+from quizapp.models import Answer, Attempt, Lesson, Question, QuizOverride
+from quizapp.models.types import UTCDateTime
 from quizapp.services.deck import ensure_lesson_flashcards
 from quizapp.services.question_store import question_dict
-from quizapp.services.quiz_overrides import learner_rules
+from quizapp.services.quiz_overrides import applying_to, learner_rules, rules_with
 
 
 @dataclass(frozen=True)
@@ -254,15 +255,17 @@ def attempt_for_user(session: Session, attempt_id: int, user_id: int, is_staff: 
     return _with_questions(session, attempt)
 
 
-# Built once: the lesson and quiz pages ask on every view.
+# The learner's submitted attempts at the lesson, previews left out.
+_SUBMITTED = (
+    Attempt.user_id == sa.bindparam("user_id"),
+    Attempt.lesson_id == sa.bindparam("lesson_id"),
+    Attempt.submitted_at.is_not(None),
+    Attempt.preview.is_(False),
+)
+# Built once: the results page asks on every view.
 _HISTORY = (
     sa.select(Attempt.id, Attempt.score, Attempt.pending_answers)
-    .where(
-        Attempt.user_id == sa.bindparam("user_id"),
-        Attempt.lesson_id == sa.bindparam("lesson_id"),
-        Attempt.submitted_at.is_not(None),
-        Attempt.preview.is_(False),
-    )
+    .where(*_SUBMITTED)
     .order_by(Attempt.submitted_at, Attempt.id)
 )
 
@@ -282,8 +285,16 @@ def lesson_history(
     Staff looking at a learner's history pass none; a page that has the learner's
     `rules` (quiz_overrides.learner_rules) already passes them instead of a second query."""
     rows = session.execute(_HISTORY, {"user_id": user_id, "lesson_id": lesson_id}).all()
-    scores = [row.score for row in rows]
     lesson = session.get(Lesson, lesson_id)
+    if seen_at is not None and rules is None:
+        rules = learner_rules(session, lesson, user_id)
+    return _history(rows, lesson, seen_at, rules)
+
+
+def _history(rows, lesson: Lesson, seen_at: datetime | None, rules: QuizRules | None):
+    """LessonHistory from the submitted attempts' (id, score, pending_answers) in order of
+    submission; with `seen_at`, as the learner under `rules` may see it then."""
+    scores = [row.score for row in rows]
     grade = lesson_grade(lesson.quiz_grading or "highest", _grade_scores(rows))
     history = LessonHistory(
         attempts=len(rows),
@@ -293,13 +304,109 @@ def lesson_history(
         grade=grade.score,
         grade_pending=grade.pending,
     )
-    if seen_at is None:
+    if seen_at is None or scores_shown(rules, seen_at):
         return history
-    if rules is None:
-        rules = learner_rules(session, lesson, user_id)
-    if not scores_shown(rules, seen_at):
-        return replace(history, best_score=None, last_score=None, grade=None, scores_hidden=True)
-    return history
+    return replace(history, best_score=None, last_score=None, grade=None, scores_hidden=True)
+
+
+@dataclass(frozen=True)
+class LearnerLesson:
+    """What the lesson page and the quiz's start page show a learner about its quiz."""
+
+    rules: QuizRules  # the lesson's, with the learner's and their groups' overrides
+    history: LessonHistory  # as the learner may see it now (lesson_history with seen_at)
+    question_count: int  # as question_count
+
+
+# The types question_count counts, for SQL: asked in the quiz and scored.
+_COUNTED_TYPES = sorted(
+    name for name, kind in QUESTION_TYPES.items() if kind.in_quiz and kind.scored
+)
+
+
+def _learner_lesson_statement():
+    """The counted questions, the learner's submitted attempts and their overrides on one
+    lesson as one UNION ALL: a `part` column says which, each part fills its own columns
+    (the others NULL, typed in the first part so every row reads back alike). One round
+    trip instead of three: the lesson page sends it on every view."""
+
+    def blank(type_):
+        return sa.cast(sa.null(), type_)
+
+    questions = sa.select(
+        sa.literal_column("'questions'", sa.String).label("part"),
+        sa.func.count(Question.id).label("question_count"),
+        blank(sa.Integer).label("attempt_id"),
+        blank(sa.Float).label("score"),
+        blank(sa.Integer).label("pending_answers"),
+        blank(UTCDateTime()).label("submitted_at"),
+        blank(sa.Integer).label("extra_minutes"),
+        blank(sa.Integer).label("extra_attempts"),
+        blank(UTCDateTime()).label("closes"),
+    ).where(
+        Question.lesson_id == sa.bindparam("lesson_id"),
+        Question.retired_at.is_(None),
+        Question.type.in_(_COUNTED_TYPES),
+    )
+    attempts = sa.select(
+        sa.literal_column("'attempt'", sa.String),
+        sa.null(),
+        Attempt.id,
+        Attempt.score,
+        Attempt.pending_answers,
+        Attempt.submitted_at,
+        sa.null(),
+        sa.null(),
+        sa.null(),
+    ).where(*_SUBMITTED)
+    overrides = sa.select(
+        sa.literal_column("'override'", sa.String),
+        sa.null(),
+        sa.null(),
+        sa.null(),
+        sa.null(),
+        sa.null(),
+        QuizOverride.extra_minutes,
+        QuizOverride.extra_attempts,
+        QuizOverride.closes,
+    ).where(
+        QuizOverride.lesson_id == sa.bindparam("lesson_id"),
+        applying_to(sa.bindparam("user_id")),
+    )
+    union = sa.union_all(questions, attempts, overrides).subquery()
+    return sa.select(union).order_by(union.c.part, union.c.submitted_at, union.c.attempt_id)
+
+
+_LEARNER_LESSON = _learner_lesson_statement()
+
+
+@dataclass(frozen=True)
+class _HistoryRow:
+    """A submitted attempt as _HISTORY reads it."""
+
+    id: int
+    score: float | None
+    pending_answers: int
+
+
+def learner_lesson(
+    session: Session, user_id: int, lesson: Lesson, seen_at: datetime
+) -> LearnerLesson:
+    """quiz_overrides.learner_rules, lesson_history(seen_at=…) and question_count of the
+    learner and lesson, in one statement."""
+    rows = session.execute(_LEARNER_LESSON, {"user_id": user_id, "lesson_id": lesson.id}).all()
+    parts: dict[str, list] = {"questions": [], "attempt": [], "override": []}
+    for row in rows:
+        parts[row.part].append(row)
+    rules = rules_with(lesson, parts["override"])
+    attempts = [
+        _HistoryRow(row.attempt_id, row.score, row.pending_answers) for row in parts["attempt"]
+    ]
+    return LearnerLesson(
+        rules=rules,
+        history=_history(attempts, lesson, seen_at, rules),
+        question_count=parts["questions"][0].question_count,
+    )
 
 
 def _grade_scores(rows) -> list[float | None]:

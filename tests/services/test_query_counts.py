@@ -171,6 +171,26 @@ def test_learner_pages_do_not_grow_with_the_learners_history(
     assert counts[0] == counts[1], counts
 
 
+# The lesson page: the user, the lesson with its course, the learner's membership, and the
+# learner's rules, history and the quiz's question count in one (quizzes.learner_lesson).
+LESSON_PAGE_BUDGET = 4
+
+
+def test_the_lesson_page_reads_the_learners_quiz_in_one_statement(
+    client, auth, make_user, bundled_course, count_queries
+):
+    auth.login(make_user().email)
+    take_quiz(client, QUIZ)
+    # The quiz's start page (no attempt open) looks for the open attempt first.
+    for path, more in ((f"/courses/{COURSE}/{LESSON}", 0), (QUIZ, 1)):
+        client.get(path)
+        with count_queries:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Best score" in response.get_data(as_text=True)
+        assert len(count_queries) <= LESSON_PAGE_BUDGET + more, count_queries.report()
+
+
 # --- the due queue -------------------------------------------------------------------------------
 
 
