@@ -82,6 +82,10 @@ class Config:
     # in Flask-Caching: Redis when REDIS_URL is set (every worker and node sees one copy),
     # else each process's memory.
     DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "30"))
+    # The learner dashboard's rendered figures are kept at most this long (0: never
+    # cached); they are keyed by a digest of what they are computed from, so a kept copy
+    # is never stale, and this only bounds the memory an idle learner's copy holds.
+    LEARNER_DASHBOARD_CACHE_SECONDS = int(os.environ.get("LEARNER_DASHBOARD_CACHE_SECONDS", "3600"))
     CACHE_TYPE = "RedisCache" if os.environ.get("REDIS_URL") else "SimpleCache"
     CACHE_REDIS_URL = os.environ.get("REDIS_URL")
     CACHE_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "") + "quizapp:"

@@ -12,7 +12,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -43,10 +43,31 @@ bp = Blueprint("dashboard", __name__)
 @bp.route("/dashboard")
 @login_required
 def learner():
-    found = progress.learner_progress(db.session, current_user._get_current_object(), clock.now())
-    return render_template(
-        "dashboard/learner.html", progress=found, review_url=url_for("review.queue")
+    user = current_user._get_current_object()
+    now = clock.now()
+
+    def compute():
+        found = progress.learner_progress(db.session, user, now)
+        html = render_template(
+            "dashboard/_learner_progress.html", progress=found, review_url=url_for("review.queue")
+        )
+        return found.steady_until, html
+
+    # What the figures are computed from: the learner's rows (one statement), their
+    # desired retention (mastery) and the language and time zone of the text.
+    def key_parts() -> tuple:
+        return (
+            user.id,
+            progress.learner_state_digest(db.session, user),
+            user.desired_retention,
+            get_locale(),
+            get_timezone(),
+        )
+
+    figures = figures_cache.learner_figures(
+        key_parts, now, current_app.config["LEARNER_DASHBOARD_CACHE_SECONDS"], compute
     )
+    return render_template("dashboard/learner.html", figures=figures)
 
 
 @bp.route("/dashboard/memory")

@@ -4,6 +4,9 @@ streak and accuracy over time, each from one grouped SQL query.
 Days are UTC days (the app's BABEL_DEFAULT_TIMEZONE); weeks are ISO weeks (Monday).
 """
 
+import hashlib
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -15,9 +18,20 @@ from sqlalchemy.orm import Session
 from quizapp.domain import scheduling, statistics
 from quizapp.domain.grades import lesson_grade
 from quizapp.domain.questions.registry import QUESTION_TYPES
-from quizapp.domain.quiz_rules import scores_shown
-from quizapp.models import Answer, Attempt, Card, Course, Lesson, Question, ReviewLog, User
-from quizapp.services.quiz_overrides import learner_rules_by_lesson
+from quizapp.domain.quiz_rules import QuizRules, scores_shown
+from quizapp.models import (
+    Answer,
+    Attempt,
+    Card,
+    Course,
+    Lesson,
+    Question,
+    QuizOverride,
+    RegradeLog,
+    ReviewLog,
+    User,
+)
+from quizapp.services.quiz_overrides import applying_to, learner_rules_by_lesson
 from quizapp.services.review_queue import queue_due
 
 FORECAST_DAYS = 14
@@ -77,6 +91,10 @@ class LearnerProgress:
     forecast: list[tuple[date, int]]  # FORECAST_DAYS days from today
     streak: int
     accuracy: list[WeekAccuracy]
+    # The first moment after `now` at which the passage of time alone changes these
+    # figures (the next UTC day, a card's mastery lapsing, scores shown at a quiz's
+    # close): the learner dashboard's cache keeps them no longer (dashboard/progress_cache).
+    steady_until: datetime | None = None
 
     @property
     def courses(self) -> list[tuple[Course, list[LessonProgress]]]:
@@ -102,13 +120,17 @@ def learner_progress(
     which sees the scores the review options hide from the learner)."""
     today = now.astimezone(UTC).date()
     forecast = review_forecast(session, user, today, course)
+    changes = [_start_of(today + timedelta(days=1))]
     return LearnerProgress(
         user=user,
-        lessons=lesson_progress(session, user, now, course, staff_view=course is not None),
+        lessons=lesson_progress(
+            session, user, now, course, staff_view=course is not None, changes=changes
+        ),
         due_today=forecast[0][1],
         forecast=forecast,
         streak=statistics.day_streak(activity_days(session, user), today),
         accuracy=weekly_accuracy(session, user, today, course),
+        steady_until=min(changes),
     )
 
 
@@ -130,9 +152,12 @@ def lesson_progress(
     now: datetime,
     course: Course | None = None,
     staff_view: bool = False,
+    changes: list[datetime] | None = None,
 ) -> list[LessonProgress]:
     """Per lesson: attempts, scores, grade and mastery. Unless `staff_view`, the scores of
-    a lesson whose review options hide them from the learner now are left out."""
+    a lesson whose review options hide them from the learner now are left out. The
+    moments after `now` when time alone changes these rows are added to `changes`."""
+    changes = [] if changes is None else changes
     question_counts = (  # what can become a card (mastery's denominator)
         sa.select(Question.lesson_id, sa.func.count().label("n"))
         .where(Question.retired_at.is_(None), Question.type.in_(DECK_TYPES))
@@ -159,10 +184,11 @@ def lesson_progress(
         .order_by(Course.title, Lesson.number)
     ).all()
     scores = attempt_scores(session, user)
-    mastered = mastered_counts(session, user, now)
+    mastered = mastered_counts(session, user, now, changes)
     rules = (
         {} if staff_view else learner_rules_by_lesson(session, [row[0] for row in lessons], user.id)
     )
+    changes.extend(_scores_shown_at(rules.values(), now))
     result = []
     for lesson, lesson_course, question_count in lessons:
         attempts, best, last, taken = scores.get(lesson.id, (0, None, None, []))
@@ -223,10 +249,69 @@ def card_retrievability(stability: float, last_review: datetime, now: datetime) 
     return scheduling.recall_probability(_SCHEDULER, stability, last_review, now)
 
 
-def mastered_counts(session: Session, user: User, now: datetime) -> dict[int, int]:
+def _scores_shown_at(rules: Iterable[QuizRules], now: datetime) -> list[datetime]:
+    """When scores hidden "after_close" are shown: the quizzes' close moments to come."""
+    return [
+        found.closes
+        for found in rules
+        if found.review.get("score") == "after_close"
+        and found.closes is not None
+        and found.closes > now
+    ]
+
+
+def _lapse_days(stability: float, retention: float) -> float:
+    """Whole days after its last review until a card's recall falls below `retention`,
+    by the inverse of FSRS's curve (R = (1 + factor * days / stability) ** decay)."""
+    decay = -_SCHEDULER.parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    return stability * (retention ** (1 / decay) - 1) / factor
+
+
+def mastery_lapses_at(stability: float, last_review: datetime, retention: float) -> datetime:
+    """The moment a card recalled with at least `retention` stops being: FSRS's curve
+    falls with whole elapsed days, so at `last_review` plus the first day count whose
+    retrievability is below `retention`; the curve's inverse gives the count, which is
+    then checked against fsrs's own figure (card_retrievability) on both sides."""
+    days = max(1, math.floor(_lapse_days(stability, retention)) + 1)
+
+    def recalled_after(count: int) -> bool:
+        moment = last_review + timedelta(days=count)
+        return card_retrievability(stability, last_review, moment) >= retention
+
+    while recalled_after(days):
+        days += 1
+    while days > 1 and not recalled_after(days - 1):
+        days -= 1
+    return last_review + timedelta(days=days)
+
+
+def first_mastery_lapse(cards: list[tuple[float, datetime]], retention: float) -> datetime | None:
+    """The earliest mastery_lapses_at of mastered (stability, last_review) cards, checked
+    with fsrs only for the cards that can be first: a card's lapse is never more than a
+    day before its inverse-curve estimate, so once an estimate minus that day is past the
+    earliest checked moment, no later card can come first."""
+    estimates = sorted(
+        (estimate_at - timedelta(days=1), stability, last_review)
+        for stability, last_review in cards
+        for estimate_at in [last_review + timedelta(days=_lapse_days(stability, retention))]
+    )
+    first = None
+    for estimate, stability, last_review in estimates:
+        if first is not None and estimate >= first:
+            break
+        lapse = mastery_lapses_at(stability, last_review, retention)
+        first = lapse if first is None else min(first, lapse)
+    return first
+
+
+def mastered_counts(
+    session: Session, user: User, now: datetime, changes: list[datetime] | None = None
+) -> dict[int, int]:
     """Per lesson id: active questions whose card is in the review state with a
     retrievability at least the learner's desired retention. One query; the rows are the
-    learner's review-state cards (at most one per question), not their answers."""
+    learner's review-state cards (at most one per question), not their answers. The
+    earliest moment a mastered card stops being is added to `changes`."""
     rows = session.execute(
         sa.select(Question.lesson_id, Card.stability, Card.last_review)
         .join(Question, Question.id == Card.question_id)
@@ -240,9 +325,14 @@ def mastered_counts(session: Session, user: User, now: datetime) -> dict[int, in
         )
     ).all()
     counts: dict[int, int] = {}
+    retention = user.desired_retention
+    held = []  # the mastered cards: the first to lapse changes the counts
     for lesson_id, stability, last_review in rows:
-        if card_retrievability(stability, last_review, now) >= user.desired_retention:
+        if card_retrievability(stability, last_review, now) >= retention:
             counts[lesson_id] = counts.get(lesson_id, 0) + 1
+            held.append((stability, last_review))
+    if changes is not None and held:
+        changes.append(first_mastery_lapse(held, retention))
     return counts
 
 
@@ -324,3 +414,135 @@ def weekly_accuracy(
             per_day, first_week, ACCURACY_WEEKS
         )
     ]
+
+
+# --- what the learner dashboard is computed from -----------------------------------------
+
+_USER_ID = sa.bindparam("user_id")
+# Separators no stored text holds (refuse_unstorable_text keeps control characters out),
+# written into the statement as constants: bound values would cost their processing on
+# every execution (the statement is read on every visit to the dashboard).
+_FIELD = sa.literal_column("'\x1f'")
+_ROW = "'\x1e'"
+_NULL = sa.literal_column("''")
+
+
+def _joined(*columns) -> sa.ColumnElement:
+    """A row's columns as one text (NULL as empty), for string aggregation."""
+    text = None
+    for column in columns:
+        part = sa.func.coalesce(sa.cast(column, sa.String), _NULL)
+        text = part if text is None else text + _FIELD + part
+    return text
+
+
+def _learner_state(dialect: str) -> sa.Select:
+    """The statement learner_state_digest runs. One row: every column the learner
+    dashboard reads about this learner and the lessons it lists, as text (the learner's
+    cards and attempts, the engaged courses with their lessons, quiz rules and card-able
+    question counts, the overrides that reach the learner directly or through a group),
+    and for the rows too many to list, what moves with every change of them (answers
+    change with their attempt's score or a regrade log; review logs are counted, their
+    latest moment kept). Written for the dialect: SQLite's group_concat or PostgreSQL's
+    string_agg, with a constant separator."""
+    aggregate = sa.func.string_agg if dialect == "postgresql" else sa.func.group_concat
+
+    def rows_text(*columns) -> sa.Select:
+        return sa.select(aggregate(_joined(*columns), sa.literal_column(_ROW)))
+
+    engaged_courses = sa.union(
+        sa.select(Lesson.course_id)
+        .join(Attempt, Attempt.lesson_id == Lesson.id)
+        .where(Attempt.user_id == _USER_ID),
+        sa.select(Question.course_id)
+        .join(Card, Card.question_id == Question.id)
+        .where(Card.user_id == _USER_ID),
+    ).cte("engaged_courses")
+    engaged = sa.select(engaged_courses.c.course_id)
+    deck_counts = (
+        sa.select(Question.lesson_id, sa.func.count().label("n"))
+        .where(
+            Question.course_id.in_(engaged),
+            Question.retired_at.is_(None),
+            Question.type.in_([sa.literal_column(f"'{name}'") for name in DECK_TYPES]),
+        )
+        .group_by(Question.lesson_id)
+        .subquery()
+    )
+    return sa.select(
+        rows_text(
+            Card.id,
+            Card.question_id,
+            Card.reverse,
+            Card.state,
+            Card.stability,
+            Card.last_review,
+            Card.due,
+            Card.buried_until,
+            Card.suspended_at,
+            Question.retired_at,
+        )
+        .join(Question, Question.id == Card.question_id)
+        .where(Card.user_id == _USER_ID)
+        .scalar_subquery(),
+        rows_text(
+            Attempt.id,
+            Attempt.lesson_id,
+            Attempt.submitted_at,
+            Attempt.score,
+            Attempt.pending_answers,
+            Attempt.preview,
+        )
+        .where(Attempt.user_id == _USER_ID)
+        .scalar_subquery(),
+        sa.select(_joined(sa.func.count(), sa.func.max(RegradeLog.id)))
+        .where(RegradeLog.attempt_id.in_(sa.select(Attempt.id).where(Attempt.user_id == _USER_ID)))
+        .scalar_subquery(),
+        sa.select(_joined(sa.func.count(), sa.func.max(ReviewLog.reviewed_at)))
+        .where(ReviewLog.user_id == _USER_ID)
+        .scalar_subquery(),
+        rows_text(Course.id, Course.slug, Course.title)
+        .where(Course.id.in_(engaged))
+        .scalar_subquery(),
+        rows_text(
+            Lesson.id, Lesson.course_id, Lesson.number, Lesson.slug, Lesson.title, *QUIZ_RULES
+        )
+        .where(Lesson.course_id.in_(engaged))
+        .scalar_subquery(),
+        rows_text(deck_counts.c.lesson_id, deck_counts.c.n).scalar_subquery(),
+        rows_text(
+            QuizOverride.id,
+            QuizOverride.lesson_id,
+            QuizOverride.extra_minutes,
+            QuizOverride.extra_attempts,
+            QuizOverride.closes,
+        )
+        .where(applying_to(_USER_ID))
+        .scalar_subquery(),
+    )
+
+
+# The statement's SQL per dialect and driver, compiled on first use and run as such (with the
+# positions of its parameters, for SQLite's): its cache key, a walk over the whole
+# statement on every execution, cost more than its SQL.
+_LEARNER_STATE: dict[str, tuple[str, tuple | None]] = {}
+
+
+def _compiled_learner_state(dialect: sa.Dialect) -> tuple[str, tuple | None]:
+    compiled = _learner_state(dialect.name).compile(dialect=dialect)
+    positions = tuple(compiled.positiontup) if compiled.positional else None
+    return compiled.string, positions
+
+
+def learner_state_digest(session: Session, user: User) -> str:
+    """A digest of everything learner_progress(user) reads from the database (one
+    statement): equal digests, equal figures at the same moment."""
+    dialect = session.get_bind().dialect
+    driver = f"{dialect.name}+{dialect.driver}"
+    if driver not in _LEARNER_STATE:
+        _LEARNER_STATE[driver] = _compiled_learner_state(dialect)
+    sql, positions = _LEARNER_STATE[driver]
+    values = {"user_id": user.id}
+    parameters = tuple(values[name] for name in positions) if positions else values
+    row = session.connection().exec_driver_sql(sql, parameters).one()
+    return hashlib.blake2b(repr(tuple(row)).encode(), digest_size=16).hexdigest()
