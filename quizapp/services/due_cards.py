@@ -2,11 +2,12 @@
 statements built once (per shape: all lessons or a scope) with bound parameters, read
 into plain frozen objects, with no ORM identity work.
 
-Two statements, three when due reviews leave room for new cards: the learner's figures
-(the counts of due reviews and due new cards, today's new-card allowance and the review
-settings, in one row), then the cards in order with their questions, lessons and courses
-(and the parameters of each card's course). The rules are review_queue's: what is in the
-queue (`in_queue`), what is new, the daily limit, the order."""
+Two statements: the learner's figures (the counts of due reviews and due new cards,
+today's new-card allowance and the review settings, in one row), then the cards in order
+with their questions, lessons and courses (and the parameters of each card's course): the
+due reviews, and when they leave room, the new cards after them in the same statement.
+The rules are review_queue's: what is in the queue (`in_queue`), what is new, the daily
+limit, the order."""
 
 from __future__ import annotations
 
@@ -193,7 +194,9 @@ def _figures_statement(scoped: bool) -> sa.Select:
 
 
 @cache
-def _cards_statement(scoped: bool, new: bool) -> sa.Select:
+def _cards_statement(scoped: bool, new: bool, limit: str = "limit") -> sa.Select:
+    """The due reviews (or, with `new`, new cards) in order, at most :`limit` of them,
+    each with a last `new` column saying which they are."""
     course_parameters = (
         sa.select(MemoryParameters.parameters)
         .where(MemoryParameters.course_id == Question.course_id)
@@ -206,6 +209,7 @@ def _cards_statement(scoped: bool, new: bool) -> sa.Select:
             *_LESSON_COLUMNS,
             *_COURSE_COLUMNS,
             course_parameters,
+            sa.literal(1 if new else 0, sa.Integer).label("new"),
         )
         .select_from(Card)
         .join(Question, Question.id == Card.question_id)
@@ -213,8 +217,20 @@ def _cards_statement(scoped: bool, new: bool) -> sa.Select:
         .join(Course, Course.id == Lesson.course_id)
         .where(*_due(scoped), _is_new() if new else ~_is_new())
         .order_by(Card.due, Card.id)
-        .limit(sa.bindparam("limit", type_=sa.Integer))
+        .limit(sa.bindparam(limit, type_=sa.Integer))
     )
+
+
+@cache
+def _queue_statement(scoped: bool) -> sa.Select:
+    """The first :reviews due reviews, then the first :new new cards, in one statement
+    (each part keeps its own order and limit inside its subquery)."""
+    parts = [
+        _cards_statement(scoped, new, limit).subquery()
+        for new, limit in ((False, "reviews"), (True, "new"))
+    ]
+    both = sa.union_all(*(sa.select(part) for part in parts)).subquery()
+    return sa.select(both).order_by(both.c.new, both.c.due, both.c.id)
 
 
 def _parameters(user_id: int, moment: datetime, lesson_ids: list[int] | None) -> dict:
@@ -264,20 +280,42 @@ def due_cards(
         _cards_statement(lesson_ids is not None, new),
         _parameters(user_id, moment, lesson_ids) | {"limit": limit},
     )
-    cards, columns, questions = len(_CARD_COLUMNS), len(_QUESTION_COLUMNS), len(_LESSON_COLUMNS)
-    found = []
-    for row in rows:
-        card = row[:cards]
-        question = row[cards : cards + columns]
-        lesson_at = cards + columns
-        lesson = row[lesson_at : lesson_at + questions]
-        course_slug, course_title, parameters = row[lesson_at + questions :]
-        link = LessonLink(*lesson, course=CourseLink(course_slug, course_title))
-        found.append(
-            QueuedCard(
-                *card,
-                question=QueuedQuestion(*question, lesson=link),
-                course_parameters=parameters,
-            )
-        )
-    return found
+    return [_queued(row) for row in rows]
+
+
+def queue_cards(
+    session: Session,
+    user_id: int,
+    moment: datetime,
+    *,
+    reviews: int,
+    new: int,
+    lesson_ids: list[int] | None = None,
+) -> list[QueuedCard]:
+    """The first `reviews` due reviews, most overdue first, then the first `new` new
+    cards: one statement for both (due_cards when only one is asked for)."""
+    if reviews <= 0 or new <= 0:
+        scope = {"lesson_ids": lesson_ids}
+        found = due_cards(session, user_id, moment, new=False, limit=reviews, **scope)
+        return found + due_cards(session, user_id, moment, new=True, limit=new, **scope)
+    rows = session.execute(
+        _queue_statement(lesson_ids is not None),
+        _parameters(user_id, moment, lesson_ids) | {"reviews": reviews, "new": new},
+    )
+    return [_queued(row) for row in rows]
+
+
+_CARDS, _QUESTIONS, _LESSONS = len(_CARD_COLUMNS), len(_QUESTION_COLUMNS), len(_LESSON_COLUMNS)
+
+
+def _queued(row) -> QueuedCard:
+    """A row of _cards_statement (or _queue_statement) as a QueuedCard."""
+    card = row[:_CARDS]
+    question = row[_CARDS : _CARDS + _QUESTIONS]
+    lesson_at = _CARDS + _QUESTIONS
+    lesson = row[lesson_at : lesson_at + _LESSONS]
+    course_slug, course_title, parameters = row[lesson_at + _LESSONS : lesson_at + _LESSONS + 3]
+    link = LessonLink(*lesson, course=CourseLink(course_slug, course_title))
+    return QueuedCard(
+        *card, question=QueuedQuestion(*question, lesson=link), course_parameters=parameters
+    )

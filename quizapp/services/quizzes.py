@@ -90,16 +90,24 @@ def question_count(session: Session, lesson: Lesson) -> int:
     return sum(1 for kind in types if in_quiz(kind) and is_scored(kind))
 
 
-# Built once: the quiz page reads its open attempt on every view and every autosave.
-_OPEN_ATTEMPT = (
-    sa.select(Attempt)
+# Built once: the quiz page reads its open attempt on every view and every autosave, with
+# its answers and their questions, in one statement (the partial unique index allows one
+# open attempt per learner and lesson; max() is the latest should there ever be more).
+_OPEN_ATTEMPT_ID = (
+    sa.select(sa.func.max(Attempt.id))
     .where(
         Attempt.user_id == sa.bindparam("user_id"),
         Attempt.lesson_id == sa.bindparam("lesson_id"),
         Attempt.submitted_at.is_(None),
     )
-    .order_by(Attempt.id.desc())
-    .limit(1)
+    .scalar_subquery()
+)
+_OPEN_ATTEMPT_WITH_QUESTIONS = (
+    sa.select(Attempt, Answer, Question)
+    .outerjoin(Answer, Answer.attempt_id == Attempt.id)
+    .outerjoin(Question, Question.id == Answer.question_id)
+    .where(Attempt.id == _OPEN_ATTEMPT_ID)
+    .order_by(Answer.position)
 )
 _ATTEMPT = sa.select(Attempt).where(Attempt.id == sa.bindparam("attempt_id"))
 _ANSWERS_WITH_QUESTIONS = (
@@ -118,17 +126,29 @@ def _with_questions(session: Session, attempt: Attempt | None) -> Attempt | None
     if attempt is None or "answers" not in sa.inspect(attempt).unloaded:
         return attempt
     rows = session.execute(_ANSWERS_WITH_QUESTIONS, {"attempt_id": attempt.id}).all()
-    set_committed_value(attempt, "answers", [answer for answer, _question in rows])
-    for answer, question in rows:
-        set_committed_value(answer, "question", question)
+    return _keep_answers(attempt, rows)
+
+
+def _keep_answers(attempt: Attempt, rows) -> Attempt:
+    """`attempt` with the (answer, question) rows read as its loaded answers, unless the
+    session had already loaded them."""
+    if "answers" in sa.inspect(attempt).unloaded:
+        set_committed_value(attempt, "answers", [answer for answer, _question in rows])
+        for answer, question in rows:
+            set_committed_value(answer, "question", question)
     return attempt
 
 
 def open_attempt(session: Session, user_id: int, lesson_id: int) -> Attempt | None:
     """The learner's unsubmitted attempt at this lesson, if any (a reload keeps it), with
-    its answers and their questions loaded."""
-    attempt = session.scalar(_OPEN_ATTEMPT, {"user_id": user_id, "lesson_id": lesson_id})
-    return _with_questions(session, attempt)
+    its answers and their questions loaded, in one statement."""
+    rows = session.execute(
+        _OPEN_ATTEMPT_WITH_QUESTIONS, {"user_id": user_id, "lesson_id": lesson_id}
+    ).all()
+    if not rows:
+        return None
+    answers = [(answer, question) for _attempt, answer, question in rows if answer is not None]
+    return _keep_answers(rows[0][0], answers)
 
 
 def open_or_start_attempt(

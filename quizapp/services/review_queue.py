@@ -237,19 +237,17 @@ def review_queue(
     lesson_ids = scope.lesson_ids if scope is not None else None
     figures = due_cards.learner_figures(session, user_id, moment, day_start(now), lesson_ids)
     new_count = min(figures.new_available, figures.new_allowance)
-    cards = due_cards.due_cards(
+    # The figures' count of due reviews was read in this transaction by the same rules:
+    # the reviews come to min(limit, count), which leaves the new cards' room.
+    reviews = min(limit, figures.review_count)
+    cards = due_cards.queue_cards(
         session,
         user_id,
         moment,
-        new=False,
-        limit=min(limit, figures.review_count),
+        reviews=reviews,
+        new=min(limit - reviews, new_count),
         lesson_ids=lesson_ids,
     )
-    room = min(limit - len(cards), new_count)
-    if room > 0:
-        cards += due_cards.due_cards(
-            session, user_id, moment, new=True, limit=room, lesson_ids=lesson_ids
-        )
     current = None
     if cards:
         first = cards[0]

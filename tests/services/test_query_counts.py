@@ -111,6 +111,23 @@ def test_the_quiz_post_does_not_grow_with_the_quiz(client, auth, make_user, less
 # --- the quiz page ---------------------------------------------------------------------------
 
 
+# The quiz page: the user, the lesson with its course, the learner's membership, and the
+# open attempt with its answers and their questions in one (quizzes.open_attempt).
+QUIZ_PAGE_BUDGET = 4
+
+
+def test_the_quiz_page_reads_the_open_attempt_in_one_statement(
+    client, auth, make_user, lesson, count_queries
+):
+    auth.login(make_user().email)
+    attempt_id, _token = open_quiz(client, QUIZ)
+    with count_queries:
+        response = client.get(QUIZ)
+    assert response.status_code == 200
+    assert f'value="{attempt_id}"' in response.get_data(as_text=True)
+    assert len(count_queries) <= QUIZ_PAGE_BUDGET, count_queries.report()
+
+
 @pytest.mark.parametrize("step", ["start", "show"])
 def test_starting_and_showing_the_quiz_do_not_grow_with_the_quiz(
     client, auth, make_user, lesson, count_queries, step
@@ -240,9 +257,10 @@ def _study_half(user) -> None:
     db.session.commit()
 
 
-# The due queue's statements (services.due_cards): the learner's figures in one row, the due
-# reviews, the new cards after them; plus the API token and its user, or the page's user.
-DUE_QUEUE_API_BUDGET = 5
+# The due queue's statements (services.due_cards): the learner's figures in one row, then the
+# due reviews and the new cards after them in one; plus the API token and its user, or the
+# page's user.
+DUE_QUEUE_API_BUDGET = 4
 # The page shows one card: when a review is due, no new cards are read.
 REVIEW_PAGE_BUDGET = 3
 

@@ -209,6 +209,31 @@ def test_due_reviews_come_before_new_cards(learner):
     assert (queue.review_count, queue.new_count) == (1, 3)
 
 
+def test_the_queue_lists_up_to_its_limit_the_reviews_then_the_new_cards_in_order(learner):
+    """The reviews and the new cards come from one statement (due_cards.queue_cards), each
+    part in its own order and limit."""
+    deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW - timedelta(days=9))
+    picks = of_type("single_choice")[:3]
+    ago = (1, 5, 3)
+    studied = [
+        studied_card(learner, q, NOW - timedelta(hours=h)) for q, h in zip(picks, ago, strict=True)
+    ]
+    reviews = [studied[1].id, studied[2].id, studied[0].id]
+    full = review_queue.review_queue(db.session, learner.id, NOW)
+    new = [card.id for card in full.cards[3:]]
+    assert [card.id for card in full.cards[:3]] == reviews
+    assert new == sorted(new)
+    assert len(new) == full.new_count == 3
+    for limit in range(1, 8):
+        queue = review_queue.review_queue(db.session, learner.id, NOW, limit=limit)
+        assert [card.id for card in queue.cards] == (reviews + new)[:limit], limit
+        assert (queue.review_count, queue.new_count) == (3, 3)
+    scope = review_queue.find_scope(db.session, COURSE, lesson(1).slug)
+    scoped = review_queue.review_queue(db.session, learner.id, NOW, scope, limit=4)
+    in_lesson = [card.id for card in full.cards if card.question.lesson.id == lesson(1).id]
+    assert [card.id for card in scoped.cards] == in_lesson[:4]
+
+
 def test_new_cards_are_limited_per_day(learner):
     learner.daily_new_limit = 2
     deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
