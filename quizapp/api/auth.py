@@ -57,13 +57,20 @@ def authenticate(staff: bool = False) -> User:
 
 
 def _commit_last_use() -> None:
-    """The "last used" stamp is a courtesy: a read-only database still serves API reads."""
+    """The "last used" stamp is a courtesy: a read-only database still serves API reads.
+    The commit leaves the token and its user as they are (not expired): they were read a
+    moment ago, and expiring them would read the user again on the request's first use."""
+    session = db.session()
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False
     try:
-        db.session.commit()
+        session.commit()
     except sa.exc.DBAPIError as error:
         if database_failure(error) != "read-only":
             raise
-        db.session.rollback()
+        session.rollback()
+    finally:
+        session.expire_on_commit = expiring
 
 
 def current_api_user() -> User:

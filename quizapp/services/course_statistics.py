@@ -22,6 +22,7 @@ A submission also moves the user's learner activity (quizapp.services.learner_ac
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -39,7 +40,7 @@ from quizapp.models import (
 )
 from quizapp.services import item_analysis, learner_activity
 from quizapp.services.access import counts_as_learner
-from quizapp.services.item_analysis import Scope
+from quizapp.services.item_analysis import WHOLE_COURSE, Scope, dialect_name, scope_conditions
 from quizapp.services.learner_activity import dialect_insert
 
 TestSums = tuple[int, float, float, float, float]  # N, Σscore, Σscore², Σtotal, Σtotal²
@@ -60,11 +61,17 @@ def _course_id(course: Course | int) -> int:
 
 
 def completion(
-    session: Session, course: Course | int, scope: Scope | None = None
+    session: Session, course: Course | int, scope: Scope = WHOLE_COURSE
 ) -> dict[int, tuple[int, float]]:
     """Per lesson, recomputed: learners with a submitted attempt (any number), and the sum
     of their best scores."""
-    course_id = _course_id(course)
+    rows = session.execute(_completion_statement(scope.shape), scope.params(course))
+    return {lesson_id: (int(n), float(total or 0)) for lesson_id, n, total in rows}
+
+
+@cache
+def _completion_statement(shape: tuple[bool, bool]) -> sa.Select:
+    course_id = sa.bindparam("course_id")
     best = (
         sa.select(Attempt.lesson_id, sa.func.max(Attempt.score).label("best"))
         .where(
@@ -72,20 +79,17 @@ def completion(
             Attempt.submitted_at.is_not(None),
             Attempt.preview.is_(False),
             counts_as_learner(Attempt.user_id, course_id),
-            *(scope.conditions() if scope else ()),
+            *scope_conditions(shape),
         )
         .group_by(Attempt.user_id, Attempt.lesson_id)
         .subquery()
     )
-    rows = session.execute(
-        sa.select(best.c.lesson_id, sa.func.count(), sa.func.sum(best.c.best)).group_by(
-            best.c.lesson_id
-        )
+    return sa.select(best.c.lesson_id, sa.func.count(), sa.func.sum(best.c.best)).group_by(
+        best.c.lesson_id
     )
-    return {lesson_id: (int(n), float(total or 0)) for lesson_id, n, total in rows}
 
 
-def contribution(session: Session, course: Course | int, scope: Scope | None = None):
+def contribution(session: Session, course: Course | int, scope: Scope = WHOLE_COURSE):
     """The statistics of `scope`'s learner data in the course (all of it without one),
     recomputed from the answers."""
     return Contribution(
@@ -102,15 +106,21 @@ def _upsert(session: Session, table: sa.Table, keys: list[str], rows: list[dict]
     order (no deadlock on PostgreSQL)."""
     if not rows:
         return
-    insert = dialect_insert(session)
     rows = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
-    statement = insert(table)
-    added = [c for c in rows[0] if c not in keys and c != "course_id"]
-    statement = statement.on_conflict_do_update(
-        index_elements=keys,
+    statement = _upsert_statement(dialect_name(session), table, tuple(keys), tuple(rows[0]))
+    session.execute(statement, rows)
+
+
+@cache
+def _upsert_statement(dialect: str, table: sa.Table, keys: tuple, columns: tuple):
+    """The upsert of `_upsert`, built once per table and shape of row (every submission
+    runs three)."""
+    statement = dialect_insert(dialect)(table)
+    added = [c for c in columns if c not in keys and c != "course_id"]
+    return statement.on_conflict_do_update(
+        index_elements=list(keys),
         set_={column: table.c[column] + statement.excluded[column] for column in added},
     )
-    session.execute(statement, rows)
 
 
 def _apply(session: Session, course_id: int, part: Contribution, sign: int) -> None:
@@ -186,20 +196,9 @@ def record_submission(session: Session, attempt: Attempt) -> None:
     make them one more learner who completed it. Three reads and three writes."""
     if attempt.preview:  # a staff preview is never learner data
         return
-    earlier = sa.and_(
-        Attempt.preview.is_(False),
-        Attempt.user_id == attempt.user_id,
-        Attempt.lesson_id == attempt.lesson_id,
-        Attempt.submitted_at.is_not(None),
-        Attempt.id != attempt.id,
-    )
     course_id, counted, earlier_count, earlier_best = session.execute(
-        sa.select(
-            Lesson.course_id,
-            counts_as_learner(sa.literal(attempt.user_id), Lesson.course_id),
-            sa.select(sa.func.count()).where(earlier).scalar_subquery(),
-            sa.select(sa.func.max(Attempt.score)).where(earlier).scalar_subquery(),
-        ).where(Lesson.id == attempt.lesson_id)
+        _SUBMISSION_FACTS,
+        {"user_id": attempt.user_id, "lesson_id": attempt.lesson_id, "attempt_id": attempt.id},
     ).one()
     # The quiz answers' review logs of this submission carry the same moment.
     learner_activity.touch(session, course_id, attempt.user_id, attempt.submitted_at, reviews=0)
@@ -220,6 +219,23 @@ def record_submission(session: Session, attempt: Attempt) -> None:
     elif score is not None and (earlier_best is None or score > earlier_best):
         part.completion = {attempt.lesson_id: (0, float(score) - float(earlier_best or 0))}
     _apply(session, course_id, part, +1)
+
+
+# Built once (every submission reads it): the lesson's course, whether the user counts as
+# a learner there, and their other submitted attempts at the lesson (how many, best score).
+_EARLIER = sa.and_(
+    Attempt.preview.is_(False),
+    Attempt.user_id == sa.bindparam("user_id"),
+    Attempt.lesson_id == sa.bindparam("lesson_id"),
+    Attempt.submitted_at.is_not(None),
+    Attempt.id != sa.bindparam("attempt_id"),
+)
+_SUBMISSION_FACTS = sa.select(
+    Lesson.course_id,
+    counts_as_learner(sa.bindparam("user_id", type_=sa.Integer()), Lesson.course_id),
+    sa.select(sa.func.count()).where(_EARLIER).scalar_subquery(),
+    sa.select(sa.func.max(Attempt.score)).where(_EARLIER).scalar_subquery(),
+).where(Lesson.id == sa.bindparam("lesson_id"))
 
 
 def _courses_of(session: Session, user_id: int) -> list[int]:

@@ -9,6 +9,7 @@ counts and Cronbach's alpha all use that subset.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -68,18 +69,44 @@ class QuestionStats:
 class Scope:
     """Part of a course's learner data: one user's attempts, or one attempt. The figures
     of a part are that part's contribution to the course's (sufficient statistics add up),
-    which is how quizapp.services.course_statistics maintains them."""
+    which is how quizapp.services.course_statistics maintains them.
+
+    The statements are built once per dialect and `shape` (which of the fields are set,
+    as bound parameters) and run with `params`: a submission computes its attempt's
+    contribution, and building these statements anew cost more than running them."""
 
     user_id: int | None = None
     attempt_id: int | None = None
 
-    def conditions(self) -> list:
-        found = []
+    @property
+    def shape(self) -> tuple[bool, bool]:
+        return (self.user_id is not None, self.attempt_id is not None)
+
+    def params(self, course: Course | int) -> dict[str, int]:
+        found = {"course_id": course if isinstance(course, int) else course.id}
         if self.user_id is not None:
-            found.append(Attempt.user_id == self.user_id)
+            found["scope_user_id"] = self.user_id
         if self.attempt_id is not None:
-            found.append(Attempt.id == self.attempt_id)
+            found["scope_attempt_id"] = self.attempt_id
         return found
+
+
+WHOLE_COURSE = Scope()
+
+
+def scope_conditions(shape: tuple[bool, bool]) -> list:
+    """The conditions of a Scope of this shape, on the parameters its `params` fills."""
+    by_user, by_attempt = shape
+    found = []
+    if by_user:
+        found.append(Attempt.user_id == sa.bindparam("scope_user_id"))
+    if by_attempt:
+        found.append(Attempt.id == sa.bindparam("scope_attempt_id"))
+    return found
+
+
+def dialect_name(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
 def choice_label(position: int) -> str:
@@ -87,13 +114,13 @@ def choice_label(position: int) -> str:
     return chr(ord("A") + position) if 0 <= position < 26 else str(position + 1)
 
 
-def _first_attempt_filter(course: Course | int, scope: Scope | None = None):
-    """Attempt rows of the analysed subset (of one user's or one attempt's, with `scope`).
-    The lessons are an IN list rather than a join so both databases walk attempts through
-    ix_attempts_lesson_first (lesson, number, submitted_at) and then the answers through
-    their covering (attempt, question, score) index (see
-    migrations/versions/0002_dashboard_indexes.py)."""
-    course_id = course if isinstance(course, int) else course.id
+def _first_attempt_filter(shape: tuple[bool, bool]):
+    """Attempt rows of the analysed subset of the course `:course_id` (of one user's or one
+    attempt's, with a Scope's `shape`). The lessons are an IN list rather than a join so
+    both databases walk attempts through ix_attempts_lesson_first (lesson, number,
+    submitted_at) and then the answers through their covering (attempt, question, score)
+    index (see migrations/versions/0002_dashboard_indexes.py)."""
+    course_id = sa.bindparam("course_id")
     return sa.and_(
         Attempt.lesson_id.in_(sa.select(Lesson.id).where(Lesson.course_id == course_id)),
         Attempt.number == 1,
@@ -102,19 +129,19 @@ def _first_attempt_filter(course: Course | int, scope: Scope | None = None):
         # even if its author later becomes a learner of the course).
         Attempt.preview.is_(False),
         counts_as_learner(Attempt.user_id, course_id),
-        *(scope.conditions() if scope else ()),
+        *scope_conditions(shape),
     )
 
 
-def _analysed_responses(session: Session, course: Course | int, scope: Scope | None = None):
+def _analysed_responses(dialect: str, shape: tuple[bool, bool]):
     """One row per analysed response: the attempt's lesson, the question, the item score
     x and the attempt's total (Σ item scores). Two equivalent forms, each the faster on
     its database with the bench data set (500,000 answers): PostgreSQL computes the total
     as a window sum in one pass over the answers (its estimate of the joined form is far
     off, and that plan is 2x slower); SQLite's window functions cost more than reading
     the answers twice through the covering index, so it joins per-attempt totals."""
-    analysed = sa.and_(_first_attempt_filter(course, scope), Answer.score.is_not(None))
-    if session.get_bind().dialect.name != "sqlite":
+    analysed = sa.and_(_first_attempt_filter(shape), Answer.score.is_not(None))
+    if dialect != "sqlite":
         return (
             sa.select(
                 Attempt.lesson_id.label("lesson_id"),
@@ -151,31 +178,35 @@ def _analysed_responses(session: Session, course: Course | int, scope: Scope | N
 
 
 def item_sums(
-    session: Session, course: Course | int, scope: Scope | None = None
+    session: Session, course: Course | int, scope: Scope = WHOLE_COURSE
 ) -> dict[tuple[int, int], ItemSums]:
     """Sufficient statistics per (lesson, question) recomputed from the answers in ONE
     grouped query, where x is the item score and y = attempt total - x its rest score.
     Keyed by the lesson of the attempt, so a question moved between lessons still counts
     where it was answered. (The dashboard reads the maintained copy of these.)"""
-    responses = _analysed_responses(session, course, scope)
-    x = responses.c.x
-    y = responses.c.total - responses.c.x
-    rows = session.execute(
-        sa.select(
-            responses.c.lesson_id,
-            responses.c.question_id,
-            sa.func.count(),
-            sa.func.sum(x),
-            sa.func.sum(x * x),
-            sa.func.sum(y),
-            sa.func.sum(y * y),
-            sa.func.sum(x * y),
-        ).group_by(responses.c.lesson_id, responses.c.question_id)
-    ).all()
+    statement = _item_sums_statement(dialect_name(session), scope.shape)
+    rows = session.execute(statement, scope.params(course)).all()
     return {
         (lesson_id, qid): ItemSums(int(n), *(float(value or 0) for value in sums))
         for lesson_id, qid, n, *sums in rows
     }
+
+
+@cache
+def _item_sums_statement(dialect: str, shape: tuple[bool, bool]) -> sa.Select:
+    responses = _analysed_responses(dialect, shape)
+    x = responses.c.x
+    y = responses.c.total - responses.c.x
+    return sa.select(
+        responses.c.lesson_id,
+        responses.c.question_id,
+        sa.func.count(),
+        sa.func.sum(x),
+        sa.func.sum(x * x),
+        sa.func.sum(y),
+        sa.func.sum(y * y),
+        sa.func.sum(x * y),
+    ).group_by(responses.c.lesson_id, responses.c.question_id)
 
 
 def _sums_per_question(sums: dict[tuple[int, int], ItemSums]) -> dict[int, ItemSums]:
@@ -186,18 +217,23 @@ def _sums_per_question(sums: dict[tuple[int, int], ItemSums]) -> dict[int, ItemS
 
 
 def choice_counts(
-    session: Session, course: Course | int, scope: Scope | None = None
+    session: Session, course: Course | int, scope: Scope = WHOLE_COURSE
 ) -> dict[tuple[int, int], int]:
     """How many analysed responses selected each (question id, choice position),
     recomputed from the answers."""
-    rows = session.execute(
+    rows = session.execute(_choice_counts_statement(scope.shape), scope.params(course)).all()
+    return {(qid, position): count for qid, position, count in rows}
+
+
+@cache
+def _choice_counts_statement(shape: tuple[bool, bool]) -> sa.Select:
+    return (
         sa.select(AnswerChoice.question_id, AnswerChoice.choice_position, sa.func.count())
         .join(Answer, Answer.id == AnswerChoice.answer_id)
         .join(Attempt, Attempt.id == Answer.attempt_id)
-        .where(_first_attempt_filter(course, scope))
+        .where(_first_attempt_filter(shape))
         .group_by(AnswerChoice.question_id, AnswerChoice.choice_position)
-    ).all()
-    return {(qid, position): count for qid, position, count in rows}
+    )
 
 
 _QUESTION_COLUMNS = (
@@ -273,11 +309,19 @@ def sort_questions(questions: list[QuestionStats], sort: str, order: str) -> lis
 
 
 def first_attempt_test_statistics(
-    session: Session, course: Course | int, scope: Scope | None = None
+    session: Session, course: Course | int, scope: Scope = WHOLE_COURSE
 ) -> dict[int, tuple[int, float, float, float, float]]:
     """Per lesson: (N, Σscore, Σscore², Σtotal, Σtotal²) over first submitted attempts
     with at least one scored answer, where score is the attempt's mean item score and
     total its raw sum; recomputed from the answers."""
+    rows = session.execute(_test_statistics_statement(scope.shape), scope.params(course)).all()
+    return {
+        lesson_id: (int(n), *(float(value or 0) for value in sums)) for lesson_id, n, *sums in rows
+    }
+
+
+@cache
+def _test_statistics_statement(shape: tuple[bool, bool]) -> sa.Select:
     totals = (
         sa.select(
             Attempt.lesson_id.label("lesson_id"),
@@ -285,23 +329,18 @@ def first_attempt_test_statistics(
             sa.func.sum(Answer.score).label("total"),
         )
         .join(Answer, Answer.attempt_id == Attempt.id)
-        .where(_first_attempt_filter(course, scope), Answer.score.is_not(None))
+        .where(_first_attempt_filter(shape), Answer.score.is_not(None))
         .group_by(Attempt.id, Attempt.lesson_id, Attempt.score)
         .subquery("totals")
     )
-    rows = session.execute(
-        sa.select(
-            totals.c.lesson_id,
-            sa.func.count(),
-            sa.func.sum(totals.c.score),
-            sa.func.sum(totals.c.score * totals.c.score),
-            sa.func.sum(totals.c.total),
-            sa.func.sum(totals.c.total * totals.c.total),
-        ).group_by(totals.c.lesson_id)
-    ).all()
-    return {
-        lesson_id: (int(n), *(float(value or 0) for value in sums)) for lesson_id, n, *sums in rows
-    }
+    return sa.select(
+        totals.c.lesson_id,
+        sa.func.count(),
+        sa.func.sum(totals.c.score),
+        sa.func.sum(totals.c.score * totals.c.score),
+        sa.func.sum(totals.c.total),
+        sa.func.sum(totals.c.total * totals.c.total),
+    ).group_by(totals.c.lesson_id)
 
 
 def flag_codes(flags: ItemFlags) -> list[str]:

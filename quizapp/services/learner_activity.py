@@ -11,7 +11,9 @@ learner (not staff, not removed) is asked when reading, so role and membership c
 never touch the rows. `activity` recomputes them from the attempts and review logs (the
 equality test compares the two) and `rebuild` stores that (`quizapp stats rebuild`)."""
 
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -19,37 +21,69 @@ from sqlalchemy.orm import Session
 from quizapp.models import Attempt, Card, Course, LearnerActivity, Lesson, Question, ReviewLog
 
 
-def dialect_insert(session: Session):
+def dialect_insert(dialect: str):
     """The dialect's INSERT, which has ON CONFLICT DO UPDATE (both databases)."""
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert
 
 
-def touch(session: Session, course_id, user_id: int, at: datetime, reviews: int):
+def touch(
+    session: Session, course_id: "int | CourseOfCard", user_id: int, at: datetime, reviews: int
+):
     """One statement: the row is created, or its reviews added and its last activity
-    moved forward (never back: an Anki history import logs reviews in the past)."""
+    moved forward (never back: an Anki history import logs reviews in the past).
+    `course_id` is the course's id, or a CourseOfCard (a rating knows its card only)."""
+    by_card = isinstance(course_id, CourseOfCard)
+    statement = _touch_statement(session.get_bind().dialect.name, by_card)
+    session.execute(
+        statement,
+        {
+            "card_id" if by_card else "course_id": course_id.card_id if by_card else course_id,
+            "user_id": user_id,
+            "at": at,
+            "reviews": reviews,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class CourseOfCard:
+    """The course of this card, read by the upsert itself (no statement of its own)."""
+
+    card_id: int
+
+
+@cache
+def _touch_statement(dialect: str, by_card: bool):
+    """`touch`'s upsert, built once per dialect (every submission and rating runs one)."""
     table = LearnerActivity.__table__
-    statement = dialect_insert(session)(table).values(
-        course_id=course_id, user_id=user_id, last_activity_at=at, reviews=reviews
+    course_id = (
+        _course_of_card(sa.bindparam("card_id")).scalar_subquery()
+        if by_card
+        else sa.bindparam("course_id")
+    )
+    statement = dialect_insert(dialect)(table).values(
+        course_id=course_id,
+        user_id=sa.bindparam("user_id"),
+        last_activity_at=sa.bindparam("at"),
+        reviews=sa.bindparam("reviews"),
     )
     later = statement.excluded.last_activity_at
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["course_id", "user_id"],
-            set_={
-                "reviews": table.c.reviews + statement.excluded.reviews,
-                "last_activity_at": sa.case(
-                    (later > table.c.last_activity_at, later), else_=table.c.last_activity_at
-                ),
-            },
-        )
+    return statement.on_conflict_do_update(
+        index_elements=["course_id", "user_id"],
+        set_={
+            "reviews": table.c.reviews + statement.excluded.reviews,
+            "last_activity_at": sa.case(
+                (later > table.c.last_activity_at, later), else_=table.c.last_activity_at
+            ),
+        },
     )
 
 
-def _course_of_card(card_id: int) -> sa.Select:
+def _course_of_card(card_id) -> sa.Select:
     return (
         sa.select(Question.course_id)
         .join(Card, Card.question_id == Question.id)
@@ -60,7 +94,7 @@ def _course_of_card(card_id: int) -> sa.Select:
 def record_review(session: Session, card_id: int, user_id: int, at: datetime, source: str):
     """A review was logged for the card (a quiz submission's own logs are counted by
     `record_submission`, which carries their moment)."""
-    touch(session, _course_of_card(card_id).scalar_subquery(), user_id, at, int(source == "review"))
+    touch(session, CourseOfCard(card_id), user_id, at, int(source == "review"))
 
 
 def review_undone(session: Session, card_id: int, user_id: int) -> None:

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.domain.scheduling import as_utc
-from quizapp.models import Card, ReviewLog
+from quizapp.models import Card
 from quizapp.services.deck import cards_by_question, create_cards
 from quizapp.services.memory_parameters import note_new_reviews
 from quizapp.services.ratings import (
     CARD_REVIEWED,
+    REVIEW_LOG_INSERT,
     StaleReview,
     apply_review,
     reviewed_columns,
@@ -114,10 +114,10 @@ def _apply_quiz_reviews(
         for key, value in change.items():
             # What session.refresh(card) would read back, without a statement per card.
             set_committed_value(card, key, value)
-    # One INSERT for the batch's logs (an executemany: nothing is read back).
+    # One INSERT for the batch's logs (a Core executemany: nothing is read back).
     note_new_reviews(session, pairs[0][0].user_id)
     session.execute(
-        sa.insert(ReviewLog),
+        REVIEW_LOG_INSERT,
         [
             {
                 "card_id": card.id,

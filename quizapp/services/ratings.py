@@ -171,7 +171,7 @@ def _log_review(
     note_new_reviews(session, card.user_id)
     # A Core INSERT: nothing reads the log back, so no object for the unit of work.
     session.execute(
-        _LOG_INSERT,
+        REVIEW_LOG_INSERT,
         {
             "card_id": card.id,
             "user_id": card.user_id,
@@ -186,7 +186,8 @@ def _log_review(
         learner_activity.record_review(session, card.id, card.user_id, as_utc(now), source)
 
 
-_LOG_INSERT = sa.insert(ReviewLog.__table__)
+# Built once; quiz answers run it as an executemany (quizapp.services.quiz_reviews).
+REVIEW_LOG_INSERT = sa.insert(ReviewLog.__table__)
 
 
 def reviewed_columns(

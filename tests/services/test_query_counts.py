@@ -25,10 +25,11 @@ QUIZ = f"/courses/{COURSE}/{LESSON}/quiz"
 # (course_statistics.record_submission): three reads and four upserts (learner activity
 # included), whatever the size.
 SUBMISSION_BUDGET = 20
-# Through the API: the token and its user, the attempt with its answers and questions, the
-# submission, and the result built before the commit (the learner's rules, their standing
-# in the course, the course's slug) instead of reading everything back after it.
-API_SUBMISSION_BUDGET = 26
+# Through the API: the token with its user (one statement), the attempt with its answers
+# and questions, the submission, and the result built before the commit (the learner's
+# rules, their standing in the course, the course's slug) instead of reading everything
+# back after it.
+API_SUBMISSION_BUDGET = 25
 
 
 @pytest.fixture
@@ -308,10 +309,10 @@ def test_the_review_page_does_not_grow_with_the_queue(
     assert counts[0] <= REVIEW_PAGE_BUDGET, count_queries.report()
 
 
-# A rating through the API: the token and its user, the card with the learner's schedule,
+# A rating through the API: the token with its user, the card with the learner's schedule,
 # the card's UPDATE, the log's INSERT and the learner activity's upsert; the answer is
 # serialised from what was written, not read back after the commit.
-RATING_BUDGET = 6
+RATING_BUDGET = 5
 
 
 def test_a_rating_runs_a_bounded_number_of_statements(
