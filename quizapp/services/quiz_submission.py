@@ -108,9 +108,8 @@ def submit_attempt(
     Blank questions score 0; the web and the API both submit them only once the learner
     confirmed (`confirm_unanswered`), unless the time is up, and raise Unanswered
     otherwise. A constant number of statements whatever the number of questions: the
-    answers come with their questions and selected choices (selectinload), the answers'
-    UPDATEs and the choices' INSERTs are batched, and the answers count as reviews in
-    one batch."""
+    answers come with their questions (selectinload), the answers' UPDATEs and the
+    choices' INSERT are batched, and the answers count as reviews in one batch."""
     if attempt.submitted_at is not None:
         session.refresh(attempt)
         return SubmitOutcome(attempt, newly_submitted=False)
@@ -151,11 +150,7 @@ def submit_attempt(
     set_committed_value(attempt, "score", score)
     set_committed_value(attempt, "pending_answers", pending)
     _store_grades(session, graded, now)
-    for answer, question, response, _result in graded:
-        answer.selected_choices = [
-            AnswerChoice(choice_position=position, question_id=answer.question_id)
-            for position in selected_choice_positions(question, response)
-        ]
+    _store_selected_choices(session, graded)
     _count_answers_as_reviews(session, attempt, now)
     session.flush()
     if not attempt.preview:  # a staff preview is never part of the course's statistics
@@ -267,46 +262,36 @@ def _grade_update(columns: tuple[str, ...]) -> sa.Update:
 
 
 def _answers_for_grading(session: Session, attempt: Attempt) -> list[Answer]:
-    """The attempt's answers with their questions and selected choices (which grading
-    replaces), each relationship in one query instead of one per answer. Whatever the
-    caller loaded already (open_attempt and attempt_for_user load the questions) is kept."""
+    """The attempt's answers with their questions, in one query instead of one per
+    answer. Whatever the caller loaded already (open_attempt and attempt_for_user load
+    the questions) is kept."""
     if "answers" in sa.inspect(attempt).unloaded or any(
         "question" in sa.inspect(answer).unloaded for answer in attempt.answers
     ):
         session.scalars(
             sa.select(Attempt)
             .where(Attempt.id == attempt.id)
-            .options(
-                selectinload(Attempt.answers).options(
-                    selectinload(Answer.question), selectinload(Answer.selected_choices)
-                )
-            )
+            .options(selectinload(Attempt.answers).selectinload(Answer.question))
             .execution_options(populate_existing=True)
         ).one()
-    answers = list(attempt.answers)
-    _load_selected_choices(session, answers)
-    return answers
+    return list(attempt.answers)
 
 
-def _load_selected_choices(session: Session, answers: list[Answer]) -> None:
-    """What selectinload(Answer.selected_choices) does, for answers already loaded: one
-    query for the answers whose choices are not loaded yet."""
-    pending = [answer for answer in answers if "selected_choices" in sa.inspect(answer).unloaded]
-    if not pending:
-        return
-    chosen: dict[int, list[AnswerChoice]] = {answer.id: [] for answer in pending}
-    rows = session.scalars(_SELECTED_CHOICES, {"answer_ids": list(chosen)})
-    for choice in rows:
-        chosen[choice.answer_id].append(choice)
-    for answer in pending:
-        set_committed_value(answer, "selected_choices", chosen[answer.id])
+def _store_selected_choices(session: Session, graded: list) -> None:
+    """The selected choices of every answer in one INSERT (a Core executemany). Nothing is
+    read or deleted first: the only writer of an answer's choices is the submission that
+    claimed its attempt (`_claim_submission` runs once per attempt), so an attempt's
+    answers have none before this."""
+    rows = [
+        {"answer_id": answer.id, "choice_position": position, "question_id": answer.question_id}
+        for answer, question, response, _result in graded
+        for position in selected_choice_positions(question, response)
+    ]
+    if rows:
+        session.execute(_SELECTED_CHOICES_INSERT, rows)
 
 
-_SELECTED_CHOICES = (
-    sa.select(AnswerChoice)
-    .where(AnswerChoice.answer_id.in_(sa.bindparam("answer_ids", expanding=True)))
-    .order_by(AnswerChoice.answer_id, AnswerChoice.choice_position)
-)
+_SELECTED_CHOICES_INSERT = sa.insert(AnswerChoice.__table__)
 
 
 def _count_answers_as_reviews(session: Session, attempt: Attempt, now: datetime) -> None:
