@@ -114,7 +114,7 @@ def attempt_result(attempt_id: int):
         raise ApiError(404, "not_found", "No such attempt.")
     if not attempt.is_submitted:
         raise ApiError(409, "not_submitted", "The attempt is still open: submit it first.")
-    return _shown_result(attempt, db.session.get(Lesson, attempt.lesson_id), user)
+    return _shown_result(attempt, quiz_submission.attempt_lesson(db.session, attempt), user)
 
 
 @route(
@@ -166,7 +166,7 @@ def submit_attempt(attempt_id: int, body: dict):
     attempt = quizzes.attempt_for_user(db.session, check_id(attempt_id), user.id)
     if attempt is None:
         raise ApiError(404, "not_found", "No such attempt.")
-    lesson = db.session.get(Lesson, attempt.lesson_id)
+    lesson = quiz_submission.attempt_lesson(db.session, attempt)
     if not attempt.is_submitted:
         responses = _responses(attempt, body["answers"])
         grace = timedelta(seconds=current_app.config["QUIZ_GRACE_SECONDS"])

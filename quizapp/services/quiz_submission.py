@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -18,7 +18,7 @@ from quizapp.domain.questions.base import GradeResult
 from quizapp.domain.questions.registry import grade_response, in_deck, is_scored
 from quizapp.domain.quiz_layout import restore_response, selected_choice_positions
 from quizapp.domain.quiz_rules import accepts_answers, attempt_deadline
-from quizapp.models import Answer, AnswerChoice, Attempt, Lesson
+from quizapp.models import Answer, AnswerChoice, Attempt, Course, Lesson
 from quizapp.services import course_statistics
 from quizapp.services.attempt_results import graded_record
 from quizapp.services.question_store import question_dict
@@ -183,6 +183,20 @@ def attempt_deadline_of(session: Session, attempt: Attempt) -> datetime | None:
     else:
         rules = learner_rules(session, lesson, attempt.user_id)
     return attempt_deadline(rules, attempt.started_at)
+
+
+def attempt_lesson(session: Session, attempt: Attempt) -> Lesson:
+    """The attempt's lesson with its course, in one statement: a result names the course
+    (a lazy load of it was one more statement per submission)."""
+    return session.scalars(_LESSON_WITH_COURSE, {"lesson_id": attempt.lesson_id}).one()
+
+
+_LESSON_WITH_COURSE = (
+    sa.select(Lesson)
+    .join(Course, Course.id == Lesson.course_id)
+    .options(contains_eager(Lesson.course))
+    .where(Lesson.id == sa.bindparam("lesson_id"))
+)
 
 
 def save_answers(
