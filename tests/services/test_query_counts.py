@@ -259,9 +259,9 @@ def _study_half(user) -> None:
 
 
 # The due queue's statements (services.due_cards): the learner's figures in one row, then the
-# due reviews and the new cards after them in one; plus the API token and its user, or the
-# page's user.
-DUE_QUEUE_API_BUDGET = 4
+# due reviews and the new cards after them in one; plus the API token with its user (one
+# statement, accounts.user_for_api_token), or the page's user.
+DUE_QUEUE_API_BUDGET = 3
 # The page shows one card: when a review is due, no new cards are read.
 REVIEW_PAGE_BUDGET = 3
 
