@@ -8,6 +8,7 @@ import sqlite3
 import sqlalchemy as sa
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
@@ -58,17 +59,17 @@ def _json_error(status: int, code: str, message: str):
     return response
 
 
-def _page_messages() -> dict[int, str]:
-    return {
-        400: _("The request could not be understood."),
-        403: _("You do not have access to this page."),
-        404: _("We could not find that page."),
-        405: _("That method is not allowed here."),
-        413: _("The file is too large."),
-        429: _("Too many attempts. Please wait a moment and try again."),
-        500: _("Something went wrong on our side. Please try again in a moment."),
-        503: _("The site is unavailable right now. Please try again in a moment."),
-    }
+# Lazy: a page translates only its own message, in its reader's language.
+PAGE_MESSAGES = {
+    400: _l("The request could not be understood."),
+    403: _l("You do not have access to this page."),
+    404: _l("We could not find that page."),
+    405: _l("That method is not allowed here."),
+    413: _l("The file is too large."),
+    429: _l("Too many attempts. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side. Please try again in a moment."),
+    503: _l("The site is unavailable right now. Please try again in a moment."),
+}
 
 
 def _error_page(status: int, message: str):
@@ -85,8 +86,8 @@ def handle_http_exception(error: HTTPException):
     if _wants_json():
         code = (error.name or "error").lower().replace(" ", "_")
         return _json_error(status, code, error.description or error.name)
-    message = _page_messages().get(status, error.description)
-    return _error_page(status, message)
+    message = PAGE_MESSAGES.get(status)
+    return _error_page(status, error.description if message is None else str(message))
 
 
 def handle_csrf_error(error: CSRFError):
@@ -147,7 +148,7 @@ def handle_unexpected_error(error: Exception):
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     if _wants_json():
         return _json_error(500, "internal_error", "An unexpected error occurred.")
-    return _error_page(500, _page_messages()[500])
+    return _error_page(500, str(PAGE_MESSAGES[500]))
 
 
 def register(app: Flask) -> None:

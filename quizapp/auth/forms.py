@@ -1,14 +1,14 @@
 """Forms of the auth area: they validate input only; views call the account services."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from quizapp.forms_base import QuizAppForm
 from quizapp.services.accounts import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 
-class LoginForm(FlaskForm):
+class LoginForm(QuizAppForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
     remember = BooleanField(_l("Remember me"))
@@ -16,7 +16,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(QuizAppForm):
     display_name = StringField(_l("Name"), validators=[Length(max=80)])
     email = EmailField(
         _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
@@ -32,7 +32,7 @@ class RegisterForm(FlaskForm):
     submit = SubmitField(_l("Create account"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(QuizAppForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(), Length(max=1024)]
     )
@@ -47,18 +47,18 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(QuizAppForm):
     submit = SubmitField(_l("Log out"))
 
 
-class LogoutEverywhereForm(FlaskForm):
+class LogoutEverywhereForm(QuizAppForm):
     submit = SubmitField(_l("Log out everywhere"))
 
 
 # --- API tokens (the account page) -----------------------------------------------------------
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(QuizAppForm):
     name = StringField(
         _l("Token name"),
         validators=[Length(max=80)],
@@ -67,5 +67,5 @@ class ApiTokenForm(FlaskForm):
     submit = SubmitField(_l("Create a token"))
 
 
-class RevokeTokenForm(FlaskForm):
+class RevokeTokenForm(QuizAppForm):
     submit = SubmitField(_l("Revoke"))

@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -23,6 +22,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from quizapp.domain.formats.registry import importable
 from quizapp.domain.quiz_rules import REVIEW_PARTS, QuizRules
+from quizapp.forms_base import QuizAppForm
 
 # --- lessons ------------------------------------------------------------------------------
 
@@ -34,7 +34,7 @@ REVIEW_CHOICES = [
 ]
 
 
-class LessonForm(FlaskForm):
+class LessonForm(QuizAppForm):
     number = IntegerField(_l("Number"), [Optional(), NumberRange(min=1, max=9999)])
     title = StringField(_l("Title"), [DataRequired(), Length(max=200)])
     slug = StringField(_l("Slug (optional)"), [Optional(), Length(max=160)])
@@ -109,18 +109,18 @@ def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
     return moment.astimezone(zone).replace(tzinfo=None) if moment is not None else None
 
 
-class MarkdownPreviewForm(FlaskForm):
+class MarkdownPreviewForm(QuizAppForm):
     text = TextAreaField(validators=[Length(max=200_000)])
 
 
 # --- question actions ---------------------------------------------------------------------
 
 
-class ActionForm(FlaskForm):
+class ActionForm(QuizAppForm):
     """A button that changes something (retire, restore): CSRF only."""
 
 
-class MoveForm(FlaskForm):
+class MoveForm(QuizAppForm):
     lesson = SelectField(_l("Move to lesson"), coerce=int)
     submit = SubmitField(_l("Move"))
 
@@ -133,7 +133,7 @@ FORMAT_CHOICES = [SelectChoice("auto", _l("From the file name and contents"))] +
 ]
 
 
-class ImportForm(FlaskForm):
+class ImportForm(QuizAppForm):
     file = FileField(_l("File"), [FileRequired()])
     format = SelectField(_l("Format"), choices=FORMAT_CHOICES)
     lesson = SelectField(_l("Target lesson"))
@@ -149,12 +149,12 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Preview the import"))
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(QuizAppForm):
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
     submit = SubmitField(_l("Import"))
 
 
-class CategoryLessonsForm(FlaskForm):
+class CategoryLessonsForm(QuizAppForm):
     """The import page's mapping step: a lesson for each category of the pending upload
     that names none (entries in the plan's `unmapped` order; the view sets the choices)."""
 

@@ -4,9 +4,10 @@ the dynamic lists, and the text helpers; the per-type editors are in question_fo
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, Form, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from quizapp.forms_base import QuizAppForm
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 # Empty rows offered beyond the filled ones, so the editor works without JavaScript.
@@ -69,7 +70,7 @@ class BlankRow(Form):
 # --- question editors ---------------------------------------------------------------------
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(QuizAppForm):
     """The fields every type shares; subclasses add theirs and convert both ways."""
 
     type_name: ClassVar[str]

@@ -2,7 +2,6 @@
 quizapp.services.memberships."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     HiddenField,
@@ -13,6 +12,8 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
+
+from quizapp.forms_base import QuizAppForm
 
 VISIBILITY_CHOICES = [
     SelectChoice("public", _l("Public: listed, anyone signed in can enrol")),
@@ -26,24 +27,24 @@ ROLE_CHOICES = [
 ]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(QuizAppForm):
     """A button that only needs the CSRF token (enrol, leave, rotate, archive...)."""
 
     submit = SubmitField(_l("Confirm"))
 
 
-class ArchiveForm(FlaskForm):
+class ArchiveForm(QuizAppForm):
     """The state asked for ("1" archived, "0" live), so a repeated post changes nothing."""
 
     archived = HiddenField(validators=[AnyOf(["0", "1"])])
 
 
-class JoinForm(FlaskForm):
+class JoinForm(QuizAppForm):
     code = StringField(_l("Join code"), validators=[DataRequired(), Length(max=32)])
     submit = SubmitField(_l("Join the course"))
 
 
-class CourseForm(FlaskForm):
+class CourseForm(QuizAppForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description_md = TextAreaField(_l("Description (Markdown)"), validators=[Length(max=20_000)])
     visibility = SelectField(_l("Who can find and join it"), choices=VISIBILITY_CHOICES)
@@ -58,7 +59,7 @@ class NewCourseForm(CourseForm):
     submit = SubmitField(_l("Create the course"))
 
 
-class AddMembersForm(FlaskForm):
+class AddMembersForm(QuizAppForm):
     emails = TextAreaField(
         _l("Emails (one per line, or pasted from a spreadsheet)"),
         validators=[Length(max=200_000)],
@@ -68,13 +69,13 @@ class AddMembersForm(FlaskForm):
     submit = SubmitField(_l("Add members"))
 
 
-class DeleteCourseForm(FlaskForm):
+class DeleteCourseForm(QuizAppForm):
     confirm_slug = StringField(
         _l("Type the course's address to confirm"), validators=[DataRequired(), Length(max=120)]
     )
     submit = SubmitField(_l("Delete the course"))
 
 
-class GroupForm(FlaskForm):
+class GroupForm(QuizAppForm):
     name = StringField(_l("Group name"), validators=[DataRequired(), Length(max=80)])
     submit = SubmitField(_l("Create the group"))

@@ -1,14 +1,14 @@
 """Forms of the instructor dashboard: a quiz accommodation on the learner's page."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, SelectField, SubmitField
 from wtforms.validators import NumberRange, Optional
 
 from quizapp.author.forms import DATETIME_LOCAL
+from quizapp.forms_base import QuizAppForm
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(QuizAppForm):
     """Extra time, extra attempts or a later close date on one lesson's quiz, for the
     learner or one of their groups; all empty removes the accommodation."""
 

@@ -1,11 +1,11 @@
 """Forms of the drafts pages: accept a draft (optionally edited) or discard it."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from quizapp.domain.questions.tables import per_type_table
+from quizapp.forms_base import QuizAppForm
 
 # How to type a type's one-line answer (registry.draft_answer); None where the answer is
 # edited in the question editor after accepting.
@@ -29,7 +29,7 @@ ANSWER_HINTS = per_type_table(
 DISCARDED_MAX = 4000
 
 
-class AcceptDraftForm(FlaskForm):
+class AcceptDraftForm(QuizAppForm):
     prompt = TextAreaField(
         _l("Question text"), [Optional(), Length(max=20_000)], render_kw={"rows": 3}
     )
@@ -38,6 +38,6 @@ class AcceptDraftForm(FlaskForm):
     submit = SubmitField(_l("Accept"))
 
 
-class DiscardDraftForm(FlaskForm):
+class DiscardDraftForm(QuizAppForm):
     discarded = HiddenField(validators=[Length(max=DISCARDED_MAX)])
     submit = SubmitField(_l("Discard"))

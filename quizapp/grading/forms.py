@@ -2,11 +2,11 @@
 quizapp.services.manual_grading."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
 from quizapp.domain.questions.base import parse_number
+from quizapp.forms_base import QuizAppForm
 from quizapp.services.manual_grading import COMMENT_MAX
 
 GRADE_RANGE = _l("Give a grade from 0 to 1.")
@@ -19,7 +19,7 @@ def _grade_from_0_to_1(_form, field) -> None:
     field.grade = float(number)
 
 
-class GradeForm(FlaskForm):
+class GradeForm(QuizAppForm):
     """`score.grade` holds the grade read (0.8 from "0,8" or "0.8") once it validates."""
 
     score = StringField(
@@ -35,7 +35,7 @@ class GradeForm(FlaskForm):
     submit = SubmitField(_l("Save the grade"))
 
 
-class RegradeForm(FlaskForm):
+class RegradeForm(QuizAppForm):
     """Applies the regrade the page previewed: for that version of the question only."""
 
     version = HiddenField(validators=[InputRequired(), Regexp(r"^[0-9]{1,9}$")])

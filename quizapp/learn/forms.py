@@ -1,14 +1,10 @@
 """Quiz forms, built per attempt from the attempt's fixed layout."""
 
-from functools import cache
-
-from babel.support import Translations
-from flask import current_app, get_template_attribute, request
+from flask import get_template_attribute, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SubmitField
-from wtforms.i18n import messages_path
 
 from quizapp.answering.fields import (
     FIELD_BUILDERS,
@@ -19,33 +15,16 @@ from quizapp.answering.fields import (
 )
 from quizapp.answering.form_classes import kept_form_class
 from quizapp.domain.quiz_layout import restore_response
+from quizapp.forms_base import QuizAppForm
 from quizapp.models import Attempt
 from quizapp.services.question_store import question_dict
 
 
-class StartQuizForm(FlaskForm):
+class StartQuizForm(QuizAppForm):
     submit = SubmitField(_l("Start a new attempt"))
 
 
-@cache
-def _wtforms_messages(locale: str) -> Translations:
-    return Translations.load(messages_path(), [locale], domain="wtforms")
-
-
-class _QuizFormBase(FlaskForm):
-    """WTForms' own messages in the reader's language, as Flask-WTF gives them, but read
-    from disk once per worker and language instead of once per request (its CSRF field's
-    label asks for one on every form built, the quiz page builds one per view and the
-    autosave one per save)."""
-
-    class Meta:
-        def get_translations(self, form):
-            if not current_app.config.get("WTF_I18N_ENABLED", True):
-                return super().get_translations(form)
-            return _wtforms_messages(str(get_locale()))
-
-
-class QuizForm(_QuizFormBase):
+class QuizForm(QuizAppForm):
     attempt_id = HiddenField()
     # Set by the confirmation step (and by the countdown at zero): submit even with
     # questions unanswered (services.quiz_submission.submit_attempt's blank rule).
@@ -53,7 +32,7 @@ class QuizForm(_QuizFormBase):
     submit = SubmitField(_l("Submit answers"))
 
 
-class AutosaveForm(_QuizFormBase):
+class AutosaveForm(QuizAppForm):
     """CSRF only: the answers come as the quiz form's own fields (learn.views.autosave)."""
 
 

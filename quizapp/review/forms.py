@@ -2,7 +2,6 @@
 the card browser's search and bulk actions)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -21,11 +20,12 @@ from quizapp.domain.scheduling import (
     MIN_LEECH_THRESHOLD,
     MIN_RETENTION,
 )
+from quizapp.forms_base import QuizAppForm
 from quizapp.services.card_browser import SORTS, STATES
 from quizapp.services.card_controls import ACTIONS
 
 
-class ReviewedCardForm(FlaskForm):
+class ReviewedCardForm(QuizAppForm):
     """What every review post carries: the card's `reps` when the page was shown (a stale
     or replayed post is recognised by it) and, with JavaScript, the time taken."""
 
@@ -44,7 +44,7 @@ class AnswerForm(ReviewedCardForm):
     submit = SubmitField(_l("Check"))
 
 
-class ReviewSettingsForm(FlaskForm):
+class ReviewSettingsForm(QuizAppForm):
     retention_percent = IntegerField(
         _l("Desired retention (%)"),
         validators=[
@@ -71,17 +71,17 @@ class ReviewSettingsForm(FlaskForm):
     submit = SubmitField(_l("Save settings"))
 
 
-class FitParametersForm(FlaskForm):
+class FitParametersForm(QuizAppForm):
     """Fit my memory model now: nothing but the CSRF token and the button."""
 
     submit = SubmitField(_l("Fit my memory model now"))
 
 
-class CardControlForm(FlaskForm):
+class CardControlForm(QuizAppForm):
     """Suspend, bury or undo: nothing but the CSRF token."""
 
 
-class CardSearchForm(FlaskForm):
+class CardSearchForm(QuizAppForm):
     """The card browser's filters (a GET form: nothing changes, no token needed)."""
 
     class Meta:
@@ -116,7 +116,7 @@ class CardSearchForm(FlaskForm):
     page = IntegerField(validators=[Optional(), NumberRange(min=1)])
 
 
-class CardActionsForm(FlaskForm):
+class CardActionsForm(QuizAppForm):
     """The bulk buttons of the card browser: the chosen cards and what to do with them."""
 
     cards = SelectMultipleField(coerce=int, validate_choice=False)

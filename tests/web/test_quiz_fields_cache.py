@@ -91,7 +91,7 @@ def test_the_form_messages_follow_the_language_chosen_since(
     client, auth, make_user, bundled_course
 ):
     """WTForms' own messages come from a per-worker catalog per language
-    (learn.forms._wtforms_messages)."""
+    (quizapp.forms_base.wtforms_messages)."""
     attempt, token = _start(client, auth, make_user)
     answer = next(a for a in attempt.answers if a.question.type == "single_choice")
     posted = {"csrf_token": token, "attempt_id": str(attempt.id), f"q{answer.id}": "99"}
