@@ -32,11 +32,42 @@ csrf = CSRFProtect()
 bootstrap = Bootstrap5()
 # Shared between workers and nodes through Redis when REDIS_URL is set (config.py).
 cache = Cache()
+
+
+class RouteLimiter(Limiter):
+    """Flask-Limiter, whose before-request check runs only where a limit can apply there.
+
+    That check resolves the limits of every request's endpoint (~3 % of a page that has
+    none). QuizApp has no application-wide, default or meta limits: its limits sit on
+    views (login, registration), which their decorators check, and on the API blueprint,
+    so a request to any other blueprint has nothing to check before its view. Where a
+    limit applies the check is Flask-Limiter's own: same storage, fallback and headers."""
+
+    def _check_request_limit(self, callable_name=None, in_middleware=True) -> None:
+        if in_middleware and not self._limits_apply_before_the_view():
+            return
+        super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
+
+    def _limits_apply_before_the_view(self) -> bool:
+        manager = self.limit_manager
+        if self._meta_limits or manager.application_limits or manager.default_limits:
+            return True
+        blueprint = request.blueprint
+        if not blueprint:
+            return False
+        # Whether a blueprint (or an ancestor) carries limits is fixed once the app is
+        # built; asked once per blueprint and app.
+        limited = current_app.extensions.setdefault("rate_limited_blueprints", {})
+        if blueprint not in limited:
+            limited[blueprint] = bool(manager.blueprint_limits(current_app, blueprint))
+        return limited[blueprint]
+
+
 # Redis down must not take the site with it: each worker then counts in its own memory
 # (Flask-Limiter logs "Rate limit storage unreachable - falling back to in-memory storage"
 # and pings Redis again with a growing back-off), and any other storage error is logged
 # and lets the request through rather than answering 500.
-limiter = Limiter(
+limiter = RouteLimiter(
     key_func=get_remote_address,
     default_limits=[],
     in_memory_fallback_enabled=True,

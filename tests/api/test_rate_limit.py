@@ -2,6 +2,7 @@
 
 import pytest
 
+from quizapp.extensions import limiter
 from tests.api.conftest import Api
 
 
@@ -28,3 +29,40 @@ def test_each_token_has_its_own_budget(client, issue_token, bundled_course):
         Api(client, first).get("/courses")
     assert Api(client, first).get("/courses").status_code == 429
     assert Api(client, second).get("/courses").status_code == 200
+
+
+@pytest.fixture
+def limit_resolutions(monkeypatch):
+    """The endpoints whose limits Flask-Limiter resolved."""
+    resolved: list[str | None] = []
+    resolve = limiter.limit_manager.resolve_limits
+
+    def counted(app, endpoint=None, *args, **kwargs):
+        resolved.append(endpoint)
+        return resolve(app, endpoint, *args, **kwargs)
+
+    monkeypatch.setattr(limiter.limit_manager, "resolve_limits", counted)
+    return resolved
+
+
+def test_the_rate_limiter_checks_only_where_a_limit_applies(
+    client, auth, make_user, issue_token, limit_resolutions
+):
+    """Pages of blueprints without limits skip Flask-Limiter's before-request check; the
+    login form's own limits and the API blueprint's are checked as before."""
+    user = make_user()
+    auth.login(user.email)
+    limit_resolutions.clear()
+    for path in ("/", "/review", "/dashboard", "/no-such-page"):
+        response = client.get(path)
+        assert "X-RateLimit-Limit" not in response.headers
+    assert limit_resolutions == []
+    # The API's blueprint limit, and the login form's own, are checked as before.
+    _user, token = issue_token()
+    api = client.get("/api/v1/courses", headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 200
+    assert "X-RateLimit-Limit" in api.headers
+    auth.logout()
+    auth.login(user.email)
+    assert "auth.login" in limit_resolutions
+    assert any(endpoint.startswith("api.") for endpoint in limit_resolutions if endpoint)
