@@ -37,7 +37,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL")) or _default_sqlite_url(
         "quizapp.db"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # PostgreSQL connections are checked before use by quizapp.database (cheaper than
+    # SQLAlchemy's pool_pre_ping); a SQLite file never drops its connection.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # SQLite waits this long (seconds) for a writer lock instead of failing at once.
     SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "15"))
     QUESTIONS_DIR = os.environ.get("QUESTIONS_DIR", str(BASE_DIR / "questions"))

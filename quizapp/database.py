@@ -1,7 +1,9 @@
 """Engine tuning per database: SQLite gets WAL, a busy timeout, deferred transactions for
-reads and IMMEDIATE ones for writes; other databases keep their defaults plus pool
-pre-ping (set in config)."""
+reads and IMMEDIATE ones for writes; PostgreSQL serves reads outside a transaction and
+checks a pooled connection before handing it out (a pre-ping that asks the server only
+when the server has spoken first)."""
 
+import select
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,9 +38,13 @@ def reading_first() -> Iterator[None]:
 
 
 def tune_engine(engine: sa.Engine, busy_timeout_seconds: float) -> None:
-    if engine.dialect.name != "sqlite":
-        return
+    if engine.dialect.name == "sqlite":
+        _tune_sqlite(engine, busy_timeout_seconds)
+    elif engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
+        _tune_postgresql(engine)
 
+
+def _tune_sqlite(engine: sa.Engine, busy_timeout_seconds: float) -> None:
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         if not isinstance(dbapi_connection, sqlite3.Connection):
@@ -62,3 +68,39 @@ def tune_engine(engine: sa.Engine, busy_timeout_seconds: float) -> None:
         # there first (its snapshot is stale, so waiting cannot help); IMMEDIATE takes the
         # write lock up front and waits for it (busy_timeout).
         connection.exec_driver_sql("BEGIN" if reads_only() else "BEGIN IMMEDIATE")
+
+
+def _tune_postgresql(engine: sa.Engine) -> None:
+    @sa.event.listens_for(engine, "checkout")
+    def _ping_when_the_server_spoke(dbapi_connection, _record, _proxy):
+        # SQLAlchemy's pool_pre_ping asks the server on every checkout: a round trip per
+        # request. An idle pooled connection receives nothing unless the server ended it
+        # (pg_terminate_backend, a restart or failover: a FATAL message, then the socket
+        # closes) or sent a notice; only then is it pinged, and a dead one is replaced
+        # (the pool retries with a fresh connection).
+        if not _server_spoke(dbapi_connection):
+            return
+        try:
+            dbapi_connection.execute(";")
+        except Exception as error:  # any failure: the pool replaces the connection
+            raise sa.exc.DisconnectionError(str(error)) from error
+
+    @sa.event.listens_for(engine, "engine_connect")
+    def _reads_outside_a_transaction(connection):
+        # A read (GET/HEAD) sees the same rows in autocommit as in a READ COMMITTED
+        # transaction (each statement takes its own snapshot either way), without the
+        # BEGIN and ROLLBACK round trips. The pool restores the default when the
+        # connection is returned.
+        if reads_only():
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def _server_spoke(dbapi_connection) -> bool:
+    """Whether an idle psycopg connection is broken, closed, or has something to read."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        return True
+    try:
+        readable, _, _ = select.select([dbapi_connection.pgconn.socket], [], [], 0)
+    except (OSError, ValueError):  # no socket any more
+        return True
+    return bool(readable)
