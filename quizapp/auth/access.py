@@ -19,35 +19,45 @@ from quizapp.models import Course, Question
 from quizapp.services import access, catalog, memberships
 
 
-def _course_of_url(arguments: dict) -> Course | None:
+def _course_of_url(arguments: dict) -> tuple[Course | None, object]:
+    """The course the URL names, and the caller's membership role in it when read along
+    (access.UNREAD otherwise)."""
     if "course_slug" in arguments:
         if "lesson_slug" in arguments:
-            # A lesson's page: its lesson and course in one query, which the view's
-            # lookups.lesson_or_404 then takes instead of asking again.
-            lesson = catalog.find_lesson(
-                db.session, arguments["course_slug"], arguments["lesson_slug"]
-            )
+            # A lesson's page: its lesson, course and the caller's role in one query; the
+            # view's lookups.lesson_or_404 then takes the lesson instead of asking again.
+            slugs = (arguments["course_slug"], arguments["lesson_slug"])
+            lesson, role = _lesson_and_role(*slugs)
             if lesson is not None:
-                request.found_lesson = (arguments["course_slug"], arguments["lesson_slug"], lesson)
-                return lesson.course
-        return catalog.find_course(db.session, arguments["course_slug"])
+                request.found_lesson = (*slugs, lesson)
+                return lesson.course, role
+        return catalog.find_course(db.session, arguments["course_slug"]), access.UNREAD
     if "question_id" in arguments:
-        return db.session.scalar(
+        course = db.session.scalar(
             sa.select(Course)
             .join(Question, Question.course_id == Course.id)
             .where(Question.id == arguments["question_id"])
         )
+        return course, access.UNREAD
     raise LookupError("course_required needs a course_slug or question_id URL argument")
 
 
-def check_course(course: Course | None, need: str) -> Standing:
-    """Aborts unless the current user may `need` in `course` (None: no such course)."""
+def _lesson_and_role(course_slug: str, lesson_slug: str) -> tuple:
+    if not current_user.is_authenticated:
+        return catalog.find_lesson(db.session, course_slug, lesson_slug), access.UNREAD
+    return catalog.find_lesson_and_role(db.session, course_slug, lesson_slug, current_user.id)
+
+
+def check_course(course: Course | None, need: str, role=access.UNREAD) -> Standing:
+    """Aborts unless the current user may `need` in `course` (None: no such course);
+    `role`: their membership role when read along with the course (access.standing)."""
     signed_in = current_user.is_authenticated
     if not signed_in and need in course_access.SIGNED_IN_NEEDS:
         abort(login_manager.unauthorized())
     if course is None:
         abort(404)
-    standing = access.standing(db.session, current_user if signed_in else None, course)
+    user = current_user if signed_in else None
+    standing = access.standing(db.session, user, course, role)
     decision = course_access.decide(standing, need)
     if decision == LOGIN:
         abort(login_manager.unauthorized())
@@ -74,7 +84,8 @@ def course_required(need: str) -> Callable[[Callable], Callable]:
             if not signed_in and need in course_access.SIGNED_IN_NEEDS:
                 # Before any lookup: an anonymous visitor learns nothing about the course.
                 return login_manager.unauthorized()
-            standing = check_course(_course_of_url(kwargs), need)
+            course, role = _course_of_url(kwargs)
+            standing = check_course(course, need, role)
             if need == course_access.LEARN and request.method == "POST":
                 enrol_on_learning(g.course, standing)
             return view(*args, **kwargs)

@@ -20,11 +20,33 @@ def active_membership(session: Session, user_id: int, course_id: int) -> Members
     return session.scalar(_ACTIVE_MEMBERSHIP, {"user_id": user_id, "course_id": course_id})
 
 
-def standing(session: Session, user: User | None, course: Course) -> Standing:
-    """`user` None (or not authenticated) is an anonymous visitor."""
+def member_role(user_id, course_id=Course.id) -> sa.ScalarSelect:
+    """The role of the user's active membership of the course (NULL: none), as a column
+    a lookup of the course reads along: standing's `role` without a query of its own."""
+    return (
+        sa.select(Membership.role)
+        .where(
+            Membership.user_id == user_id,
+            Membership.course_id == course_id,
+            Membership.removed_at.is_(None),
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+# standing(role=UNREAD): the caller has not read the membership; standing reads it.
+UNREAD = object()
+
+
+def standing(session: Session, user: User | None, course: Course, role=UNREAD) -> Standing:
+    """`user` None (or not authenticated) is an anonymous visitor. `role`: the user's
+    membership role in the course when the caller read it along with the course
+    (member_role; None for no membership), instead of a query here."""
     signed_in = user is not None and getattr(user, "is_authenticated", True)
-    role = None
-    if signed_in and user.role != "admin":
+    if not signed_in or user.role == "admin":
+        role = None
+    elif role is UNREAD:
         membership = active_membership(session, user.id, course.id)
         role = membership.role if membership else None
     return Standing(

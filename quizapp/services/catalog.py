@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from quizapp.domain.questions.registry import QUESTION_TYPES
 from quizapp.models import Course, Lesson, Question
+from quizapp.services.access import member_role
 
 # The types a quiz asks and counts (services.quizzes.question_count): graded
 # automatically or by hand; descriptions are shown but not counted.
@@ -101,20 +102,42 @@ def _lesson_lookup(by_number: bool) -> sa.Select:
 
 
 _LESSON_BY_KEY = {by_number: _lesson_lookup(by_number) for by_number in (False, True)}
+# The same with the member's role in the course (access.member_role) read along.
+_LESSON_AND_ROLE_BY_KEY = {
+    by_number: _lesson_lookup(by_number).add_columns(member_role(sa.bindparam("member_id")))
+    for by_number in (False, True)
+}
 
 
 def find_course(session: Session, slug: str) -> Course | None:
     return session.scalar(_COURSE_BY_SLUG, {"slug": slug})
 
 
-def find_lesson(session: Session, course_slug: str, lesson_key: str) -> Lesson | None:
-    """The course's lesson named by its slug, or by its number (`3`) as the command line
-    and the import API let people name it; a slug wins over a number that reads the same."""
+def _lesson_parameters(course_slug: str, lesson_key: str) -> tuple[bool, dict]:
     by_number = _LESSON_NUMBER.fullmatch(lesson_key) is not None
     parameters = {"course_slug": course_slug, "key": lesson_key}
     if by_number:
         parameters["number"] = int(lesson_key)
+    return by_number, parameters
+
+
+def find_lesson(session: Session, course_slug: str, lesson_key: str) -> Lesson | None:
+    """The course's lesson named by its slug, or by its number (`3`) as the command line
+    and the import API let people name it; a slug wins over a number that reads the same."""
+    by_number, parameters = _lesson_parameters(course_slug, lesson_key)
     return session.scalar(_LESSON_BY_KEY[by_number], parameters)
+
+
+def find_lesson_and_role(
+    session: Session, course_slug: str, lesson_key: str, user_id: int
+) -> tuple[Lesson | None, str | None]:
+    """find_lesson, and the user's role in its course (None: not a member) read along in
+    the same statement: every lesson page checks the caller's standing (auth.access)."""
+    by_number, parameters = _lesson_parameters(course_slug, lesson_key)
+    row = session.execute(
+        _LESSON_AND_ROLE_BY_KEY[by_number], parameters | {"member_id": user_id}
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def lesson_summaries(session: Session, course: Course) -> list[LessonSummary]:

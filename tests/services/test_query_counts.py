@@ -112,9 +112,9 @@ def test_the_quiz_post_does_not_grow_with_the_quiz(client, auth, make_user, less
 # --- the quiz page ---------------------------------------------------------------------------
 
 
-# The quiz page: the user, the lesson with its course, the learner's membership, and the
+# The quiz page: the user, the lesson with its course and the learner's role in it, and the
 # open attempt with its answers and their questions in one (quizzes.open_attempt).
-QUIZ_PAGE_BUDGET = 4
+QUIZ_PAGE_BUDGET = 3
 
 
 def test_the_quiz_page_reads_the_open_attempt_in_one_statement(
@@ -189,9 +189,10 @@ def test_learner_pages_do_not_grow_with_the_learners_history(
     assert counts[0] == counts[1], counts
 
 
-# The lesson page: the user, the lesson with its course, the learner's membership, and the
-# learner's rules, history and the quiz's question count in one (quizzes.learner_lesson).
-LESSON_PAGE_BUDGET = 4
+# The lesson page: the user, the lesson with its course and the learner's role in it
+# (catalog.find_lesson_and_role), and the learner's rules, history and the quiz's question
+# count in one (quizzes.learner_lesson).
+LESSON_PAGE_BUDGET = 3
 
 
 def test_the_lesson_page_reads_the_learners_quiz_in_one_statement(
