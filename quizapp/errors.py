@@ -8,12 +8,13 @@ import sqlite3
 import sqlalchemy as sa
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from quizapp.extensions import db
+from quizapp.services.accounts import N_
+from quizapp.translation import request_translations
 
 RETRY_AFTER_SECONDS = 30
 # SQLSTATE classes and codes (PostgreSQL appendix A): connection exceptions, operator
@@ -59,17 +60,22 @@ def _json_error(status: int, code: str, message: str):
     return response
 
 
-# Lazy: a page translates only its own message, in its reader's language.
+# Marked only: a page translates just its own message (quizapp.templating's per-request
+# catalog, as its template's strings are).
 PAGE_MESSAGES = {
-    400: _l("The request could not be understood."),
-    403: _l("You do not have access to this page."),
-    404: _l("We could not find that page."),
-    405: _l("That method is not allowed here."),
-    413: _l("The file is too large."),
-    429: _l("Too many attempts. Please wait a moment and try again."),
-    500: _l("Something went wrong on our side. Please try again in a moment."),
-    503: _l("The site is unavailable right now. Please try again in a moment."),
+    400: N_("The request could not be understood."),
+    403: N_("You do not have access to this page."),
+    404: N_("We could not find that page."),
+    405: N_("That method is not allowed here."),
+    413: N_("The file is too large."),
+    429: N_("Too many attempts. Please wait a moment and try again."),
+    500: N_("Something went wrong on our side. Please try again in a moment."),
+    503: N_("The site is unavailable right now. Please try again in a moment."),
 }
+
+
+def _translated(message: str) -> str:
+    return request_translations().ugettext(message)
 
 
 def _error_page(status: int, message: str):
@@ -87,7 +93,7 @@ def handle_http_exception(error: HTTPException):
         code = (error.name or "error").lower().replace(" ", "_")
         return _json_error(status, code, error.description or error.name)
     message = PAGE_MESSAGES.get(status)
-    return _error_page(status, error.description if message is None else str(message))
+    return _error_page(status, error.description if message is None else _translated(message))
 
 
 def handle_csrf_error(error: CSRFError):
@@ -148,7 +154,7 @@ def handle_unexpected_error(error: Exception):
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     if _wants_json():
         return _json_error(500, "internal_error", "An unexpected error occurred.")
-    return _error_page(500, str(PAGE_MESSAGES[500]))
+    return _error_page(500, _translated(PAGE_MESSAGES[500]))
 
 
 def register(app: Flask) -> None:
