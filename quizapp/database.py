@@ -1,5 +1,5 @@
-"""Engine tuning per database: SQLite gets WAL, a busy timeout, deferred transactions for
-reads and IMMEDIATE ones for writes; PostgreSQL serves reads outside a transaction and
+"""Engine tuning per database: SQLite gets WAL, a busy timeout, reads outside a transaction
+and IMMEDIATE transactions for writes; PostgreSQL serves reads outside a transaction and
 checks a pooled connection before handing it out (a pre-ping that asks the server only
 when the server has spoken first)."""
 
@@ -27,9 +27,10 @@ def reads_only() -> bool:
 @contextmanager
 def reading_first() -> Iterator[None]:
     """For a POST whose slow first part only reads (a password check before a login or a
-    token): a transaction begun inside starts deferred, so the hash runs without holding
-    SQLite's write lock, which every other writer would queue behind. The block must end
-    its transaction (commit) before the request goes on to write."""
+    token): a transaction begun inside reads as a GET does (no IMMEDIATE BEGIN), so the
+    hash runs without holding SQLite's write lock, which every other writer would queue
+    behind. The block must end its transaction (commit) before the request goes on to
+    write."""
     g.reading_first = True
     try:
         yield
@@ -61,13 +62,16 @@ def _tune_sqlite(engine: sa.Engine, busy_timeout_seconds: float) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # A read (GET/HEAD) begins a deferred transaction: in WAL mode it reads its
-        # snapshot without waiting for anyone, even while a long import holds the write
-        # lock. A transaction that may write begins IMMEDIATE: a deferred one that reads
-        # and then writes fails at once with "database is locked" when another writer got
-        # there first (its snapshot is stale, so waiting cannot help); IMMEDIATE takes the
-        # write lock up front and waits for it (busy_timeout).
-        connection.exec_driver_sql("BEGIN" if reads_only() else "BEGIN IMMEDIATE")
+        # A read (GET/HEAD) begins no transaction: each statement reads its own snapshot
+        # (as on PostgreSQL, whose READ COMMITTED takes one per statement), which in WAL
+        # mode waits for no one, even while a long import holds the write lock, and the
+        # request pays no BEGIN and ROLLBACK. A transaction that may write begins
+        # IMMEDIATE: a deferred one that reads and then writes fails at once with
+        # "database is locked" when another writer got there first (its snapshot is
+        # stale, so waiting cannot help); IMMEDIATE takes the write lock up front and
+        # waits for it (busy_timeout).
+        if not reads_only():
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _tune_postgresql(engine: sa.Engine) -> None:

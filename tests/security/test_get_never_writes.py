@@ -1,7 +1,7 @@
 """GET requests never write: every GET route of the site and of the API, as each kind of
-visitor, sends no INSERT, UPDATE or DELETE and leaves every table as it was. SQLite runs
-them in deferred (read) transactions, so a write slipping into one would also risk
-"database is locked" under load."""
+visitor, sends no INSERT, UPDATE or DELETE and leaves every table as it was. Both
+databases run them outside a transaction (quizapp.database), so a write slipping into one
+would be kept at once, and on SQLite would also risk "database is locked" under load."""
 
 import pytest
 import sqlalchemy as sa

@@ -1,13 +1,16 @@
 """On SQLite (always a real file here, whatever TEST_DATABASE_URL says), a read never
-waits for a writer: GET requests begin deferred transactions, which in WAL mode read their
-snapshot while another connection holds the write lock in a long transaction (as a big
-import does). Before, every transaction began IMMEDIATE and reads queued for the lock."""
+waits for a writer: GET requests read outside a transaction, each statement reading its
+snapshot in WAL mode while another connection holds the write lock in a long transaction
+(as a big import does). Before, every transaction began IMMEDIATE and reads queued for
+the lock."""
 
 import sqlite3
 import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from flask import request
 from flask_migrate import upgrade
 
 from quizapp import create_app
@@ -68,6 +71,30 @@ def test_reads_do_not_wait_for_a_long_write_transaction(sqlite_app):
         writer.close()
     # A read that queued for the lock would take the whole busy timeout, then fail.
     assert max(timings.values()) < BUSY_TIMEOUT / 2, timings
+
+
+def test_a_read_begins_no_transaction_and_a_write_an_immediate_one(sqlite_app):
+    app, _path, token = sqlite_app
+    begun: list[tuple[str, str]] = []
+
+    def record(_conn, _cursor, statement, _params, _context, _many):
+        if statement.upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")) and request:
+            begun.append((request.method, statement.upper()))
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        client = app.test_client()
+        for read in READS:
+            response = client.get(read, headers={"Authorization": f"Bearer {token}"})
+            assert response.status_code == 200
+        assert begun == []
+        credentials = {"email": "reader@example.org", "password": "correct-horse-battery"}
+        assert client.post("/api/v1/tokens", json=credentials).status_code == 201
+        assert ("POST", "BEGIN IMMEDIATE") in begun
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.mark.parametrize("via", ["token", "login form"])
