@@ -113,6 +113,15 @@ def run_commands(database: str, commands: list[list[str]]) -> None:
             db.engine.dispose()
 
 
+def postgresql_admin_url() -> str:
+    """The PostgreSQL server of the tests that need one on either pass: TEST_DATABASE_URL's
+    when it names PostgreSQL, else the machine's (127.0.0.1:5432, trust auth)."""
+    given = os.environ.get("TEST_DATABASE_URL", "")
+    if given.startswith("postgres"):
+        return given
+    return "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
 @contextlib.contextmanager
 def fresh_postgresql_database(admin_url: str, label: str) -> Iterator[str]:
     """A database of its own on the server of `admin_url`, dropped afterwards."""

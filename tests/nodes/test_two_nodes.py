@@ -22,6 +22,7 @@ from tests.processes import (
     VENV_BIN,
     fresh_postgresql_database,
     has_gunicorn,
+    postgresql_admin_url,
     run_commands,
     serve_several,
     server_env,
@@ -34,13 +35,6 @@ COURSE = "curso-flask"
 LESSON = "clase-3-que-es-flask"
 LOGIN_LIMIT = 6
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def _postgresql_admin_url() -> str:
-    given = os.environ.get("TEST_DATABASE_URL", "")
-    if given.startswith("postgres"):
-        return given
-    return "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 class Browser:
@@ -72,7 +66,7 @@ class Browser:
 def database(tmp_path_factory):
     """One PostgreSQL database with the bundled course, a learner and its instructor."""
     try:
-        context = fresh_postgresql_database(_postgresql_admin_url(), "nodes")
+        context = fresh_postgresql_database(postgresql_admin_url(), "nodes")
         url = context.__enter__()
     except Exception as error:  # noqa: BLE001  (say what is missing, never skip)
         pytest.fail(f"two nodes need PostgreSQL on 127.0.0.1:5432 or TEST_DATABASE_URL: {error}")

@@ -1,20 +1,38 @@
 """On PostgreSQL a request sends only the statements its work needs (quizapp.database): a
 read runs in autocommit (no BEGIN or ROLLBACK round trips), a write in a transaction, and
 a pooled connection is pinged only when the server has spoken to it (a killed backend is
-still replaced before a request uses it). SQLite keeps its own transactions."""
+still replaced before a request uses it). SQLite keeps its own transactions.
+
+The module runs on both passes of CI against a PostgreSQL database of its own (never
+skipped on the SQLite pass, and its killed connections are only its own)."""
 
 import psycopg
 import pytest
 import sqlalchemy as sa
 from flask import request
+from flask_migrate import upgrade
 
+from quizapp import create_app
 from quizapp.extensions import db
+from tests.processes import fresh_postgresql_database, postgresql_admin_url
 
 
-@pytest.fixture(autouse=True)
-def _postgresql_only(app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL's round trips")
+@pytest.fixture(scope="module")
+def database_uri():
+    """Overrides conftest's: a fresh PostgreSQL database, migrated as in production."""
+    try:
+        context = fresh_postgresql_database(postgresql_admin_url(), "round_trips")
+        uri = context.__enter__()
+    except Exception as error:  # noqa: BLE001  (say what is missing, never skip)
+        pytest.fail(f"these tests need PostgreSQL on 127.0.0.1:5432 or TEST_DATABASE_URL: {error}")
+    try:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": uri})
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        yield uri
+    finally:
+        context.__exit__(None, None, None)
 
 
 @pytest.fixture
