@@ -1,7 +1,6 @@
 """Template globals and filters: Markdown rendering, percentages, the current language;
 the base layout's fixed parts rendered once per worker (LayoutTemplate)."""
 
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import date
 
@@ -15,6 +14,7 @@ from markupsafe import Markup
 from quizapp.answering.fields import answer_text, cloze_prompt, render_inline
 from quizapp.domain.rendering import plain_text, render_markdown
 from quizapp.extensions import db
+from quizapp.kept import KeptValues
 from quizapp.local_time import local_moment
 from quizapp.services import access
 from quizapp.translation import request_translations
@@ -114,7 +114,7 @@ def install_gettext(app: Flask) -> None:
 # Day labels of the dashboards' charts (26 on a learner's, the same days for everyone),
 # per worker: Babel's formatting costs more than the rest of a chart's label.
 DAY_LABELS_KEPT = 2048
-_day_labels: OrderedDict[tuple, str] = OrderedDict()
+_day_labels: KeptValues[str] = KeptValues(DAY_LABELS_KEPT)
 
 
 def day_label(value=None, format=None, rebase=True) -> str:
@@ -123,12 +123,7 @@ def day_label(value=None, format=None, rebase=True) -> str:
     if type(value) is not date or format is None:
         return format_date(value, format, rebase)
     key = (value, format, str(get_locale()))
-    label = _day_labels.get(key)
-    if label is None:
-        label = _day_labels[key] = format_date(value, format, rebase)
-        if len(_day_labels) > DAY_LABELS_KEPT:
-            _day_labels.popitem(last=False)
-    return label
+    return _day_labels.get(key, lambda: format_date(value, format, rebase))
 
 
 # --- the base layout's fixed parts ---------------------------------------------------------
@@ -187,16 +182,9 @@ class LayoutTemplate(jinja2.Template):
 
 
 def _kept_block(render: Callable, key_of: Callable) -> Callable:
-    renderings: dict[tuple, str] = {}
+    renderings: KeptValues[str] = KeptValues(KEPT_PER_BLOCK)
 
     def block(context) -> Iterator[str]:
-        key = key_of(context)
-        text = renderings.get(key)
-        if text is None:
-            text = "".join(render(context))
-            if len(renderings) >= KEPT_PER_BLOCK:
-                renderings.clear()
-            renderings[key] = text
-        yield text
+        yield renderings.get(key_of(context), lambda: "".join(render(context)))
 
     return block

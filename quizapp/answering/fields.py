@@ -8,7 +8,6 @@ page. Option values are places in the shown order (never authored positions, whi
 would give the key away); `read_response` maps them back to the grader's shape."""
 
 import re
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +30,7 @@ from quizapp.domain.questions.essay import word_count
 from quizapp.domain.questions.tables import ANSWERED, per_type_table
 from quizapp.domain.quiz_layout import matching_options, response_as_places, response_from_places
 from quizapp.domain.rendering import render_markdown
+from quizapp.kept import KeptValues
 
 ANSWER_REQUIRED = _l("Please answer this question.")
 
@@ -344,7 +344,7 @@ FIELD_BUILDERS: dict[str, FieldBuilder] = per_type_table(
 # The rendered answer fields of a question as shown in one attempt, per worker: a reload
 # of the quiz page (or the next learner's visit after a change) renders nothing again.
 RENDERED_FIELDS_KEPT = 1024  # ~1-3 KB each: a few MB of a worker at most
-_rendered_fields: OrderedDict[tuple, Markup] = OrderedDict()
+_rendered_fields: KeptValues[Markup] = KeptValues(RENDERED_FIELDS_KEPT)
 
 
 def rendered_fields(fields: list, key: tuple, render: Callable[[], str]) -> Markup:
@@ -354,15 +354,7 @@ def rendered_fields(fields: list, key: tuple, render: Callable[[], str]) -> Mark
     if any(field.errors for field in fields):
         return Markup(render())  # noqa: S704  (a template's output, escaped by Jinja)
     full = (*key, tuple((field.name, repr(field.data), repr(field.raw_data)) for field in fields))
-    html = _rendered_fields.get(full)
-    if html is None:
-        html = Markup(render())  # noqa: S704
-        _rendered_fields[full] = html
-        if len(_rendered_fields) > RENDERED_FIELDS_KEPT:
-            _rendered_fields.popitem(last=False)
-    else:
-        _rendered_fields.move_to_end(full)
-    return html
+    return _rendered_fields.get(full, lambda: Markup(render()))  # noqa: S704
 
 
 def answer_text(question: dict) -> str | None:
