@@ -181,16 +181,14 @@ def main(argv: list[str]) -> int:
                 {"method": "GET", "path": "/", "headers": {"Cookie": cookie}, "body": None}
                 for cookie in floor_cookies
             ]
-            floor.ask({"op": "run", "uncached": False, "expect": [200], "requests": floor_pool})
+            floor.ask({"op": "run", "config": {}, "expect": [200], "requests": floor_pool})
         used = 0
         for round_no in range(args.rounds):
             order = sides if round_no % 2 == 0 else sides[::-1]
             if floor is not None:
                 pool = floor_pool
                 chosen = [pool[(round_no + i) % len(pool)] for i in range(args.requests)]
-                answer = floor.ask(
-                    {"op": "run", "uncached": False, "expect": [200], "requests": chosen}
-                )
+                answer = floor.ask({"op": "run", "config": {}, "expect": [200], "requests": chosen})
                 times.setdefault(("floor", "floor"), []).extend(answer["times"])
             for scenario in scenarios:
                 for side in order:
@@ -215,10 +213,17 @@ def main(argv: list[str]) -> int:
 def _run_command(scenario, chosen) -> dict:
     return {
         "op": "run",
-        "uncached": scenario.uncached,
+        "config": _config(scenario),
         "expect": list(scenario.expect),
         "requests": _requests(chosen),
     }
+
+
+def _config(scenario) -> dict:
+    """The app settings a scenario is served with: its caches off when uncached."""
+    from bench.scenarios import uncached_settings
+
+    return uncached_settings() if scenario.uncached else {}
 
 
 def _profile(side: Side, scenarios, args, used: int) -> str:
@@ -230,7 +235,7 @@ def _profile(side: Side, scenarios, args, used: int) -> str:
     pool = scenario.requests[used:] if scenario.writes else scenario.requests
     count = min(args.profile_requests, len(pool)) if scenario.writes else args.profile_requests
     chosen = [pool[i % len(pool)] for i in range(count)]
-    command = {"op": "profile", "uncached": scenario.uncached, "limit": 45}
+    command = {"op": "profile", "config": _config(scenario), "limit": 45}
     return side.ask({**command, "requests": _requests(chosen)})["text"]
 
 

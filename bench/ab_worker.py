@@ -41,7 +41,7 @@ class Worker:
             self.app = quizapp.create_app()
             self.origin = quizapp.__file__
         self.client = self.app.test_client(use_cookies=False)
-        self.cache_seconds = self.app.config.get("DASHBOARD_CACHE_SECONDS", 0)
+        self.overridden: dict = {}  # the settings `configure` changed, as they were
 
     def send(self, method: str, path: str, headers: dict, body: str | None = None, **form):
         kwargs = {"method": method, "headers": {"User-Agent": USER_AGENT, **headers}}
@@ -89,8 +89,15 @@ class Worker:
         if posted.status_code != 302:
             raise RuntimeError(f"starting {path} answered {posted.status_code}")
 
-    def run(self, requests: list[dict], expect: list[int], uncached: bool) -> list[dict]:
-        self.app.config["DASHBOARD_CACHE_SECONDS"] = 0 if uncached else self.cache_seconds
+    def configure(self, overrides: dict) -> None:
+        """The app's own settings with these overrides, for the next requests (the driver
+        names them: an uncached scenario turns the caches off)."""
+        self.app.config.update(self.overridden)
+        self.overridden = {name: self.app.config.get(name) for name in overrides}
+        self.app.config.update(overrides)
+
+    def run(self, requests: list[dict], expect: list[int], config: dict) -> list[dict]:
+        self.configure(config)
         times = []
         for request in requests:
             wall, cpu = time.perf_counter(), time.process_time()
@@ -107,10 +114,10 @@ class Worker:
             )
         return times
 
-    def profile(self, requests: list[dict], uncached: bool, limit: int) -> str:
+    def profile(self, requests: list[dict], config: dict, limit: int) -> str:
         """cProfile over the requests: the app's own functions by cumulative time, then
         every function by its own time."""
-        self.app.config["DASHBOARD_CACHE_SECONDS"] = 0 if uncached else self.cache_seconds
+        self.configure(config)
         profiler = cProfile.Profile()
         profiler.enable()
         for request in requests:
@@ -146,15 +153,13 @@ def main() -> int:
                 answer = {"cookie": worker.floor_login(command["user_id"])}
             elif command["op"] == "profile":
                 answer = {
-                    "text": worker.profile(
-                        command["requests"], command["uncached"], command["limit"]
-                    )
+                    "text": worker.profile(command["requests"], command["config"], command["limit"])
                 }
             elif command["op"] == "login":
                 answer = {"cookie": worker.login(command["email"], command["password"])}
             else:
                 answer = {
-                    "times": worker.run(command["requests"], command["expect"], command["uncached"])
+                    "times": worker.run(command["requests"], command["expect"], command["config"])
                 }
         except Exception as error:  # reported to the driver, which stops
             answer = {"error": f"{type(error).__name__}: {error}"}

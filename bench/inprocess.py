@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.load import USER_AGENT
+from bench.scenarios import uncached_settings
 
 SLOWEST_SQL = 4
 PROFILE_BUDGET_S = 6.0
@@ -121,10 +122,10 @@ def measure(spec: dict) -> dict:
         counter = QueryCounter(db.engine)
     client = app.test_client(use_cookies=False)
     results = {}
-    cache_seconds = app.config["DASHBOARD_CACHE_SECONDS"]
+    served = {name: app.config[name] for name in uncached_settings()}
     for scenario in spec["scenarios"]:
-        # As served: the uncached scenarios ran on a server with the dashboard cache off.
-        app.config["DASHBOARD_CACHE_SECONDS"] = 0 if scenario.get("uncached") else cache_seconds
+        # As served: the uncached scenarios ran on a server with the dashboard caches off.
+        app.config.update(uncached_settings() if scenario.get("uncached") else served)
         probes = scenario["probes"]
         _send(client, probes[1])  # warm: templates compiled, caches filled
         counter.reset()

@@ -21,6 +21,7 @@ from bench.scenarios import (
     build_scenarios,
     floor_scenario,
     hello_scenario,
+    uncached_settings,
 )
 from bench.server import FLOOR, HELLO, QUIZAPP, Gunicorn, Nodes, app_environment
 from bench.sessions import check, floor_login, login, start_quiz
@@ -196,12 +197,13 @@ def _app_scenarios(
     references: dict,
 ) -> tuple[dict, list, list]:
     """Every scenario at each of its connection counts: the cached ones on one server, then
-    the uncached ones on a server whose dashboard cache is off (same key, same cookies)."""
+    the uncached ones on a server whose dashboard caches are off (same key, same cookies)."""
     results = {}
     workers: list = []
     scenarios: list[Scenario] = []
     for uncached in (False, True):
-        server_env = {**env, "DASHBOARD_CACHE_SECONDS": "0"} if uncached else env
+        off = {name: str(value) for name, value in uncached_settings().items()}
+        server_env = {**env, **off} if uncached else env
         name = "quizapp-uncached" if uncached else "quizapp"
         log = options.results_dir / "logs" / f"{label}-{name}.log"
         with Nodes(QUIZAPP, server_env, log, options.nodes) as server:

@@ -9,6 +9,14 @@ from bench.load import HttpRequest
 
 PROBES = 20  # pool items kept out of wrk's rotation: 1 check, 2 counted, the rest profiled
 
+# The settings that keep rendered pages (instructor and learner dashboards): an uncached
+# scenario is served with each at 0, and measures what a page costs when it is computed.
+CACHE_SETTINGS = ("DASHBOARD_CACHE_SECONDS", "LEARNER_DASHBOARD_CACHE_SECONDS")
+
+
+def uncached_settings() -> dict[str, int]:
+    return dict.fromkeys(CACHE_SETTINGS, 0)
+
 
 # Throughput levels: the scenario's own (8, or 2 for latency targets) and 32 connections,
 # where a server that serialises its requests shows falling throughput and long tails.
@@ -45,7 +53,7 @@ class Scenario:
     targets: tuple[Target, ...] = ()
     check_all: bool = False  # send every rotated request once before measuring
     writes: bool = False
-    # Served by a QuizApp whose dashboard cache is off (DASHBOARD_CACHE_SECONDS=0).
+    # Served by a QuizApp whose dashboard caches are off (each of CACHE_SETTINGS at 0).
     uncached: bool = False
     # Also measured at these connection counts (a row "name@N" each, no targets).
     more_connections: tuple[int, ...] = ()
@@ -154,6 +162,14 @@ def build_scenarios(
         _page("due_queue", "Due-review queue /review", queue_pages, floor=0.5, check_all=True),
         _page("due_queue_api", "Due-review queue API", due_api, floor=0.5),
         _page("learner_dashboard", "Learner dashboard", dashboards, floor=0.4, check_all=True),
+        _page(
+            "learner_dashboard_uncached",
+            "Learner dashboard, no cache",
+            dashboards,
+            floor=0.4,
+            check_all=True,
+            uncached=True,
+        ),
         _page("instructor_dashboard", "Instructor dashboard, big course", instructor, p95_ms=150),
         _page(
             "instructor_dashboard_uncached",
