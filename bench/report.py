@@ -150,6 +150,13 @@ def _sqlite_tail_checks(scenarios: dict) -> list[dict]:
     return checks
 
 
+def _import_runs(imp: dict) -> str:
+    runs = imp.get("runs_seconds") or [imp["seconds"]]  # a stored run from before the median
+    if len(runs) == 1:
+        return "one run"
+    return f"median of {len(runs)} runs into empty courses ({', '.join(f'{s} s' for s in runs)})"
+
+
 def _fmt(value, digits: int = 1) -> str:
     if value is None:
         return "–"
@@ -222,8 +229,9 @@ def _summary_lines(result: dict) -> list[str]:
     if result.get("import"):
         imp = result["import"]
         lines.append(
-            f"import of {imp['questions']:,} GIFT questions: {imp['seconds']} s "
-            f"(of which CLI start-up ≈ {imp['cli_startup_seconds']} s)"
+            f"import of {imp['questions']:,} GIFT questions: {imp['seconds']} s, "
+            + _import_runs(imp)
+            + f" (of which CLI start-up ≈ {imp['cli_startup_seconds']} s)"
             + ("" if imp["ok"] else " FAILED")
         )
     lines.append(

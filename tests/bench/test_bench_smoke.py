@@ -45,7 +45,7 @@ def test_dataset_has_the_asked_sizes(dataset):
     assert counts["attempts"] == 30 + 8
     assert counts["cards"] == 60
     assert counts["questions"] == 45
-    assert counts["courses"] == 3 + 2  # plus the two empty import courses
+    assert counts["courses"] == 3 + 4  # plus the empty import courses (3 timed, 1 profiled)
     assert len(dataset.pool) == 8
 
 
@@ -161,6 +161,7 @@ def test_report_checks_each_target_against_its_rule():
                 ],
                 "import": {
                     "seconds": 2.5,
+                    "runs_seconds": [2.7, 2.5, 2.4],
                     "ok": True,
                     "questions": 10_000,
                     "cli_startup_seconds": 1.0,
@@ -182,6 +183,7 @@ def test_report_checks_each_target_against_its_rule():
     table = report.text_table({**run, "checks": list(checks.values())})
     assert "✗ p95 ≤ 20 ms" in table
     assert "floor reference: 400.0 req/s at 8 connections" in table
+    assert "2.5 s, median of 3 runs into empty courses (2.7 s, 2.5 s, 2.4 s)" in table
 
 
 def test_sqlite_reads_must_keep_their_tails_and_throughput_at_32_connections():
