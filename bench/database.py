@@ -3,6 +3,7 @@ with `quizapp db upgrade` like production, and API tokens issued by the app's se
 
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -77,6 +78,32 @@ def rebuild_statistics(url: str) -> None:
                 connection.exec_driver_sql("ANALYZE")
     finally:
         engine.dispose()
+
+
+def settle(url: str, longest_seconds: float = 90) -> float:
+    """On PostgreSQL, waits (up to `longest_seconds`) until no autovacuum worker is busy in
+    the database, and returns the seconds waited: after the write scenarios the server
+    vacuums their tables on the second core for a while, and a timing taken meanwhile
+    measures that too. SQLite has nothing to wait for."""
+    engine = sa.create_engine(database_url(url))
+    started = time.perf_counter()
+    try:
+        if engine.dialect.name != "postgresql":
+            return 0.0
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            while time.perf_counter() - started < longest_seconds:
+                busy = connection.scalar(
+                    sa.text(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE backend_type = 'autovacuum worker' AND datname = current_database()"
+                    )
+                )
+                if not busy:
+                    break
+                time.sleep(0.5)
+    finally:
+        engine.dispose()
+    return round(time.perf_counter() - started, 1)
 
 
 def issue_tokens(url: str, user_ids: list[int]) -> dict[int, str]:

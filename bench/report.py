@@ -232,6 +232,11 @@ def _summary_lines(result: dict) -> list[str]:
             f"import of {imp['questions']:,} GIFT questions: {imp['seconds']} s, "
             + _import_runs(imp)
             + f" (of which CLI start-up ≈ {imp['cli_startup_seconds']} s)"
+            + (
+                f", after {imp['settled_seconds']} s waiting for autovacuum to finish"
+                if imp.get("settled_seconds")
+                else ""
+            )
             + ("" if imp["ok"] else " FAILED")
         )
     lines.append(

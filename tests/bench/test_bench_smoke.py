@@ -162,6 +162,7 @@ def test_report_checks_each_target_against_its_rule():
                 "import": {
                     "seconds": 2.5,
                     "runs_seconds": [2.7, 2.5, 2.4],
+                    "settled_seconds": 4.5,
                     "ok": True,
                     "questions": 10_000,
                     "cli_startup_seconds": 1.0,
@@ -184,6 +185,7 @@ def test_report_checks_each_target_against_its_rule():
     assert "✗ p95 ≤ 20 ms" in table
     assert "floor reference: 400.0 req/s at 8 connections" in table
     assert "2.5 s, median of 3 runs into empty courses (2.7 s, 2.5 s, 2.4 s)" in table
+    assert "after 4.5 s waiting for autovacuum to finish" in table
 
 
 def test_sqlite_reads_must_keep_their_tails_and_throughput_at_32_connections():
