@@ -243,6 +243,7 @@ def _summary_lines(result: dict) -> list[str]:
         f"data load: {result.get('load_seconds')} s bulk insert, "
         f"{result.get('migrate_seconds')} s migrations, "
         f"{result.get('rebuild_seconds')} s `quizapp stats rebuild`"
+        + (" and VACUUM ANALYZE" if str(result.get("url")).startswith("postgresql") else "")
     )
     return lines
 
