@@ -357,6 +357,14 @@ def rendered_fields(fields: list, key: tuple, render: Callable[[], str]) -> Mark
     return _rendered_fields.get(full, lambda: Markup(render()))  # noqa: S704
 
 
+def shown_fields(key: tuple, values: dict, render: Callable[[], str]) -> Markup:
+    """rendered_fields for fields not bound yet (a GET, where they show `values`, the
+    saved answer's field data, and otherwise their defaults): kept by `key` and those
+    values, so `render` (which binds them) runs only for HTML not kept yet."""
+    full = (*key, "shown", repr(values))
+    return _rendered_fields.get(full, lambda: Markup(render()))  # noqa: S704
+
+
 def answer_text(question: dict) -> str | None:
     """What the question's fields refer to, shown under its prompt (templates ask this
     instead of testing the type): the builder's `shown_text`."""

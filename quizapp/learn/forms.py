@@ -12,6 +12,7 @@ from quizapp.answering.fields import (
     read_response,
     rendered_fields,
     saved_field_data,
+    shown_fields,
 )
 from quizapp.answering.form_classes import kept_form_class
 from quizapp.domain.quiz_layout import restore_response
@@ -40,20 +41,24 @@ def answer_prefix(answer_id: int) -> str:
     return f"q{answer_id}"
 
 
-def build_quiz_form(attempt: Attempt, base=QuizForm, **kwargs) -> FlaskForm:
+def build_quiz_form(attempt, base=QuizForm, **kwargs) -> FlaskForm:
     """The attempt's form: one set of fields per question, in order, any of which may be
     left blank. It shows the autosaved answers unless the request posts the form (then
     what was posted is what counts)."""
     saved: dict[str, object] = {}
     if request.method != "POST":
         for answer in attempt.answers:
-            if answer.response is None or answer.question.type not in FIELD_BUILDERS:
-                continue
             question = question_dict(answer.question)
-            response = restore_response(question, answer.response)
-            prefix, layout = answer_prefix(answer.id), answer.display_order
-            saved |= saved_field_data(prefix, question, layout, response)
+            saved |= _saved_data(answer, question, FIELD_BUILDERS.get(question["type"]))
     return _form_class(attempt, base)(data=None if request.method == "POST" else saved, **kwargs)
+
+
+def _saved_data(answer, question: dict, builder) -> dict[str, object]:
+    """The values of the answer's fields showing its autosaved response (none: empty)."""
+    if answer.response is None or builder is None:
+        return {}
+    response = restore_response(question, answer.response)
+    return saved_field_data(answer_prefix(answer.id), question, answer.display_order, response)
 
 
 def _form_class(attempt: Attempt, base) -> type:
@@ -107,31 +112,45 @@ def read_responses(
     return responses
 
 
-def quiz_items(form: FlaskForm, attempt: Attempt) -> list[dict]:
-    """What the template needs per item: the question, its bound fields, their HTML (kept
-    per worker: answering.fields.rendered_fields) and its number among the questions asked
-    (None for a description, which is shown, not asked)."""
+def quiz_items(attempt, form: FlaskForm | None = None) -> list[dict]:
+    """What the template needs per item: the question, its fields' HTML (kept per worker:
+    answering.fields.rendered_fields) and its number among the questions asked (None for
+    a description, which is shown, not asked).
+
+    A posted `form` shows its bound fields (what was sent, with its errors). Without one
+    (a GET) the fields show the attempt's saved answers: their HTML is kept by those
+    values, and the form is built only when some question's HTML is not kept yet."""
     fields = get_template_attribute("_question_fields.html", "answer_fields")
+    locale = str(get_locale())
+    built = [form]
+
+    def bound(names: list[str]) -> list:
+        if built[0] is None:
+            built[0] = build_quiz_form(attempt)
+        return [built[0][name] for name in names]
+
     items = []
     number = 0
     for answer in attempt.answers:
         question = question_dict(answer.question)
         builder = FIELD_BUILDERS.get(question["type"])
-        names = (
-            builder.field_names(answer_prefix(answer.id), question, answer.display_order)
-            if builder is not None
-            else []
-        )
+        layout = answer.display_order
+        names = builder.field_names(answer_prefix(answer.id), question, layout) if builder else []
         number += builder is not None
-        item = {
-            "answer": answer,
-            "question": question,
-            "fields": [form[n] for n in names],
-            "number": number if builder is not None else None,
-        }
         row = answer.question
-        layout = repr(answer.display_order)
-        key = (answer.id, row.id, row.content_hash, row.version, layout, str(get_locale()))
-        item["fields_html"] = rendered_fields(item["fields"], key, lambda item=item: fields(item))
-        items.append(item)
+        key = (answer.id, row.id, row.content_hash, row.version, repr(layout), locale)
+        if form is not None:
+            shown = bound(names)
+            html = rendered_fields(shown, key, lambda shown=shown: fields({"fields": shown}))
+        else:
+            saved = _saved_data(answer, question, builder)
+            html = shown_fields(key, saved, lambda names=names: fields({"fields": bound(names)}))
+        items.append(
+            {
+                "answer": answer,
+                "question": question,
+                "number": number if builder is not None else None,
+                "fields_html": html,
+            }
+        )
     return items

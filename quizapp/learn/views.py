@@ -81,6 +81,14 @@ def quiz(course_slug: str, lesson_slug: str):
     attempt: that is the "Start quiz" POST (new_attempt), so a reload, a bookmark or the
     browser's Back button after submitting never begins a new one behind the learner's back."""
     found = lesson_or_404(course_slug, lesson_slug)
+    if request.method != "POST":
+        # Showing the form reads the attempt as rows and binds no form: WTForms builds
+        # and validates what is posted (quiz_items binds fields only for HTML not kept).
+        shown = quizzes.shown_open_attempt(db.session, current_user.id, found.id)
+        if shown is None:
+            return _start_page(found)
+        deadline = quiz_submission.attempt_deadline_of(db.session, shown)
+        return _quiz_page(found, shown, None, deadline, clock.now())
     replayed = _submitted_attempt_in_form()
     if replayed is not None:
         flash(_("This attempt was already submitted; here is its result."), "info")
@@ -138,14 +146,16 @@ def _grace() -> timedelta:
 
 
 def _quiz_page(lesson, attempt, form, deadline, now, unanswered=None):
-    form.attempt_id.data = str(attempt.id)
+    """The quiz form: `form` the posted one (shown with what was sent and its errors), or
+    None to show the attempt's saved answers."""
     page = render_template(
         "learn/quiz.html",
         lesson=lesson,
         course=lesson.course,
         attempt=attempt,
-        form=form,
-        items=quiz_items(form, attempt),
+        invalid=bool(form is not None and form.errors),
+        csrf=current_app.config["WTF_CSRF_ENABLED"],
+        items=quiz_items(attempt, form),
         seconds_left=seconds_left(deadline, now),
         deadline=deadline,
         unanswered=unanswered,

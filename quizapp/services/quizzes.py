@@ -4,6 +4,7 @@ overrides in services.quiz_overrides: callers import them from there."""
 
 import random
 import secrets
+from collections import namedtuple
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -149,6 +150,84 @@ def open_attempt(session: Session, user_id: int, lesson_id: int) -> Attempt | No
         return None
     answers = [(answer, question) for _attempt, answer, question in rows if answer is not None]
     return _keep_answers(rows[0][0], answers)
+
+
+# What the quiz page shows of a question: question_dict's columns, and what identifies its
+# content for the kept fields (answering.fields.rendered_fields).
+ShownQuestion = namedtuple(
+    "ShownQuestion",
+    "id external_id type title prompt_md explanation_md tags section data content_hash version",
+)
+
+
+@dataclass(frozen=True)
+class ShownAnswer:
+    """An answer of the open attempt as the quiz page's GET shows it (no ORM instance)."""
+
+    id: int
+    display_order: list
+    response: object
+    question: ShownQuestion
+
+
+@dataclass(frozen=True)
+class ShownAttempt:
+    """The open attempt as the quiz page's GET reads it: the Attempt columns the page and
+    its deadline (quiz_submission.attempt_deadline_of) read, and its answers in order."""
+
+    id: int
+    user_id: int
+    lesson_id: int
+    preview: bool
+    started_at: datetime
+    question_count: int
+    answers: tuple[ShownAnswer, ...]
+    is_submitted = False
+
+
+_SHOWN_ATTEMPT_COLUMNS = (
+    Attempt.id,
+    Attempt.user_id,
+    Attempt.lesson_id,
+    Attempt.preview,
+    Attempt.started_at,
+    Attempt.question_count,
+)
+_SHOWN_ANSWER_COLUMNS = (Answer.id, Answer.display_order, Answer.response)
+_SHOWN_QUESTION_COLUMNS = tuple(getattr(Question, name) for name in ShownQuestion._fields)
+_FIRST_ANSWER = len(_SHOWN_ATTEMPT_COLUMNS)
+_FIRST_QUESTION = _FIRST_ANSWER + len(_SHOWN_ANSWER_COLUMNS)
+_SHOWN_OPEN_ATTEMPT = (
+    sa.select(*_SHOWN_ATTEMPT_COLUMNS, *_SHOWN_ANSWER_COLUMNS, *_SHOWN_QUESTION_COLUMNS)
+    .outerjoin(Answer, Answer.attempt_id == Attempt.id)
+    .outerjoin(Question, Question.id == Answer.question_id)
+    .where(Attempt.id == _OPEN_ATTEMPT_ID)
+    .order_by(Answer.position)
+)
+
+
+def shown_open_attempt(session: Session, user_id: int, lesson_id: int) -> ShownAttempt | None:
+    """open_attempt as rows for showing it (the quiz page's GET, which changes nothing):
+    the same statement's columns without building ORM instances, which cost more than
+    the rest of the read. Whatever submits or saves reads open_attempt."""
+    rows = (
+        session.connection()
+        .execute(_SHOWN_OPEN_ATTEMPT, {"user_id": user_id, "lesson_id": lesson_id})
+        .all()
+    )
+    if not rows:
+        return None
+    answers = tuple(
+        ShownAnswer(
+            row[_FIRST_ANSWER],
+            row[_FIRST_ANSWER + 1],
+            row[_FIRST_ANSWER + 2],
+            ShownQuestion._make(row[_FIRST_QUESTION:]),
+        )
+        for row in rows
+        if row[_FIRST_ANSWER] is not None
+    )
+    return ShownAttempt(*rows[0][:_FIRST_ANSWER], answers)
 
 
 def open_or_start_attempt(

@@ -9,6 +9,7 @@ from quizapp.extensions import db
 from quizapp.models import Answer, AnswerChoice, Attempt
 from quizapp.models.types import utcnow
 from quizapp.services import catalog, quiz_submission, quizzes
+from quizapp.services.question_store import question_dict
 
 
 @pytest.fixture
@@ -78,6 +79,39 @@ def test_concurrent_submissions_grade_once(app, lesson, make_user):
         )
     )
     assert graded == question_count
+
+
+def test_the_shown_open_attempt_is_the_open_attempt_as_rows(lesson, make_user):
+    """quizzes.shown_open_attempt (the quiz page's GET) reads what open_attempt loads."""
+    user_id, lesson_id = make_user().id, lesson.id
+    assert quizzes.shown_open_attempt(db.session, user_id, lesson_id) is None
+    started = quizzes.start_attempt(db.session, user_id, lesson, utcnow(), seed=5)
+    quiz_submission.save_answers(
+        db.session,
+        started,
+        {a.id: 0 for a in started.answers if a.question.type == "single_choice"},
+        utcnow(),
+    )
+    db.session.commit()
+    db.session.expunge_all()
+    loaded = quizzes.open_attempt(db.session, user_id, lesson_id)
+    shown = quizzes.shown_open_attempt(db.session, user_id, lesson_id)
+    columns = ("id", "user_id", "lesson_id", "preview", "started_at", "question_count")
+    assert [getattr(shown, c) for c in columns] == [getattr(loaded, c) for c in columns]
+    assert not shown.is_submitted
+    assert [(a.id, a.display_order, a.response) for a in shown.answers] == [
+        (a.id, a.display_order, a.response) for a in loaded.answers
+    ]
+    assert any(a.response is not None for a in shown.answers)
+    assert [question_dict(a.question) for a in shown.answers] == [
+        question_dict(a.question) for a in loaded.answers
+    ]
+    assert [
+        (a.question.id, a.question.content_hash, a.question.version) for a in shown.answers
+    ] == [(a.question.id, a.question.content_hash, a.question.version) for a in loaded.answers]
+    quiz_submission.submit_attempt(db.session, loaded, {}, utcnow())
+    db.session.commit()
+    assert quizzes.shown_open_attempt(db.session, user_id, lesson_id) is None
 
 
 def test_a_second_start_while_one_is_open_returns_the_open_attempt(lesson, make_user):

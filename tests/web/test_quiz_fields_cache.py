@@ -5,7 +5,9 @@ chosen since, and a field with an error is rendered with it."""
 import copy
 import re
 
+from quizapp.answering import fields
 from quizapp.extensions import db
+from quizapp.learn import forms
 from quizapp.models import Attempt
 from quizapp.services.question_store import apply_question, question_dict
 from tests.conftest import csrf_token_from
@@ -104,3 +106,30 @@ def test_the_form_messages_follow_the_language_chosen_since(
     assert all("Opción inválida." in page for page in shown["es"])
     assert "Not a valid choice." in shown["en"][0]
     assert "Opción inválida." not in shown["en"][0]
+
+
+def _without_tokens(page: str) -> str:
+    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]*', r"\1", page)
+
+
+def test_a_reload_binds_no_form_and_shows_what_a_bound_form_shows(
+    client, auth, make_user, bundled_course, monkeypatch
+):
+    """A GET shows the saved answers from the attempt's rows: the form is built only for
+    fields whose HTML is not kept yet, and what it shows is the same either way."""
+    attempt, token = _start(client, auth, make_user)
+    answer = _true_false(attempt)
+    client.post(
+        f"{LESSON}/quiz/answers",
+        data={"csrf_token": token, "question": str(answer.id), f"q{answer.id}": "false"},
+    )
+    fields._rendered_fields._values.clear()
+    built = client.get(f"{LESSON}/quiz").get_data(as_text=True)
+
+    def no_form(*_args, **_kwargs):
+        raise AssertionError("a GET whose fields are kept built the quiz form")
+
+    monkeypatch.setattr(forms, "build_quiz_form", no_form)
+    kept = client.get(f"{LESSON}/quiz").get_data(as_text=True)
+    assert _without_tokens(kept) == _without_tokens(built)
+    assert ["checked" in field for field in _inputs(kept, answer.id)] == [False, True]
