@@ -1,13 +1,13 @@
-"""The due queue's reads, the hottest of the review page and the API's due list: Core
-statements built once (per shape: all lessons or a scope) with bound parameters, read
+"""The due queue's read, the hottest of the review page and the API's due list: one Core
+statement built once (per shape: all lessons or a scope) with bound parameters, read
 into plain frozen objects, with no ORM identity work.
 
-Two statements: the learner's figures (the counts of due reviews and due new cards,
-today's new-card allowance and the review settings, in one row), then the cards in order
-with their questions, lessons and courses (and the parameters of each card's course): the
-due reviews, and when they leave room, the new cards after them in the same statement.
-The rules are review_queue's: what is in the queue (`in_queue`), what is new, the daily
-limit, the order."""
+The statement is the learner's figures (the counts of due reviews and due new cards,
+today's new-card allowance and the review settings) in one row, joined to the cards in
+order with their questions, lessons and courses (and the parameters of each card's
+course): the due reviews, and when they leave room, the new cards after them. The rules
+are review_queue's: what is in the queue (`in_queue`), what is new, the daily limit, the
+order."""
 
 from __future__ import annotations
 
@@ -170,8 +170,10 @@ def introduced_since(session: Session, user_id: int, day_start: datetime) -> int
     return session.scalar(_INTRODUCED, {"user_id": user_id, "day_start": day_start}) or 0
 
 
-@cache
-def _figures_statement(scoped: bool) -> sa.Select:
+def _figures(scoped: bool) -> sa.CTE:
+    """The learner's figures, one row: the counts of due reviews and due new cards, the
+    daily new-card limit, the new cards introduced since :day_start and the review
+    settings."""
     own = (
         sa.select(MemoryParameters.parameters)
         .where(MemoryParameters.user_id == sa.bindparam("user_id"))
@@ -179,23 +181,23 @@ def _figures_statement(scoped: bool) -> sa.Select:
     )
     return (
         sa.select(
-            sa.func.count(sa.case((~_is_new(), 1))),
-            sa.func.count(sa.case((_is_new(), 1))),
-            _user_column(User.daily_new_limit),
-            _introduced_today(),
-            _user_column(User.desired_retention),
-            _user_column(User.leech_threshold),
-            own,
+            sa.func.count(sa.case((~_is_new(), 1))).label("review_count"),
+            sa.func.count(sa.case((_is_new(), 1))).label("new_available"),
+            _user_column(User.daily_new_limit).label("daily_limit"),
+            _introduced_today().label("introduced"),
+            _user_column(User.desired_retention).label("retention"),
+            _user_column(User.leech_threshold).label("leech_threshold"),
+            own.label("own_parameters"),
         )
         .select_from(Card)
         .join(Question, Question.id == Card.question_id)
         .where(*_due(scoped))
+        .cte("figures")
     )
 
 
-@cache
-def _cards_statement(scoped: bool, new: bool, limit: str = "limit") -> sa.Select:
-    """The due reviews (or, with `new`, new cards) in order, at most :`limit` of them,
+def _cards(scoped: bool, new: bool, limit) -> sa.Select:
+    """The due reviews (or, with `new`, new cards) in order, at most `limit` of them,
     each with a last `new` column saying which they are."""
     course_parameters = (
         sa.select(MemoryParameters.parameters)
@@ -217,99 +219,76 @@ def _cards_statement(scoped: bool, new: bool, limit: str = "limit") -> sa.Select
         .join(Course, Course.id == Lesson.course_id)
         .where(*_due(scoped), _is_new() if new else ~_is_new())
         .order_by(Card.due, Card.id)
-        .limit(sa.bindparam(limit, type_=sa.Integer))
+        .limit(limit)
     )
 
 
 @cache
 def _queue_statement(scoped: bool) -> sa.Select:
-    """The first :reviews due reviews, then the first :new new cards, in one statement
-    (each part keeps its own order and limit inside its subquery)."""
-    parts = [
-        _cards_statement(scoped, new, limit).subquery()
-        for new, limit in ((False, "reviews"), (True, "new"))
-    ]
+    """The figures' row joined to the first :limit due reviews, then the first new cards
+    in the room they leave, within today's allowance (the daily limit less the cards
+    introduced today): one statement. Each part keeps its own order and limit inside its
+    subquery; the new cards' limit is read from the figures (never negative, which
+    SQLite would take as no limit). With no card due, one row of figures and NULLs."""
+    figures = _figures(scoped)
+    limit = sa.bindparam("limit", type_=sa.Integer)
+    reviews = sa.case((figures.c.review_count < limit, figures.c.review_count), else_=limit)
+    room = limit - reviews
+    allowance = sa.func.coalesce(figures.c.daily_limit, 0) - figures.c.introduced
+    new_limit = sa.select(
+        sa.case((allowance <= 0, 0), (allowance < room, allowance), else_=room)
+    ).scalar_subquery()
+    parts = [_cards(scoped, False, limit).subquery(), _cards(scoped, True, new_limit).subquery()]
     both = sa.union_all(*(sa.select(part) for part in parts)).subquery()
-    return sa.select(both).order_by(both.c.new, both.c.due, both.c.id)
+    return (
+        sa.select(figures, both)
+        .select_from(figures.outerjoin(both, sa.true()))
+        .order_by(both.c.new, both.c.due, both.c.id)
+    )
 
 
-def _parameters(user_id: int, moment: datetime, lesson_ids: list[int] | None) -> dict:
-    params: dict[str, Any] = {"user_id": user_id, "moment": moment}
-    if lesson_ids is not None:
-        params["lesson_ids"] = lesson_ids
-    return params
-
-
-def learner_figures(
+def queue(
     session: Session,
     user_id: int,
     moment: datetime,
     day_start: datetime,
+    *,
+    limit: int,
     lesson_ids: list[int] | None = None,
-) -> LearnerFigures:
-    """The learner's queue counts, today's new-card allowance (the daily limit less the
-    new cards introduced since `day_start`) and review settings, in one statement."""
-    row = session.execute(
-        _figures_statement(lesson_ids is not None),
-        _parameters(user_id, moment, lesson_ids) | {"day_start": day_start},
-    ).one()
-    reviews, new, limit, introduced, retention, threshold, own = row
-    return LearnerFigures(
+) -> tuple[LearnerFigures, list[QueuedCard]]:
+    """The learner's figures (queue counts, today's new-card allowance, review settings)
+    and the first `limit` due cards: the reviews, most overdue first, then the new ones,
+    oldest first. One Core statement, read from the session's connection (no ORM result
+    work); pending changes are flushed first, as the session's own execute would."""
+    params: dict[str, Any] = {
+        "user_id": user_id,
+        "moment": moment,
+        "day_start": day_start,
+        "limit": max(0, limit),
+    }
+    if lesson_ids is not None:
+        params["lesson_ids"] = lesson_ids
+    if session.autoflush:
+        session.flush()
+    rows = session.connection().execute(_queue_statement(lesson_ids is not None), params).all()
+    reviews, new, daily_limit, introduced, retention, threshold, own = rows[0][:_FIGURES]
+    figures = LearnerFigures(
         int(reviews or 0),
         int(new or 0),
-        max(0, (limit or 0) - int(introduced or 0)),
+        max(0, (daily_limit or 0) - int(introduced or 0)),
         retention,
         threshold,
         own,
     )
+    return figures, [_queued(row[_FIGURES:]) for row in rows if row[_FIGURES] is not None]
 
 
-def due_cards(
-    session: Session,
-    user_id: int,
-    moment: datetime,
-    *,
-    new: bool,
-    limit: int,
-    lesson_ids: list[int] | None = None,
-) -> list[QueuedCard]:
-    """The first `limit` due reviews (or, with `new`, new cards), most overdue first."""
-    if limit <= 0:
-        return []
-    rows = session.execute(
-        _cards_statement(lesson_ids is not None, new),
-        _parameters(user_id, moment, lesson_ids) | {"limit": limit},
-    )
-    return [_queued(row) for row in rows]
-
-
-def queue_cards(
-    session: Session,
-    user_id: int,
-    moment: datetime,
-    *,
-    reviews: int,
-    new: int,
-    lesson_ids: list[int] | None = None,
-) -> list[QueuedCard]:
-    """The first `reviews` due reviews, most overdue first, then the first `new` new
-    cards: one statement for both (due_cards when only one is asked for)."""
-    if reviews <= 0 or new <= 0:
-        scope = {"lesson_ids": lesson_ids}
-        found = due_cards(session, user_id, moment, new=False, limit=reviews, **scope)
-        return found + due_cards(session, user_id, moment, new=True, limit=new, **scope)
-    rows = session.execute(
-        _queue_statement(lesson_ids is not None),
-        _parameters(user_id, moment, lesson_ids) | {"reviews": reviews, "new": new},
-    )
-    return [_queued(row) for row in rows]
-
-
+_FIGURES = 7  # the figures' columns, ahead of each card's
 _CARDS, _QUESTIONS, _LESSONS = len(_CARD_COLUMNS), len(_QUESTION_COLUMNS), len(_LESSON_COLUMNS)
 
 
 def _queued(row) -> QueuedCard:
-    """A row of _cards_statement (or _queue_statement) as a QueuedCard."""
+    """A card's columns of _queue_statement's row as a QueuedCard."""
     card = row[:_CARDS]
     question = row[_CARDS : _CARDS + _QUESTIONS]
     lesson_at = _CARDS + _QUESTIONS

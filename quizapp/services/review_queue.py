@@ -238,23 +238,13 @@ def review_queue(
     """Due cards, most overdue first, then today's allowance of new cards (oldest first).
 
     Retired questions leave the queue. The first card comes with its rating previews.
-    Two or three statements whatever the queue's size (services.due_cards); the cards
-    are plain read objects (QueuedCard) with their questions, lessons and courses."""
-    moment = as_utc(now)
+    One statement whatever the queue's size (services.due_cards); the cards are plain
+    read objects (QueuedCard) with their questions, lessons and courses."""
     lesson_ids = scope.lesson_ids if scope is not None else None
-    figures = due_cards.learner_figures(session, user_id, moment, day_start(now), lesson_ids)
-    new_count = min(figures.new_available, figures.new_allowance)
-    # The figures' count of due reviews was read in this transaction by the same rules:
-    # the reviews come to min(limit, count), which leaves the new cards' room.
-    reviews = min(limit, figures.review_count)
-    cards = due_cards.queue_cards(
-        session,
-        user_id,
-        moment,
-        reviews=reviews,
-        new=min(limit - reviews, new_count),
-        lesson_ids=lesson_ids,
+    figures, cards = due_cards.queue(
+        session, user_id, as_utc(now), day_start(now), limit=limit, lesson_ids=lesson_ids
     )
+    new_count = min(figures.new_available, figures.new_allowance)
     current = None
     if cards:
         first = cards[0]

@@ -210,7 +210,7 @@ def test_due_reviews_come_before_new_cards(learner):
 
 
 def test_the_queue_lists_up_to_its_limit_the_reviews_then_the_new_cards_in_order(learner):
-    """The reviews and the new cards come from one statement (due_cards.queue_cards), each
+    """The reviews and the new cards come from one statement (due_cards.queue), each
     part in its own order and limit."""
     deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW - timedelta(days=9))
     picks = of_type("single_choice")[:3]
@@ -248,6 +248,21 @@ def test_new_cards_are_limited_per_day(learner):
     assert later_today.review_count == 2  # the two learning cards are due again
     tomorrow = review_queue.review_queue(db.session, learner.id, NOW + timedelta(days=1))
     assert tomorrow.new_count == 1  # only one new card is left
+
+
+def test_a_limit_lowered_below_todays_new_cards_shows_no_new_card(learner):
+    """Today's allowance below zero (the limit lowered after studying) is none: the new
+    cards' part of the queue's statement is limited by it, and SQLite would read a
+    negative LIMIT as no limit."""
+    learner.daily_new_limit = 2
+    deck.ensure_lesson_flashcards(db.session, learner.id, lesson(1).id, NOW)
+    for card in review_queue.review_queue(db.session, learner.id, NOW).cards:
+        ratings.rate_card(db.session, learner.id, card.id, 4, NOW)  # Easy: days away
+    learner.daily_new_limit = 1
+    queue = review_queue.review_queue(db.session, learner.id, NOW)
+    assert (queue.review_count, queue.new_count, queue.cards) == (0, 0, [])
+    learner.daily_new_limit = 0
+    assert review_queue.review_queue(db.session, learner.id, NOW).cards == []
 
 
 def test_cards_met_in_a_quiz_do_not_use_up_the_new_card_limit(learner):
