@@ -17,15 +17,44 @@ _CARD_KEY = ["user_id", "question_id", "reverse"]
 
 
 @cache
-def _insert_new_cards(dialect: str, entities: bool):
-    """INSERT … ON CONFLICT DO NOTHING RETURNING (the ids, or with `entities` the Card
-    objects), built once per dialect: run as an executemany, compiled once (a multi-row
-    VALUES is compiled anew for every number of rows)."""
+def _insert_new_cards(dialect: str):
+    """INSERT … ON CONFLICT DO NOTHING RETURNING the ids, built once per dialect: run as an
+    executemany, compiled once (a multi-row VALUES is compiled anew for every number of
+    rows)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(Card if entities else Card.__table__).on_conflict_do_nothing(
-        index_elements=_CARD_KEY
-    )
-    return statement.returning(Card) if entities else statement.returning(Card.__table__.c.id)
+    statement = insert(Card.__table__).on_conflict_do_nothing(index_elements=_CARD_KEY)
+    return statement.returning(Card.__table__.c.id)
+
+
+# What a review reads of a card and changes (ratings.reviewed_columns), as Core rows.
+REVIEWED_CARD_COLUMNS = (
+    "id",
+    "user_id",
+    "question_id",
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+    "suspended_at",
+    "leech",
+)
+
+
+@cache
+def _upsert_front_cards(dialect: str):
+    """INSERT … ON CONFLICT DO UPDATE (a no-op) RETURNING, built once per dialect: the
+    no-op update makes RETURNING give the existing cards as well as the new ones, and on
+    PostgreSQL it locks them, as any write does, until the transaction ends."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = Card.__table__
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=_CARD_KEY, set_={"reps": table.c.reps}
+    ).returning(*(table.c[name] for name in REVIEWED_CARD_COLUMNS))
 
 
 def _new_card_rows(
@@ -69,7 +98,7 @@ def insert_missing_cards(
     dialect = _upserts(session)
     if dialect:
         # RETURNING counts what was inserted; rowcount is -1 for psycopg here.
-        return len(session.execute(_insert_new_cards(dialect, False), rows).all())
+        return len(session.execute(_insert_new_cards(dialect), rows).all())
     created = 0
     for row in rows:  # other databases: one savepoint per card
         try:
@@ -81,26 +110,26 @@ def insert_missing_cards(
     return created
 
 
-def create_cards(
+def front_cards_to_review(
     session: Session, user_id: int, question_ids: list[int], now: datetime
-) -> dict[int, Card]:
-    """Insert the learner's new (front to back) cards of these questions and return them
-    by question id, in one statement; a card that exists already (inserted concurrently)
-    is skipped there and read."""
+) -> dict[int, sa.Row]:
+    """The learner's (front to back) cards of these questions by question id, the missing
+    ones created (new, due now), as Core rows of REVIEWED_CARD_COLUMNS: what quiz answers
+    review. One statement, which also writes: no other transaction can change the cards
+    before this one ends (PostgreSQL locks the rows, SQLite has one writer), so the
+    reviews computed from these rows cannot meet a concurrent review. Rows go in question
+    order, so two transactions lock shared cards in the same order."""
     if not question_ids:
         return {}
+    session.flush()  # a Core statement does not autoflush: read what the session changed
     dialect = _upserts(session)
     if not dialect:
         insert_missing_cards(session, user_id, question_ids, now)
-        return cards_by_question(session, user_id, question_ids)
-    rows = _new_card_rows(user_id, question_ids, now, reverse=False)
-    created = {
-        card.question_id: card for card in session.scalars(_insert_new_cards(dialect, True), rows)
-    }
-    skipped = [question_id for question_id in question_ids if question_id not in created]
-    if skipped:
-        created.update(cards_by_question(session, user_id, skipped))
-    return created
+        rows = session.execute(_FRONT_CARD_ROWS, {"user_id": user_id, "question_ids": question_ids})
+        return {row.question_id: row for row in rows}
+    new = _new_card_rows(user_id, sorted(question_ids), now, reverse=False)
+    rows = session.execute(_upsert_front_cards(dialect), new)
+    return {row.question_id: row for row in rows}
 
 
 def ensure_card(session: Session, user_id: int, question_id: int, now: datetime) -> Card:
@@ -122,10 +151,14 @@ def _find_card(session: Session, user_id: int, question_id: int) -> Card | None:
     )
 
 
-_FRONT_CARDS = sa.select(Card).where(
+_FRONT = (
     Card.user_id == sa.bindparam("user_id"),
     Card.question_id.in_(sa.bindparam("question_ids", expanding=True)),
     Card.reverse.is_(False),
+)
+_FRONT_CARDS = sa.select(Card).where(*_FRONT)
+_FRONT_CARD_ROWS = sa.select(*(Card.__table__.c[name] for name in REVIEWED_CARD_COLUMNS)).where(
+    *_FRONT
 )
 
 

@@ -3,27 +3,48 @@ card (wrong → Again, right → Good) in a constant number of statements."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from quizapp.domain.scheduling import as_utc
 from quizapp.models import Card
-from quizapp.services.deck import cards_by_question, create_cards
+from quizapp.services.deck import front_cards_to_review
 from quizapp.services.memory_parameters import note_new_reviews
 from quizapp.services.ratings import (
     CARD_REVIEWED,
     REVIEW_LOG_INSERT,
     StaleReview,
-    apply_review,
     reviewed_columns,
     reviewed_params,
 )
 from quizapp.services.review_queue import AGAIN, LearnerSchedule, learner_schedule
 
 GOOD = 3
-QUIZ_RETRIES = 3
+
+
+@dataclass(slots=True)
+class QuizCard:
+    """A card as quiz answers review it: the columns a review reads and writes
+    (deck.REVIEWED_CARD_COLUMNS), read as a Core row, changed in place by each review. No
+    ORM instance is built for it (nothing in a submission needs one)."""
+
+    id: int
+    user_id: int
+    question_id: int
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reps: int
+    lapses: int
+    suspended_at: datetime | None
+    leech: bool
 
 
 def record_quiz_answers(
@@ -33,27 +54,29 @@ def record_quiz_answers(
     now: datetime,
     *,
     enable_fuzzing: bool = True,
-) -> list[Card]:
+) -> list[QuizCard]:
     """Quiz answers, as (question id, correct), count as reviews at submission time: wrong
     → Again, right → Good; cards are created for questions met for the first time.
 
-    A constant number of statements whatever the number of answers: one SELECT of the
-    cards (plus one INSERT … RETURNING of the missing ones), the learner's retention
-    once, one UPDATE of the cards (executemany) and one INSERT of the logs. Returns the
-    cards in the order of `outcomes`."""
+    A constant number of statements whatever the number of answers: one upsert that
+    reads the cards (creating the missing ones), the learner's schedule once, one UPDATE
+    of the cards (executemany) and one INSERT of the logs per run of distinct questions.
+    Returns the cards in the order of `outcomes` (a question answered twice: the same
+    card, as its last review left it)."""
     if not outcomes:
         return []
     question_ids = list(dict.fromkeys(question_id for question_id, _correct in outcomes))
-    cards = cards_by_question(session, user_id, question_ids)
-    missing = [question_id for question_id in question_ids if question_id not in cards]
-    if missing:
-        cards.update(create_cards(session, user_id, missing, now))
+    rows = front_cards_to_review(session, user_id, question_ids, now)
+    cards = {question_id: QuizCard(*row) for question_id, row in rows.items()}
     # A quiz is one lesson's: its cards share a course, and so the parameters in use.
     schedule = learner_schedule(session, user_id, question_ids[0])
-    reviewed: list[Card] = []
+    scheduler = schedule.scheduler(enable_fuzzing=enable_fuzzing)
+    reviewed: list[QuizCard] = []
     for batch in _batches_of_distinct_questions(outcomes):
         pairs = [(cards[question_id], GOOD if correct else AGAIN) for question_id, correct in batch]
-        reviewed += _apply_quiz_reviews(session, pairs, now, schedule, enable_fuzzing)
+        _apply_quiz_reviews(session, pairs, now, scheduler, schedule)
+        reviewed += [card for card, _rating in pairs]
+    _sync_loaded_cards(session, cards.values())
     return reviewed
 
 
@@ -73,22 +96,18 @@ def _batches_of_distinct_questions(
     return batches
 
 
-class _StaleBatch(Exception):
-    """A card of the batch changed since it was read; the batch's UPDATE is undone."""
-
-
 def _apply_quiz_reviews(
     session: Session,
-    pairs: list[tuple[Card, int]],
+    pairs: list[tuple[QuizCard, int]],
     now: datetime,
+    scheduler,
     schedule: LearnerSchedule,
-    enable_fuzzing: bool,
-) -> list[Card]:
-    """Reschedule distinct cards and log their quiz reviews, each once, as `apply_review`
-    does one card: the UPDATE only matches the `reps` each card was read with. When a card
-    was reviewed meanwhile in another request, the whole batch is undone (savepoint) and
-    its cards go one at a time, each retried from its new state."""
-    scheduler = schedule.scheduler(enable_fuzzing=enable_fuzzing)
+) -> None:
+    """Reschedule distinct cards and log their quiz reviews, each once, as
+    `ratings.apply_review` does one card: one UPDATE (executemany) matching the `reps`
+    each card was read with, one INSERT of the logs. The cards were read by a write
+    (deck.front_cards_to_review), so no other transaction changed them since: a card
+    that does not match means this transaction is wrong, and it is refused whole."""
     changes = [
         reviewed_columns(scheduler, card, rating, now, schedule.leech_threshold)
         for card, rating in pairs
@@ -97,25 +116,15 @@ def _apply_quiz_reviews(
         reviewed_params(card, change)
         for (card, _rating), change in zip(pairs, changes, strict=True)
     ]
-    if not session.connection().dialect.supports_sane_multi_rowcount:
-        return [
-            _review_quiz_card(session, card, rating, now, enable_fuzzing) for card, rating in pairs
-        ]
-    try:
-        with session.begin_nested():
-            result = session.execute(CARD_REVIEWED, params)
-            if result.rowcount != len(params):
-                raise _StaleBatch
-    except _StaleBatch:
-        return [
-            _review_quiz_card(session, card, rating, now, enable_fuzzing) for card, rating in pairs
-        ]
+    result = session.execute(CARD_REVIEWED, params)
+    if result.rowcount != len(params):
+        raise StaleReview("This card is being reviewed elsewhere; try again.")
     for (card, _rating), change in zip(pairs, changes, strict=True):
         for key, value in change.items():
-            # What session.refresh(card) would read back, without a statement per card.
-            set_committed_value(card, key, value)
+            setattr(card, key, value)
     # One INSERT for the batch's logs (a Core executemany: nothing is read back).
     note_new_reviews(session, pairs[0][0].user_id)
+    reviewed_at = as_utc(now)
     session.execute(
         REVIEW_LOG_INSERT,
         [
@@ -123,25 +132,22 @@ def _apply_quiz_reviews(
                 "card_id": card.id,
                 "user_id": card.user_id,
                 "rating": rating,
-                "reviewed_at": as_utc(now),
+                "reviewed_at": reviewed_at,
                 "duration_ms": None,
                 "source": "quiz",
             }
             for card, rating in pairs
         ],
     )
-    return [card for card, _rating in pairs]
 
 
-def _review_quiz_card(
-    session: Session, card: Card, rating: int, now: datetime, enable_fuzzing: bool
-) -> Card:
-    """One quiz review, retried from the card's new state when it was reviewed meanwhile."""
-    for _attempt in range(QUIZ_RETRIES):
-        try:
-            return apply_review(
-                session, card, rating, now, source="quiz", enable_fuzzing=enable_fuzzing
-            )
-        except StaleReview:
-            session.refresh(card)  # reviewed meanwhile in another request: review the new state
-    raise StaleReview("This card is being reviewed elsewhere; try again.")
+def _sync_loaded_cards(session: Session, cards) -> None:
+    """A Card the session already holds (none in a submission) shows the columns written,
+    as session.refresh would read them back, without a statement."""
+    if not session.identity_map:
+        return
+    for card in cards:
+        loaded = session.identity_map.get(identity_key(Card, card.id))
+        if loaded is not None:
+            for name in QuizCard.__slots__:
+                set_committed_value(loaded, name, getattr(card, name))

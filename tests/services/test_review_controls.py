@@ -170,9 +170,9 @@ def test_the_leech_threshold_is_a_review_setting(learner):
 def test_quiz_answers_that_lapse_a_card_count_towards_the_leech_rule(learner):
     q = of_type("single_choice")[0]
     graduated(learner, q, lapses=7)
-    (card,) = quiz_reviews.record_quiz_answers(db.session, learner.id, [(q.id, False)], NOW)
+    (reviewed,) = quiz_reviews.record_quiz_answers(db.session, learner.id, [(q.id, False)], NOW)
     db.session.commit()
-    db.session.refresh(card)
+    card = db.session.get(Card, reviewed.id)
     assert (card.lapses, card.leech, card.suspended_at) == (8, True, NOW)
 
 
