@@ -8,6 +8,7 @@ from typing import Any
 
 from quizapp.api.schemas import (
     BOOLEAN,
+    CHECKED_BY_VIEW,
     DATETIME,
     INTEGER,
     LEARNER_REF,
@@ -102,6 +103,9 @@ def read_response(question: dict[str, Any], layout: list, response: Any) -> Any:
 RESPONSE = {
     "description": "A response in the shape of its question's type; null or absent = unanswered.",
     "anyOf": [*RESPONSE_BY_TYPE.values(), {"type": "null"}],
+    # A request's body leaves it to the view, which checks each response against its own
+    # question's type (RESPONSE_BY_TYPE) with a message naming the type.
+    CHECKED_BY_VIEW: True,
 }
 
 

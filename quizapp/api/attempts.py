@@ -167,7 +167,9 @@ def submit_attempt(attempt_id: int, body: dict):
     if attempt is None:
         raise ApiError(404, "not_found", "No such attempt.")
     lesson = quiz_submission.attempt_lesson(db.session, attempt)
-    if not attempt.is_submitted:
+    if attempt.is_submitted:
+        _check_shapes(body["answers"])  # replayed: nothing is read, but bad input is refused
+    else:
         responses = _responses(attempt, body["answers"])
         grace = timedelta(seconds=current_app.config["QUIZ_GRACE_SECONDS"])
         try:
@@ -194,6 +196,15 @@ def submit_attempt(attempt_id: int, body: dict):
         db.session.commit()
         return result
     return _shown_result(attempt, lesson, user)
+
+
+# A response in the shape of any type (the body's validation leaves responses to the view).
+_ANY_RESPONSE = {"anyOf": answer_schemas.RESPONSE["anyOf"]}
+
+
+def _check_shapes(answers: list[dict]) -> None:
+    for index, item in enumerate(answers):
+        validate(item.get("response"), _ANY_RESPONSE, f"answers[{index}].response")
 
 
 def _shown_result(attempt, lesson: Lesson, user, fresh: bool = False) -> dict:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from quizapp.api.answer_schemas import RESPONSE_BY_TYPE
 from quizapp.domain.quiz_layout import matching_options
 from quizapp.extensions import db
 from quizapp.models import Answer, AnswerChoice, Attempt, Card, ReviewLog
@@ -179,6 +180,40 @@ def test_an_answer_of_the_wrong_shape_is_refused(learner_api):
     assert response.status_code == 422
     assert "true_false" in response.get_json()["error"]["message"]
     assert db.session.get(Attempt, attempt["id"]).submitted_at is None
+
+
+def test_a_response_of_no_type_at_all_names_its_questions_type(learner_api):
+    attempt = learner_api.post(f"{LESSON_PATH}/attempts").get_json()
+    item = next(q for q in attempt["questions"] if q["question"]["type"] == "single_choice")
+    response = learner_api.post(
+        f"/attempts/{attempt['id']}/submit",
+        json={"answers": [{"answer_id": item["answer_id"], "response": {"nested": [1]}}]},
+    )
+    assert response.status_code == 422
+    message = response.get_json()["error"]["message"]
+    assert message.startswith("answers[0].response (single_choice): ")
+    assert db.session.get(Attempt, attempt["id"]).submitted_at is None
+
+
+def test_a_replayed_submission_with_a_response_of_no_type_is_refused(learner_api):
+    attempt = learner_api.post(f"{LESSON_PATH}/attempts").get_json()
+    submitted = learner_api.post(f"/attempts/{attempt['id']}/submit", json=BLANK)
+    assert submitted.status_code == 200
+    item = attempt["questions"][0]
+    response = learner_api.post(
+        f"/attempts/{attempt['id']}/submit",
+        json={"answers": [{"answer_id": item["answer_id"], "response": {"nested": [1]}}]},
+    )
+    assert response.status_code == 422
+    assert response.get_json()["error"]["message"].startswith("answers[0].response: ")
+
+
+def test_the_document_shows_every_types_response_shape(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    body = document["paths"]["/api/v1/attempts/{attempt_id}/submit"]["post"]["requestBody"]
+    schema = body["content"]["application/json"]["schema"]
+    shapes = schema["properties"]["answers"]["items"]["properties"]["response"]["anyOf"]
+    assert len(shapes) == len(RESPONSE_BY_TYPE) + 1  # and null, unanswered
 
 
 def test_an_answer_to_a_question_outside_the_attempt_is_refused(learner_api):
