@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cache
 
@@ -26,22 +27,28 @@ def _insert_new_cards(dialect: str):
     return statement.returning(Card.__table__.c.id)
 
 
-# What a review reads of a card and changes (ratings.reviewed_columns), as Core rows.
-REVIEWED_CARD_COLUMNS = (
-    "id",
-    "user_id",
-    "question_id",
-    "state",
-    "step",
-    "stability",
-    "difficulty",
-    "due",
-    "last_review",
-    "reps",
-    "lapses",
-    "suspended_at",
-    "leech",
-)
+@dataclass(slots=True)
+class QuizCard:
+    """A front card as quiz answers review it: the columns a review reads and writes
+    (ratings.reviewed_columns), read as a Core row and changed in place by each review.
+    No ORM instance is built for it (nothing in a submission needs one)."""
+
+    id: int
+    user_id: int
+    question_id: int
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reps: int
+    lapses: int
+    suspended_at: datetime | None
+    leech: bool
+
+
+_QUIZ_CARD_COLUMNS = tuple(Card.__table__.c[field.name] for field in fields(QuizCard))
 
 
 @cache
@@ -54,7 +61,7 @@ def _upsert_front_cards(dialect: str):
     statement = insert(table)
     return statement.on_conflict_do_update(
         index_elements=_CARD_KEY, set_={"reps": table.c.reps}
-    ).returning(*(table.c[name] for name in REVIEWED_CARD_COLUMNS))
+    ).returning(*_QUIZ_CARD_COLUMNS)
 
 
 def _new_card_rows(
@@ -112,24 +119,25 @@ def insert_missing_cards(
 
 def front_cards_to_review(
     session: Session, user_id: int, question_ids: list[int], now: datetime
-) -> dict[int, sa.Row]:
+) -> dict[int, QuizCard]:
     """The learner's (front to back) cards of these questions by question id, the missing
-    ones created (new, due now), as Core rows of REVIEWED_CARD_COLUMNS: what quiz answers
-    review. One statement, which also writes: no other transaction can change the cards
-    before this one ends (PostgreSQL locks the rows, SQLite has one writer), so the
-    reviews computed from these rows cannot meet a concurrent review. Rows go in question
-    order, so two transactions lock shared cards in the same order."""
+    ones created (new, due now): what quiz answers review. One statement, which also
+    writes: no other transaction can change the cards before this one ends (PostgreSQL
+    locks the rows, SQLite has one writer), so reviews computed from them cannot meet a
+    concurrent review. Rows go in question order, so two transactions lock shared cards
+    in the same order."""
     if not question_ids:
         return {}
     session.flush()  # a Core statement does not autoflush: read what the session changed
     dialect = _upserts(session)
     if not dialect:
         insert_missing_cards(session, user_id, question_ids, now)
-        rows = session.execute(_FRONT_CARD_ROWS, {"user_id": user_id, "question_ids": question_ids})
-        return {row.question_id: row for row in rows}
-    new = _new_card_rows(user_id, sorted(question_ids), now, reverse=False)
-    rows = session.execute(_upsert_front_cards(dialect), new)
-    return {row.question_id: row for row in rows}
+        params = {"user_id": user_id, "question_ids": question_ids}
+        rows = session.execute(_FRONT_QUIZ_CARDS, params)
+    else:
+        new = _new_card_rows(user_id, sorted(question_ids), now, reverse=False)
+        rows = session.execute(_upsert_front_cards(dialect), new)
+    return {row.question_id: QuizCard(*row) for row in rows}
 
 
 def ensure_card(session: Session, user_id: int, question_id: int, now: datetime) -> Card:
@@ -157,9 +165,7 @@ _FRONT = (
     Card.reverse.is_(False),
 )
 _FRONT_CARDS = sa.select(Card).where(*_FRONT)
-_FRONT_CARD_ROWS = sa.select(*(Card.__table__.c[name] for name in REVIEWED_CARD_COLUMNS)).where(
-    *_FRONT
-)
+_FRONT_QUIZ_CARDS = sa.select(*_QUIZ_CARD_COLUMNS).where(*_FRONT)
 
 
 def cards_by_question(session: Session, user_id: int, question_ids: list[int]) -> dict[int, Card]:

@@ -3,7 +3,6 @@ card (wrong → Again, right → Good) in a constant number of statements."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -12,7 +11,7 @@ from sqlalchemy.orm.util import identity_key
 
 from quizapp.domain.scheduling import as_utc
 from quizapp.models import Card
-from quizapp.services.deck import front_cards_to_review
+from quizapp.services.deck import QuizCard, front_cards_to_review
 from quizapp.services.memory_parameters import note_new_reviews
 from quizapp.services.ratings import (
     CARD_REVIEWED,
@@ -24,27 +23,6 @@ from quizapp.services.ratings import (
 from quizapp.services.review_queue import AGAIN, LearnerSchedule, learner_schedule
 
 GOOD = 3
-
-
-@dataclass(slots=True)
-class QuizCard:
-    """A card as quiz answers review it: the columns a review reads and writes
-    (deck.REVIEWED_CARD_COLUMNS), read as a Core row, changed in place by each review. No
-    ORM instance is built for it (nothing in a submission needs one)."""
-
-    id: int
-    user_id: int
-    question_id: int
-    state: int
-    step: int | None
-    stability: float | None
-    difficulty: float | None
-    due: datetime
-    last_review: datetime | None
-    reps: int
-    lapses: int
-    suspended_at: datetime | None
-    leech: bool
 
 
 def record_quiz_answers(
@@ -66,8 +44,7 @@ def record_quiz_answers(
     if not outcomes:
         return []
     question_ids = list(dict.fromkeys(question_id for question_id, _correct in outcomes))
-    rows = front_cards_to_review(session, user_id, question_ids, now)
-    cards = {question_id: QuizCard(*row) for question_id, row in rows.items()}
+    cards = front_cards_to_review(session, user_id, question_ids, now)
     # A quiz is one lesson's: its cards share a course, and so the parameters in use.
     schedule = learner_schedule(session, user_id, question_ids[0])
     scheduler = schedule.scheduler(enable_fuzzing=enable_fuzzing)
