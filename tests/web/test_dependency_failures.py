@@ -102,6 +102,40 @@ def test_logins_are_counted_in_redis_while_it_runs(client, make_user, redis_serv
     assert any(b"login:" in key for key in redis_server.client.keys("*"))
 
 
+def test_an_api_call_counts_and_reports_its_limit_in_one_redis_round_trip(
+    client, make_user, redis_server, monkeypatch
+):
+    """The API's hit and its X-RateLimit headers come from one script (HitWindows): the
+    headers are the window Redis holds after the hit, as Flask-Limiter's own reads of the
+    counter and its TTL would give."""
+    user = make_user()
+    response = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {response.get_json()['token']}"}
+    client.get("/api/v1/courses", headers=headers)  # the script is loaded into Redis once
+    sent = []
+    send = redis.connection.Connection.send_packed_command
+
+    def counted(connection, command, *args, **kwargs):
+        sent.append(command)
+        return send(connection, command, *args, **kwargs)
+
+    for _ in range(3):
+        sent.clear()
+        with monkeypatch.context() as patch:
+            patch.setattr(redis.connection.Connection, "send_packed_command", counted)
+            response = client.get("/api/v1/courses", headers=headers)
+        assert response.status_code == 200
+        assert len(sent) == 1, sent
+        (key,) = redis_server.client.keys("*api-token*")
+        count, ttl = int(redis_server.client.get(key)), redis_server.client.ttl(key)
+        assert response.headers["X-RateLimit-Limit"] == "300"
+        assert response.headers["X-RateLimit-Remaining"] == str(300 - count)
+        reset = int(response.headers["X-RateLimit-Reset"])
+        assert 0 < ttl <= 60
+        assert abs(reset - (time.time() + ttl)) <= 2
+    assert count == 4
+
+
 @pytest.mark.usefixtures("forget_dead_storage")
 def test_redis_down_logins_still_work_and_are_limited_per_worker(
     app, make_user, redis_server, caplog
