@@ -55,13 +55,39 @@ def shuffle_options(question: dict[str, Any], rng: random.Random | None) -> Layo
 
 def review_layout(question: dict[str, Any], card_id: int, reps: int, key: str | bytes) -> Layout:
     """The display order of a review card's options, fixed for one review (the page and the
-    answer it posts agree) and reshuffled by the next. Seeded by a keyed hash of the card
+    answer it posts agree) and reshuffled by the next. Drawn from a keyed hash of the card
     and its review count: a plain `card:reps` seed would let anyone recompute the shuffle
     and read the authored order back."""
     secret = key.encode() if isinstance(key, str) else key
-    digest = hmac.new(secret, f"{card_id}:{reps}".encode(), hashlib.sha256).digest()
-    rng = random.Random(digest)  # noqa: S311  (display order; the seed is secret)
-    return shuffle_options(question, rng)
+    digest = hmac.digest(secret, f"{card_id}:{reps}".encode(), "sha256")
+    return shuffle_options(question, KeyedShuffle(digest))
+
+
+class KeyedShuffle:
+    """Fisher–Yates draws read from a secret digest as one big number (each draw the
+    remainder by the number of places left), extended by hashing the digest again when
+    fewer than 128 bits are left so the remainders stay uniform to within 2**-128: the
+    same orders, as evenly spread, as a random.Random seeded with the digest, without
+    seeding a Mersenne Twister (most of a due card's layout) for a few draws."""
+
+    __slots__ = ("_digest", "_value", "_blocks")
+
+    def __init__(self, digest: bytes):
+        self._digest = digest
+        self._value = int.from_bytes(digest, "big")
+        self._blocks = 0
+
+    def shuffle(self, items: list) -> None:
+        for i in range(len(items) - 1, 0, -1):
+            if self._value < _REFILL_BELOW:
+                self._blocks += 1
+                block = hashlib.sha256(self._digest + self._blocks.to_bytes(4, "big")).digest()
+                self._value = (self._value << 256) | int.from_bytes(block, "big")
+            self._value, j = divmod(self._value, i + 1)
+            items[i], items[j] = items[j], items[i]
+
+
+_REFILL_BELOW = 1 << 128
 
 
 def _place_map(question: dict[str, Any], layout: Layout) -> dict[int, int]:

@@ -2,6 +2,7 @@
 places in the attempt's own shuffled order, so blind strategies ("always the first value",
 "pair item i with option i") score at chance level over many fresh attempts."""
 
+from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
@@ -152,3 +153,19 @@ def test_a_review_cards_order_depends_on_the_secret_key(key):
     firsts = [review_layout(question, card_id, 0, key)[0] for card_id in range(200)]
     assert sum(pos == 0 for pos in firsts) / len(firsts) < CHANCE_BOUND
     assert firsts != [review_layout(question, card_id, 0, key + "!")[0] for card_id in range(200)]
+
+
+def test_a_review_cards_orders_are_drawn_evenly_and_change_with_each_review():
+    """Every order of three options equally often (over card ids and review counts), for a
+    first blank and for the last of a cloze that uses up the hash's first digest (the
+    shuffle's number is extended by hashing again); the next review reshuffles."""
+    three = {"type": "single_choice", "choices": [{"text": str(i)} for i in range(3)]}
+    blanks = [{"options": list("abcdefghij")}] * 12 + [{"options": list("xyz")}]
+    many = {"type": "cloze", "blanks": blanks}
+    draws = [(card_id, reps) for card_id in range(1500) for reps in range(4)]
+    orders = Counter(tuple(review_layout(three, c, r, "key")) for c, r in draws)
+    last_blank = Counter(tuple(review_layout(many, c, r, "key")[-1]) for c, r in draws)
+    for counted in (orders, last_blank):
+        assert len(counted) == 6
+        assert all(abs(n / len(draws) - 1 / 6) < 0.03 for n in counted.values()), counted
+    assert all(review_layout(many, c, 0, "k") != review_layout(many, c, 1, "k") for c in range(200))

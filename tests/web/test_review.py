@@ -132,7 +132,9 @@ def test_a_full_review_answers_a_question_then_rates_a_flashcard(client, learner
     page = page_of(client.get("/review"))  # the quiz card is overdue: it comes first
     assert f'action="/review/{objective.id}/answer"' in page
     assert 'name="answer"' in page
-    answered = _answer(client, objective.id, page, 1, {"answer": "0", "duration_ms": "4200"})
+    q = question_dict(objective.question)
+    right = _right_fields("answer", q, answer_parsing.answer_layout(q, objective.id, 1))
+    answered = _answer(client, objective.id, page, 1, {**right, "duration_ms": "4200"})
     result = page_of(answered)
     assert answered.status_code == 200
     assert "text-success" in result
