@@ -16,9 +16,8 @@ from quizapp.api.validation import ApiError, check_id, validate
 from quizapp.domain.course_access import LEARN
 from quizapp.domain.questions.registry import response_problem
 from quizapp.extensions import db
-from quizapp.models import Lesson
-from quizapp.services import access, quiz_overrides, quiz_submission, quizzes, regrading
-from quizapp.services.attempt_results import review_shown
+from quizapp.services import access, quiz_submission, quizzes, regrading
+from quizapp.services.attempt_results import learner_review_shown
 from quizapp.services.question_store import question_dict
 
 
@@ -207,12 +206,15 @@ def _check_shapes(answers: list[dict]) -> None:
         validate(item.get("response"), _ANY_RESPONSE, f"answers[{index}].response")
 
 
-def _shown_result(attempt, lesson: Lesson, user, fresh: bool = False) -> dict:
+def _shown_result(attempt, of: quiz_submission.AttemptLesson, user, fresh: bool = False) -> dict:
     """The attempt's result with what the lesson's review options hide from this caller
     taken out (the same parts the results page hides; staff and previews see all).
     `fresh`: submitted in this transaction, so nothing regraded it yet."""
-    rules = quiz_overrides.learner_rules(db.session, lesson, attempt.user_id)
-    staff = attempt.preview or access.is_course_staff(db.session, user, lesson.course_id)
-    shown = review_shown(rules, clock.now(), staff=staff)
+    lesson = of.lesson
+    staff = (
+        attempt.preview
+        or access.standing(db.session, user, lesson.course, of.learner_role).is_staff
+    )
+    shown = learner_review_shown(db.session, lesson, attempt.user_id, clock.now(), staff=staff)
     regrades = [] if fresh else regrading.attempt_regrades(db.session, attempt.id)
     return answer_serializers.attempt_result(attempt, lesson, shown, regrades)

@@ -11,12 +11,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from quizapp.domain.questions.base import GradeResult
 from quizapp.domain.questions.registry import grade_response, is_scored
 from quizapp.domain.quiz_layout import restore_response
 from quizapp.domain.quiz_rules import REVIEW_PARTS, QuizRules, review_shows
-from quizapp.models import Answer, Attempt
+from quizapp.models import Answer, Attempt, Lesson
 from quizapp.services.question_store import question_dict
+from quizapp.services.quiz_overrides import learner_rules
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,20 @@ def review_shown(rules: QuizRules, now: datetime, staff: bool = False) -> Review
     if staff:
         return ReviewShown()
     return ReviewShown(*(review_shows(rules, part, now) for part in REVIEW_PARTS))
+
+
+def learner_review_shown(
+    session: Session, lesson: Lesson, user_id: int, now: datetime, staff: bool = False
+) -> ReviewShown:
+    """review_shown under the learner's rules, their overrides read only when they can
+    change what is shown: staff see everything, and an override moves only the close
+    date, which only an "after_close" option reads (one query less per submission)."""
+    if staff:
+        return ReviewShown()
+    rules = lesson.quiz_rules
+    if "after_close" in rules.review.values():
+        rules = learner_rules(session, lesson, user_id)
+    return review_shown(rules, now)
 
 
 def shown_results(attempt: Attempt, shown: ReviewShown) -> list[AnswerResult]:

@@ -20,6 +20,7 @@ from quizapp.domain.quiz_layout import restore_response, selected_choice_positio
 from quizapp.domain.quiz_rules import accepts_answers, attempt_deadline
 from quizapp.models import Answer, AnswerChoice, Attempt, Course, Lesson
 from quizapp.services import course_statistics
+from quizapp.services.access import member_role
 from quizapp.services.attempt_results import graded_record
 from quizapp.services.question_store import question_dict
 from quizapp.services.quiz_overrides import learner_rules
@@ -185,14 +186,26 @@ def attempt_deadline_of(session: Session, attempt: Attempt) -> datetime | None:
     return attempt_deadline(rules, attempt.started_at)
 
 
-def attempt_lesson(session: Session, attempt: Attempt) -> Lesson:
-    """The attempt's lesson with its course, in one statement: a result names the course
-    (a lazy load of it was one more statement per submission)."""
-    return session.scalars(_LESSON_WITH_COURSE, {"lesson_id": attempt.lesson_id}).one()
+@dataclass(frozen=True)
+class AttemptLesson:
+    lesson: Lesson  # with its course loaded
+    # The attempt's learner's role in the course (None: no active membership), read along
+    # (access.member_role) for access.standing(..., role=...) without a query of its own.
+    learner_role: str | None
+
+
+def attempt_lesson(session: Session, attempt: Attempt) -> AttemptLesson:
+    """The attempt's lesson with its course and the learner's role there, in one
+    statement: a result names the course (a lazy load of it was one more statement per
+    submission) and is shown in full to the course's staff."""
+    lesson, role = session.execute(
+        _LESSON_WITH_COURSE, {"lesson_id": attempt.lesson_id, "user_id": attempt.user_id}
+    ).one()
+    return AttemptLesson(lesson, role)
 
 
 _LESSON_WITH_COURSE = (
-    sa.select(Lesson)
+    sa.select(Lesson, member_role(sa.bindparam("user_id"), Course.id))
     .join(Course, Course.id == Lesson.course_id)
     .options(contains_eager(Lesson.course))
     .where(Lesson.id == sa.bindparam("lesson_id"))

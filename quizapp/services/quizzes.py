@@ -103,39 +103,36 @@ _OPEN_ATTEMPT_ID = (
     )
     .scalar_subquery()
 )
-_OPEN_ATTEMPT_WITH_QUESTIONS = (
-    sa.select(Attempt, Answer, Question)
-    .outerjoin(Answer, Answer.attempt_id == Attempt.id)
-    .outerjoin(Question, Question.id == Answer.question_id)
-    .where(Attempt.id == _OPEN_ATTEMPT_ID)
-    .order_by(Answer.position)
-)
-_ATTEMPT = sa.select(Attempt).where(Attempt.id == sa.bindparam("attempt_id"))
-_ANSWERS_WITH_QUESTIONS = (
-    sa.select(Answer, Question)
-    .join(Question, Question.id == Answer.question_id)
-    .where(Answer.attempt_id == sa.bindparam("attempt_id"))
-    .order_by(Answer.position)
-)
 
 
-def _with_questions(session: Session, attempt: Attempt | None) -> Attempt | None:
-    """The attempt with its answers and their questions loaded, in one query whatever the
-    number of questions (the quiz page and grading read every one): a join instead of
-    selectinload's two, its loader machinery costing more than the rows on a quiz page.
-    Answers the session has already loaded are kept as they are."""
-    if attempt is None or "answers" not in sa.inspect(attempt).unloaded:
-        return attempt
-    rows = session.execute(_ANSWERS_WITH_QUESTIONS, {"attempt_id": attempt.id}).all()
-    return _keep_answers(attempt, rows)
+def _with_answers_and_questions(attempt_is) -> sa.Select:
+    """The attempt matching `attempt_is` with its answers and their questions, in one
+    statement whatever the number of questions (the quiz page and grading read every
+    one): a join instead of selectinload's two, its loader machinery costing more than
+    the rows on a quiz page."""
+    return (
+        sa.select(Attempt, Answer, Question)
+        .outerjoin(Answer, Answer.attempt_id == Attempt.id)
+        .outerjoin(Question, Question.id == Answer.question_id)
+        .where(attempt_is)
+        .order_by(Answer.position)
+    )
 
 
-def _keep_answers(attempt: Attempt, rows) -> Attempt:
-    """`attempt` with the (answer, question) rows read as its loaded answers, unless the
-    session had already loaded them."""
+_OPEN_ATTEMPT_WITH_QUESTIONS = _with_answers_and_questions(Attempt.id == _OPEN_ATTEMPT_ID)
+_ATTEMPT_WITH_QUESTIONS = _with_answers_and_questions(Attempt.id == sa.bindparam("attempt_id"))
+
+
+def _loaded_attempt(rows) -> Attempt | None:
+    """The attempt of _with_answers_and_questions' rows with them as its loaded answers,
+    unless the session had already loaded them (those are kept as they are)."""
+    if not rows:
+        return None
+    attempt = rows[0][0]
     if "answers" in sa.inspect(attempt).unloaded:
-        set_committed_value(attempt, "answers", [answer for answer, _question in rows])
-        for answer, question in rows:
+        answers = [(answer, question) for _attempt, answer, question in rows if answer is not None]
+        set_committed_value(attempt, "answers", [answer for answer, _question in answers])
+        for answer, question in answers:
             set_committed_value(answer, "question", question)
     return attempt
 
@@ -146,10 +143,7 @@ def open_attempt(session: Session, user_id: int, lesson_id: int) -> Attempt | No
     rows = session.execute(
         _OPEN_ATTEMPT_WITH_QUESTIONS, {"user_id": user_id, "lesson_id": lesson_id}
     ).all()
-    if not rows:
-        return None
-    answers = [(answer, question) for _attempt, answer, question in rows if answer is not None]
-    return _keep_answers(rows[0][0], answers)
+    return _loaded_attempt(rows)
 
 
 # What the quiz page shows of a question: question_dict's columns, and what identifies its
@@ -348,10 +342,12 @@ def _start(
 
 def attempt_for_user(session: Session, attempt_id: int, user_id: int, is_staff: bool = False):
     """The attempt when this user may see it (its owner, or staff); None otherwise."""
-    attempt = session.scalar(_ATTEMPT, {"attempt_id": attempt_id})
+    attempt = _loaded_attempt(
+        session.execute(_ATTEMPT_WITH_QUESTIONS, {"attempt_id": attempt_id}).all()
+    )
     if attempt is None or (attempt.user_id != user_id and not is_staff):
         return None
-    return _with_questions(session, attempt)
+    return attempt
 
 
 # The learner's submitted attempts at the lesson, previews left out.

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from quizapp.api.answer_schemas import RESPONSE_BY_TYPE
 from quizapp.domain.quiz_layout import matching_options
 from quizapp.extensions import db
-from quizapp.models import Answer, AnswerChoice, Attempt, Card, ReviewLog
+from quizapp.models import Answer, AnswerChoice, Attempt, Card, Lesson, QuizOverride, ReviewLog
 from quizapp.models.types import utcnow
 from quizapp.services.question_store import question_dict
 from tests.api.conftest import COURSE, LESSON, LESSON_PATH, all_right, wrong_response
@@ -352,3 +352,21 @@ def test_staff_starting_a_quiz_preview_it(staff_api):
     staff_api.post(f"/attempts/{started.get_json()['id']}/submit", json=BLANK)
     assert _count(ReviewLog) == 0
     assert db.session.scalar(sa.select(Attempt.preview)) is True
+
+
+def _closed_an_hour_ago_scores_after_close(learner_id: int, learner_closes) -> None:
+    lesson = db.session.scalar(sa.select(Lesson).where(Lesson.slug == LESSON))
+    lesson.quiz_closes = utcnow() - timedelta(hours=1)
+    lesson.quiz_review = {"score": "after_close"}
+    db.session.add(QuizOverride(lesson_id=lesson.id, user_id=learner_id, closes=learner_closes))
+    db.session.commit()
+
+
+def test_a_later_close_date_override_hides_the_submitted_score_until_it(learner_api):
+    _closed_an_hour_ago_scores_after_close(learner_api.user.id, utcnow() + timedelta(days=1))
+    attempt = learner_api.post(f"{LESSON_PATH}/attempts").get_json()
+    result = learner_api.post(f"/attempts/{attempt['id']}/submit", json=all_right(attempt))
+    assert result.status_code == 200, result.get_json()
+    assert (result.get_json()["score"], result.get_json()["shown"]["score"]) == (None, False)
+    again = learner_api.get(f"/attempts/{attempt['id']}").get_json()
+    assert again["shown"]["score"] is False
