@@ -9,6 +9,7 @@ from flask import Flask, g, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from quizapp.answering.fields import answer_text, cloze_prompt, render_inline
@@ -99,16 +100,46 @@ def _teaches() -> bool:
 
 
 def install_gettext(app: Flask) -> None:
-    """The templates' _() and ngettext() as Flask-Babel installs them, reading the catalog
-    through request_translations: Flask-Babel's own lookup walks the app context about ten
-    times per string, and a page has a few dozen strings."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: request_translations().ugettext(s),
-        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
-        newstyle=True,
-        pgettext=lambda c, s: request_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+    """The templates' _(), gettext() and ngettext() (pgettext, npgettext) as Jinja's i18n
+    extension installs them (newstyle: escaped when autoescaping, always %-formatted),
+    reading the catalog through request_translations, each one call: the extension's
+    wrappers go through three context calls per string (its `_` alias, its newstyle
+    wrapper, the callable) and Flask-Babel's lookup walks the app context about ten times,
+    on a few dozen strings a page."""
+
+    @pass_eval_context
+    def gettext(eval_ctx, string: str, /, **variables) -> str:
+        text = request_translations().ugettext(string)
+        return _formatted(eval_ctx, text, variables)
+
+    @pass_eval_context
+    def ngettext(eval_ctx, singular: str, plural: str, num: int, /, **variables) -> str:
+        variables.setdefault("num", num)
+        text = request_translations().ungettext(singular, plural, num)
+        return _formatted(eval_ctx, text, variables)
+
+    @pass_eval_context
+    def pgettext(eval_ctx, context: str, string: str, /, **variables) -> str:
+        variables.setdefault("context", context)
+        text = request_translations().upgettext(context, string)
+        return _formatted(eval_ctx, text, variables)
+
+    @pass_eval_context
+    def npgettext(eval_ctx, context: str, singular: str, plural: str, num: int, /, **variables):
+        variables.setdefault("context", context)
+        variables.setdefault("num", num)
+        text = request_translations().unpgettext(context, singular, plural, num)
+        return _formatted(eval_ctx, text, variables)
+
+    app.jinja_env.globals.update(
+        _=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext
     )
+
+
+def _formatted(eval_ctx, text: str, variables: dict) -> str:
+    # As Jinja's newstyle gettext: a catalog's text is markup (its variables are escaped
+    # by the % of Markup), and always a format string, even without variables.
+    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
 
 
 # Day labels of the dashboards' charts (26 on a learner's, the same days for everyone),
