@@ -5,10 +5,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.domain.questions.registry import QUESTION_TYPES
 from quizapp.models import Course, Lesson, Question
 from quizapp.services.access import member_role
+from quizapp.services.attached import Attached
 
 # The types a quiz asks and counts (services.quizzes.question_count): graded
 # automatically or by hand; descriptions are shown but not counted.
@@ -86,25 +88,32 @@ _LESSON_NUMBER = re.compile(r"[0-9]{1,9}")
 _COURSE_BY_SLUG = sa.select(Course).where(Course.slug == sa.bindparam("slug"))
 
 
-def _lesson_lookup(by_number: bool) -> sa.Select:
+def _lesson_lookup(by_number: bool, *columns) -> sa.Select:
+    """The lesson with its course, or these `columns` of the lesson joined to its course."""
     named = Lesson.slug == sa.bindparam("key")
     if by_number:
         named = sa.or_(named, Lesson.number == sa.bindparam("number"))
-    # The pages show the course too: fill it from the join instead of a second query.
+    if columns:
+        lookup = sa.select(*columns).join_from(Lesson, Course, Course.id == Lesson.course_id)
+    else:
+        # The pages show the course too: fill it from the join instead of a second query.
+        lookup = sa.select(Lesson).join(Course).options(contains_eager(Lesson.course))
     return (
-        sa.select(Lesson)
-        .join(Course)
-        .options(contains_eager(Lesson.course))
-        .where(Course.slug == sa.bindparam("course_slug"), named)
+        lookup.where(Course.slug == sa.bindparam("course_slug"), named)
         .order_by((Lesson.slug == sa.bindparam("key")).desc())
         .limit(1)
     )
 
 
 _LESSON_BY_KEY = {by_number: _lesson_lookup(by_number) for by_number in (False, True)}
-# The same with the member's role in the course (access.member_role) read along.
+# The same as Core columns (services.attached), with the member's role in the course
+# (access.member_role) read along.
+_LESSON = Attached(Lesson)
+_COURSE = Attached(Course)
 _LESSON_AND_ROLE_BY_KEY = {
-    by_number: _lesson_lookup(by_number).add_columns(member_role(sa.bindparam("member_id")))
+    by_number: _lesson_lookup(
+        by_number, *_LESSON.columns, *_COURSE.columns, member_role(sa.bindparam("member_id"))
+    )
     for by_number in (False, True)
 }
 
@@ -132,12 +141,23 @@ def find_lesson_and_role(
     session: Session, course_slug: str, lesson_key: str, user_id: int
 ) -> tuple[Lesson | None, str | None]:
     """find_lesson, and the user's role in its course (None: not a member) read along in
-    the same statement: every lesson page checks the caller's standing (auth.access)."""
+    the same statement: every lesson page checks the caller's standing (auth.access)
+    first, before anything is pending, so its row is read without the ORM (services.
+    attached) and becomes the lesson with its course."""
     by_number, parameters = _lesson_parameters(course_slug, lesson_key)
-    row = session.execute(
-        _LESSON_AND_ROLE_BY_KEY[by_number], parameters | {"member_id": user_id}
-    ).first()
-    return (row[0], row[1]) if row is not None else (None, None)
+    row = (
+        session.connection()
+        .execute(_LESSON_AND_ROLE_BY_KEY[by_number], parameters | {"member_id": user_id})
+        .first()
+    )
+    if row is None:
+        return None, None
+    lesson = _LESSON(session, row[:_LESSON_COLUMNS])
+    set_committed_value(lesson, "course", _COURSE(session, row[_LESSON_COLUMNS:-1]))
+    return lesson, row[-1]
+
+
+_LESSON_COLUMNS = len(_LESSON.columns)
 
 
 def lesson_summaries(session: Session, course: Course) -> list[LessonSummary]:

@@ -488,8 +488,10 @@ def learner_lesson(
     session: Session, user_id: int, lesson: Lesson, seen_at: datetime
 ) -> LearnerLesson:
     """quiz_overrides.learner_rules, lesson_history(seen_at=…) and question_count of the
-    learner and lesson, in one statement."""
-    rows = session.execute(_LEARNER_LESSON, {"user_id": user_id, "lesson_id": lesson.id}).all()
+    learner and lesson, in one statement: a Core read (the lesson page and the quiz's
+    start page, before anything is pending), without the ORM's execution of it."""
+    parameters = {"user_id": user_id, "lesson_id": lesson.id}
+    rows = session.connection().execute(_LEARNER_LESSON, parameters).all()
     parts: dict[str, list] = {"questions": [], "attempt": [], "override": []}
     for row in rows:
         parts[row.part].append(row)
