@@ -119,8 +119,12 @@ _LESSON_COLUMNS = (Lesson.id, Lesson.number, Lesson.slug, Lesson.title)
 _COURSE_COLUMNS = (Course.slug, Course.title)
 
 
+# Constants written into the SQL rather than bound: the statement stays short (below).
+_ZERO, _ONE = sa.literal_column("0", sa.Integer), sa.literal_column("1", sa.Integer)
+
+
 def _is_new():
-    return sa.and_(Card.reps == 0, Card.last_review.is_(None))
+    return sa.and_(Card.reps == _ZERO, Card.last_review.is_(None))
 
 
 def _due(scoped: bool) -> list:
@@ -151,7 +155,7 @@ def _introduced_today() -> sa.ScalarSelect:
         sa.select(ReviewLog.card_id)
         .where(
             ReviewLog.user_id == sa.bindparam("user_id"),
-            ReviewLog.source == "review",
+            ReviewLog.source == sa.literal_column("'review'"),
             ReviewLog.reviewed_at >= sa.bindparam("day_start", type_=ReviewLog.reviewed_at.type),
             ~sa.exists().where(
                 earlier.card_id == ReviewLog.card_id, earlier.reviewed_at < ReviewLog.reviewed_at
@@ -171,9 +175,9 @@ def introduced_since(session: Session, user_id: int, day_start: datetime) -> int
 
 
 def _figures(scoped: bool) -> sa.CTE:
-    """The learner's figures, one row: the counts of due reviews and due new cards, the
-    daily new-card limit, the new cards introduced since :day_start and the review
-    settings."""
+    """The learner's figures, one row: the counts of due reviews and due new cards,
+    today's allowance of new cards (the daily limit less the cards introduced since
+    :day_start, negative when the limit was lowered after them) and the review settings."""
     own = (
         sa.select(MemoryParameters.parameters)
         .where(MemoryParameters.user_id == sa.bindparam("user_id"))
@@ -181,10 +185,9 @@ def _figures(scoped: bool) -> sa.CTE:
     )
     return (
         sa.select(
-            sa.func.count(sa.case((~_is_new(), 1))).label("review_count"),
-            sa.func.count(sa.case((_is_new(), 1))).label("new_available"),
-            _user_column(User.daily_new_limit).label("daily_limit"),
-            _introduced_today().label("introduced"),
+            sa.func.count(sa.case((~_is_new(), _ONE))).label("review_count"),
+            sa.func.count(sa.case((_is_new(), _ONE))).label("new_available"),
+            (_user_column(User.daily_new_limit) - _introduced_today()).label("allowance"),
             _user_column(User.desired_retention).label("retention"),
             _user_column(User.leech_threshold).label("leech_threshold"),
             own.label("own_parameters"),
@@ -196,27 +199,12 @@ def _figures(scoped: bool) -> sa.CTE:
     )
 
 
-def _cards(scoped: bool, new: bool, limit) -> sa.Select:
-    """The due reviews (or, with `new`, new cards) in order, at most `limit` of them,
-    each with a last `new` column saying which they are."""
-    course_parameters = (
-        sa.select(MemoryParameters.parameters)
-        .where(MemoryParameters.course_id == Question.course_id)
-        .scalar_subquery()
-    )
+def _picked(scoped: bool, new: bool, limit) -> sa.Select:
+    """The ids of the due reviews (or, with `new`, new cards) in order, at most `limit`
+    of them, each with a `new` column saying which they are."""
     return (
-        sa.select(
-            *_CARD_COLUMNS,
-            *_QUESTION_COLUMNS,
-            *_LESSON_COLUMNS,
-            *_COURSE_COLUMNS,
-            course_parameters,
-            sa.literal(1 if new else 0, sa.Integer).label("new"),
-        )
-        .select_from(Card)
+        sa.select(Card.id, (_ONE if new else _ZERO).label("new"))
         .join(Question, Question.id == Card.question_id)
-        .join(Lesson, Lesson.id == Question.lesson_id)
-        .join(Course, Course.id == Lesson.course_id)
         .where(*_due(scoped), _is_new() if new else ~_is_new())
         .order_by(Card.due, Card.id)
         .limit(limit)
@@ -227,23 +215,47 @@ def _cards(scoped: bool, new: bool, limit) -> sa.Select:
 def _queue_statement(scoped: bool) -> sa.Select:
     """The figures' row joined to the first :limit due reviews, then the first new cards
     in the room they leave, within today's allowance (the daily limit less the cards
-    introduced today): one statement. Each part keeps its own order and limit inside its
-    subquery; the new cards' limit is read from the figures (never negative, which
-    SQLite would take as no limit). With no card due, one row of figures and NULLs."""
+    introduced today): one statement. Each part picks its card ids in its own order and
+    limit inside its subquery (the new cards' limit read from the figures, never
+    negative, which SQLite would take as no limit); the cards' columns, questions,
+    lessons and courses are joined to the ids once. With no card due, one row of
+    figures and NULLs. Narrow parts keep the statement under psycopg's 4096 characters,
+    beyond which it parses the statement again on every execution."""
     figures = _figures(scoped)
     limit = sa.bindparam("limit", type_=sa.Integer)
-    reviews = sa.case((figures.c.review_count < limit, figures.c.review_count), else_=limit)
-    room = limit - reviews
-    allowance = sa.func.coalesce(figures.c.daily_limit, 0) - figures.c.introduced
+    allowance, room = figures.c.allowance, limit - figures.c.review_count
     new_limit = sa.select(
-        sa.case((allowance <= 0, 0), (allowance < room, allowance), else_=room)
+        sa.case(
+            (allowance <= _ZERO, _ZERO),
+            (allowance < room, allowance),
+            (room > _ZERO, room),
+            else_=_ZERO,
+        )
     ).scalar_subquery()
-    parts = [_cards(scoped, False, limit).subquery(), _cards(scoped, True, new_limit).subquery()]
-    both = sa.union_all(*(sa.select(part) for part in parts)).subquery()
+    parts = [_picked(scoped, False, limit).subquery(), _picked(scoped, True, new_limit).subquery()]
+    picked = sa.union_all(*(sa.select(part) for part in parts)).subquery("picked")
+    course_parameters = (
+        sa.select(MemoryParameters.parameters)
+        .where(MemoryParameters.course_id == Question.course_id)
+        .scalar_subquery()
+    )
+    cards = (
+        picked.join(Card, Card.id == picked.c.id)
+        .join(Question, Question.id == Card.question_id)
+        .join(Lesson, Lesson.id == Question.lesson_id)
+        .join(Course, Course.id == Lesson.course_id)
+    )
     return (
-        sa.select(figures, both)
-        .select_from(figures.outerjoin(both, sa.true()))
-        .order_by(both.c.new, both.c.due, both.c.id)
+        sa.select(
+            figures,
+            *_CARD_COLUMNS,
+            *_QUESTION_COLUMNS,
+            *_LESSON_COLUMNS,
+            *_COURSE_COLUMNS,
+            course_parameters,
+        )
+        .select_from(figures.outerjoin(cards, sa.true()))
+        .order_by(picked.c.new, Card.due, Card.id)
     )
 
 
@@ -271,19 +283,14 @@ def queue(
     if session.autoflush:
         session.flush()
     rows = session.connection().execute(_queue_statement(lesson_ids is not None), params).all()
-    reviews, new, daily_limit, introduced, retention, threshold, own = rows[0][:_FIGURES]
+    reviews, new, allowance, retention, threshold, own = rows[0][:_FIGURES]
     figures = LearnerFigures(
-        int(reviews or 0),
-        int(new or 0),
-        max(0, (daily_limit or 0) - int(introduced or 0)),
-        retention,
-        threshold,
-        own,
+        int(reviews or 0), int(new or 0), max(0, int(allowance or 0)), retention, threshold, own
     )
     return figures, [_queued(row[_FIGURES:]) for row in rows if row[_FIGURES] is not None]
 
 
-_FIGURES = 7  # the figures' columns, ahead of each card's
+_FIGURES = 6  # the figures' columns, ahead of each card's
 _CARDS, _QUESTIONS, _LESSONS = len(_CARD_COLUMNS), len(_QUESTION_COLUMNS), len(_LESSON_COLUMNS)
 
 

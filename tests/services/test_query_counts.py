@@ -513,3 +513,16 @@ def test_a_card_the_session_holds_shows_its_quiz_review(lesson, make_user):
         reviewed.due,
         NOW,
     )
+
+
+def test_the_due_queue_statement_is_short_enough_for_psycopgs_cache():
+    """psycopg converts a statement's placeholders again on every execution beyond 4096
+    characters (it keeps the shorter ones): the whole queue's statement stays under it."""
+    from psycopg import _queries
+    from sqlalchemy.dialects.postgresql import psycopg as pg_dialect
+
+    from quizapp.services.due_cards import _queue_statement
+
+    compiled = _queue_statement(False).compile(dialect=pg_dialect.dialect())
+    assert len(str(compiled)) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+    assert len(compiled.params) <= _queries.MAX_CACHED_STATEMENT_PARAMS
