@@ -5,8 +5,10 @@ question type is answered the same way everywhere; swapping the builders touches
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, get_template_attribute
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import Field
 
 from quizapp.answering import fields as question_fields
@@ -43,6 +45,28 @@ def _make_answer_form_class(question: dict[str, Any], layout: list) -> type:
 def answer_fields(form: FlaskForm, question: dict[str, Any], layout: list) -> list[Field]:
     names = FIELD_BUILDERS[question["type"]].field_names(PREFIX, question, layout)
     return [form[name] for name in names]
+
+
+def shown_fields_html(question: dict[str, Any], layout: list) -> Markup:
+    """The HTML of a card's answer fields as a GET shows them (empty), kept per worker by
+    what it is made from (answering.fields.shown_fields: the question as the card shows
+    it, the layout, the language): the form is built only for HTML not kept yet."""
+    key = (AnswerForm, repr(question), repr(layout), str(get_locale()))
+
+    def render() -> str:
+        form = build_answer_form(question, layout, formdata=None)
+        return _fields_macro()({"fields": answer_fields(form, question, layout)})
+
+    return question_fields.shown_fields(key, {}, render)
+
+
+def bound_fields_html(form: FlaskForm, question: dict[str, Any], layout: list) -> Markup:
+    """The HTML of a posted form's fields (what was sent, with its errors)."""
+    return Markup(_fields_macro()({"fields": answer_fields(form, question, layout)}))  # noqa: S704
+
+
+def _fields_macro():
+    return get_template_attribute("_question_fields.html", "answer_fields")
 
 
 def read_response(form: FlaskForm, question: dict[str, Any], layout: list) -> Any:

@@ -138,18 +138,15 @@ def queue():
             format_datetime=format_datetime,
         )
     item = found.current
-    form, fields = None, []
+    fields_html = None
     if is_gradable(item.question["type"]):
         layout = answer_parsing.answer_layout(item.question, item.card.id, item.card.reps)
-        form = answer_parsing.build_answer_form(item.question, layout, formdata=None)
-        form.reps.data = item.card.reps
-        fields = answer_parsing.answer_fields(form, item.question, layout)
+        fields_html = answer_parsing.shown_fields_html(item.question, layout)
     return render_template(
         "review/card.html",
         queue=found,
         item=item,
-        form=form,
-        fields=fields,
+        fields_html=fields_html,
         scope=scope,
         scope_args=_scope_args(),
     )
@@ -173,13 +170,11 @@ def answer(card_id: int):
         found = review_queue.review_queue(db.session, current_user.id, moment, _scope(), limit=1)
         previews = review_queue.rating_previews(db.session, card, moment)
         item = review_queue.ReviewItem(card, question, previews)
-        fields = answer_parsing.answer_fields(form, question, layout)
         return render_template(
             "review/card.html",
             queue=found,
             item=item,
-            form=form,
-            fields=fields,
+            fields_html=answer_parsing.bound_fields_html(form, question, layout),
             scope=_scope(),
             scope_args=_scope_args(),
         )

@@ -3,6 +3,9 @@ the question as the card shows it and its layout: the same card shown again reus
 class, and an edit of the question made since is shown (and graded) at once."""
 
 import copy
+import re
+
+import pytest
 
 from quizapp.extensions import db
 from quizapp.review import answer_parsing
@@ -55,3 +58,37 @@ def test_a_question_edited_since_the_card_was_shown_shows_its_new_choices(client
     assert "invalid-feedback" not in page_of(response)
     assert len(review_logs()) == 1
     assert "Una opción reescrita" not in before
+
+
+_CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+')
+
+
+@pytest.mark.parametrize("external_id", ["l1-q1", "l1-matching", "l1-cloze", "l1-short_answer"])
+def test_a_card_shown_again_builds_no_form_and_shows_the_fields_a_form_renders(
+    app,
+    client,
+    learner,  # noqa: F811
+    monkeypatch,
+    external_id,
+):
+    """The GET's answer fields are kept by the question, layout and language: shown again,
+    the page builds no form, and its fields are the ones a form built afresh renders."""
+    card = objective_card(learner, external_id)
+    client.get("/")  # the login's flashed message shown
+    first = page_of(client.get("/review"))
+    built = []
+    build = answer_parsing.build_answer_form
+    monkeypatch.setattr(
+        answer_parsing, "build_answer_form", lambda *a, **kw: built.append(a) or build(*a, **kw)
+    )
+    again = page_of(client.get("/review"))
+    assert built == []
+    assert _CSRF_VALUE.sub(r"\1", again) == _CSRF_VALUE.sub(r"\1", first)
+    shown = question_dict(card.question)
+    language = re.search(r'<html lang="(\w+)"', again).group(1)
+    with app.test_request_context(headers={"Accept-Language": language}):
+        layout = answer_parsing.answer_layout(shown, card.id, card.reps)
+        form = build(shown, layout, formdata=None)
+        fields = str(answer_parsing.bound_fields_html(form, shown, layout))
+    assert 'name="answer' in fields
+    assert fields in again
