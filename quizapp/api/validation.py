@@ -3,8 +3,11 @@ and ApiError, the one way a view answers with a JSON error."""
 
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
+import fastjsonschema
+from fastjsonschema import JsonSchemaException
 from flask import request
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
@@ -41,13 +44,63 @@ class ApiError(Exception):
 
 
 _VALIDATORS: dict[int, Draft202012Validator] = {}
+_CHECKS: dict[int, Callable[[Any], Any]] = {}
 
 
 def _validator(schema: dict[str, Any]) -> Draft202012Validator:
+    """jsonschema's validator of `schema`: the reference, which words the errors."""
     key = id(schema)
     if key not in _VALIDATORS:
         _VALIDATORS[key] = Draft202012Validator(_checked_here(schema))
     return _VALIDATORS[key]
+
+
+def _check(schema: dict[str, Any]) -> Callable[[Any], Any] | None:
+    """`schema` compiled to Python by fastjsonschema (a tenth of jsonschema's time on a
+    submission's body), for the valid requests: no defaults filled in, formats not
+    asserted (as jsonschema without a format checker), no messages built. None for a
+    schema using a draft 2020-12 keyword it does not know (jsonschema alone checks it)."""
+    key = id(schema)
+    if key not in _CHECKS:
+        draft7 = _as_draft7(_checked_here(schema))
+        _CHECKS[key] = draft7 and fastjsonschema.compile(
+            draft7, use_default=False, use_formats=False, detailed_exceptions=False
+        )
+    return _CHECKS[key]
+
+
+# Draft 2020-12 keywords that fastjsonschema (drafts 4 to 7) would silently ignore.
+_NOT_IN_DRAFT7 = {
+    "prefixItems",
+    "dependentSchemas",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "minContains",
+    "maxContains",
+    "$defs",
+    "$anchor",
+    "$dynamicRef",
+    "$dynamicAnchor",
+}
+
+
+def _as_draft7(schema: Any) -> Any:
+    """`schema` in draft 7's words (`dependentRequired` is draft 7's `dependencies` of
+    lists), or None when it uses a keyword draft 7 lacks."""
+    if isinstance(schema, list):
+        items = [_as_draft7(item) for item in schema]
+        return None if any(item is None for item in items) else items
+    if not isinstance(schema, dict):
+        return schema
+    if _NOT_IN_DRAFT7 & schema.keys():
+        return None
+    out = {}
+    for key, value in schema.items():
+        converted = _as_draft7(value)
+        if converted is None and value is not None:
+            return None
+        out["dependencies" if key == "dependentRequired" else key] = converted
+    return out
 
 
 def _checked_here(schema: Any) -> Any:
@@ -70,7 +123,16 @@ def _where(path) -> str:
 
 
 def validate(value: Any, schema: dict[str, Any], what: str = "body") -> None:
-    """Raises a 422 ApiError naming the first (most relevant) schema violation."""
+    """Raises a 422 ApiError naming the first (most relevant) schema violation. What the
+    compiled check passes is valid; what it refuses is decided, and worded, by jsonschema
+    (which is also the judge where the two could differ)."""
+    check = _check(schema)
+    if check is not None:
+        try:
+            check(value)
+            return
+        except JsonSchemaException:
+            pass
     error = best_match(_validator(schema).iter_errors(value))
     if error is not None:
         where = _where(error.absolute_path) if error.absolute_path else what
