@@ -52,13 +52,19 @@ def database_uri(tmp_path_factory) -> str:
 
 
 def _empty_all_tables() -> None:
-    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    """Every table emptied (children first) and, on PostgreSQL, every id sequence back at 1,
+    as TRUNCATE … RESTART IDENTITY would leave them. A TRUNCATE gives each of the tables a
+    new file: 0.1-0.3 s after every test, a third of the PostgreSQL pass; deleting the few
+    rows a test wrote takes milliseconds."""
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
+        db.session.execute(
+            sa.text(
+                "SELECT setval(oid::regclass, 1, false) FROM pg_class "
+                "WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace"
+            )
+        )
     db.session.commit()
 
 
