@@ -1,7 +1,18 @@
-"""Engine tuning per database: SQLite gets WAL, a busy timeout, reads outside a transaction
-and IMMEDIATE transactions for writes; PostgreSQL serves reads outside a transaction and
-checks a pooled connection before handing it out (a pre-ping that asks the server only
-when the server has spoken first)."""
+"""Engine tuning per database: SQLite gets WAL, a busy timeout, and a write lock taken only
+for a transaction's writes; PostgreSQL serves reads outside a transaction and checks a
+pooled connection before handing it out (a pre-ping that asks the server only when the
+server has spoken first).
+
+The transaction rule, the same on both databases: a request's reads see the last
+committed rows, statement by statement (PostgreSQL's READ COMMITTED; on SQLite each read
+before the transaction's first write runs outside a transaction, in WAL mode against its
+own snapshot). On SQLite the first INSERT/UPDATE/DELETE (or SAVEPOINT, or SELECT … FOR
+UPDATE) begins the transaction IMMEDIATE, so only the writes and the commit hold the
+database's one write lock, and what runs after it in the transaction sees every other
+writer's committed rows. A decision read before the first write must therefore be
+re-checked by the write itself, as on PostgreSQL: a conditional UPDATE (a submission's
+claim, a rating's expected `reps`), a unique index (one open attempt, one email), or
+`with_for_update()` (which on SQLite takes the write lock for the read)."""
 
 import select
 import sqlite3
@@ -27,10 +38,9 @@ def reads_only() -> bool:
 @contextmanager
 def reading_first() -> Iterator[None]:
     """For a POST whose slow first part only reads (a password check before a login or a
-    token): a transaction begun inside reads as a GET does (no IMMEDIATE BEGIN), so the
-    hash runs without holding SQLite's write lock, which every other writer would queue
-    behind. The block must end its transaction (commit) before the request goes on to
-    write."""
+    token): inside, the request reads as a GET does (on PostgreSQL in autocommit, no BEGIN
+    and ROLLBACK), and a write there (a password hash upgraded) commits by itself. The
+    block must end its transaction (commit) before the request goes on to write."""
     g.reading_first = True
     try:
         yield
@@ -50,8 +60,8 @@ def _tune_sqlite(engine: sa.Engine, busy_timeout_seconds: float) -> None:
     def _on_connect(dbapi_connection, _record):
         if not isinstance(dbapi_connection, sqlite3.Connection):
             return
-        # Let SQLAlchemy's "begin" event decide how transactions start (pysqlite would
-        # otherwise emit a deferred BEGIN of its own).
+        # The first write begins the transaction (below); pysqlite would otherwise emit
+        # a deferred BEGIN of its own before it.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_seconds * 1000)}")
@@ -60,18 +70,32 @@ def _tune_sqlite(engine: sa.Engine, busy_timeout_seconds: float) -> None:
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        # A read (GET/HEAD) begins no transaction: each statement reads its own snapshot
-        # (as on PostgreSQL, whose READ COMMITTED takes one per statement), which in WAL
-        # mode waits for no one, even while a long import holds the write lock, and the
-        # request pays no BEGIN and ROLLBACK. A transaction that may write begins
-        # IMMEDIATE: a deferred one that reads and then writes fails at once with
-        # "database is locked" when another writer got there first (its snapshot is
-        # stale, so waiting cannot help); IMMEDIATE takes the write lock up front and
-        # waits for it (busy_timeout).
-        if not reads_only():
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _lock_at_the_first_write(_conn, cursor, statement, _params, context, _many):
+        # SQLAlchemy's "begin" emits nothing (isolation_level None above), so until the
+        # first write every statement reads its own snapshot: in WAL mode it waits for
+        # no one, and the request's reads, templates and grading run without the write
+        # lock, which every other writer would queue behind in the busy handler (it
+        # sleeps and polls). The first write begins IMMEDIATE: a deferred transaction
+        # that reads and then writes fails at once with "database is locked" when
+        # another writer got there first (its snapshot is stale, waiting cannot help);
+        # IMMEDIATE takes the lock and waits for it (busy_timeout), and reads the
+        # latest rows from then on. A GET never writes (each statement then commits).
+        if cursor.connection.in_transaction or _only_reads(statement, context) or reads_only():
+            return
+        cursor.execute("BEGIN IMMEDIATE")
+
+
+def _only_reads(statement: str, context) -> bool:
+    """A SELECT (or a WITH … SELECT) that is not FOR UPDATE. Anything else, known or not
+    (INSERT, UPDATE, DELETE, SAVEPOINT, PRAGMA, DDL), runs inside the write transaction:
+    outside one it would commit at once and no rollback could undo it."""
+    head = statement.lstrip()[:6].upper()
+    compiled = getattr(context, "compiled", None)
+    if compiled is None:
+        return head == "SELECT"
+    selects = head == "SELECT" or (head.startswith("WITH") and compiled.statement.is_select)
+    return selects and getattr(compiled.statement, "_for_update_arg", None) is None
 
 
 def _tune_postgresql(engine: sa.Engine) -> None:

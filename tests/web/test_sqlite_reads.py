@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import request
+from flask import has_request_context, request
 from flask_migrate import upgrade
 
 from quizapp import create_app
@@ -73,28 +73,62 @@ def test_reads_do_not_wait_for_a_long_write_transaction(sqlite_app):
     assert max(timings.values()) < BUSY_TIMEOUT / 2, timings
 
 
-def test_a_read_begins_no_transaction_and_a_write_an_immediate_one(sqlite_app):
-    app, _path, token = sqlite_app
-    begun: list[tuple[str, str]] = []
+@pytest.fixture
+def traced(sqlite_app):
+    """Every statement SQLite runs (BEGIN and COMMIT included), with the request's method,
+    from connections opened from now on."""
+    app, _path, _token = sqlite_app
+    statements: list[tuple[str, str]] = []
 
-    def record(_conn, _cursor, statement, _params, _context, _many):
-        if statement.upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")) and request:
-            begun.append((request.method, statement.upper()))
+    def trace(sql: str) -> None:
+        method = request.method if has_request_context() else ""
+        statements.append((method, " ".join(sql.split()).upper()))
+
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.set_trace_callback(trace)
 
     with app.app_context():
         engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        client = app.test_client()
-        for read in READS:
-            response = client.get(read, headers={"Authorization": f"Bearer {token}"})
-            assert response.status_code == 200
-        assert begun == []
-        credentials = {"email": "reader@example.org", "password": "correct-horse-battery"}
-        assert client.post("/api/v1/tokens", json=credentials).status_code == 201
-        assert ("POST", "BEGIN IMMEDIATE") in begun
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
+        engine.dispose()
+    sa.event.listen(engine, "connect", on_connect)
+    yield statements
+    sa.event.remove(engine, "connect", on_connect)
+
+
+def _first_words(statements: list[tuple[str, str]]) -> list[str]:
+    return [sql.split()[0] for _method, sql in statements]
+
+
+def test_a_read_begins_no_transaction(sqlite_app, traced):
+    app, _path, token = sqlite_app
+    client = app.test_client()
+    for read in READS:
+        response = client.get(read, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200
+    assert traced
+    assert {word for word in _first_words(traced)} <= {"SELECT", "PRAGMA"}, traced
+
+
+def test_a_post_reads_outside_a_transaction_and_locks_at_its_first_write(sqlite_app, traced):
+    app, _path, token = sqlite_app
+    client = app.test_client()
+    started = client.post(
+        "/api/v1/courses/curso-flask/lessons/clase-3-que-es-flask/attempts",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert started.status_code == 201, started.get_data(as_text=True)
+    words = _first_words(traced)
+    # The start joins the public course, commits, then starts the attempt and commits.
+    # Each transaction reads first (the token, the membership, the open attempt, the
+    # questions, the rules) outside the write lock, which is taken just before its first
+    # write, never for the reads.
+    assert words.count("BEGIN") == words.count("COMMIT") >= 2, words
+    transaction_start = 0
+    for begin in (i for i, word in enumerate(words) if word == "BEGIN"):
+        assert traced[begin][1] == "BEGIN IMMEDIATE"
+        assert set(words[transaction_start:begin]) <= {"SELECT"}, words
+        assert words[begin + 1] in {"SAVEPOINT", "INSERT", "UPDATE", "DELETE"}, words
+        transaction_start = words.index("COMMIT", begin) + 1
 
 
 @pytest.mark.parametrize("via", ["token", "login form"])
