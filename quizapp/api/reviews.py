@@ -40,19 +40,25 @@ def review_due(query: dict):
         if scope is None:
             raise ApiError(404, "not_found", "No such course or lesson.")
     found = review_queue.review_queue(
-        db.session, current_api_user().id, clock.now(), scope, limit=query["limit"]
+        db.session,
+        current_api_user().id,
+        clock.now(),
+        scope,
+        limit=query["limit"],
+        with_current=False,  # the list has no rating buttons to preview
     )
+    key = current_app.secret_key  # read once, not through the app proxy per card
     return {
         "review_count": found.review_count,
         "new_count": found.new_count,
         "total": found.total,
-        "cards": [_due_card(card) for card in found.cards],
+        "cards": [_due_card(card, key) for card in found.cards],
     }
 
 
-def _due_card(card) -> dict:
+def _due_card(card, key: str | bytes) -> dict:
     question = card_question(card)  # once: the layout and the serialiser both read it
-    layout = review_layout(question, card.id, card.reps, current_app.secret_key)
+    layout = review_layout(question, card.id, card.reps, key)
     return answer_serializers.due_card(card, layout, question)
 
 

@@ -234,10 +234,12 @@ def review_queue(
     scope: ReviewScope | None = None,
     *,
     limit: int = 20,
+    with_current: bool = True,
 ) -> ReviewQueue:
     """Due cards, most overdue first, then today's allowance of new cards (oldest first).
 
-    Retired questions leave the queue. The first card comes with its rating previews.
+    Retired questions leave the queue. The first card comes with its rating previews
+    (`current`; not with `with_current=False`, for a list that shows no buttons).
     One statement whatever the queue's size (services.due_cards); the cards are plain
     read objects (QueuedCard) with their questions, lessons and courses."""
     lesson_ids = scope.lesson_ids if scope is not None else None
@@ -246,7 +248,7 @@ def review_queue(
     )
     new_count = min(figures.new_available, figures.new_allowance)
     current = None
-    if cards:
+    if cards and with_current:
         first = cards[0]
         schedule = _schedule(
             figures.retention,

@@ -228,6 +228,9 @@ def test_the_queue_lists_up_to_its_limit_the_reviews_then_the_new_cards_in_order
         queue = review_queue.review_queue(db.session, learner.id, NOW, limit=limit)
         assert [card.id for card in queue.cards] == (reviews + new)[:limit], limit
         assert (queue.review_count, queue.new_count) == (3, 3)
+        assert queue.current.card.id == reviews[0]
+    listed = review_queue.review_queue(db.session, learner.id, NOW, with_current=False)
+    assert (listed.cards, listed.current) == (full.cards, None)  # the API's list: no previews
     scope = review_queue.find_scope(db.session, COURSE, lesson(1).slug)
     scoped = review_queue.review_queue(db.session, learner.id, NOW, scope, limit=4)
     in_lesson = [card.id for card in full.cards if card.question.lesson.id == lesson(1).id]
