@@ -24,8 +24,8 @@ class QuizApp(Flask):
     AdminShutdown from pg_terminate_backend), which rolls its transaction back even when
     the COMMIT was what failed. A COMMIT whose answer was merely lost with the connection
     may have been applied: that view is not run again and the error handler answers 503.
-    Views that commit twice (the quiz page starts an attempt, API authentication stamps
-    "last used") are idempotent up to each commit, so a retry after the first is safe.
+    Views that commit twice (the quiz page starts an attempt) are idempotent up to each
+    commit, so a retry after the first is safe.
     A restart can drop the retry's connection too (a failover, or a slow request meeting
     a second kill), so a view runs up to VIEW_RUNS times."""
 

@@ -240,23 +240,23 @@ def list_api_tokens(session: Session, user: User) -> list[ApiToken]:
     )
 
 
-def user_for_api_token(
-    session: Session, token: str, now: datetime, record_use: bool = True
-) -> User | None:
-    """The token's active user. `record_use` stamps its last use; read-only requests pass
-    False, since a GET never writes."""
-    found = session.execute(_TOKEN_AND_USER, {"token_hash": hash_token(token)}).first()
-    if found is None:
+def token_and_user(session: Session, token_hash: str) -> tuple[ApiToken, User] | None:
+    """The live token with that SHA-256 (`hash_token`) and its active user, in one
+    statement; None when there is none."""
+    found = session.execute(_TOKEN_AND_USER, {"token_hash": token_hash}).first()
+    if found is None or not found[1].active:
         return None
-    api_token, user = found
-    if not user.active:
-        return None
-    # "Last used" to the minute is enough, and it spares a write on most API calls.
-    if record_use and (
-        api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_PRECISION
-    ):
-        api_token.last_used_at = now
-    return user
+    return found[0], found[1]
+
+
+def last_use_due(api_token: ApiToken, now: datetime) -> bool:
+    """Whether the token's "last used" is stale: to the minute is enough, so most API
+    calls leave it as it is."""
+    return api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_PRECISION
+
+
+def record_last_use(session: Session, token_id: int, now: datetime) -> None:
+    session.execute(_LAST_USED, {"token_id": token_id, "now": now})
 
 
 # Every API request reads it: the live token and its user in one statement, built once.
@@ -264,6 +264,13 @@ _TOKEN_AND_USER = (
     sa.select(ApiToken, User)
     .join(User, User.id == ApiToken.user_id)
     .where(ApiToken.token_hash == sa.bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+)
+# A Core UPDATE of the table: the token object read with the user is left as it is.
+_TOKENS = ApiToken.__table__
+_LAST_USED = (
+    sa.update(_TOKENS)
+    .where(_TOKENS.c.id == sa.bindparam("token_id"))
+    .values(last_used_at=sa.bindparam("now"))
 )
 
 

@@ -262,7 +262,7 @@ def _study_half(user) -> None:
 
 # The due queue's statement (services.due_cards.queue): the learner's figures joined to the
 # due reviews and the new cards after them; plus the API token with its user (one
-# statement, accounts.user_for_api_token), or the page's user. 3 each on main.
+# statement, accounts.token_and_user), or the page's user. 3 each on main.
 DUE_QUEUE_API_BUDGET = 2
 # The page shows one card: when a review is due, no new cards are read.
 REVIEW_PAGE_BUDGET = 2
