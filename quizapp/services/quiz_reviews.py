@@ -7,7 +7,6 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 
 from quizapp.domain.scheduling import as_utc
 from quizapp.models import Card
@@ -120,11 +119,14 @@ def _apply_quiz_reviews(
 
 def _sync_loaded_cards(session: Session, cards) -> None:
     """A Card the session already holds (none in a submission) shows the columns written,
-    as session.refresh would read them back, without a statement."""
-    if not session.identity_map:
+    as session.refresh would read them back, without a statement. One pass over the
+    session's objects (a submission holds a score of them), not a lookup per card."""
+    # By identity key (class, primary key, token): reading an expired object's id would load it.
+    loaded = {key[1][0]: obj for key, obj in session.identity_map.items() if key[0] is Card}
+    if not loaded:
         return
     for card in cards:
-        loaded = session.identity_map.get(identity_key(Card, card.id))
-        if loaded is not None:
+        held = loaded.get(card.id)
+        if held is not None:
             for name in QuizCard.__slots__:
-                set_committed_value(loaded, name, getattr(card, name))
+                set_committed_value(held, name, getattr(card, name))
