@@ -226,6 +226,8 @@ def save_answers(
         raise AnswersClosed("submitted")
     if not accepts_answers(attempt_deadline_of(session, attempt), now, grace):
         raise AnswersClosed("deadline_passed")
+    if _submitted_meanwhile(session, attempt):
+        raise AnswersClosed("submitted")
     by_id = {answer.id: answer for answer in attempt.answers}
     saved = []
     for answer_id, response in responses.items():
@@ -238,6 +240,22 @@ def save_answers(
         saved.append(answer_id)
     session.flush()
     return saved
+
+
+_SUBMITTED_AT_LOCKED = (
+    sa.select(Attempt.submitted_at).where(Attempt.id == sa.bindparam("id")).with_for_update()
+)
+
+
+def _submitted_meanwhile(session: Session, attempt: Attempt) -> bool:
+    """Whether the attempt was submitted since it was read, asked with the attempt's row
+    locked (SQLite: the write lock) until the autosave commits. A submission that commits
+    in between must win: without the lock, an autosave that read the attempt open would
+    overwrite the responses just graded (PostgreSQL's READ COMMITTED, and SQLite's reads
+    before the first write, see the attempt as it was when read). A submission that comes
+    after waits for the lock and grades what was saved."""
+    found = session.execute(_SUBMITTED_AT_LOCKED, {"id": attempt.id}).scalar_one()
+    return found is not None
 
 
 def _store_grades(session: Session, graded: list, now: datetime) -> None:

@@ -12,29 +12,34 @@ import threading
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from quizapp.domain.questions.registry import grade_response, is_gradable
 from quizapp.extensions import db
 from quizapp.models import Attempt, Card, Question, ReviewLog
 from quizapp.models.types import utcnow
 from quizapp.services import quiz_submission, ratings
 from quizapp.services.deck import insert_missing_cards
+from quizapp.services.question_store import question_dict
 from tests.api.conftest import LESSON_PATH, all_right
 
 PAUSE_SECONDS = 30  # the longest a request waits for the other to reach its first write
 
 
-def _interleaved(app, monkeypatch, calls: list, pause_before: tuple) -> list:
+def _interleaved(app, monkeypatch, calls: list, *pause_before: tuple) -> list:
     """Runs each call (a function of a test client) in its own thread, every one paused
-    just before its request's first write (the function `pause_before` names, which the
+    just before its request's first write (at a function `pause_before` names, which the
     service calls once its reads are done) until all have got there; their responses."""
-    module, name = pause_before
     barrier = threading.Barrier(len(calls), timeout=PAUSE_SECONDS)
-    writes = getattr(module, name)
+    originals = [(module, name, getattr(module, name)) for module, name in pause_before]
 
-    def paused(*args, **kwargs):
-        barrier.wait()
-        return writes(*args, **kwargs)
+    def pausing(writes):
+        def paused(*args, **kwargs):
+            barrier.wait()
+            return writes(*args, **kwargs)
 
-    monkeypatch.setattr(module, name, paused)
+        return paused
+
+    for module, name, writes in originals:
+        monkeypatch.setattr(module, name, pausing(writes))
     responses: list = [None] * len(calls)
     errors: list[BaseException] = []
 
@@ -49,7 +54,8 @@ def _interleaved(app, monkeypatch, calls: list, pause_before: tuple) -> list:
         thread.start()
     for thread in threads:
         thread.join(timeout=4 * PAUSE_SECONDS)
-    monkeypatch.setattr(module, name, writes)
+    for module, name, writes in originals:
+        monkeypatch.setattr(module, name, writes)
     assert not errors, errors
     assert barrier.n_waiting == 0
     assert not barrier.broken, "a request could not read while the other was writing"
@@ -120,3 +126,50 @@ def test_two_submissions_of_one_attempt_read_together_grade_it_once(
     ).all()
     assert logs
     assert {count for _card, count in logs} == {1}
+
+
+def test_an_autosave_read_before_a_submission_never_overwrites_what_it_graded(
+    app, monkeypatch, client, issue_token, bundled_course, enrol
+):
+    """The autosave (every answer wrong) read the attempt open, and so did the submission
+    (every answer right); whichever writes first, the answers stored are those graded."""
+    user, token = issue_token()
+    enrol(user)
+    started = client.post(f"/api/v1{LESSON_PATH}/attempts", headers=_headers(token))
+    assert started.status_code == 201, started.get_data(as_text=True)
+    shown = started.get_json()
+    right = {**all_right(shown), "confirm_unanswered": True}
+    wrong = all_right(shown, wrong=frozenset(item["position"] for item in shown["questions"]))
+    attempt_id = shown["id"]
+
+    def save(client):
+        return client.put(
+            f"/api/v1/attempts/{attempt_id}/answers", json=wrong, headers=_headers(token)
+        )
+
+    def submit(client):
+        return client.post(
+            f"/api/v1/attempts/{attempt_id}/submit", json=right, headers=_headers(token)
+        )
+
+    saved, submitted = _interleaved(
+        app,
+        monkeypatch,
+        [save, submit],
+        (quiz_submission, "_submitted_meanwhile"),
+        (quiz_submission, "_claim_submission"),
+    )
+    assert submitted.status_code == 200, submitted.get_data(as_text=True)
+    assert submitted.get_json()["score"] == 1.0
+    # Saved first (the submission then graded its own answers), or refused.
+    assert saved.status_code in (200, 409), saved.get_data(as_text=True)
+    if saved.status_code == 409:
+        assert saved.get_json()["error"]["code"] == "already_submitted"
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.score == 1.0
+    graded = [answer for answer in attempt.answers if is_gradable(answer.question.type)]
+    assert graded
+    for answer in graded:
+        assert answer.is_correct is True
+        assert grade_response(question_dict(answer.question), answer.response).correct
