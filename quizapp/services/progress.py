@@ -489,14 +489,7 @@ def _learner_state(dialect: str) -> sa.Select:
     def rows_text(*columns) -> sa.Select:
         return sa.select(aggregate(_joined(*columns), sa.literal_column(_ROW)))
 
-    engaged_courses = sa.union(
-        sa.select(Lesson.course_id)
-        .join(Attempt, Attempt.lesson_id == Lesson.id)
-        .where(Attempt.user_id == _USER_ID),
-        sa.select(Question.course_id)
-        .join(Card, Card.question_id == Question.id)
-        .where(Card.user_id == _USER_ID),
-    ).cte("engaged_courses")
+    engaged_courses = _ENGAGED_COURSE_IDS.cte("engaged_courses")
     engaged = sa.select(engaged_courses.c.course_id)
     deck_counts = (
         sa.select(Question.lesson_id, sa.func.count().label("n"))
