@@ -50,7 +50,10 @@ class MemoryParameters(db.Model):
 
 class Job(db.Model):
     __tablename__ = "jobs"
-    __table_args__ = (sa.Index("ix_jobs_kind_status", "kind", "status"),)
+    __table_args__ = (
+        sa.Index("ix_jobs_kind_status", "kind", "status"),
+        sa.UniqueConstraint("active_key", name="uq_jobs_active_key"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     kind: so.Mapped[str] = so.mapped_column(sa.String(40))
@@ -69,6 +72,9 @@ class Job(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The kind and target while the job is queued or running, None once it is over or lost:
+    # unique, so that two requests asking for the same work at once open one job.
+    active_key: so.Mapped[str | None] = so.mapped_column(sa.String(255))
 
     @property
     def is_over(self) -> bool:

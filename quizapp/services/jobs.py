@@ -5,6 +5,7 @@ the `commit` it is given so that progress is visible while the job runs."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,7 +18,6 @@ from quizapp.services import memory_optimizer
 from quizapp.services.memory_parameters import learner_row
 
 FSRS_FIT = "fsrs_fit"
-ACTIVE = ("queued", "running")
 # A job queued or running for longer than this was lost (a worker killed mid-job): it no
 # longer stops the same work from being asked for again.
 STALE_AFTER = timedelta(hours=1)
@@ -27,14 +27,14 @@ class JobError(Exception):
     """A job that cannot be opened or run; the message is for the person who asked."""
 
 
-def active_job(session: Session, kind: str, target: dict[str, Any], now: datetime) -> Job | None:
-    """The same work already queued or running (targets are compared as values)."""
-    rows = session.scalars(
-        sa.select(Job)
-        .where(Job.kind == kind, Job.status.in_(ACTIVE), Job.created_at >= now - STALE_AFTER)
-        .order_by(Job.id.desc())
-    )
-    return next((job for job in rows if job.target == target), None)
+def active_key(kind: str, target: dict[str, Any]) -> str:
+    """What makes two jobs the same work: targets compare as values, whatever their key order."""
+    return f"{kind}:{json.dumps(target, sort_keys=True, separators=(',', ':'))}"
+
+
+def active_job(session: Session, kind: str, target: dict[str, Any]) -> Job | None:
+    """The same work already queued or running."""
+    return session.scalar(sa.select(Job).where(Job.active_key == active_key(kind, target)))
 
 
 def open_job(
@@ -44,15 +44,27 @@ def open_job(
     now: datetime,
     requested_by: int | None = None,
 ) -> tuple[Job, bool]:
-    """A new queued job, or (False) the same one already waiting: asking twice runs once."""
+    """A new queued job, or (False) the same one already waiting: asking twice runs once,
+    even when two requests ask at the same moment (the unique active key decides)."""
     if kind not in RUNNERS:
         raise JobError(f"unknown job kind {kind!r}")
-    waiting = active_job(session, kind, target, now)
+    key = active_key(kind, target)
+    session.execute(  # a lost job (its worker killed) stops blocking the same work
+        sa.update(Job)
+        .where(Job.active_key == key, Job.created_at < now - STALE_AFTER)
+        .values(active_key=None)
+    )
+    waiting = active_job(session, kind, target)
     if waiting is not None:
         return waiting, False
-    job = Job(kind=kind, target=dict(target), requested_by=requested_by, created_at=now)
-    session.add(job)
-    session.flush()
+    job = Job(
+        kind=kind, target=dict(target), requested_by=requested_by, created_at=now, active_key=key
+    )
+    try:
+        with session.begin_nested():
+            session.add(job)
+    except sa.exc.IntegrityError:  # another request opened it after our read
+        return active_job(session, kind, target), False
     return job, True
 
 
@@ -73,9 +85,17 @@ def run_job(
     job = session.get(Job, job_id)
     if job is None:
         raise JobError(f"no job {job_id}")
-    if job.status != "queued":
+    # The status read above may be stale (two workers given the same job): the claim is
+    # the write's own condition, as the transaction rule in quizapp.database asks.
+    claimed = session.execute(
+        sa.update(Job)
+        .where(Job.id == job_id, Job.status == "queued")
+        .values(status="running", started_at=now())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(job)
+    if not claimed:
         return job
-    job.status, job.started_at = "running", now()
     commit()
     try:
         job.result = RUNNERS[job.kind](session, job, now, settings, commit)
@@ -84,7 +104,7 @@ def run_job(
         session.rollback()
         job = session.get(Job, job_id)
         job.status, job.message = "failed", f"{type(error).__name__}: {error}"[:500]
-    job.finished_at = now()
+    job.finished_at, job.active_key = now(), None
     commit()
     return job
 

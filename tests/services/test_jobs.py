@@ -4,6 +4,7 @@ keeps its reason, a lost job stops blocking, and the refit rule counts reviews."
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from quizapp.extensions import db
 from quizapp.models import Job
@@ -36,6 +37,53 @@ def test_a_lost_job_no_longer_blocks_the_same_work(app, make_user):
     fresh, created = jobs.open_job(db.session, jobs.FSRS_FIT, {"user_id": user.id}, later)
     assert created
     assert fresh.id != lost.id
+
+
+def test_two_requests_asking_at_the_same_moment_open_one_job(app, make_user, monkeypatch):
+    """The other request's job is committed between this one's read and its insert."""
+    user = make_user()
+    target = {"user_id": user.id}
+    first, _ = jobs.open_job(db.session, jobs.FSRS_FIT, target, NOW)
+    db.session.commit()
+    read_waiting = jobs.active_job
+    stale_reads = [None]
+
+    def read_before_the_other_commit(*args):
+        return stale_reads.pop() if stale_reads else read_waiting(*args)
+
+    monkeypatch.setattr(jobs, "active_job", read_before_the_other_commit)
+    again, created = jobs.open_job(db.session, jobs.FSRS_FIT, target, NOW)
+    db.session.commit()
+    assert (created, again.id) == (False, first.id)
+    assert db.session.scalar(sa.select(sa.func.count(Job.id))) == 1
+
+
+def test_a_job_another_worker_has_claimed_is_not_run_again(app, make_user):
+    user = make_user()
+    job, _ = jobs.open_job(db.session, jobs.FSRS_FIT, {"user_id": user.id}, NOW)
+    db.session.commit()
+    assert db.session.get(Job, job.id).status == "queued"  # this worker's read
+    db.session.execute(  # the other worker's claim, unseen by this session's objects
+        sa.update(Job)
+        .where(Job.id == job.id)
+        .values(status="running", started_at=NOW - timedelta(minutes=5))
+        .execution_options(synchronize_session=False)
+    )
+    left = run(job.id)
+    assert (left.status, left.started_at, left.result) == (
+        "running",
+        NOW - timedelta(minutes=5),
+        None,
+    )
+
+
+def test_a_job_that_ended_no_longer_blocks_the_same_work(app, make_user):
+    user = make_user()
+    job, _ = jobs.open_job(db.session, jobs.FSRS_FIT, {"user_id": user.id}, NOW)
+    run(job.id)
+    again, created = jobs.open_job(db.session, jobs.FSRS_FIT, {"user_id": user.id}, NOW)
+    assert created
+    assert again.id != job.id
 
 
 def test_running_a_job_records_its_progress_and_result(app, make_user):
