@@ -35,12 +35,6 @@ class ServedApp:
             return ""
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def server_env(database_url: str, **settings: str) -> dict[str, str]:
     """This environment without QUIZAPP_* and REDIS_URL (the server keeps its rate limits
     in memory), in the development configuration, plus `settings`."""
@@ -146,21 +140,27 @@ def fresh_postgresql_database(admin_url: str, label: str) -> Iterator[str]:
 
 
 def _start(env: dict[str, str], log_path: Path, workers: int, threads: int) -> ServedApp:
-    port = free_port()
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(  # noqa: S603  (our own gunicorn, fixed arguments)
-            [
-                str(VENV_BIN / "gunicorn"),
-                *("--workers", str(workers), "--threads", str(threads), "--timeout", "60"),
-                *("--bind", f"127.0.0.1:{port}", "--no-control-socket"),
-                *("--access-logfile", "-", "--error-logfile", "-"),
-                "quizapp:create_app()",
-            ],
-            env=env,
-            cwd=PROJECT_DIR,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    # gunicorn is handed a socket already bound and listening: a port that was merely free
+    # a moment ago can be taken by any process's outgoing connection before gunicorn binds.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(128)
+        port = listener.getsockname()[1]
+        with log_path.open("ab") as log:
+            process = subprocess.Popen(  # noqa: S603  (our own gunicorn, fixed arguments)
+                [
+                    str(VENV_BIN / "gunicorn"),
+                    *("--workers", str(workers), "--threads", str(threads), "--timeout", "60"),
+                    *("--bind", f"fd://{listener.fileno()}", "--no-control-socket"),
+                    *("--access-logfile", "-", "--error-logfile", "-"),
+                    "quizapp:create_app()",
+                ],
+                env=env,
+                cwd=PROJECT_DIR,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                pass_fds=(listener.fileno(),),
+            )
     return ServedApp(f"http://127.0.0.1:{port}", env["DATABASE_URL"], log_path, process)
 
 
