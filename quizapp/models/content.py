@@ -96,7 +96,9 @@ class Question(db.Model):
     __tablename__ = "questions"
     __table_args__ = (
         sa.UniqueConstraint("course_id", "external_id", name="uq_questions_course_external_id"),
-        sa.Index("ix_questions_lesson_active", "lesson_id", "retired_at"),
+        # A lesson's active questions, and of them those of a type (the learner dashboard's
+        # card-able questions, counted from the index alone: migration deck_question_index).
+        sa.Index("ix_questions_lesson_active_type", "lesson_id", "retired_at", "type"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

@@ -153,15 +153,29 @@ _ENGAGED_COURSE_IDS = sa.union(
 )
 
 
-def _lessons_statement(course_filter: sa.ColumnElement) -> sa.Select:
-    question_counts = (  # what can become a card (mastery's denominator)
-        sa.select(Question.lesson_id, sa.func.count().label("n"))
-        .where(Question.retired_at.is_(None), Question.type.in_(DECK_TYPES))
-        .group_by(Question.lesson_id)
-        .subquery()
-    )
+# The deck types as constants of the SQL: an expanding IN's values are rendered anew on
+# every execution.
+_DECK_TYPE_NAMES = [sa.literal_column(f"'{name}'") for name in DECK_TYPES]
+
+
+def _deck_question_count(lesson_id: sa.ColumnElement) -> sa.ScalarSelect:
+    """The lesson's active questions of the types that become cards (mastery's
+    denominator), counted for that lesson alone from ix_questions_lesson_active_type:
+    grouping the questions table instead read every question of the site."""
     return (
-        sa.select(Lesson, Course, sa.func.coalesce(question_counts.c.n, 0))
+        sa.select(sa.func.count())
+        .where(
+            Question.lesson_id == lesson_id,
+            Question.retired_at.is_(None),
+            Question.type.in_(_DECK_TYPE_NAMES),
+        )
+        .scalar_subquery()
+    )
+
+
+def _lessons_statement(course_filter: sa.ColumnElement) -> sa.Select:
+    return (
+        sa.select(Lesson, Course, _deck_question_count(Lesson.id))
         # What the tables and the API show: not the lessons' Markdown bodies (most of the
         # rows' bytes), nor the courses' descriptions. The quiz rules' columns decide the
         # grade and whether the review options hide the scores (Lesson.quiz_rules).
@@ -170,7 +184,6 @@ def _lessons_statement(course_filter: sa.ColumnElement) -> sa.Select:
             so.load_only(Course.slug, Course.title),
         )
         .join(Course, Course.id == Lesson.course_id)
-        .outerjoin(question_counts, question_counts.c.lesson_id == Lesson.id)
         .where(course_filter)
         .order_by(Course.title, Lesson.number)
     )
@@ -491,16 +504,6 @@ def _learner_state(dialect: str) -> sa.Select:
 
     engaged_courses = _ENGAGED_COURSE_IDS.cte("engaged_courses")
     engaged = sa.select(engaged_courses.c.course_id)
-    deck_counts = (
-        sa.select(Question.lesson_id, sa.func.count().label("n"))
-        .where(
-            Question.course_id.in_(engaged),
-            Question.retired_at.is_(None),
-            Question.type.in_([sa.literal_column(f"'{name}'") for name in DECK_TYPES]),
-        )
-        .group_by(Question.lesson_id)
-        .subquery()
-    )
     return sa.select(
         rows_text(
             Card.id,
@@ -537,11 +540,16 @@ def _learner_state(dialect: str) -> sa.Select:
         .where(Course.id.in_(engaged))
         .scalar_subquery(),
         rows_text(
-            Lesson.id, Lesson.course_id, Lesson.number, Lesson.slug, Lesson.title, *QUIZ_RULES
+            Lesson.id,
+            Lesson.course_id,
+            Lesson.number,
+            Lesson.slug,
+            Lesson.title,
+            *QUIZ_RULES,
+            _deck_question_count(Lesson.id),
         )
         .where(Lesson.course_id.in_(engaged))
         .scalar_subquery(),
-        rows_text(deck_counts.c.lesson_id, deck_counts.c.n).scalar_subquery(),
         rows_text(
             QuizOverride.id,
             QuizOverride.lesson_id,
@@ -549,7 +557,12 @@ def _learner_state(dialect: str) -> sa.Select:
             QuizOverride.extra_attempts,
             QuizOverride.closes,
         )
-        .where(applying_to(_USER_ID))
+        # The listed lessons' only (as learner_rules_by_lesson reads them): found from the
+        # lesson index instead of a scan of every override of the site.
+        .where(
+            QuizOverride.lesson_id.in_(sa.select(Lesson.id).where(Lesson.course_id.in_(engaged))),
+            applying_to(_USER_ID),
+        )
         .scalar_subquery(),
     )
 

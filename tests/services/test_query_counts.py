@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from quizapp.extensions import db
 from quizapp.models import Answer, Attempt, Card, Lesson, Question, ReviewLog
 from quizapp.models.types import utcnow
-from quizapp.services import catalog, quiz_reviews, quiz_submission, quizzes
+from quizapp.services import catalog, progress, quiz_reviews, quiz_submission, quizzes
 from quizapp.services.deck import insert_missing_cards
 from tests.api.conftest import Api, all_right
 from tests.conftest import PASSWORD, csrf_token_from
@@ -497,6 +497,26 @@ def test_the_due_queue_reads_cards_through_the_user_due_index(app, bundled_cours
         )
     ).all()
     assert any("ix_cards_user_due" in str(row) for row in plan), plan
+
+
+def test_the_learner_lesson_table_counts_questions_per_lesson_from_the_index(app):
+    """The mastery denominator is counted per listed lesson from the lesson index, which
+    holds the type: grouping the questions table read every question of the site."""
+    indexes = {index["name"] for index in sa.inspect(db.engine).get_indexes("questions")}
+    assert "ix_questions_lesson_active_type" in indexes
+    if db.engine.dialect.name != "sqlite":
+        return  # PostgreSQL's planner picks by table size; the index is there (above)
+    compiled = progress._ENGAGED_LESSONS.compile(dialect=db.engine.dialect)
+    values = compiled.construct_params({"user_id": 1})
+    plan = [
+        row[-1]
+        for row in db.session.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {compiled.string}",
+            tuple(values[name] for name in compiled.positiontup),
+        )
+    ]
+    assert not [step for step in plan if step.startswith("SCAN questions")], plan
+    assert any("COVERING INDEX ix_questions_lesson_active_type" in step for step in plan), plan
 
 
 def test_a_card_the_session_holds_shows_its_quiz_review(lesson, make_user):

@@ -254,6 +254,22 @@ def test_best_and_last_scores_per_lesson(course, lesson, questions, learner):
     assert item.question_count == 4
 
 
+def test_a_lessons_question_count_is_its_active_questions_that_become_cards(
+    course, lesson, questions, learner
+):
+    """Mastery's denominator, counted per listed lesson: a retired question and one of a
+    type that never becomes a card (a description) are left out, and another lesson's
+    or course's questions never count."""
+    q1, q2, q3, _q4 = questions
+    q1.retired_at = NOW - timedelta(days=3)
+    q2.type = "description"
+    make_course(db.session, slug="other-course", lessons=2, questions_per_lesson=5)
+    add_attempt(db.session, learner, lesson, {q3: 1.0}, NOW - timedelta(days=1))
+    db.session.flush()
+    [item] = progress.learner_progress(db.session, learner, NOW).lessons
+    assert item.question_count == 2
+
+
 def test_a_learner_without_activity_sees_no_lessons(course, learner):
     found = progress.learner_progress(db.session, learner, NOW)
     assert found.lessons == []
