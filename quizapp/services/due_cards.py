@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 
 from quizapp.models import Card, Course, Lesson, MemoryParameters, Question, ReviewLog, User
@@ -123,6 +124,32 @@ _COURSE_COLUMNS = (Course.slug, Course.title)
 _ZERO, _ONE = sa.literal_column("0", sa.Integer), sa.literal_column("1", sa.Integer)
 
 
+class _Unseen(sa.BindParameter):
+    """A parameter PostgreSQL's planner does not see. psycopg prepares a statement after
+    five executions, and PostgreSQL then keeps one generic plan only while it costs no
+    more than the plans it makes for each execution's values. Seen values (a page's
+    limit of 1, today's few review logs) made those look cheaper, so it planned the
+    queue afresh on every execution, which took longer than running it; read through a
+    subquery, every plan costs the same and the generic one, made once per connection,
+    wins. SQLite plans each statement once anyway: there it is an ordinary parameter."""
+
+    inherit_cache = True
+
+
+@compiles(_Unseen)
+def _unseen(element, compiler, **kw):
+    return compiler.visit_bindparam(element, **kw)
+
+
+@compiles(_Unseen, "postgresql")
+def _unseen_in_postgresql(element, compiler, **kw):
+    return f"(SELECT {compiler.visit_bindparam(element, **kw)})"
+
+
+def _param(name: str, type_=sa.Integer) -> _Unseen:
+    return _Unseen(name, type_=type_)
+
+
 def _is_new():
     return sa.and_(Card.reps == _ZERO, Card.last_review.is_(None))
 
@@ -130,9 +157,9 @@ def _is_new():
 def _due(scoped: bool) -> list:
     """The learner's cards in the queue and due at :moment (of :lesson_ids when scoped):
     review_queue's `in_queue` and `_scope_filter`, with bound parameters."""
-    moment = sa.bindparam("moment", type_=Card.due.type)
+    moment = _param("moment", Card.due.type)
     conditions = [
-        Card.user_id == sa.bindparam("user_id"),
+        Card.user_id == _param("user_id"),
         Question.retired_at.is_(None),
         Card.suspended_at.is_(None),
         sa.or_(Card.buried_until.is_(None), Card.buried_until <= moment),
@@ -144,7 +171,7 @@ def _due(scoped: bool) -> list:
 
 
 def _user_column(column) -> sa.ScalarSelect:
-    return sa.select(column).where(User.id == sa.bindparam("user_id")).scalar_subquery()
+    return sa.select(column).where(User.id == _param("user_id")).scalar_subquery()
 
 
 def _introduced_today() -> sa.ScalarSelect:
@@ -154,9 +181,9 @@ def _introduced_today() -> sa.ScalarSelect:
     first_today = (
         sa.select(ReviewLog.card_id)
         .where(
-            ReviewLog.user_id == sa.bindparam("user_id"),
+            ReviewLog.user_id == _param("user_id"),
             ReviewLog.source == sa.literal_column("'review'"),
-            ReviewLog.reviewed_at >= sa.bindparam("day_start", type_=ReviewLog.reviewed_at.type),
+            ReviewLog.reviewed_at >= _param("day_start", ReviewLog.reviewed_at.type),
             ~sa.exists().where(
                 earlier.card_id == ReviewLog.card_id, earlier.reviewed_at < ReviewLog.reviewed_at
             ),
@@ -180,7 +207,7 @@ def _figures(scoped: bool) -> sa.CTE:
     :day_start, negative when the limit was lowered after them) and the review settings."""
     own = (
         sa.select(MemoryParameters.parameters)
-        .where(MemoryParameters.user_id == sa.bindparam("user_id"))
+        .where(MemoryParameters.user_id == _param("user_id"))
         .scalar_subquery()
     )
     return (
@@ -222,7 +249,7 @@ def _queue_statement(scoped: bool) -> sa.Select:
     figures and NULLs. Narrow parts keep the statement under psycopg's 4096 characters,
     beyond which it parses the statement again on every execution."""
     figures = _figures(scoped)
-    limit = sa.bindparam("limit", type_=sa.Integer)
+    limit = _param("limit")
     allowance, room = figures.c.allowance, limit - figures.c.review_count
     new_limit = sa.select(
         sa.case(

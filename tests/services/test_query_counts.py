@@ -546,3 +546,35 @@ def test_the_due_queue_statement_is_short_enough_for_psycopgs_cache():
     compiled = _queue_statement(False).compile(dialect=pg_dialect.dialect())
     assert len(str(compiled)) <= _queries.MAX_CACHED_STATEMENT_LENGTH
     assert len(compiled.params) <= _queries.MAX_CACHED_STATEMENT_PARAMS
+
+
+def test_the_due_queue_is_planned_without_its_values(make_user, bundled_course):
+    """PostgreSQL keeps a prepared statement's generic plan only while it costs no more
+    than the plans made for each execution's values. The queue's parameters are read
+    through subqueries (due_cards._Unseen), so a plan made with the values is the generic
+    one and the statement is planned once per connection, not on every page (where a
+    limit of 1 and today's few review logs made a plan for the values look cheaper)."""
+    from sqlalchemy.dialects.postgresql import psycopg as pg_dialect
+
+    from quizapp.services.due_cards import _queue_statement
+
+    compiled = str(_queue_statement(False).compile(dialect=pg_dialect.dialect()))
+    placeholders = re.findall(r"%\(\w+\)s", compiled)
+    assert placeholders
+    assert len(re.findall(r"\(SELECT %\(\w+\)s::[A-Z ]+\)", compiled)) == len(placeholders)
+    if db.engine.dialect.name != "postgresql":
+        return  # only PostgreSQL plans with the values (above: what it is sent)
+    user = make_user()
+    _give_due_cards(user, 6)
+    _study_half(user)
+    values = {
+        "user_id": user.id,
+        "limit": 1,
+        "day_start": datetime(2001, 2, 3, 4, 5),
+        "moment": datetime(2031, 4, 5, 6, 7),
+    }
+    rows = db.session.connection().exec_driver_sql(f"EXPLAIN {compiled}", values)
+    plan = "\n".join(row[0] for row in rows)
+    assert "= $" in plan  # the planner saw placeholders...
+    for value in ("2001-02-03", "2031-04-05", f"user_id = {user.id})"):
+        assert value not in plan, plan  # ... and none of the values
