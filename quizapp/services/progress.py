@@ -136,7 +136,11 @@ def learner_progress(
 
 # The dashboard's statements are built once, their values bound per call: building one (and
 # walking it for its cache key) cost SQLAlchemy more than the database took to run it (the
-# lesson table's statement: 2.6 ms of Python against 0.08 ms of SQLite).
+# lesson table's statement: 2.6 ms of Python against 0.08 ms of SQLite). The scores, cards,
+# activity and accuracy statements read plain rows on the session's connection: the ORM's
+# execution of them (an ORM result over Core's) took more than SQLite took to run them.
+# They run after the forecast and the lesson table, ORM executions that flush whatever is
+# pending first (review_forecast also serves memory_stats, and stays one).
 _USER_ID = sa.bindparam("user_id")
 _COURSE_ID = sa.bindparam("course_id")
 _UNTIL = sa.bindparam("until", type_=Card.due.type)
@@ -211,9 +215,10 @@ def lesson_progress(
         lessons = session.execute(_ENGAGED_LESSONS, {"user_id": user.id}).all()
     scores = attempt_scores(session, user)
     mastered = mastered_counts(session, user, now, changes)
-    rules = (
-        {} if staff_view else learner_rules_by_lesson(session, [row[0] for row in lessons], user.id)
-    )
+    # Only a lesson whose review options may hold its scores back needs the learner's
+    # rules with their overrides (a later close date): the others always show them.
+    waiting = [] if staff_view else [row[0] for row in lessons if _scores_may_wait(row[0])]
+    rules = learner_rules_by_lesson(session, waiting, user.id) if waiting else {}
     changes.extend(_scores_shown_at(rules.values(), now))
     result = []
     for lesson, lesson_course, question_count in lessons:
@@ -236,6 +241,12 @@ def lesson_progress(
     return result
 
 
+def _scores_may_wait(lesson: Lesson) -> bool:
+    """Whether the lesson's `score` review option is other than immediate (its stored
+    review options keep only those), read without building its QuizRules."""
+    return (lesson.quiz_review or {}).get("score", "immediate") != "immediate"
+
+
 _ATTEMPT_SCORES = (
     sa.select(Attempt.lesson_id, Attempt.score, Attempt.pending_answers)
     .where(
@@ -253,7 +264,7 @@ def attempt_scores(
     """Per lesson id: (submitted attempts, best score, last score, every score in the
     order taken, None for an attempt awaiting a hand grade) in one query; staff previews
     left out."""
-    rows = session.execute(_ATTEMPT_SCORES, {"user_id": user.id}).all()
+    rows = session.connection().execute(_ATTEMPT_SCORES, {"user_id": user.id}).all()
     scores: dict[int, list[tuple[float | None, int]]] = {}
     for lesson_id, score, pending in rows:
         scores.setdefault(lesson_id, []).append((score, pending))
@@ -355,7 +366,7 @@ def mastered_counts(
     retrievability at least the learner's desired retention. One query; the rows are the
     learner's review-state cards (at most one per question), not their answers. The
     earliest moment a mastered card stops being is added to `changes`."""
-    rows = session.execute(_REVIEWED_CARDS, {"user_id": user.id}).all()
+    rows = session.connection().execute(_REVIEWED_CARDS, {"user_id": user.id}).all()
     counts: dict[int, int] = {}
     retention = user.desired_retention
     held = []  # the mastered cards: the first to lapse changes the counts
@@ -417,7 +428,7 @@ _ACTIVITY_DAYS = sa.union(
 
 def activity_days(session: Session, user: User) -> set[date]:
     """UTC days with a quiz submission or a review, as distinct days from SQL."""
-    rows = session.scalars(_ACTIVITY_DAYS, {"user_id": user.id})
+    rows = session.connection().scalars(_ACTIVITY_DAYS, {"user_id": user.id})
     return {_as_date(day) for day in rows}
 
 
@@ -457,9 +468,9 @@ def weekly_accuracy(
     first_week = statistics.iso_week_start(today) - timedelta(weeks=ACCURACY_WEEKS - 1)
     values = {"user_id": user.id, "since": _start_of(first_week)}
     if course is None:
-        rows = session.execute(_ACCURACY, values)
+        rows = session.connection().execute(_ACCURACY, values)
     else:
-        rows = session.execute(_COURSE_ACCURACY, {**values, "course_id": course.id})
+        rows = session.connection().execute(_COURSE_ACCURACY, {**values, "course_id": course.id})
     per_day = {_as_date(d): (int(n), float(correct or 0)) for d, n, correct in rows}
     return [
         WeekAccuracy(monday, n, accuracy)
