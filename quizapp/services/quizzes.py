@@ -413,10 +413,20 @@ class LearnerLesson:
     question_count: int  # as question_count
 
 
+def _type_name_in_sql(name: str) -> sa.ColumnElement:
+    """A registry type name written into a statement: a bound list is expanded into the
+    SQL again on every execution (eight typed placeholders rendered per lesson page)."""
+    if not name.isidentifier():
+        raise ValueError(f"question type {name!r} is not a plain name")
+    return sa.literal_column(f"'{name}'", sa.String)
+
+
 # The types question_count counts, for SQL: asked in the quiz and scored.
-_COUNTED_TYPES = sorted(
-    name for name, kind in QUESTION_TYPES.items() if kind.in_quiz and kind.scored
-)
+_COUNTED_TYPES = [
+    _type_name_in_sql(name)
+    for name, kind in sorted(QUESTION_TYPES.items())
+    if kind.in_quiz and kind.scored
+]
 
 
 def _learner_lesson_statement():

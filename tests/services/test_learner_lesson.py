@@ -103,3 +103,12 @@ def test_a_lesson_with_nothing_to_ask(lesson, make_user):
     )
     db.session.commit()
     assert _same(make_user(), lesson).question_count == 0
+
+
+def test_its_statement_binds_only_the_learner_and_the_lesson(app):
+    """The counted types are written into the SQL: a bound list would be expanded into
+    the statement again on every lesson page."""
+    compiled = quizzes._LEARNER_LESSON.compile(dialect=db.engine.dialect)
+    assert set(compiled.params) == {"lesson_id", "user_id"}
+    assert "POSTCOMPILE" not in str(compiled)
+    assert "'single_choice'" in str(compiled)
