@@ -137,6 +137,7 @@ def register_extensions(app: Flask) -> None:
         models,  # noqa: F401  (the models must be known to Alembic)
     )
     from quizapp.auth.loader import load_user_from_cookie
+    from quizapp.auth.session_cookie import KeptSessionInterface
     from quizapp.database import tune_engine
     from quizapp.extensions import (
         babel,
@@ -149,6 +150,7 @@ def register_extensions(app: Flask) -> None:
         select_locale,
     )
 
+    app.session_interface = KeptSessionInterface()
     db.init_app(app)
     app.teardown_appcontext(close_session_even_if_the_connection_died)
     with app.app_context():

@@ -1,16 +1,21 @@
 """What every request pays, paid once: WTForms' catalog read per worker and language for
-every form (quizapp.forms_base), an error page translating only its own message. (The rate
+every form (quizapp.forms_base), an error page translating only its own message, the
+session cookie decoded once per worker (quizapp.auth.session_cookie). (The rate
 limiter asked only where a limit applies: tests/api/test_rate_limit.py.)"""
 
 import importlib
 import pkgutil
+import time
 
+import flask
 import pytest
 from babel.support import Translations
 from flask_wtf import FlaskForm
+from itsdangerous import URLSafeTimedSerializer
 
 import quizapp
 from quizapp import forms_base
+from quizapp.auth import session_cookie
 from quizapp.forms_base import QuizAppForm
 from tests.conftest import csrf_token_from
 
@@ -65,3 +70,84 @@ def test_an_error_page_shows_its_message_in_the_readers_language(client, lang, m
     page = client.get("/no-such-page", headers={"Accept-Language": lang})
     assert page.status_code == 404
     assert message in page.get_data(as_text=True)
+
+
+# --- the session cookie, decoded once per worker (quizapp.auth.session_cookie) ----------
+
+
+@pytest.fixture
+def cookie_decodes(monkeypatch):
+    """How many times a session cookie's signature and payload were decoded."""
+    decodes: list[str] = []
+    loads = URLSafeTimedSerializer.loads
+
+    def counted(self, value, *args, **kwargs):
+        if self.salt == b"cookie-session":
+            decodes.append(value)
+        return loads(self, value, *args, **kwargs)
+
+    monkeypatch.setattr(URLSafeTimedSerializer, "loads", counted)
+    return decodes
+
+
+def _session_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def _opened(app, cookie: str):
+    """The session a request sending that cookie opens."""
+    with app.test_request_context("/", headers={"Cookie": f"session={cookie}"}):
+        return flask.session._get_current_object()
+
+
+def test_a_signed_in_browsers_cookie_is_decoded_once(client, login_as, cookie_decodes):
+    login_as()
+    client.get("/")  # shows the login's flash: the cookie changes once more
+    cookie = _session_cookie(client)
+    cookie_decodes.clear()
+    for path in ("/", "/dashboard", "/account", "/"):
+        assert client.get(path).status_code == 200
+    assert _session_cookie(client) == cookie
+    assert cookie_decodes == [cookie]
+
+
+def test_each_request_gets_a_session_of_its_own(app, client, login_as):
+    login_as()
+    cookie = _session_cookie(client)
+    first = _opened(app, cookie)
+    first["lang"] = "en"
+    second = _opened(app, cookie)
+    assert "lang" not in second
+    assert not second.modified
+    assert dict(second) == {key: value for key, value in first.items() if key != "lang"}
+
+
+def test_a_kept_session_holding_a_list_is_copied(app, cookie_decodes):
+    with app.test_request_context("/"):
+        flask.session["_flashes"] = [("info", "Saved.")]
+        cookie = app.session_interface.get_signing_serializer(app).dumps(dict(flask.session))
+    _opened(app, cookie)["_flashes"].append(("info", "Again."))
+    assert _opened(app, cookie)["_flashes"] == [("info", "Saved.")]
+    assert len(cookie_decodes) == 1
+
+
+def test_a_kept_cookie_expires_as_a_fresh_one_would(app, client, login_as, monkeypatch):
+    login_as()
+    cookie = _session_cookie(client)
+    assert "_user_id" in _opened(app, cookie)
+    later = time.time() + app.permanent_session_lifetime.total_seconds() + 2
+    monkeypatch.setattr(session_cookie.time, "time", lambda: later)
+    assert dict(_opened(app, cookie)) == {}
+    assert client.get("/review").status_code == 302  # signed out
+
+
+def test_a_tampered_or_foreign_cookie_is_never_kept(app, client, login_as, cookie_decodes):
+    login_as()
+    cookie = _session_cookie(client)
+    tampered = cookie[:-2] + ("AA" if not cookie.endswith("AA") else "BB")
+    cookie_decodes.clear()
+    assert dict(_opened(app, tampered)) == {}
+    assert dict(_opened(app, tampered)) == {}
+    assert cookie_decodes == [tampered, tampered]
+    app.secret_key = "another-key"  # rotated: the kept decode of the old key is not used
+    assert dict(_opened(app, cookie)) == {}
