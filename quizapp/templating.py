@@ -13,6 +13,7 @@ from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from quizapp.answering.fields import answer_text, cloze_prompt, render_inline
+from quizapp.auth.csrf_tokens import csrf_token
 from quizapp.domain.rendering import plain_text, render_markdown
 from quizapp.extensions import db
 from quizapp.kept import KeptValues
@@ -49,6 +50,8 @@ def register(app: Flask) -> None:
     @app.context_processor
     def inject_globals():
         return {
+            # Flask-WTF's context processor (registered before this one) gives its own.
+            "csrf_token": csrf_token,
             "current_locale": str(get_locale()),
             "languages": languages,
             "nav_links": navigation_links,

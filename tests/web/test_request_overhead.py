@@ -5,6 +5,7 @@ limiter asked only where a limit applies: tests/api/test_rate_limit.py.)"""
 
 import importlib
 import pkgutil
+import re
 import time
 
 import flask
@@ -151,3 +152,59 @@ def test_a_tampered_or_foreign_cookie_is_never_kept(app, client, login_as, cooki
     assert cookie_decodes == [tampered, tampered]
     app.secret_key = "another-key"  # rotated: the kept decode of the old key is not used
     assert dict(_opened(app, cookie)) == {}
+
+
+# --- the CSRF token, signed once per session token (quizapp.auth.csrf_tokens) -----------
+
+
+@pytest.fixture
+def csrf_signings(monkeypatch):
+    """The session tokens Flask-WTF signed."""
+    signed: list[str] = []
+    dumps = URLSafeTimedSerializer.dumps
+
+    def counted(self, value, *args, **kwargs):
+        if self.salt == b"wtf-csrf-token":
+            signed.append(value)
+        return dumps(self, value, *args, **kwargs)
+
+    monkeypatch.setattr(URLSafeTimedSerializer, "dumps", counted)
+    return signed
+
+
+def _page_tokens(client, path: str = "/") -> set[str]:
+    return set(re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(path).text))
+
+
+def test_a_sessions_pages_carry_one_signature_of_its_token(client, login_as, csrf_signings):
+    login_as()
+    client.get("/")
+    csrf_signings.clear()
+    tokens = [_page_tokens(client, path) for path in ("/", "/dashboard", "/account", "/")]
+    assert len(set.union(*tokens)) == 1  # the logout form's, the language switcher's...
+    assert len(csrf_signings) == 1
+    (token,) = tokens[0]
+    assert client.post("/auth/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/review").status_code == 302  # signed out: the token was good
+
+
+def test_a_form_and_the_layout_share_the_requests_token(client, csrf_signings):
+    client.get("/auth/login")  # the session's token is made
+    csrf_signings.clear()
+    assert len(_page_tokens(client, "/auth/login")) == 1  # the login form's and the layout's
+    assert len(_page_tokens(client, "/auth/login")) == 1
+    assert len(csrf_signings) == 1
+
+
+def test_each_session_has_its_own_token(app, csrf_signings):
+    first, second = app.test_client(), app.test_client()
+    for client in (first, second, first, second):
+        client.get("/auth/login")
+    assert _page_tokens(first) != _page_tokens(second)
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_TIME_LIMIT": 3600}])
+def test_with_a_time_limit_each_page_is_signed_afresh(client, csrf_signings):
+    for _ in range(3):
+        client.get("/auth/login")
+    assert len(csrf_signings) == 3
