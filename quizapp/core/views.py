@@ -12,7 +12,10 @@ bp = Blueprint("core", __name__)
 def refuse_unstorable_text():
     """No form, query or JSON field may hold text no database stores (NUL, a lone
     surrogate; see quizapp.security); no legitimate input does. The API answers its own
-    422 for JSON; pages read JSON bodies too (Flask-WTF fills forms from them)."""
+    422 for JSON; pages read JSON bodies too (Flask-WTF fills forms from them). A request
+    with no query and no content type (most pages) has no field to read."""
+    if not request.query_string and not request.mimetype:
+        return
     texts = [text for item in request.values.items(multi=True) for text in item]
     if request.is_json and not request.path.startswith("/api/"):
         texts.extend(strings_in(request.get_json(silent=True)))

@@ -17,6 +17,7 @@ from itsdangerous import URLSafeTimedSerializer
 import quizapp
 from quizapp import forms_base
 from quizapp.auth import session_cookie
+from quizapp.core.views import refuse_unstorable_text
 from quizapp.forms_base import QuizAppForm
 from tests.conftest import csrf_token_from
 
@@ -208,3 +209,24 @@ def test_with_a_time_limit_each_page_is_signed_afresh(client, csrf_signings):
     for _ in range(3):
         client.get("/auth/login")
     assert len(csrf_signings) == 3
+
+
+# --- text no database stores, refused before any view (quizapp.core.views) ---------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/?q=%00", {}),
+        ("POST", "/auth/login", {"data": {"email": "\x00"}}),
+        ("POST", "/lang/en", {"data": '{"next": "\\ud800"}', "content_type": "application/json"}),
+    ],
+)
+def test_unstorable_text_is_refused_wherever_it_is_sent(client, method, path, body):
+    assert client.open(path, method=method, **body).status_code == 400
+
+
+def test_a_request_with_no_query_and_no_body_reads_no_fields(app):
+    with app.test_request_context("/", headers={"Content-Length": "0"}):
+        refuse_unstorable_text()
+        assert {"values", "form", "args"}.isdisjoint(vars(flask.request))
