@@ -144,6 +144,19 @@ def fold_days_into_weeks(
     return [(monday, n, mean(n, total)) for monday, (n, total) in counts.items()]
 
 
+def attempt_item_sums(scores: list[tuple[int, float]]) -> dict[int, ItemSums]:
+    """One attempt's share of its items' sums, by question id, from its scored answers as
+    (question id, score): each x with its rest score y = the attempt's total - x, the sums
+    the grouped recomputation (services.item_analysis.item_sums) adds up per item."""
+    total = sum(score for _question_id, score in scores)
+    found: dict[int, ItemSums] = {}
+    for question_id, x in scores:
+        y = total - x
+        one = ItemSums(1, x, x * x, y, y * y, x * y)
+        found[question_id] = add_sums(found[question_id], one) if question_id in found else one
+    return found
+
+
 def add_sums(a: ItemSums, b: ItemSums) -> ItemSums:
     """Sufficient statistics are additive: the sums of two disjoint sets of responses."""
     return ItemSums(

@@ -19,6 +19,7 @@ course from its answers (`quizapp stats rebuild`).
 
 A submission also moves the user's learner activity (quizapp.services.learner_activity)."""
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from quizapp.domain.statistics import ItemSums
+from quizapp.domain.statistics import ItemSums, attempt_item_sums
 from quizapp.models import (
     Attempt,
     Choice,
@@ -189,11 +190,21 @@ def rebuild(session: Session, course: Course | int) -> Contribution:
     return found
 
 
-def record_submission(session: Session, attempt: Attempt) -> None:
+def record_submission(
+    session: Session,
+    attempt: Attempt,
+    selected_choices: Iterable[tuple[int, int]] | None = None,
+) -> None:
     """The attempt was just submitted (and flushed): adds it to its course's statistics
-    when its user counts as a learner there. A first attempt adds its answers (recomputed
-    for that attempt alone); any attempt may raise the user's best score in the lesson or
-    make them one more learner who completed it. Three reads and three writes."""
+    when its user counts as a learner there. A first attempt adds its answers; any attempt
+    may raise the user's best score in the lesson or make them one more learner who
+    completed it. One read and up to four writes.
+
+    `selected_choices`, the (question id, choice position) of every choice the submission
+    stored for its answers, says that the attempt's answers in the session are the ones
+    just graded: the first attempt's figures are then computed from them, as the
+    recomputation would sum them, instead of being read back (two grouped queries, the
+    way a caller without them, such as a test's factory, still gets them)."""
     if attempt.preview:  # a staff preview is never learner data
         return
     course_id, counted, earlier_count, earlier_best = session.execute(
@@ -206,9 +217,13 @@ def record_submission(session: Session, attempt: Attempt) -> None:
         return
     part = Contribution()
     if attempt.number == 1:
-        one = Scope(attempt_id=attempt.id)
-        part.items = item_analysis.item_sums(session, course_id, one)
-        part.choices = item_analysis.choice_counts(session, course_id, one)
+        if selected_choices is None:
+            one = Scope(attempt_id=attempt.id)
+            part.items = item_analysis.item_sums(session, course_id, one)
+            part.choices = item_analysis.choice_counts(session, course_id, one)
+        else:
+            part.items = _answered_item_sums(attempt)
+            part.choices = dict(Counter(selected_choices))
         if part.items:  # the attempt's test figures: its score and its raw total
             score = float(attempt.score or 0.0)
             total = sum(item.sum_x for item in part.items.values())
@@ -219,6 +234,16 @@ def record_submission(session: Session, attempt: Attempt) -> None:
     elif score is not None and (earlier_best is None or score > earlier_best):
         part.completion = {attempt.lesson_id: (0, float(score) - float(earlier_best or 0))}
     _apply(session, course_id, part, +1)
+
+
+def _answered_item_sums(attempt: Attempt) -> dict[tuple[int, int], ItemSums]:
+    """The attempt's item sums from its answers as graded (item_analysis.item_sums for
+    this attempt alone: its scored answers, keyed by the attempt's lesson)."""
+    scored = [(a.question_id, a.score) for a in attempt.answers if a.score is not None]
+    return {
+        (attempt.lesson_id, question_id): sums
+        for question_id, sums in attempt_item_sums(scored).items()
+    }
 
 
 # Built once (every submission reads it): the lesson's course, whether the user counts as

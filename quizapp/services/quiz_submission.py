@@ -151,11 +151,11 @@ def submit_attempt(
     set_committed_value(attempt, "score", score)
     set_committed_value(attempt, "pending_answers", pending)
     _store_grades(session, graded, now)
-    _store_selected_choices(session, graded)
+    selected = _store_selected_choices(session, graded)
     _count_answers_as_reviews(session, attempt, now)
     session.flush()
     if not attempt.preview:  # a staff preview is never part of the course's statistics
-        course_statistics.record_submission(session, attempt)
+        course_statistics.record_submission(session, attempt, selected)
     return SubmitOutcome(attempt, newly_submitted=True, late=late)
 
 
@@ -322,11 +322,12 @@ def _answers_for_grading(session: Session, attempt: Attempt) -> list[Answer]:
     return list(attempt.answers)
 
 
-def _store_selected_choices(session: Session, graded: list) -> None:
-    """The selected choices of every answer in one INSERT (a Core executemany). Nothing is
-    read or deleted first: the only writer of an answer's choices is the submission that
-    claimed its attempt (`_claim_submission` runs once per attempt), so an attempt's
-    answers have none before this."""
+def _store_selected_choices(session: Session, graded: list) -> list[tuple[int, int]]:
+    """The selected choices of every answer in one INSERT (a Core executemany); returns
+    them as (question id, choice position). Nothing is read or deleted first: the only
+    writer of an answer's choices is the submission that claimed its attempt
+    (`_claim_submission` runs once per attempt), so an attempt's answers have none before
+    this."""
     rows = [
         {"answer_id": answer.id, "choice_position": position, "question_id": answer.question_id}
         for answer, question, response, _result in graded
@@ -334,6 +335,7 @@ def _store_selected_choices(session: Session, graded: list) -> None:
     ]
     if rows:
         session.execute(_SELECTED_CHOICES_INSERT, rows)
+    return [(row["question_id"], row["choice_position"]) for row in rows]
 
 
 _SELECTED_CHOICES_INSERT = sa.insert(AnswerChoice.__table__)
