@@ -179,6 +179,7 @@ def submit_attempt(attempt_id: int, body: dict):
                 clock.now(),
                 grace,
                 confirm_unanswered=bool(body.get("confirm_unanswered")),
+                lesson=lesson,
             )
         except quiz_submission.Unanswered as blanks:
             numbers = ", ".join(map(str, blanks.positions))

@@ -190,15 +190,37 @@ def rebuild(session: Session, course: Course | int) -> Contribution:
     return found
 
 
+@dataclass(frozen=True)
+class SubmissionFacts:
+    """What adding a submitted attempt to the statistics reads: its lesson's course,
+    whether its user counts as a learner there, and their other submitted attempts at the
+    lesson (how many, the best score)."""
+
+    course_id: int
+    counted: bool
+    earlier_count: int
+    earlier_best: float | None
+
+
+def submission_facts(session: Session, attempt: Attempt) -> SubmissionFacts:
+    """The facts as committed now. The attempt's user has no other attempt at the lesson
+    that a concurrent submission could change (one open attempt per lesson, and this is
+    it), so a submission may read them before its first write."""
+    params = {"user_id": attempt.user_id, "lesson_id": attempt.lesson_id, "attempt_id": attempt.id}
+    return SubmissionFacts(*session.execute(_SUBMISSION_FACTS, params).one())
+
+
 def record_submission(
     session: Session,
     attempt: Attempt,
     selected_choices: Iterable[tuple[int, int]] | None = None,
+    facts: SubmissionFacts | None = None,
 ) -> None:
     """The attempt was just submitted (and flushed): adds it to its course's statistics
     when its user counts as a learner there. A first attempt adds its answers; any attempt
     may raise the user's best score in the lesson or make them one more learner who
-    completed it. One read and up to four writes.
+    completed it. One read (none with the `facts` the caller read along) and up to four
+    writes.
 
     `selected_choices`, the (question id, choice position) of every choice the submission
     stored for its answers, says that the attempt's answers in the session are the ones
@@ -207,10 +229,10 @@ def record_submission(
     way a caller without them, such as a test's factory, still gets them)."""
     if attempt.preview:  # a staff preview is never learner data
         return
-    course_id, counted, earlier_count, earlier_best = session.execute(
-        _SUBMISSION_FACTS,
-        {"user_id": attempt.user_id, "lesson_id": attempt.lesson_id, "attempt_id": attempt.id},
-    ).one()
+    if facts is None:
+        facts = submission_facts(session, attempt)
+    course_id, counted = facts.course_id, facts.counted
+    earlier_count, earlier_best = facts.earlier_count, facts.earlier_best
     # The quiz answers' review logs of this submission carry the same moment.
     learner_activity.touch(session, course_id, attempt.user_id, attempt.submitted_at, reviews=0)
     if not counted:
@@ -255,12 +277,16 @@ _EARLIER = sa.and_(
     Attempt.submitted_at.is_not(None),
     Attempt.id != sa.bindparam("attempt_id"),
 )
-_SUBMISSION_FACTS = sa.select(
-    Lesson.course_id,
+# SubmissionFacts but the course, as columns of a statement on the lesson's row with
+# :user_id, :lesson_id and :attempt_id bound (a submission reads them with its lesson).
+SUBMISSION_FACT_COLUMNS = (
     counts_as_learner(sa.bindparam("user_id", type_=sa.Integer()), Lesson.course_id),
     sa.select(sa.func.count()).where(_EARLIER).scalar_subquery(),
     sa.select(sa.func.max(Attempt.score)).where(_EARLIER).scalar_subquery(),
-).where(Lesson.id == sa.bindparam("lesson_id"))
+)
+_SUBMISSION_FACTS = sa.select(Lesson.course_id, *SUBMISSION_FACT_COLUMNS).where(
+    Lesson.id == sa.bindparam("lesson_id")
+)
 
 
 def _courses_of(session: Session, user_id: int) -> list[int]:

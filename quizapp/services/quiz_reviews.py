@@ -31,6 +31,7 @@ def record_quiz_answers(
     now: datetime,
     *,
     enable_fuzzing: bool = True,
+    schedule: LearnerSchedule | None = None,
 ) -> list[QuizCard]:
     """Quiz answers, as (question id, correct), count as reviews at submission time: wrong
     → Again, right → Good; cards are created for questions met for the first time.
@@ -39,13 +40,15 @@ def record_quiz_answers(
     reads the cards (creating the missing ones), the learner's schedule once, one UPDATE
     of the cards (executemany) and one INSERT of the logs per run of distinct questions.
     Returns the cards in the order of `outcomes` (a question answered twice: the same
-    card, as its last review left it)."""
+    card, as its last review left it). `schedule`: the learner's for the first question's
+    course, when the caller read it along (then there is no read of it here)."""
     if not outcomes:
         return []
     question_ids = list(dict.fromkeys(question_id for question_id, _correct in outcomes))
     cards = front_cards_to_review(session, user_id, question_ids, now)
     # A quiz is one lesson's: its cards share a course, and so the parameters in use.
-    schedule = learner_schedule(session, user_id, question_ids[0])
+    if schedule is None:
+        schedule = learner_schedule(session, user_id, question_ids[0])
     scheduler = schedule.scheduler(enable_fuzzing=enable_fuzzing)
     reviewed: list[QuizCard] = []
     for batch in _batches_of_distinct_questions(outcomes):

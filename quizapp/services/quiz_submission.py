@@ -3,6 +3,8 @@ quiz rules' timing (deadline plus grace), the blank-answer rule and the grading 
 answer (automatic, pending a hand grade, or a description's nothing) in a constant
 number of statements. The web and the API both call it (through services.quizzes)."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
@@ -18,13 +20,18 @@ from quizapp.domain.questions.base import GradeResult
 from quizapp.domain.questions.registry import grade_response, in_deck, is_scored
 from quizapp.domain.quiz_layout import restore_response, selected_choice_positions
 from quizapp.domain.quiz_rules import accepts_answers, attempt_deadline
-from quizapp.models import Answer, AnswerChoice, Attempt, Course, Lesson
+from quizapp.models import Answer, AnswerChoice, Attempt, Course, Lesson, User
 from quizapp.services import course_statistics
 from quizapp.services.access import member_role
 from quizapp.services.attempt_results import graded_record
 from quizapp.services.question_store import question_dict
 from quizapp.services.quiz_overrides import learner_rules
 from quizapp.services.quiz_reviews import record_quiz_answers
+from quizapp.services.review_queue import (
+    LEARNER_SCHEDULE_COLUMNS,
+    LearnerSchedule,
+    schedule_from,
+)
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,7 @@ def submit_attempt(
     now: datetime,
     grace: timedelta = DEFAULT_GRACE,
     confirm_unanswered: bool = True,
+    lesson: AttemptLesson | None = None,
 ) -> SubmitOutcome:
     """Grades the attempt once: `responses` (answer id → domain response; None is a
     question left blank) over what was autosaved, for the answers they name.
@@ -110,13 +118,18 @@ def submit_attempt(
     confirmed (`confirm_unanswered`), unless the time is up, and raise Unanswered
     otherwise. A constant number of statements whatever the number of questions: the
     answers come with their questions (selectinload), the answers' UPDATEs and the
-    choices' INSERT are batched, and the answers count as reviews in one batch."""
+    choices' INSERT are batched, and the answers count as reviews in one batch.
+
+    Everything read is read before the first write, the claim, in one statement with
+    the lesson (`attempt_lesson`, or the caller's `lesson` read so): from the claim to the
+    commit the transaction only writes (on SQLite it holds the write lock)."""
     if attempt.submitted_at is not None:
         session.refresh(attempt)
         return SubmitOutcome(attempt, newly_submitted=False)
+    answers = _answers_for_grading(session, attempt)
+    of = lesson or attempt_lesson(session, attempt)
     deadline = attempt_deadline_of(session, attempt)
     late = not accepts_answers(deadline, now, grace)
-    answers = _answers_for_grading(session, attempt)
     chosen = []
     for answer in answers:
         question = question_dict(answer.question)
@@ -152,10 +165,10 @@ def submit_attempt(
     set_committed_value(attempt, "pending_answers", pending)
     _store_grades(session, graded, now)
     selected = _store_selected_choices(session, graded)
-    _count_answers_as_reviews(session, attempt, now)
+    _count_answers_as_reviews(session, attempt, now, of.schedule)
     session.flush()
     if not attempt.preview:  # a staff preview is never part of the course's statistics
-        course_statistics.record_submission(session, attempt, selected)
+        course_statistics.record_submission(session, attempt, selected, of.statistics)
     return SubmitOutcome(attempt, newly_submitted=True, late=late)
 
 
@@ -192,21 +205,43 @@ class AttemptLesson:
     # The attempt's learner's role in the course (None: no active membership), read along
     # (access.member_role) for access.standing(..., role=...) without a query of its own.
     learner_role: str | None
+    # What submitting the attempt reads, read along too: the learner's schedule for its
+    # answers' reviews, and the facts its statistics are added with.
+    schedule: LearnerSchedule
+    statistics: course_statistics.SubmissionFacts
 
 
 def attempt_lesson(session: Session, attempt: Attempt) -> AttemptLesson:
-    """The attempt's lesson with its course and the learner's role there, in one
-    statement: a result names the course (a lazy load of it was one more statement per
-    submission) and is shown in full to the course's staff."""
-    lesson, role = session.execute(
-        _LESSON_WITH_COURSE, {"lesson_id": attempt.lesson_id, "user_id": attempt.user_id}
+    """The attempt's lesson with its course, the learner's role there and what submitting
+    the attempt reads, in one statement: a result names the course (a lazy load of it was
+    one more statement per submission) and is shown in full to the course's staff, and
+    a submission then only writes. The schedule is the one for the first question that
+    joins the deck (record_quiz_answers' own read)."""
+    first_card = next((a.question_id for a in attempt.answers if in_deck(a.question.type)), None)
+    params = {
+        "lesson_id": attempt.lesson_id,
+        "user_id": attempt.user_id,
+        "attempt_id": attempt.id,
+        "question_id": first_card,
+    }
+    lesson, role, counted, earlier_count, earlier_best, *schedule = session.execute(
+        _LESSON_WITH_COURSE, params
     ).one()
-    return AttemptLesson(lesson, role)
+    facts = course_statistics.SubmissionFacts(
+        lesson.course_id, counted, earlier_count, earlier_best
+    )
+    return AttemptLesson(lesson, role, schedule_from(*schedule), facts)
 
 
 _LESSON_WITH_COURSE = (
-    sa.select(Lesson, member_role(sa.bindparam("user_id"), Course.id))
+    sa.select(
+        Lesson,
+        member_role(sa.bindparam("user_id"), Course.id),
+        *course_statistics.SUBMISSION_FACT_COLUMNS,
+        *LEARNER_SCHEDULE_COLUMNS,
+    )
     .join(Course, Course.id == Lesson.course_id)
+    .join(User, User.id == sa.bindparam("user_id"))
     .options(contains_eager(Lesson.course))
     .where(Lesson.id == sa.bindparam("lesson_id"))
 )
@@ -341,7 +376,9 @@ def _store_selected_choices(session: Session, graded: list) -> list[tuple[int, i
 _SELECTED_CHOICES_INSERT = sa.insert(AnswerChoice.__table__)
 
 
-def _count_answers_as_reviews(session: Session, attempt: Attempt, now: datetime) -> None:
+def _count_answers_as_reviews(
+    session: Session, attempt: Attempt, now: datetime, schedule: LearnerSchedule
+) -> None:
     if attempt.preview:
         return  # staff trying the quiz: not study, not learner data
     # Essays and descriptions never become cards (registry.in_deck).
@@ -350,4 +387,4 @@ def _count_answers_as_reviews(session: Session, attempt: Attempt, now: datetime)
         for answer in attempt.answers
         if in_deck(answer.question.type)
     ]
-    record_quiz_answers(session, attempt.user_id, outcomes, now)
+    record_quiz_answers(session, attempt.user_id, outcomes, now, schedule=schedule)

@@ -96,15 +96,16 @@ def learner_schedule(
     row = session.execute(
         _LEARNER_SCHEDULE, {"user_id": user_id, "question_id": question_id}
     ).first()
-    return _schedule(*(row if row is not None else (None,) * 4))
+    return schedule_from(*(row if row is not None else (None,) * 4))
 
 
 # Built once (every rating and submission reads it): the learner's settings and the
-# parameters in use for a card of :question_id.
+# parameters in use for a card of :question_id. A statement that reads the schedule along
+# (a submission's first read) selects these columns with the learner's row joined as User,
+# and passes their values to schedule_from.
 _own, _course = parameters_in_use_columns(sa.bindparam("user_id"), sa.bindparam("question_id"))
-_LEARNER_SCHEDULE = sa.select(User.desired_retention, User.leech_threshold, _own, _course).where(
-    User.id == sa.bindparam("user_id")
-)
+LEARNER_SCHEDULE_COLUMNS = (User.desired_retention, User.leech_threshold, _own, _course)
+_LEARNER_SCHEDULE = sa.select(*LEARNER_SCHEDULE_COLUMNS).where(User.id == sa.bindparam("user_id"))
 
 
 def card_and_schedule(
@@ -116,7 +117,7 @@ def card_and_schedule(
     if row is None:
         return None
     card, retention, threshold, own_values, course_values = row
-    return card, _schedule(retention, threshold, own_values, course_values)
+    return card, schedule_from(retention, threshold, own_values, course_values)
 
 
 # Built once (every rating reads it; building it was a third of a rating's CPU). The
@@ -139,7 +140,7 @@ _CARD_AND_SCHEDULE = (
 )
 
 
-def _schedule(retention, threshold, own_values, course_values) -> LearnerSchedule:
+def schedule_from(retention, threshold, own_values, course_values) -> LearnerSchedule:
     return LearnerSchedule(
         _usable_retention(retention),
         threshold or DEFAULT_LEECH_THRESHOLD,
@@ -250,7 +251,7 @@ def review_queue(
     current = None
     if cards and with_current:
         first = cards[0]
-        schedule = _schedule(
+        schedule = schedule_from(
             figures.retention,
             figures.leech_threshold,
             figures.own_parameters,

@@ -19,19 +19,21 @@ from tests.quiz_answers import open_quiz, quiz_post, take_quiz
 COURSE = "curso-flask"
 LESSON = "clase-3-que-es-flask"
 QUIZ = f"/courses/{COURSE}/{LESSON}/quiz"
-# 9 for grading and storing (the lesson, the claim, two shapes of answer UPDATE, the
-# choices' INSERT (an open attempt has none to read), the cards' upsert … RETURNING (the
-# existing cards and the new ones), the schedule, the cards' UPDATE, the logs' INSERT),
-# plus the maintained statistics (course_statistics.record_submission): one read and
-# four upserts (learner activity included), whatever the size; a first attempt's item
-# sums and choice counts come from the answers just graded, not read back.
-SUBMISSION_BUDGET = 14
+# One read before the first write (quiz_submission.attempt_lesson: the lesson, with the
+# learner's schedule and the facts the statistics need), then only writes: 7 for grading
+# and storing (the claim, two shapes of answer UPDATE, the choices' INSERT (an open
+# attempt has none to read), the cards' upsert … RETURNING (the existing cards and the
+# new ones), the cards' UPDATE, the logs' INSERT), plus the maintained statistics
+# (course_statistics.record_submission): four upserts (learner activity included),
+# whatever the size; a first attempt's item sums and choice counts come from the answers
+# just graded, not read back.
+SUBMISSION_BUDGET = 12
 # Through the API: the token with its user (one statement), the attempt with its answers
 # and questions (one), its lesson with the course (whose slug the result shows) and the
 # learner's role there (staff see every part), the submission, and the result built
 # before the commit instead of reading everything back after it (the learner's overrides
 # only when a review option waits for the close date).
-API_SUBMISSION_BUDGET = 15
+API_SUBMISSION_BUDGET = 13
 
 
 @pytest.fixture
