@@ -189,13 +189,25 @@ def submit_attempt(attempt_id: int, body: dict):
                 f"Not answered: question(s) {numbers} (positions from 1). Send "
                 "confirm_unanswered: true to submit them as they are (they score 0).",
             ) from None
-        # The result is built before the commit, which expires every object (reading the
-        # attempt, its answers and questions back would be four more statements): it shows
-        # what this transaction wrote. A submission this moment has no regrades yet.
-        result = _shown_result(attempt, lesson, user, fresh=outcome.newly_submitted)
-        db.session.commit()
-        return result
+        _commit_keeping_objects()
+        # From the objects as this transaction wrote them (reading the attempt, its
+        # answers and questions back would be four more statements), after the commit:
+        # the locks its writes took (SQLite's write lock, PostgreSQL's rows of the
+        # lesson's statistics, which every submission of the lesson updates) do not wait
+        # for the result's serialisation. A submission this moment has no regrades yet.
+        return _shown_result(attempt, lesson, user, fresh=outcome.newly_submitted)
     return _shown_result(attempt, lesson, user)
+
+
+def _commit_keeping_objects() -> None:
+    """Commits without expiring the session's objects (as the commit otherwise does)."""
+    session = db.session()
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
 
 
 # A response in the shape of any type (the body's validation leaves responses to the view).
