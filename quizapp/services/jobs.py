@@ -13,9 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from quizapp.models import Course, Job, User
+from quizapp.models import Course, Job, MemoryParameters, User
 from quizapp.services import memory_optimizer
-from quizapp.services.memory_parameters import learner_row
 
 FSRS_FIT = "fsrs_fit"
 # A job queued or running for longer than this was lost (a worker killed mid-job): it no
@@ -150,9 +149,21 @@ RUNNERS: dict[str, Callable[..., dict[str, Any]]] = {FSRS_FIT: _run_fsrs_fit}
 
 
 def refit_is_due(session: Session, user_id: int, every: int) -> bool:
-    """Whether the learner made `every` reviews since their parameters were last fitted."""
+    """Whether the learner made `every` reviews since their parameters were last fitted.
+    Asked after every response that logged reviews (quizapp.background), so in one
+    statement of two indexed lookups rather than the learner's parameters row as an
+    object and then their count."""
     if every <= 0:
         return False
-    row = learner_row(session, user_id)
-    fitted_at_count = row.reviews_at_fit if row is not None else 0
-    return memory_optimizer.review_count(session, user_id) - fitted_at_count >= every
+    return session.execute(_REVIEWS_SINCE_FIT, {"user_id": user_id}).scalar_one() >= every
+
+
+_REVIEWS_SINCE_FIT = sa.select(
+    memory_optimizer.reviews_counted(sa.bindparam("user_id"))
+    - sa.func.coalesce(
+        sa.select(MemoryParameters.reviews_at_fit)
+        .where(MemoryParameters.user_id == sa.bindparam("user_id"))
+        .scalar_subquery(),
+        0,
+    )
+)

@@ -86,11 +86,16 @@ def course_reviews(session: Session, course_id: int) -> list[LoggedReview]:
     return [LoggedReview(card_id, when, rating) for card_id, when, rating, _course in rows]
 
 
-def review_count(session: Session, user_id: int) -> int:
+def reviews_counted(user_id) -> sa.ScalarSelect:
+    """The learner's logged reviews, counted: what a fit records as `reviews_at_fit`, and
+    what the automatic refit compares with it (jobs.refit_is_due)."""
     return (
-        session.scalar(sa.select(sa.func.count(ReviewLog.id)).where(ReviewLog.user_id == user_id))
-        or 0
+        sa.select(sa.func.count(ReviewLog.id)).where(ReviewLog.user_id == user_id).scalar_subquery()
     )
+
+
+def review_count(session: Session, user_id: int) -> int:
+    return session.scalar(sa.select(reviews_counted(user_id))) or 0
 
 
 def fit_learner(
