@@ -93,12 +93,13 @@ def _teaches() -> bool:
     """Global staff, or an instructor/assistant of some course (an assistant is a learner
     globally): whoever `teaching_required` lets into the instructor area. Asked once per
     request, only for signed-in users who are not global staff."""
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()  # one proxy lookup, not three
+    if not user.is_authenticated:
         return False
-    if current_user.is_staff:
+    if user.is_staff:
         return True
     if "teaches" not in g:
-        g.teaches = access.staffs_a_course(db.session, current_user.id)
+        g.teaches = access.staffs_a_course(db.session, user.id)
     return g.teaches
 
 

@@ -43,21 +43,22 @@ def _course_of_url(arguments: dict) -> tuple[Course | None, object]:
 
 
 def _lesson_and_role(course_slug: str, lesson_slug: str) -> tuple:
-    if not current_user.is_authenticated:
+    user = _current_user()
+    if not user.is_authenticated:
         return catalog.find_lesson(db.session, course_slug, lesson_slug), access.UNREAD
-    return catalog.find_lesson_and_role(db.session, course_slug, lesson_slug, current_user.id)
+    return catalog.find_lesson_and_role(db.session, course_slug, lesson_slug, user.id)
 
 
 def check_course(course: Course | None, need: str, role=access.UNREAD) -> Standing:
     """Aborts unless the current user may `need` in `course` (None: no such course);
     `role`: their membership role when read along with the course (access.standing)."""
-    signed_in = current_user.is_authenticated
+    user = _current_user()
+    signed_in = user.is_authenticated
     if not signed_in and need in course_access.SIGNED_IN_NEEDS:
         abort(login_manager.unauthorized())
     if course is None:
         abort(404)
-    user = current_user if signed_in else None
-    standing = access.standing(db.session, user, course, role)
+    standing = access.standing(db.session, user if signed_in else None, course, role)
     decision = course_access.decide(standing, need)
     if decision == LOGIN:
         abort(login_manager.unauthorized())
@@ -67,6 +68,12 @@ def check_course(course: Course | None, need: str, role=access.UNREAD) -> Standi
         abort(403)
     g.course, g.standing = course, standing
     return standing
+
+
+def _current_user():
+    """Flask-Login's user itself: each attribute read through the `current_user` proxy
+    resolves it again (the request context, `g`, twice), and a course check reads several."""
+    return current_user._get_current_object()
 
 
 def enrol_on_learning(course: Course, standing: Standing) -> None:
