@@ -8,6 +8,7 @@ is formatted once, in plain Python, and the links come from one URL built per pa
 strings (and translates its labels once).
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +21,8 @@ from quizapp.services.item_analysis import QuestionStats, question_title
 CHOICE_HINT_LENGTH = 60
 # A question id no course has, as the placeholder of the page's URL patterns.
 _PLACEHOLDER = 987654321
+# What slugify writes (domain/slugs.py), none of which url_for quotes.
+_PLAIN_SLUG = re.compile(r"[a-z0-9-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +56,20 @@ class QuestionRow:
 class UrlPattern:
     """An endpoint's URL for any id from one `url_for`: the id (`key`, an int converter,
     nothing escaped) is the only part that changes; `values` are the other arguments,
-    the same for every row."""
+    the same for every row. A `key` of the string converter (a lesson's slug) takes its
+    value the same way when it holds only slugify's letters, digits and hyphens, which
+    url_for writes as they are; any other value url_for builds (and quotes)."""
 
     def __init__(self, endpoint: str, key: str = "question_id", **values):
+        self.endpoint, self.key, self.values = endpoint, key, values
         url = url_for(endpoint, **{key: _PLACEHOLDER}, **values)
-        self.head, self.tail = url.split(str(_PLACEHOLDER))
+        # The last one: the placeholder's digits could also be in a value before it.
+        self.head, self.tail = url.rsplit(str(_PLACEHOLDER), 1)
 
-    def __call__(self, row_id: int) -> str:
-        return f"{self.head}{row_id}{self.tail}"
+    def __call__(self, row_id: int | str) -> str:
+        if type(row_id) is int or _PLAIN_SLUG.fullmatch(row_id):
+            return f"{self.head}{row_id}{self.tail}"
+        return url_for(self.endpoint, **{self.key: row_id}, **self.values)
 
 
 def figure(value: float | None, digits: int = 2) -> str:

@@ -19,7 +19,7 @@ from wtforms import SelectChoice
 
 from quizapp import clock
 from quizapp.auth.access import course_required
-from quizapp.dashboard import csv_export, figures_cache, question_table
+from quizapp.dashboard import csv_export, figures_cache, lesson_table, question_table
 from quizapp.dashboard.forms import OverrideForm
 from quizapp.domain import course_access
 from quizapp.domain.course_access import EDIT, STAFF
@@ -49,7 +49,10 @@ def learner():
     def compute():
         found = progress.learner_progress(db.session, user, now)
         html = render_template(
-            "dashboard/_learner_progress.html", progress=found, review_url=url_for("review.queue")
+            "dashboard/_learner_progress.html",
+            progress=found,
+            lesson_tables=lesson_table.lesson_tables(found, link_lessons=True),
+            review_url=url_for("review.queue"),
         )
         return found.steady_until, html
 
@@ -161,6 +164,7 @@ def learner_detail(course_slug: str, user_id: int):
         "dashboard/learner_detail.html",
         course=found,
         progress=learner_progress,
+        lesson_tables=lesson_table.lesson_tables(learner_progress, link_lessons=False),
         group=group,
         overrides=quiz_overrides.learner_overrides(db.session, found.id, user.id),
         override_form=_override_form(found, user)
