@@ -11,6 +11,7 @@ from flask import g
 
 from quizapp.extensions import db
 from quizapp.models import COURSE_STAFF_ROLES, Membership, User
+from quizapp.models.types import names_in_sql
 from quizapp.services.attached import Attached
 
 _USER = Attached(User)
@@ -20,7 +21,7 @@ _LOOKUP = sa.select(
     .where(
         Membership.user_id == User.id,
         Membership.removed_at.is_(None),
-        Membership.role.in_(COURSE_STAFF_ROLES),
+        Membership.role.in_(names_in_sql(COURSE_STAFF_ROLES)),
     )
     .label("staffs_a_course"),
 ).where(User.id == sa.bindparam("user_id"))  # built once: no statement compiled per request

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.domain.course_access import Standing
 from quizapp.models import COURSE_STAFF_ROLES, Course, GroupMember, Membership, User
+from quizapp.models.types import names_in_sql
 
 # Built once: every course page asks for the caller's membership.
 _ACTIVE_MEMBERSHIP = sa.select(Membership).where(
@@ -88,7 +89,7 @@ def staff_course_roles(session: Session, user: User) -> dict[int, str]:
         sa.select(Membership.course_id, Membership.role).where(
             Membership.user_id == user.id,
             Membership.removed_at.is_(None),
-            Membership.role.in_(COURSE_STAFF_ROLES),
+            Membership.role.in_(names_in_sql(COURSE_STAFF_ROLES)),
         )
     )
     return {course_id: role for course_id, role in rows}
@@ -101,7 +102,7 @@ def staffs_a_course(session: Session, user_id: int) -> bool:
         .where(
             Membership.user_id == user_id,
             Membership.removed_at.is_(None),
-            Membership.role.in_(COURSE_STAFF_ROLES),
+            Membership.role.in_(names_in_sql(COURSE_STAFF_ROLES)),
         )
         .limit(1)
     )

@@ -31,6 +31,7 @@ from quizapp.models import (
     ReviewLog,
     User,
 )
+from quizapp.models.types import names_in_sql
 from quizapp.services.quiz_overrides import applying_to, learner_rules_by_lesson
 from quizapp.services.review_queue import queue_due
 
@@ -157,9 +158,7 @@ _ENGAGED_COURSE_IDS = sa.union(
 )
 
 
-# The deck types as constants of the SQL: an expanding IN's values are rendered anew on
-# every execution.
-_DECK_TYPE_NAMES = [sa.literal_column(f"'{name}'") for name in DECK_TYPES]
+_DECK_TYPE_NAMES = names_in_sql(DECK_TYPES)
 
 
 def _deck_question_count(lesson_id: sa.ColumnElement) -> sa.ScalarSelect:

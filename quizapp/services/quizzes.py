@@ -18,7 +18,7 @@ from quizapp.domain.questions.registry import QUESTION_TYPES, in_quiz, is_scored
 from quizapp.domain.quiz_layout import draw_questions, place_descriptions, shuffle_options
 from quizapp.domain.quiz_rules import QuizRules, scores_shown, start_refusal
 from quizapp.models import Answer, Attempt, Lesson, Question, QuizOverride
-from quizapp.models.types import UTCDateTime
+from quizapp.models.types import UTCDateTime, names_in_sql
 from quizapp.services.deck import ensure_lesson_flashcards
 from quizapp.services.question_store import question_dict
 from quizapp.services.quiz_overrides import applying_to, learner_rules, rules_with
@@ -413,20 +413,10 @@ class LearnerLesson:
     question_count: int  # as question_count
 
 
-def _type_name_in_sql(name: str) -> sa.ColumnElement:
-    """A registry type name written into a statement: a bound list is expanded into the
-    SQL again on every execution (eight typed placeholders rendered per lesson page)."""
-    if not name.isidentifier():
-        raise ValueError(f"question type {name!r} is not a plain name")
-    return sa.literal_column(f"'{name}'", sa.String)
-
-
-# The types question_count counts, for SQL: asked in the quiz and scored.
-_COUNTED_TYPES = [
-    _type_name_in_sql(name)
-    for name, kind in sorted(QUESTION_TYPES.items())
-    if kind.in_quiz and kind.scored
-]
+# The types question_count counts, as constants of the SQL: asked in the quiz and scored.
+_COUNTED_TYPES = names_in_sql(
+    name for name, kind in QUESTION_TYPES.items() if kind.in_quiz and kind.scored
+)
 
 
 def _learner_lesson_statement():

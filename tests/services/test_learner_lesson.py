@@ -112,3 +112,21 @@ def test_its_statement_binds_only_the_learner_and_the_lesson(app):
     assert set(compiled.params) == {"lesson_id", "user_id"}
     assert "POSTCOMPILE" not in str(compiled)
     assert "'single_choice'" in str(compiled)
+
+
+def test_every_page_s_user_lookup_binds_only_the_user(app):
+    """The staff roles, like the counted types, are constants of the statement."""
+    from quizapp.auth.loader import _LOOKUP
+
+    compiled = _LOOKUP.compile(dialect=db.engine.dialect)
+    assert set(compiled.params) == {"user_id"}
+    assert "POSTCOMPILE" not in str(compiled)
+    assert "'instructor'" in str(compiled)
+
+
+def test_only_plain_names_are_written_into_sql():
+    from quizapp.models.types import names_in_sql
+
+    assert [str(name) for name in names_in_sql(["b", "a"])] == ["'a'", "'b'"]
+    with pytest.raises(ValueError, match="not a plain name"):
+        names_in_sql(["x'); DROP TABLE users; --"])
