@@ -33,6 +33,8 @@ PROFILED_IMPORT_COURSE = "bench-import-profiled"  # receives the same file under
 BIG_COURSE_SHARE = 0.6  # of the attempts
 HISTORY_DAYS = 120
 DAY = 86400
+# Cards of the API learners the rating scenario rates, each once while the pool lasts.
+REVIEW_POOL = 12_000
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,9 @@ class Sizes:
     questions: int = 300
     answers: int = 500_000  # graded answers in submitted attempts
     cards: int = 200_000
-    open_attempts: int = 3000  # the submission scenario's pool (answers not counted above)
+    # The submission scenario's pool (answers not counted above): a 10 s run at 600 req/s
+    # sends no submission twice.
+    open_attempts: int = 6000
     web_learners: int = 16  # logged in through the form for the HTML scenarios
     api_learners: int = 400  # with API tokens, owning the pool and the rated cards
 
@@ -636,5 +640,5 @@ def build_dataset(
         web_learners=web,
         api_learners=api,
         pool=pool,
-        review_cards=review_cards[:5000],
+        review_cards=review_cards[:REVIEW_POOL],
     )

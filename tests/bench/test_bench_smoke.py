@@ -203,6 +203,20 @@ def test_sqlite_reads_must_keep_their_tails_and_throughput_at_32_connections():
     assert not any(what.startswith("review") for what in checks)  # writes are not reads
 
 
+def test_a_write_whose_pool_was_used_up_does_not_meet_its_target():
+    """Past its pool, wrk repeats submissions already graded: cheap replays, not the
+    writes the target is about."""
+    target = {"metric": "floor_ratio", "limit": 0.3, "text": "≥ 0.3× floor"}
+    submit = _figures("submit", 200.0, 8, targets=[target], writes=True)
+    submit.update(pool=1_000, pool_wrapped=True)
+    run = {"databases": {"sqlite": {"references": {}, "scenarios": {"submit": submit}}}}
+    checks = {c["what"]: c for c in report.evaluate(run)}
+    assert submit["floor_ratio"] == 0.5
+    assert checks["submit ×floor (pool used up: replays counted)"]["met"] is False
+    lines = report._summary_lines(run["databases"]["sqlite"])
+    assert any("its pool of 1,000 distinct requests was used up" in line for line in lines)
+
+
 def test_growth_compares_each_size_by_its_own_floor(tmp_path):
     def run_of(preset, rps, floor_ratio):
         figures = {**_figures("quiz", rps, 8), "floor_ratio": floor_ratio}
