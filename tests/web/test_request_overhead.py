@@ -77,19 +77,24 @@ def test_an_error_page_shows_its_message_in_the_readers_language(client, lang, m
 # --- the session cookie, decoded once per worker (quizapp.auth.session_cookie) ----------
 
 
+def _serializer_calls(monkeypatch, method: str, salt: bytes) -> list[str]:
+    """The values URLSafeTimedSerializer's `method` was given by serializers of `salt`."""
+    values: list[str] = []
+    original = getattr(URLSafeTimedSerializer, method)
+
+    def counted(self, value, *args, **kwargs):
+        if self.salt == salt:
+            values.append(value)
+        return original(self, value, *args, **kwargs)
+
+    monkeypatch.setattr(URLSafeTimedSerializer, method, counted)
+    return values
+
+
 @pytest.fixture
 def cookie_decodes(monkeypatch):
     """How many times a session cookie's signature and payload were decoded."""
-    decodes: list[str] = []
-    loads = URLSafeTimedSerializer.loads
-
-    def counted(self, value, *args, **kwargs):
-        if self.salt == b"cookie-session":
-            decodes.append(value)
-        return loads(self, value, *args, **kwargs)
-
-    monkeypatch.setattr(URLSafeTimedSerializer, "loads", counted)
-    return decodes
+    return _serializer_calls(monkeypatch, "loads", b"cookie-session")
 
 
 def _session_cookie(client) -> str:
@@ -161,16 +166,7 @@ def test_a_tampered_or_foreign_cookie_is_never_kept(app, client, login_as, cooki
 @pytest.fixture
 def csrf_signings(monkeypatch):
     """The session tokens Flask-WTF signed."""
-    signed: list[str] = []
-    dumps = URLSafeTimedSerializer.dumps
-
-    def counted(self, value, *args, **kwargs):
-        if self.salt == b"wtf-csrf-token":
-            signed.append(value)
-        return dumps(self, value, *args, **kwargs)
-
-    monkeypatch.setattr(URLSafeTimedSerializer, "dumps", counted)
-    return signed
+    return _serializer_calls(monkeypatch, "dumps", b"wtf-csrf-token")
 
 
 def _page_tokens(client, path: str = "/") -> set[str]:
